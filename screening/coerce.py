@@ -1,0 +1,214 @@
+"""Turn what people type into spreadsheet cells into typed values.
+
+Each parser maps one cell to ``(value, problem)``: a typed value or ``None`` with a bilingual message saying
+why the text could not be read. Parsers run once per *distinct* cell text (see :func:`parse_series`), so a
+100,000-row column with a few hundred distinct words costs a few hundred calls, not 100,000.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .columns import CODE_LISTS, Column, norm_key
+
+
+@dataclass(frozen=True)
+class Problem:
+    en: str
+    zh: str
+
+
+Parsed = tuple[object, Problem | None]
+Parser = Callable[[object], Parsed]
+
+TRUE_WORDS = {"yes", "y", "true", "t", "1", "是", "有", "对", "√", "✓", "已完成", "已建立", "x"}
+FALSE_WORDS = {"no", "n", "false", "f", "0", "否", "无", "没有", "×", "✗", "未完成", "未建立"}
+_BLANK = {"", "na", "n/a", "nan", "none", "null", "-", "—", "--", "/", "无数据", "不详", "未知", "unknown", "#n/a"}
+
+_MULTIPLIERS: list[tuple[re.Pattern[str], float]] = [
+    (re.compile(r"(亿美元|亿)$"), 1e8),
+    (re.compile(r"(万美元|万)$"), 1e4),
+    (re.compile(r"(billion|bn)$", re.I), 1e9),
+    (re.compile(r"(million|mn|m)$", re.I), 1e6),
+    (re.compile(r"(thousand|k)$", re.I), 1e3),
+]
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, str):
+        return value.strip().lower() in _BLANK
+    return False
+
+
+def _text(value: object) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _fail(en: str, zh: str) -> Parsed:
+    return None, Problem(en, zh)
+
+
+def parse_number(value: object, *, money: bool = False, percent: str | None = None) -> Parsed:
+    """Read a number: thousands separators, full-width digits, ``%``, and 万/亿/million/billion words.
+
+    ``percent='share'``: ``45%`` → 0.45; ``percent='pct'``: ``12%`` → 12. With ``money=True`` the result is in
+    millions (USD million columns), so ``1.2亿`` → 120 and ``3000万`` → 30.
+    """
+    if isinstance(value, bool):
+        return _fail("a yes/no value where a number is expected", "此处应为数字，而非是/否")
+    if isinstance(value, int | float):
+        number = float(value)
+        if math.isnan(number) or math.isinf(number):
+            return _fail("not a finite number", "不是有效数字")
+        return number, None
+    s = _text(value).lower().replace(",", "").replace("，", "").replace(" ", "").replace("_", "")
+    s = s.replace("usd", "").replace("us$", "").replace("$", "").replace("美元", "").replace("百万", "m")
+    is_pct = s.endswith("%")
+    if is_pct:
+        s = s[:-1]
+    factor = 1.0
+    if money or not is_pct:
+        for pattern, mult in _MULTIPLIERS:
+            if pattern.search(s):
+                s = pattern.sub("", s)
+                factor = mult
+                break
+    if not _NUMBER.match(s):
+        return _fail(f"'{_text(value)}' is not a number", f"“{_text(value)}”不是数字")
+    number = float(s)
+    if is_pct:
+        number = number / 100 if percent == "share" else number
+    elif factor != 1.0:
+        number = number * factor / (1e6 if money else 1.0)
+    return number, None
+
+
+def parse_bool(value: object) -> Parsed:
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value), None
+    key = _text(value).lower()
+    if key in TRUE_WORDS:
+        return True, None
+    if key in FALSE_WORDS:
+        return False, None
+    return _fail(f"'{_text(value)}' is not yes/no (use yes/no, 是/否, Y/N, 1/0)",
+                 f"“{_text(value)}”不是是/否（可填 是/否、yes/no、Y/N、1/0）")
+
+
+def make_code_parser(list_name: str) -> Parser:
+    code_list = CODE_LISTS[list_name]
+    table = code_list.lookup()
+    allowed = "、".join(code_list.values)
+
+    def parse(value: object) -> Parsed:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        key = norm_key(value)
+        if key in table:
+            return table[key], None
+        if code_list.fallback is not None:
+            return code_list.fallback, Problem(
+                f"unknown {list_name} '{_text(value)}' read as '{code_list.fallback}'",
+                f"未知的{list_name}取值“{_text(value)}”，按“{code_list.label(code_list.fallback, 'zh')}”处理",
+            )
+        return _fail(f"'{_text(value)}' is not a known {list_name} (allowed: {allowed})",
+                     f"“{_text(value)}”不是有效的{list_name}取值（可用：{allowed}）")
+
+    return parse
+
+
+def parse_level(value: object) -> Parsed:
+    """0–3 connectivity level; accepts the number or the words none/limited/substantial/strong."""
+    number, problem = parse_number(value)
+    if problem is None and number is not None:
+        assert isinstance(number, float)
+        if number in (0.0, 1.0, 2.0, 3.0):
+            return number, None
+        return _fail(f"{number:g} is outside the 0–3 scale", f"{number:g}超出0–3的取值范围")
+    code, problem = make_code_parser("level")(value)
+    return (None, problem) if code is None else (float(str(code)), None)
+
+
+def parse_year(value: object) -> Parsed:
+    if isinstance(value, pd.Timestamp):
+        return float(value.year), None
+    if hasattr(value, "year") and not isinstance(value, str):
+        return float(value.year), None
+    s = _text(value)
+    m = re.match(r"^(\d{4})(\s*年|[-/.]\d{1,2}([-/.]\d{1,2})?)?", s)
+    if m:
+        return float(m.group(1)), None
+    number, problem = parse_number(value)
+    if problem is None and isinstance(number, float) and number.is_integer():
+        return number, None
+    return _fail(f"'{s}' is not a year", f"“{s}”不是年份")
+
+
+def parse_text(value: object) -> Parsed:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)), None
+    return " ".join(_text(value).split()), None
+
+
+def parse_id(value: object) -> Parsed:
+    """An id read by calamine comes back as float for numeric cells: ``8.0`` is the id ``8``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)), None
+    return _text(value), None
+
+
+def parser_for(column: Column) -> Parser:
+    kind = column.kind
+    if kind == "money":
+        return lambda v: parse_number(v, money=True)
+    if kind in ("number", "count"):
+        return parse_number
+    if kind == "share":
+        return lambda v: parse_number(v, percent="share")
+    if kind == "pct":
+        return lambda v: parse_number(v, percent="pct")
+    if kind == "bool":
+        return parse_bool
+    if kind == "level":
+        return parse_level
+    if kind == "year":
+        return parse_year
+    if kind == "code":
+        assert column.codes is not None
+        return make_code_parser(column.codes)
+    if kind == "id":
+        return parse_id
+    return parse_text  # text and country (countries resolve in validate)
+
+
+def parse_series(values: pd.Series, parser: Parser) -> tuple[pd.Series, pd.Series]:
+    """Apply ``parser`` to each distinct non-blank value; return (typed values, problems or None)."""
+    out = pd.Series([None] * len(values), index=values.index, dtype=object)
+    problems = pd.Series([None] * len(values), index=values.index, dtype=object)
+    present = values[~values.map(is_blank)]
+    if present.empty:
+        return out, problems
+    keys = present.map(lambda v: (type(v).__name__, str(v)))
+    cache: dict[tuple[str, str], Parsed] = {}
+    for key, raw in zip(keys, present, strict=True):
+        if key not in cache:
+            cache[key] = parser(raw)
+    parsed = keys.map(cache.__getitem__)
+    out.loc[present.index] = parsed.map(lambda p: p[0])
+    problems.loc[present.index] = parsed.map(lambda p: p[1])
+    return out, problems

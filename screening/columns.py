@@ -1,0 +1,335 @@
+"""The canonical input columns, their code lists and their Chinese/English names.
+
+This module is the single table behind header matching (ingest), coercion and checks (validate), the
+input template and the workbook headers (export). Canonical names are fixed by DESIGN.md ("Input columns
+the template and the CLI recognise"): do not rename them, users' templates rely on them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal[
+    "id", "text", "code", "money", "number", "count", "share", "pct", "year", "bool", "level", "country"
+]
+
+
+@dataclass(frozen=True)
+class Code:
+    """One value of a code list: the code, its Chinese and English labels and accepted aliases."""
+
+    code: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CodeList:
+    name: str
+    codes: tuple[Code, ...]
+    fallback: str | None = None  # an unknown word maps here (with a data issue) instead of to missing
+
+    def lookup(self) -> dict[str, str]:
+        """Normalised alias → code, covering the code itself and both labels."""
+        table: dict[str, str] = {}
+        for c in self.codes:
+            for word in (c.code, c.zh, c.en, *c.aliases):
+                table[norm_key(word)] = c.code
+        return table
+
+    @property
+    def values(self) -> list[str]:
+        return [c.code for c in self.codes]
+
+    def label(self, code: str, lang: str) -> str:
+        for c in self.codes:
+            if c.code == code:
+                return c.zh if lang == "zh" else c.en
+        return code
+
+
+@dataclass(frozen=True)
+class Column:
+    """A canonical column: name in code, kind, labels, header aliases and (for codes) its code list."""
+
+    name: str
+    kind: Kind
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    codes: str | None = None
+    note_zh: str = ""
+    note_en: str = ""
+    table: Literal["projects", "countries"] = "projects"
+    minimum: float | None = None
+    maximum: float | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def norm_key(text: object) -> str:
+    """Case-, width- and space-insensitive key for matching headers and code words."""
+    s = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    s = s.replace("（", "(").replace("）", ")")
+    return re.sub(r"[\s_\-]+", "", s)
+
+
+def _codes(name: str, rows: list[tuple[str, str, str, tuple[str, ...]]], fallback: str | None = None) -> CodeList:
+    return CodeList(name, tuple(Code(c, zh, en, al) for c, zh, en, al in rows), fallback)
+
+
+CODE_LISTS: dict[str, CodeList] = {
+    cl.name: cl
+    for cl in [
+        _codes(
+            "sector",
+            [
+                ("transport", "交通运输", "Transport", ("transportation", "transport and storage", "交通", "运输")),
+                ("energy", "能源电力", "Energy", ("power", "electricity", "能源", "电力")),
+                ("mining", "矿业", "Mining", ("mines", "采矿", "矿产")),
+                ("oil_gas", "油气", "Oil and gas", ("oil & gas", "oil and gas", "石油天然气", "油气开采")),
+                ("manufacturing", "制造业", "Manufacturing", ("industry", "制造", "工业")),
+                ("digital", "数字与通信", "Digital and ICT", ("ict", "telecom", "communications", "数字", "通信", "信息通信")),
+                ("water", "水务", "Water", ("water supply", "water supply and sanitation", "供水", "水利")),
+                ("agriculture", "农业", "Agriculture", ("agri", "farming", "农林牧渔", "农业合作")),
+                ("health", "卫生健康", "Health", ("healthcare", "医疗", "卫生", "健康")),
+                ("education", "教育培训", "Education and training", ("training", "教育", "培训")),
+                ("industrial_park", "产业园区", "Industrial park", ("economic zone", "sez", "园区", "经贸合作区")),
+                ("trade_logistics", "商贸物流", "Trade and logistics", ("logistics", "trade", "物流", "商贸")),
+                ("finance", "金融", "Finance", ("financial services", "banking", "金融服务")),
+                ("real_estate", "房地产", "Real estate", ("property", "地产")),
+                ("tourism", "旅游", "Tourism", ("hospitality", "旅游业")),
+                ("culture_media", "文化传媒", "Culture and media", ("media", "culture", "文化", "传媒")),
+                ("environment", "生态环保", "Environment", ("environmental protection", "环保", "生态")),
+                ("other", "其他", "Other", ("others", "其它")),
+            ],
+            fallback="other",
+        ),
+        _codes(
+            "status",
+            [
+                ("planned", "规划中", "Planned", ("pipeline", "proposed", "规划", "拟建", "计划", "筹备")),
+                ("under_construction", "在建", "Under construction", ("construction", "implementation", "建设中", "实施中")),
+                ("operating", "运营中", "Operating", ("in operation", "operational", "运营", "投产")),
+                ("completed", "已完工", "Completed", ("complete", "completion", "done", "竣工", "完工")),
+                ("cancelled", "已取消", "Cancelled", ("canceled", "suspended", "取消", "终止")),
+            ],
+        ),
+        _codes(
+            "energy_source",
+            [
+                ("coal", "煤电", "Coal", ("煤", "燃煤", "coal-fired")),
+                ("oil", "燃油", "Oil", ("diesel", "石油", "柴油")),
+                ("gas", "天然气", "Gas", ("natural gas", "lng", "燃气")),
+                ("hydro", "水电", "Hydro", ("hydropower", "水力")),
+                ("solar", "太阳能", "Solar", ("pv", "光伏")),
+                ("wind", "风电", "Wind", ("风能",)),
+                ("nuclear", "核电", "Nuclear", ("核能",)),
+                ("biomass", "生物质", "Biomass", ("生物质能",)),
+                ("geothermal", "地热", "Geothermal", ("地热能",)),
+                ("none", "不适用", "None", ("n/a", "na", "无")),
+            ],
+        ),
+        _codes(
+            "enterprise_type",
+            [
+                ("soe", "国有企业", "State-owned enterprise", ("state-owned", "国企", "央企")),
+                ("private", "民营企业", "Private enterprise", ("private company", "民企", "私营")),
+                ("joint_venture", "合资企业", "Joint venture", ("jv", "合资")),
+                ("foreign", "外资企业", "Foreign enterprise", ("外资", "外国企业")),
+            ],
+        ),
+        _codes(
+            "financing_model",
+            [
+                ("sovereign_loan", "主权贷款", "Sovereign loan", ("government loan", "优惠贷款", "政府贷款")),
+                ("commercial_loan", "商业贷款", "Commercial loan", ("商贷", "buyer's credit")),
+                ("aid_plus_commercial", "援助+商贷", "Aid plus commercial loan", ("援助加商贷", "aid+commercial")),
+                ("equity_plus_syndicated", "股权投资+银团贷款", "Equity plus syndicated loan", ("股权+银团", "equity+syndicated")),
+                ("ppp", "公私合营(PPP)", "Public-private partnership (PPP)", ("公私合营", "public-private partnership")),
+                ("equity", "股权投资", "Equity", ("股权",)),
+                ("grant", "无偿援助", "Grant", ("援助", "赠款", "aid")),
+                ("bond", "债券", "Bond", ("债券融资",)),
+            ],
+        ),
+        _codes(
+            "env_category",
+            [
+                ("A", "A类(重大影响)", "A (significant impacts)", ("category a", "a类")),
+                ("B", "B类(有限影响)", "B (limited impacts)", ("category b", "b类")),
+                ("C", "C类(轻微或无影响)", "C (minimal impacts)", ("category c", "c类")),
+            ],
+        ),
+        _codes(
+            "standards_applied",
+            [
+                ("international", "国际标准", "International standards", ("国际",)),
+                ("chinese", "中国标准", "Chinese standards", ("中国", "china")),
+                ("host", "东道国标准", "Host-country standards", ("东道国", "local")),
+                ("mixed", "混合标准", "Mixed standards", ("混合",)),
+                ("none", "无", "None", ("未采用",)),
+            ],
+        ),
+        _codes(
+            "security_risk",
+            [
+                ("low", "低", "Low", ("低风险",)),
+                ("medium", "中", "Medium", ("moderate", "中等", "中风险")),
+                ("high", "高", "High", ("高风险",)),
+            ],
+        ),
+        _codes(
+            "debt_distress_risk",
+            [
+                ("low", "低风险", "Low", ("低",)),
+                ("moderate", "中等风险", "Moderate", ("medium", "中", "中等")),
+                ("high", "高风险", "High", ("高",)),
+                ("in_distress", "已陷入债务困境", "In debt distress", ("in distress", "distress", "债务困境", "困境")),
+                ("not_rated", "未评级", "Not rated", ("n/a", "none", "未评", "无评级")),
+            ],
+        ),
+        _codes(
+            "track",
+            [
+                ("flagship", "重大标志性工程", "Flagship project", ("标志性工程", "flagship project")),
+                ("small_and_beautiful", "“小而美”民生项目", "Small-and-beautiful livelihood project", ("小而美", "small and beautiful")),
+                ("standard", "常规项目", "Standard project", ("常规",)),
+            ],
+        ),
+        _codes(
+            "tier",
+            [
+                ("priority", "优先推荐", "Priority", ()),
+                ("recommended", "推荐", "Recommended", ()),
+                ("conditional", "有条件推荐", "Conditional", ()),
+                ("deferred", "暂缓", "Deferred", ()),
+                ("insufficient_data", "资料不足", "Insufficient data", ("insufficient",)),
+            ],
+        ),
+        _codes(
+            "level",
+            [
+                ("0", "无", "None", ("none", "no")),
+                ("1", "有限", "Limited", ("limited", "low", "弱", "少量")),
+                ("2", "较多", "Substantial", ("substantial", "medium", "moderate", "中")),
+                ("3", "很强", "Strong", ("strong", "high", "强")),
+            ],
+        ),
+    ]
+}
+
+_YN = "是/否、Y/N、yes/no、true/false、1/0"
+_YN_EN = "yes/no, Y/N, 是/否, true/false, 1/0"
+
+COLUMNS: tuple[Column, ...] = (
+    # Required five (DESIGN.md contract 1).
+    Column("project_id", "id", "项目编号", "Project ID", ("项目id", "编号", "id", "project code", "项目代码"), True,
+           note_zh="唯一编号，不可重复", note_en="Unique identifier; must not repeat"),
+    Column("project_name", "text", "项目名称", "Project name", ("名称", "name", "project", "项目"), True),
+    Column("country", "country", "国家", "Country", ("东道国", "所在国", "host country", "recipient", "国别"), True,
+           note_zh="国家名称或ISO三位代码", note_en="Country name or ISO alpha-3 code"),
+    Column("sector", "code", "行业", "Sector", ("所属行业", "领域", "行业领域", "industry"), True, codes="sector"),
+    Column("total_investment_usd_m", "money", "总投资（百万美元）", "Total investment (USD million)",
+           ("总投资", "投资额", "总投资(百万美元)", "investment", "total investment", "investment usd m",
+            "总投资额（百万美元）", "total investment usd m"), True, minimum=0,
+           note_zh="单位：百万美元；可写“1.2亿”“3000万”", note_en="USD million; '1.2 billion' or '300 million' accepted"),
+    # Recognised optional columns.
+    Column("subsector", "text", "子行业", "Subsector", ("细分行业", "sub-sector", "sub sector")),
+    Column("description", "text", "项目描述", "Description", ("描述", "项目简介", "简介", "项目内容")),
+    Column("location", "text", "项目地点", "Location", ("地点", "所在地", "site")),
+    Column("status", "code", "项目状态", "Status", ("状态", "进展", "project status"), codes="status"),
+    Column("start_year", "year", "开工年份", "Start year", ("开工年", "起始年份", "year", "年份"), minimum=1950, maximum=2100),
+    Column("construction_months", "count", "建设周期（月）", "Construction months",
+           ("建设周期", "工期（月）", "工期", "months to benefit", "建设期（月）"), minimum=0),
+    Column("energy_source", "code", "能源类型", "Energy source", ("能源", "电源类型", "fuel"), codes="energy_source"),
+    Column("lead_enterprise", "text", "牵头企业", "Lead enterprise", ("承建企业", "实施企业", "企业", "contractor")),
+    Column("enterprise_type", "code", "企业类型", "Enterprise type", ("企业性质",), codes="enterprise_type"),
+    Column("financing_model", "code", "融资模式", "Financing model", ("融资方式", "financing"), codes="financing_model"),
+    Column("private_capital_share", "share", "社会资本占比", "Private capital share", ("民间资本占比", "私人资本占比"),
+           minimum=0, maximum=1, note_zh="0–1，可写“45%”", note_en="0–1; '45%' accepted"),
+    Column("firr_pct", "pct", "财务内部收益率（%）", "FIRR (%)", ("财务内部收益率", "firr"), minimum=-100, maximum=100),
+    Column("eirr_pct", "pct", "经济内部收益率（%）", "EIRR (%)", ("经济内部收益率", "eirr"), minimum=-100, maximum=100),
+    Column("direct_beneficiaries", "count", "直接受益人数", "Direct beneficiaries", ("受益人数", "受益人口", "beneficiaries"), minimum=0),
+    Column("local_jobs", "count", "当地就业岗位", "Local jobs", ("本地就业", "当地就业", "jobs", "就业岗位"), minimum=0),
+    Column("local_employment_share", "share", "本地员工占比", "Local employment share", ("本地化用工比例", "本地员工比例"),
+           minimum=0, maximum=1),
+    Column("trainees", "count", "培训人数", "Trainees", ("培训人次", "受训人数"), minimum=0),
+    Column("households_resettled", "count", "移民安置户数", "Households resettled", ("安置户数", "搬迁户数", "resettlement"), minimum=0),
+    Column("env_category", "code", "环境类别", "Environmental category", ("环境与社会风险类别", "赤道原则类别", "esg category", "category"),
+           codes="env_category", note_zh="赤道原则/IFC A、B、C类", note_en="Equator Principles / IFC category A, B or C"),
+    Column("esia_completed", "bool", "已完成环境社会影响评价", "ESIA completed", ("环评", "环境影响评价", "esia"),
+           note_zh=_YN, note_en=_YN_EN),
+    Column("protected_area_overlap", "bool", "涉及保护区", "Protected area overlap",
+           ("保护区重叠", "涉及自然保护区", "protected area"), note_zh=_YN, note_en=_YN_EN),
+    Column("annual_emissions_tco2e", "number", "年排放量（吨二氧化碳当量）", "Annual emissions (tCO2e)",
+           ("年碳排放", "碳排放", "emissions"), minimum=0),
+    Column("community_consultation", "bool", "社区协商", "Community consultation", ("社区咨询", "公众参与"), note_zh=_YN, note_en=_YN_EN),
+    Column("grievance_mechanism", "bool", "申诉机制", "Grievance mechanism", ("投诉机制",), note_zh=_YN, note_en=_YN_EN),
+    Column("open_procurement", "bool", "公开招标采购", "Open procurement", ("公开采购", "公开招标", "competitive procurement"),
+           note_zh=_YN, note_en=_YN_EN),
+    Column("compliance_program", "bool", "合规管理体系", "Compliance programme", ("合规体系", "合规计划", "compliance programme"),
+           note_zh=_YN, note_en=_YN_EN),
+    Column("hard_connectivity", "level", "硬联通", "Hard connectivity", ("硬联通程度",), codes="level", minimum=0, maximum=3,
+           note_zh="0–3：无、有限、较多、很强", note_en="0–3: none, limited, substantial, strong"),
+    Column("soft_connectivity", "level", "软联通", "Soft connectivity", ("软联通程度",), codes="level", minimum=0, maximum=3,
+           note_zh="0–3：无、有限、较多、很强", note_en="0–3: none, limited, substantial, strong"),
+    Column("heart_connectivity", "level", "心联通", "Heart connectivity", ("心联通程度",), codes="level", minimum=0, maximum=3,
+           note_zh="0–3：无、有限、较多、很强", note_en="0–3: none, limited, substantial, strong"),
+    Column("livelihood_focus", "bool", "民生导向", "Livelihood focus", ("民生项目", "惠民生"), note_zh=_YN, note_en=_YN_EN),
+    Column("in_cooperation_plan", "bool", "纳入合作规划", "In cooperation plan", ("合作规划", "列入合作规划"), note_zh=_YN, note_en=_YN_EN),
+    Column("corridor", "text", "经济走廊/节点", "Corridor or node", ("经济走廊", "走廊", "通道")),
+    Column("host_strategy_alignment", "bool", "对接东道国发展战略", "Host strategy alignment", ("战略对接", "东道国战略对接"),
+           note_zh=_YN, note_en=_YN_EN),
+    Column("phased_delivery", "bool", "分期实施", "Phased delivery", ("分期建设", "分阶段实施"), note_zh=_YN, note_en=_YN_EN),
+    Column("monitoring_plan", "bool", "监测评估计划", "Monitoring plan", ("监测计划", "动态监测"), note_zh=_YN, note_en=_YN_EN),
+    Column("standards_applied", "code", "采用标准", "Standards applied", ("技术标准", "标准"), codes="standards_applied"),
+    Column("security_risk", "code", "安全风险", "Security risk", ("安全风险等级", "security"), codes="security_risk"),
+    # Country sheet (一国一策), joined on `country`.
+    Column("bri_cooperation_document", "bool", "签署共建“一带一路”合作文件", "BRI cooperation document",
+           ("合作文件", "一带一路合作文件", "bri document", "mou"), table="countries", note_zh=_YN, note_en=_YN_EN),
+    Column("fta_with_china", "bool", "与中国签有自贸协定", "FTA with China", ("自贸协定", "fta"), table="countries",
+           note_zh=_YN, note_en=_YN_EN),
+    Column("bit_in_force_year", "year", "双边投资协定生效年份", "BIT in force (year)", ("投资协定生效年份", "bit year", "bit"),
+           table="countries", minimum=1950, maximum=2100),
+    Column("aeo_mutual_recognition", "bool", "AEO互认", "AEO mutual recognition", ("aeo", "aeo互认安排"), table="countries",
+           note_zh=_YN, note_en=_YN_EN),
+    Column("debt_distress_risk", "code", "债务困境风险", "Debt distress risk", ("债务风险", "debt risk", "lic-dsf"),
+           codes="debt_distress_risk", table="countries"),
+    Column("political_stability", "number", "政治稳定性指数", "Political stability", ("政治稳定", "wgi political stability"),
+           table="countries", minimum=-2.5, maximum=2.5, note_zh="世界银行WGI，−2.5至2.5", note_en="World Bank WGI, −2.5 to 2.5"),
+    Column("public_favourability", "share", "民众好感度", "Public favourability", ("好感度", "public opinion", "favourability"),
+           table="countries", minimum=0, maximum=1),
+)
+
+COLUMN_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
+PROJECT_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.table == "projects")
+COUNTRY_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.table == "countries")
+REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
+
+# Names the tool adds to its output. They are never read back as input data (DESIGN.md "CLI").
+RESERVED: tuple[str, ...] = (
+    "outcome", "rank", "rank_in_track", "score", "tier", "track", "flags", "completeness", "traffic_light",
+    "field_type", "five_connectivities", "ipf_social_environmental", "ipf_financial_economic", "gates",
+    "reasons", "source_sheet", "source_row", "problems", "reviewer_decision", "reviewer_note",
+    "positive_list", "iso3",
+)
+
+
+def header_lookup(columns: tuple[Column, ...] = COLUMNS) -> dict[str, str]:
+    """Normalised header (name, both labels, every alias) → canonical name."""
+    table: dict[str, str] = {}
+    for c in columns:
+        for word in (c.name, c.zh, c.en, *c.aliases):
+            table.setdefault(norm_key(word), c.name)
+    return table
+
+
+def label(name: str, lang: str) -> str:
+    c = COLUMN_BY_NAME.get(name)
+    if c is None:
+        return name
+    return c.zh if lang == "zh" else c.en

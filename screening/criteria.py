@@ -1,0 +1,369 @@
+"""Criteria sets: pydantic models loaded from YAML (``yaml.safe_load`` only), with checked references.
+
+A criteria set is data (DESIGN.md contract 3). Loading rejects unknown keys, unknown columns, dangling
+references (sources, tracks, flags) and bad weights, with a message naming the file, the path inside it and
+what to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from .columns import COLUMN_BY_NAME
+from .rules import BaseModel, CasesScorer, CombineScorer, Rule, Scorer, Strict, Text
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CRITERIA_DIR = REPO_ROOT / "criteria"
+DEFAULT_CRITERIA = CRITERIA_DIR / "default.yaml"
+
+Weight = Annotated[float, Field(ge=0, le=1000)]
+
+
+class CriteriaError(ValueError):
+    """A criteria file that cannot be used; the message names the file, the place in it and the fix."""
+
+
+class Source(Strict):
+    cite: str
+    section: str | None = None
+    year: int | None = None
+    url: str | None = None
+    kind: Literal["paper", "framework", "policy", "own_choice"] = "paper"
+
+
+class Gate(Strict):
+    """Negative-list item: ``when`` excludes; ``flag_when`` (an ambiguous hit, or a blank key field) flags."""
+
+    id: str
+    label: Text
+    when: Rule | None = None
+    flag_when: Rule | None = None
+    reason: Text
+    flag_reason: Text | None = None
+    source: str
+    section: str | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Gate:
+        if self.when is None and self.flag_when is None:
+            raise ValueError("a gate needs when, flag_when or both")
+        return self
+
+
+class DuplicateCheck(Strict):
+    """Portfolio-level check: same values in ``same`` and similar text in one of ``similar``."""
+
+    same: list[str] = Field(min_length=1)
+    similar: list[str] = Field(min_length=1)
+    threshold: float = Field(default=0.8, gt=0, le=1)
+
+
+class Flag(Strict):
+    """Review flag: the project stays, is flagged, and may be capped at ``max_tier``."""
+
+    id: str
+    label: Text
+    when: Rule | None = None
+    duplicates: DuplicateCheck | None = None
+    reason: Text
+    source: str
+    section: str | None = None
+    max_tier: str | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Flag:
+        if (self.when is None) == (self.duplicates is None):
+            raise ValueError("a flag needs exactly one of when, duplicates")
+        if self.duplicates is not None and self.max_tier is not None:
+            raise ValueError("a duplicates flag compares projects with each other and may not cap a tier")
+        return self
+
+
+class Category(Strict):
+    """A positive-list (encouraged) category or another tag."""
+
+    id: str
+    label: Text
+    when: Rule
+    source: str
+    section: str | None = None
+
+
+class Track(Strict):
+    id: Literal["flagship", "small_and_beautiful", "standard"]
+    label: Text
+    when: Rule | None = None
+    why: Text | None = None
+
+
+class ClassifierCase(Strict):
+    when: Rule
+    value: str
+
+
+class Classifier(Strict):
+    """A label shown beside the score (traffic light, field type); first case wins; never scored."""
+
+    id: str
+    label: Text
+    cases: list[ClassifierCase] = []
+    tags: list[ClassifierCase] = []  # multi-label: every matching value, joined with ';'
+    default: str | None = None
+    values: dict[str, Text] = {}
+    source: str
+
+
+class Derived(Strict):
+    """A computed field: ``ratio`` (numerator × scale / denominator, blank when the denominator is 0 or blank)."""
+
+    id: str
+    kind: Literal["ratio"]
+    numerator: str
+    denominator: str
+    scale: float = 1.0
+    label: Text
+
+
+class Criterion(Strict):
+    id: str
+    label: Text
+    weight: Weight = 1.0
+    tracks: list[str] | None = None  # None: every track
+    scorer: Scorer
+    source: str
+    section: str | None = None
+    why: Text | None = None
+
+
+class Dimension(Strict):
+    id: str
+    label: Text
+    weight: Weight
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class Tier(Strict):
+    id: Literal["priority", "recommended", "conditional", "deferred"]
+    min_score: float = Field(ge=0, le=100)
+    label: Text
+
+
+class Index(Strict):
+    """World Bank IPF-style index: weighted mean of named criteria's points (0–100), for the quadrant chart."""
+
+    id: str
+    label: Text
+    criteria: dict[str, Weight]
+    source: str
+
+
+class CriteriaSet(Strict):
+    id: str
+    version: str
+    title: Text
+    description: Text | None = None
+    missing_policy: Literal["zero", "neutral", "renormalise"] = "zero"
+    completeness_threshold: float = Field(default=0.5, ge=0, le=1)
+    sources: dict[str, Source]
+    derived: list[Derived] = []
+    gates: list[Gate] = []
+    flags: list[Flag] = []
+    positive_list: list[Category] = []
+    tracks: list[Track] = Field(min_length=1)
+    classifiers: list[Classifier] = []
+    dimensions: list[Dimension] = Field(min_length=1)
+    tiers: list[Tier] = Field(min_length=1)
+    indices: list[Index] = []
+
+    @field_validator("tiers")
+    @classmethod
+    def _tiers_descending(cls, tiers: list[Tier]) -> list[Tier]:
+        scores = [t.min_score for t in tiers]
+        if scores != sorted(scores, reverse=True) or len(set(scores)) != len(scores):
+            raise ValueError("tiers must be listed from the highest min_score down, each different")
+        return tiers
+
+    @property
+    def criteria(self) -> list[tuple[Dimension, Criterion]]:
+        return [(d, c) for d in self.dimensions for c in d.criteria]
+
+    def track_ids(self) -> list[str]:
+        return [t.id for t in self.tracks]
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.model_dump_json(by_alias=True).encode()).hexdigest()
+
+    def with_weights(self, dimension_weights: dict[str, float] | None = None,
+                     criterion_weights: dict[str, float] | None = None) -> CriteriaSet:
+        """A copy with new weights, re-validated (the app's widgets are not trusted for bounds)."""
+        data = self.model_dump(by_alias=True, exclude_none=True)
+        for d in data["dimensions"]:
+            if dimension_weights and d["id"] in dimension_weights:
+                d["weight"] = dimension_weights[d["id"]]
+            for c in d["criteria"]:
+                if criterion_weights and c["id"] in criterion_weights:
+                    c["weight"] = criterion_weights[c["id"]]
+        return load_criteria_data(data, "<edited weights>")
+
+
+def _walk_fields(node: object, path: str) -> list[tuple[str, str]]:
+    """(path, field) for every field a rule or scorer reads, for the unknown-column check."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, BaseModel):
+        if hasattr(node, "fields") and callable(node.fields) and not isinstance(node, CasesScorer | CombineScorer):
+            found += [(path, f) for f in node.fields()]
+            return found
+        for name in type(node).model_fields:
+            found += _walk_fields(getattr(node, name), f"{path}.{name}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found += _walk_fields(item, f"{path}.{i}")
+    return found
+
+
+def _check_references(cs: CriteriaSet) -> list[str]:
+    errors: list[str] = []
+    known_fields = set(COLUMN_BY_NAME) | {d.id for d in cs.derived} | {"track"} | {c.id for c in cs.classifiers}
+    known_fields |= {"positive_list_count"}
+    ids: dict[str, str] = {}
+
+    def unique(kind: str, ident: str, path: str) -> None:
+        if ident in ids:
+            errors.append(f"{path}: id '{ident}' is used twice (also at {ids[ident]}); give each {kind} its own id")
+        ids[ident] = path
+
+    def source(key: str, path: str) -> None:
+        if key not in cs.sources:
+            errors.append(f"{path}.source: unknown source '{key}'; add it under 'sources' or use one of "
+                          f"{', '.join(sorted(cs.sources))}")
+
+    flag_ids = {f.id for f in cs.flags} | {f"{g.id}" for g in cs.gates if g.flag_when is not None}
+    tier_ids = {t.id for t in cs.tiers}
+    for group in ("gates", "flags", "positive_list", "classifiers", "dimensions"):
+        for i, item in enumerate(getattr(cs, group)):
+            path = f"{group}.{i}"
+            unique(group, item.id, path)
+            if hasattr(item, "source"):
+                source(item.source, path)
+            for p, f in _walk_fields(item, path):
+                if f not in known_fields:
+                    errors.append(f"{p}: unknown column '{f}'; use a canonical column (see docs/columns.md), "
+                                  "a derived field or a classifier id")
+    for i, flag in enumerate(cs.flags):
+        if flag.max_tier is not None and flag.max_tier not in tier_ids:
+            errors.append(f"flags.{i}.max_tier: unknown tier '{flag.max_tier}'; use one of {', '.join(sorted(tier_ids))}")
+        if flag.duplicates is not None:
+            for f in flag.duplicates.same + flag.duplicates.similar:
+                if f not in COLUMN_BY_NAME:
+                    errors.append(f"flags.{i}.duplicates: unknown column '{f}'")
+    for i, d in enumerate(cs.dimensions):
+        for j, c in enumerate(d.criteria):
+            path = f"dimensions.{i}.criteria.{j}"
+            unique("criterion", c.id, path)
+            source(c.source, path)
+            for t in c.tracks or []:
+                if t not in cs.track_ids():
+                    errors.append(f"{path}.tracks: unknown track '{t}'; use one of {', '.join(cs.track_ids())}")
+    for i, idx in enumerate(cs.indices):
+        source(idx.source, f"indices.{i}")
+        all_criteria = {c.id for _, c in cs.criteria}
+        for cid in idx.criteria:
+            if cid not in all_criteria:
+                errors.append(f"indices.{i}.criteria: unknown criterion '{cid}'")
+    for i, d in enumerate(cs.derived):
+        for f in (d.numerator, d.denominator):
+            if f not in COLUMN_BY_NAME:
+                errors.append(f"derived.{i}: unknown column '{f}'")
+    if cs.tracks[-1].when is not None:
+        errors.append(f"tracks.{len(cs.tracks) - 1}: the last track is the default and must have no 'when'")
+    if sum(d.weight for d in cs.dimensions) <= 0:
+        errors.append("dimensions: the dimension weights add up to 0; give at least one a positive weight")
+    for i, d in enumerate(cs.dimensions):
+        for track in cs.track_ids():
+            applicable = [c for c in d.criteria if c.tracks is None or track in c.tracks]
+            if applicable and sum(c.weight for c in applicable) <= 0:
+                errors.append(f"dimensions.{i}: criterion weights add up to 0 for track '{track}'")
+    for group in ("gates", "flags"):
+        for i, item in enumerate(getattr(cs, group)):
+            for p, rule_flag in _walk_has_flag(item, f"{group}.{i}"):
+                if rule_flag not in flag_ids:
+                    errors.append(f"{p}: unknown flag '{rule_flag}'")
+    for i, d in enumerate(cs.dimensions):
+        for p, rule_flag in _walk_has_flag(d, f"dimensions.{i}"):
+            if rule_flag not in flag_ids:
+                errors.append(f"{p}: unknown flag '{rule_flag}'")
+    return errors
+
+
+def _walk_has_flag(node: object, path: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if isinstance(node, BaseModel):
+        if hasattr(node, "has_flag"):
+            return [(path, node.has_flag)]
+        for name in type(node).model_fields:
+            found += _walk_has_flag(getattr(node, name), f"{path}.{name}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found += _walk_has_flag(item, f"{path}.{i}")
+    return found
+
+
+def _format_validation(err: ValidationError, where: str) -> str:
+    lines = []
+    for e in err.errors()[:8]:
+        loc = ".".join(str(p) for p in e["loc"] if not str(p).startswith(("function-", "tagged-union")))
+        loc = ".".join(p for p in loc.split(".") if p not in {"Compare", "Member", "Missing", "TextContains",
+                                                               "HasFlag", "AllOf", "AnyOf", "Not", "map",
+                                                               "linear", "steps", "cases", "combine"} or p == "")
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key; remove it or check its spelling"
+        lines.append(f"{where}: {loc or '(top level)'}: {msg}")
+    more = len(err.errors()) - 8
+    if more > 0:
+        lines.append(f"{where}: … and {more} more problem(s)")
+    return "\n".join(lines)
+
+
+def load_criteria_data(data: object, where: str) -> CriteriaSet:
+    if not isinstance(data, dict):
+        raise CriteriaError(f"{where}: (top level): expected a mapping with id, version, dimensions …")
+    try:
+        cs = CriteriaSet.model_validate(data)
+    except ValidationError as err:
+        raise CriteriaError(_format_validation(err, where)) from None
+    problems = _check_references(cs)
+    if problems:
+        raise CriteriaError("\n".join(f"{where}: {p}" for p in problems[:12]))
+    return cs
+
+
+def load_criteria(path: str | Path | None = None) -> CriteriaSet:
+    """Load a criteria YAML file (the default set when ``path`` is None)."""
+    file = Path(path) if path is not None else DEFAULT_CRITERIA
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise CriteriaError(f"{file}: cannot read the criteria file ({exc.strerror})") from None
+    return load_criteria_bytes(raw, str(file))
+
+
+def load_criteria_bytes(raw: bytes, where: str) -> CriteriaSet:
+    if len(raw) > 5_000_000:
+        raise CriteriaError(f"{where}: the criteria file is larger than 5 MB; it cannot be a criteria set")
+    try:
+        data = yaml.safe_load(raw.decode("utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f"line {mark.line + 1}" if mark is not None else "(file)"
+        raise CriteriaError(f"{where}: {place}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    return load_criteria_data(data, where)
+
+
+def criteria_sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()

@@ -1,0 +1,118 @@
+"""Mappings for other layouts: which source column feeds which canonical column (YAML data, no code).
+
+A mapping names, for each canonical column, the source header (``from``), an optional numeric ``scale``
+(e.g. constant USD → USD million), and an optional ``values`` table (source word → our code) with a
+``default`` for unlisted words. Built-in mappings live in ``screening/mappings/<name>.yaml``; a user's own
+mapping is given by path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .coerce import is_blank, parse_number
+from .columns import COLUMN_BY_NAME, REQUIRED, header_lookup, norm_key
+
+if TYPE_CHECKING:
+    from .ingest import RawTable
+
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+
+
+class MappingError(ValueError):
+    pass
+
+
+class ColumnRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    from_: str = Field(alias="from")
+    scale: float | None = None
+    values: dict[str, str] | None = None
+    default: str | None = None
+
+
+class Mapping(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    title: str = ""
+    attribution: str = ""
+    columns: dict[str, ColumnRule]
+
+    def header_lookup(self) -> dict[str, str]:
+        """Source headers named by the mapping first, then the ordinary canonical headers."""
+        table = {norm_key(rule.from_): canonical for canonical, rule in self.columns.items()}
+        for key, canonical in header_lookup().items():
+            if canonical not in self.columns:
+                table.setdefault(key, canonical)
+        return table
+
+    def required_sources(self) -> tuple[str, ...]:
+        return REQUIRED
+
+    def apply(self, table: RawTable) -> RawTable:
+        """Convert units and translate value words in the columns this mapping feeds."""
+        frame = table.frame.copy()
+        for canonical, rule in self.columns.items():
+            if canonical not in frame.columns:
+                continue
+            col = frame[canonical]
+            if rule.scale is not None:
+                frame[canonical] = col.map(lambda v, s=rule.scale: _scaled(v, s))
+            if rule.values is not None:
+                table_ = {norm_key(k): v for k, v in rule.values.items()}
+                frame[canonical] = col.map(
+                    lambda v, t=table_, d=rule.default: None if is_blank(v) else t.get(norm_key(v), d if d is not None else v))
+        table.frame = frame
+        return table
+
+
+def _scaled(value: object, scale: float) -> object:
+    if is_blank(value):
+        return None
+    number, problem = parse_number(value)
+    if problem is not None or not isinstance(number, float):
+        return value  # left for validation to report
+    return number * scale
+
+
+def load_mapping(name_or_path: str | Path) -> Mapping:
+    """A built-in mapping by name (e.g. ``aiddata-gcdf3``) or a user's mapping file by path."""
+    path = Path(name_or_path)
+    builtin = MAPPINGS_DIR / f"{name_or_path}.yaml"
+    if not path.exists() and builtin.exists():
+        path = builtin
+    if not path.exists():
+        names = ", ".join(sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml")))
+        raise MappingError(f"mapping '{name_or_path}' not found: give a built-in name ({names}) or a YAML file path")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        mapping = Mapping.model_validate(data)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise MappingError(f"{path}: not valid YAML ({exc})") from None
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise MappingError(f"{path}: {loc}: {first['msg']}") from None
+    unknown = [c for c in mapping.columns if c not in COLUMN_BY_NAME]
+    if unknown:
+        raise MappingError(f"{path}: columns.{unknown[0]}: not a canonical column (see docs/columns.md)")
+    return mapping
+
+
+def mapping_from_headers(pairs: dict[str, str], ident: str = "custom") -> Mapping:
+    """A mapping from an edited header table (source header → canonical name), as the app saves it."""
+    return Mapping(id=ident, columns={canon: ColumnRule(**{"from": src}) for src, canon in pairs.items() if canon})
+
+
+def mapping_yaml(mapping: Mapping) -> str:
+    data = mapping.model_dump(by_alias=True, exclude_none=True)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def empty_frame_like(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=columns, dtype=object)

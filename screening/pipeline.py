@@ -1,0 +1,169 @@
+"""The one pipeline used by the CLI and the web app alike (DESIGN.md "The data flow").
+
+read → map headers → validate → screen (gates, flags) → classify (track, labels) → score → combine (total,
+tier) → rank → explain. Each stage is a function in its own module; this module only wires them together and
+keeps the per-criterion point matrix so that re-weighting never re-reads or re-validates anything.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .classify import add_derived, classify, indices
+from .criteria import CriteriaSet, load_criteria
+from .explain import rationale
+from .ingest import Input, read_input
+from .mapping import Mapping
+from .rank import rank
+from .rules import Context
+from .score import PointMatrix, Scores, Weights, assign_tiers, point_matrix, weigh
+from .screen import duplicate_flags, screen
+from .validate import Validated, validate
+
+Progress = Callable[[str, float], None]
+
+
+def tool_version() -> str:
+    try:
+        return version("bri-screening")
+    except PackageNotFoundError:
+        return "0.0.0+source"
+
+
+@dataclass
+class Result:
+    """Everything one screening run produced. ``records`` holds every input record with its ``outcome``."""
+
+    input: Input
+    criteria: CriteriaSet
+    criteria_sha256: str
+    validated: Validated
+    records: pd.DataFrame           # all records: outcome ∈ {ranked, excluded, invalid}
+    ranked: pd.DataFrame            # ranked projects, best first, with scores and labels
+    hits: pd.DataFrame              # every gate and flag hit
+    pm: PointMatrix
+    scores: Scores
+    weights: Weights
+    made_at: str = field(default_factory=lambda: _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
+
+    @property
+    def excluded(self) -> pd.DataFrame:
+        return self.records[self.records["outcome"] == "excluded"]
+
+    @property
+    def invalid(self) -> pd.DataFrame:
+        return self.records[self.records["outcome"] == "invalid"]
+
+    @property
+    def issues(self) -> pd.DataFrame:
+        return self.validated.issues
+
+    def counts(self) -> dict[str, int]:
+        c = self.records["outcome"].value_counts()
+        return {"records": len(self.records), **{k: int(c.get(k, 0)) for k in ("ranked", "excluded", "invalid")}}
+
+    def rationale(self) -> pd.DataFrame:
+        frame = self._scored_frame
+        return rationale(frame, self.pm, self.scores, self.criteria)
+
+    @property
+    def _scored_frame(self) -> pd.DataFrame:
+        return self.ranked.sort_values("row_key", kind="stable")
+
+
+def _dimension_frame(scores: Scores, row_keys: np.ndarray) -> pd.DataFrame:
+    dims = scores.dimension_scores.copy()
+    dims.columns = [f"dim_{c}" for c in dims.columns]
+    dims.index = row_keys
+    return dims
+
+
+def run(source: str | Path | bytes, *, name: str | None = None, criteria: CriteriaSet | None = None,
+        criteria_sha256: str | None = None, mapping: Mapping | None = None, sheet: str | None = None,
+        progress: Progress | None = None) -> Result:
+    """Screen and score one input file."""
+    say = progress or (lambda _stage, _share: None)
+    say("read", 0.0)
+    inp = read_input(source, name=name, mapping=mapping, sheet=sheet)
+    if criteria is None:
+        criteria = load_criteria()
+    return run_input(inp, criteria, criteria_sha256 or criteria.fingerprint(), say)
+
+
+def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str, say: Progress) -> Result:
+    say("validate", 0.15)
+    val = validate(inp)
+    records = val.records.copy()
+    records["outcome"] = np.where(val.valid, "candidate", "invalid")
+    frame = add_derived(records[val.valid].reset_index(drop=True), criteria)
+    say("screen", 0.35)
+    screened = screen(frame, criteria)
+    ctx = Context(screened.flags)
+    frame = classify(frame, criteria, ctx)
+    excluded = screened.excluded
+    keys = frame["row_key"].to_numpy()
+    records.loc[np.isin(records["row_key"], keys[excluded]), "outcome"] = "excluded"
+    records.loc[records["outcome"] == "candidate", "outcome"] = "ranked"
+    live = frame[~excluded].reset_index(drop=True)
+    dup_hits = duplicate_flags(live, criteria)
+    hits = pd.concat([screened.hits, dup_hits], ignore_index=True) if len(dup_hits) else screened.hits
+    say("score", 0.55)
+    pm = point_matrix(live, criteria, ctx_for(live, frame, screened.flags, excluded))
+    weights = Weights.of(criteria)
+    scores = weigh(pm, weights, criteria.missing_policy)
+    caps = screened.tier_caps[~excluded]
+    live = live.copy()
+    live["score"] = scores.total
+    live["completeness"] = scores.completeness
+    live["tier"] = assign_tiers(scores.total, scores.completeness, criteria, caps)
+    live = pd.concat([live, _dimension_frame(scores, live.index.to_numpy()).set_axis(live.index)], axis=1)
+    idx = indices(pm, criteria)
+    for col in idx.columns:
+        live[col] = idx[col].to_numpy()
+    flag_hits = hits[hits["kind"] == "flag"]
+    flags_by_key = flag_hits.groupby("row_key")["id"].agg(lambda s: ";".join(dict.fromkeys(s)))
+    live["flags"] = live["row_key"].map(flags_by_key).fillna("")
+    say("rank", 0.75)
+    ranked = rank(live)
+    for col in ("track",):
+        records[col] = records["row_key"].map(frame.set_index("row_key")[col])
+    return Result(inp, criteria, criteria_sha256, val, records, ranked, hits, pm, scores, weights)
+
+
+def ctx_for(live: pd.DataFrame, frame: pd.DataFrame, flags: dict[str, np.ndarray], excluded: np.ndarray) -> Context:
+    """Record-level flags restricted to the projects still in play (same row order as ``live``)."""
+    return Context({k: v[~excluded] for k, v in flags.items()})
+
+
+def reweigh(result: Result, weights: Weights) -> Result:
+    """Re-rank under new weights from the stored point matrix: no reading, no validation, no screening."""
+    scores = weigh(result.pm, weights, result.criteria.missing_policy)
+    live = result.ranked.sort_values("row_key", kind="stable").copy()
+    order = {pid: i for i, pid in enumerate(result.pm.project_ids)}
+    pos = live["project_id"].astype(str).map(order).to_numpy()
+    live["score"] = scores.total[pos]
+    live["completeness"] = scores.completeness[pos]
+    dims = scores.dimension_scores.to_numpy()[pos]
+    for k, d in enumerate(scores.dimension_scores.columns):
+        live[f"dim_{d}"] = dims[:, k]
+    caps = _caps_from_flags(result, live)
+    live["tier"] = assign_tiers(live["score"].to_numpy(), live["completeness"].to_numpy(), result.criteria, caps)
+    return replace(result, ranked=rank(live), scores=scores, weights=weights)
+
+
+def _caps_from_flags(result: Result, live: pd.DataFrame) -> np.ndarray:
+    tier_ids = [t.id for t in result.criteria.tiers]
+    caps = np.full(len(live), -1)
+    for flag in result.criteria.flags:
+        if flag.max_tier is None:
+            continue
+        has = live["flags"].str.split(";").map(lambda fs, f=flag.id: f in fs).to_numpy(dtype=bool)
+        caps = np.where(has, np.maximum(caps, tier_ids.index(flag.max_tier)), caps)
+    return caps

@@ -1,0 +1,500 @@
+"""The declarative vocabulary of criteria files: conditions (rules) and scorers, as a small registry.
+
+A criteria file never holds code. A *rule* is one of the kinds below and evaluates, column-wise, to a boolean
+array over all projects; a *scorer* maps a project's values onto 0–100 points by fixed anchors written in the
+file (DESIGN.md "Scores rest on fixed anchors"), or to NaN when the input is missing ("not assessed").
+
+Each kind is a pydantic model with ``extra="forbid"`` and two methods (``evaluate``/``score`` and
+``fields``); :data:`RULE_KINDS` and :data:`SCORER_KINDS` are the registries. Adding a kind is adding a class
+and a registry entry, not another ``if kind == ...`` branch.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Annotated, Any, Literal, Union
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+DEFAULT_TEXT_FIELDS = ("project_name", "subsector", "description")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A bilingual string."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+Scalar = Union[bool, int, float, str]
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def _present(series: pd.Series) -> np.ndarray:
+    return np.asarray(series.notna(), dtype=bool)
+
+
+class Context:
+    """What a rule may look at besides the record's own fields: the review flags raised so far."""
+
+    def __init__(self, flags: dict[str, np.ndarray] | None = None) -> None:
+        self.flags = flags or {}
+        self.text_cache: dict[tuple[int, int, tuple[str, ...]], pd.Series] = {}
+
+
+# ---------------------------------------------------------------- rules
+
+class Compare(Strict):
+    """``{field: x, ge: 3}``: a comparison; false where the field is blank."""
+
+    field: str
+    eq: Scalar | None = None
+    ne: Scalar | None = None
+    lt: float | None = None
+    le: float | None = None
+    gt: float | None = None
+    ge: float | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Compare:
+        ops = [k for k in ("eq", "ne", "lt", "le", "gt", "ge") if getattr(self, k) is not None]
+        if len(ops) != 1:
+            raise ValueError("a comparison needs exactly one of eq, ne, lt, le, gt, ge")
+        return self
+
+    def fields(self) -> set[str]:
+        return {self.field}
+
+    def evaluate(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        col = _column(frame, self.field)
+        present = _present(col)
+        for op in ("eq", "ne"):
+            target = getattr(self, op)
+            if target is not None:
+                hit = np.asarray(col.map(lambda v, t=target: _equal(v, t)), dtype=bool)
+                return present & (hit if op == "eq" else ~hit)
+        values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            if self.lt is not None:
+                out = values < self.lt
+            elif self.le is not None:
+                out = values <= self.le
+            elif self.gt is not None:
+                out = values > self.gt
+            else:
+                assert self.ge is not None
+                out = values >= self.ge
+        return present & np.asarray(out, dtype=bool)
+
+
+def _equal(value: Any, target: Any) -> bool:
+    if isinstance(target, bool) or isinstance(value, bool):
+        return bool(value) == bool(target) and isinstance(value, bool | np.bool_)
+    if isinstance(target, int | float) and isinstance(value, int | float):
+        return float(value) == float(target)
+    return str(value) == str(target)
+
+
+class Member(Strict):
+    """``{field: sector, in: [energy, mining]}`` or ``not_in``; false where the field is blank."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    field: str
+    in_: list[Scalar] | None = Field(default=None, alias="in")
+    not_in: list[Scalar] | None = None
+
+    @model_validator(mode="after")
+    def _one_list(self) -> Member:
+        if (self.in_ is None) == (self.not_in is None):
+            raise ValueError("membership needs exactly one of in, not_in")
+        return self
+
+    def fields(self) -> set[str]:
+        return {self.field}
+
+    def evaluate(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        col = _column(frame, self.field)
+        values = self.in_ if self.in_ is not None else self.not_in
+        assert values is not None
+        wanted = {str(v) for v in values}
+        hit = np.asarray(col.map(lambda v: str(v) in wanted), dtype=bool)
+        present = _present(col)
+        return present & (hit if self.in_ is not None else ~hit)
+
+
+class Missing(Strict):
+    """``{field: status, missing: true}``: the cell is blank (or, with ``false``, filled)."""
+
+    field: str
+    missing: bool
+
+    def fields(self) -> set[str]:
+        return {self.field}
+
+    def evaluate(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        present = _present(_column(frame, self.field))
+        return ~present if self.missing else present
+
+
+class TextContains(Strict):
+    """Any of the terms appears (case-insensitive) in any of the text fields, in any language.
+
+    Terms are literal text, never regular expressions from the file. ``unless`` terms cancel a hit in the
+    same record (a "coal-to-solar conversion" is no new coal plant). ASCII terms match at word starts so that
+    "arms" does not hit "farms".
+    """
+
+    text_contains: list[str] = Field(min_length=1)
+    fields_: list[str] = Field(default=list(DEFAULT_TEXT_FIELDS), alias="fields")
+    unless: list[str] = []
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def fields(self) -> set[str]:
+        return set(self.fields_)
+
+    @cached_property
+    def _patterns(self) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+        return _terms_pattern(self.text_contains), _terms_pattern(self.unless) if self.unless else None
+
+    def evaluate(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        text = _joined_text(frame, self.fields_, ctx)
+        hit_pattern, unless_pattern = self._patterns
+        hit = np.array(text.str.contains(hit_pattern, regex=True), dtype=bool)
+        if unless_pattern is not None:
+            hit &= ~np.asarray(text.str.contains(unless_pattern, regex=True), dtype=bool)
+        return hit
+
+
+def _terms_pattern(terms: list[str]) -> re.Pattern[str]:
+    parts = []
+    for term in terms:
+        escaped = re.escape(term.lower())
+        parts.append(rf"(?<![a-z]){escaped}" if term[:1].isascii() and term[:1].isalnum() else escaped)
+    return re.compile("|".join(parts))
+
+
+def _joined_text(frame: pd.DataFrame, fields: list[str], ctx: Context) -> pd.Series:
+    """Lower-cased text of the fields, joined; cached per frame within one stage (the text never changes)."""
+    cache_key = (id(frame), len(frame), tuple(fields))
+    cache = ctx.text_cache
+    if cache_key not in cache:
+        text = pd.Series([""] * len(frame), index=frame.index, dtype=object)
+        for name in fields:
+            text = text + " " + _column(frame, name).fillna("").astype(str)
+        cache[cache_key] = text.str.lower()
+    result: pd.Series = cache[cache_key]
+    return result
+
+
+class HasFlag(Strict):
+    """``{has_flag: resettlement_without_plan}``: a record-level review flag was raised."""
+
+    has_flag: str
+
+    def fields(self) -> set[str]:
+        return set()
+
+    def evaluate(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        return np.array(ctx.flags.get(self.has_flag, np.zeros(len(frame), dtype=bool)), dtype=bool)
+
+
+class AllOf(Strict):
+    all: list[Rule] = Field(min_length=1)
+
+    def fields(self) -> set[str]:
+        return set().union(*(r.fields() for r in self.all))
+
+    def evaluate(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        out = np.ones(len(frame), dtype=bool)
+        for rule in self.all:
+            out &= rule.evaluate(frame, ctx)
+        return out
+
+
+class AnyOf(Strict):
+    any: list[Rule] = Field(min_length=1)
+
+    def fields(self) -> set[str]:
+        return set().union(*(r.fields() for r in self.any))
+
+    def evaluate(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        out = np.zeros(len(frame), dtype=bool)
+        for rule in self.any:
+            out |= rule.evaluate(frame, ctx)
+        return out
+
+
+class Not(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    not_: Rule = Field(alias="not")
+
+    def fields(self) -> set[str]:
+        return self.not_.fields()
+
+    def evaluate(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        return ~self.not_.evaluate(frame, ctx)
+
+
+RULE_KINDS: dict[str, type[Strict]] = {
+    "all": AllOf, "any": AnyOf, "not": Not, "text_contains": TextContains, "has_flag": HasFlag,
+    "missing": Missing, "in": Member, "not_in": Member,
+    "eq": Compare, "ne": Compare, "lt": Compare, "le": Compare, "gt": Compare, "ge": Compare,
+}
+
+
+def _rule_tag(value: Any) -> str | None:
+    """Pick the rule kind from the keys a rule mapping carries (``{field: x, ge: 1}`` is a comparison)."""
+    keys = set(value) if isinstance(value, dict) else set(type(value).model_fields) if isinstance(value, BaseModel) else set()
+    if isinstance(value, BaseModel):
+        return type(value).__name__
+    for key, cls in RULE_KINDS.items():
+        if key in keys:
+            return cls.__name__
+    return None
+
+
+Rule = Annotated[
+    Union[
+        Annotated[Compare, Tag("Compare")],
+        Annotated[Member, Tag("Member")],
+        Annotated[Missing, Tag("Missing")],
+        Annotated[TextContains, Tag("TextContains")],
+        Annotated[HasFlag, Tag("HasFlag")],
+        Annotated[AllOf, Tag("AllOf")],
+        Annotated[AnyOf, Tag("AnyOf")],
+        Annotated[Not, Tag("Not")],
+    ],
+    Discriminator(
+        _rule_tag,
+        custom_error_type="unknown_rule",
+        custom_error_message="not a known rule: use one of all, any, not, text_contains, has_flag, "
+        "{field, missing}, {field, in/not_in}, {field, eq/ne/lt/le/gt/ge}",
+    ),
+]
+
+
+# ---------------------------------------------------------------- scorers
+
+Points = Annotated[float, Field(ge=0, le=100)]
+
+
+class MapScorer(Strict):
+    """Points for each code or yes/no value: ``{kind: map, field: env_category, map: {A: 30, B: 70, C: 100}}``."""
+
+    kind: Literal["map"]
+    field: str
+    map: dict[str, Points] = Field(min_length=1)
+    other: Points | None = None  # a present value not in the map; None = not assessed
+
+    def fields(self) -> set[str]:
+        return {self.field}
+
+    def score(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        col = _column(frame, self.field)
+        table = {_map_key(k): v for k, v in self.map.items()}
+        other = np.nan if self.other is None else self.other
+        return np.asarray(col.map(lambda v: np.nan if _is_na(v) else table.get(_map_key(v), other)), dtype=float)
+
+    def describe(self, lang: str) -> str:
+        return ", ".join(f"{k}→{v:g}" for k, v in self.map.items())
+
+
+def _is_na(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _map_key(value: Any) -> str:
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip().lower()
+
+
+class LinearScorer(Strict):
+    """Piecewise-linear between fixed anchors ``[[x, points], ...]``, flat beyond the ends."""
+
+    kind: Literal["linear"]
+    field: str
+    anchors: list[tuple[float, Points]] = Field(min_length=2)
+
+    @field_validator("anchors")
+    @classmethod
+    def _increasing(cls, anchors: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        xs = [a[0] for a in anchors]
+        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+            raise ValueError("anchor x values must increase strictly")
+        return anchors
+
+    def fields(self) -> set[str]:
+        return {self.field}
+
+    def score(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        values = pd.to_numeric(_column(frame, self.field), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        xs = np.array([a[0] for a in self.anchors])
+        ys = np.array([a[1] for a in self.anchors])
+        out = np.interp(values, xs, ys)
+        out[np.isnan(values)] = np.nan
+        return out
+
+    def describe(self, lang: str) -> str:
+        return ", ".join(f"{x:g}→{y:g}" for x, y in self.anchors)
+
+
+class StepsScorer(Strict):
+    """Points by thresholds: the highest ``[min_value, points]`` step reached; ``below`` under the first."""
+
+    kind: Literal["steps"]
+    field: str
+    steps: list[tuple[float, Points]] = Field(min_length=1)
+    below: Points = 0
+
+    @field_validator("steps")
+    @classmethod
+    def _increasing(cls, steps: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        xs = [s[0] for s in steps]
+        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+            raise ValueError("step thresholds must increase strictly")
+        return steps
+
+    def fields(self) -> set[str]:
+        return {self.field}
+
+    def score(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        values = pd.to_numeric(_column(frame, self.field), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        thresholds = np.array([s[0] for s in self.steps])
+        points = np.array([self.below] + [s[1] for s in self.steps])
+        idx = np.searchsorted(thresholds, np.nan_to_num(values, nan=-np.inf), side="right")
+        out = points[idx].astype(float)
+        out[np.isnan(values)] = np.nan
+        return out
+
+    def describe(self, lang: str) -> str:
+        return f"<{self.steps[0][0]:g}→{self.below:g}, " + ", ".join(f"≥{x:g}→{y:g}" for x, y in self.steps)
+
+
+class Case(Strict):
+    when: Rule
+    points: Points | None = None
+    score: Scorer | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_outcome(self) -> Case:
+        if (self.points is None) == (self.score is None):
+            raise ValueError("a case needs exactly one of points, score")
+        return self
+
+
+class CasesScorer(Strict):
+    """First matching case wins; ``default`` (points or a scorer) otherwise.
+
+    Not assessed when any ``requires`` field is blank; without ``requires``, when every field the cases
+    read is blank.
+    """
+
+    kind: Literal["cases"]
+    cases: list[Case] = Field(min_length=1)
+    default: Points | Scorer | None = None
+    requires: list[str] | None = None
+
+    def fields(self) -> set[str]:
+        out: set[str] = set()
+        for c in self.cases:
+            out |= c.when.fields()
+            if c.score is not None:
+                out |= c.score.fields()
+        if isinstance(self.default, BaseModel):
+            out |= self.default.fields()
+        return out
+
+    def score(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        n = len(frame)
+        out = np.full(n, np.nan)
+        decided = np.zeros(n, dtype=bool)
+        for case in self.cases:
+            hit = case.when.evaluate(frame, ctx) & ~decided
+            if case.score is not None:
+                out = np.where(hit, case.score.score(frame, ctx), out)
+            else:
+                out[hit] = case.points
+            decided |= hit
+        if isinstance(self.default, BaseModel):
+            out = np.where(decided, out, self.default.score(frame, ctx))  # type: ignore[attr-defined]
+        elif self.default is not None:
+            out[~decided] = float(self.default)
+        needed = self.requires if self.requires is not None else sorted(self.fields())
+        if needed:
+            present = np.stack([_present(_column(frame, f)) for f in needed])
+            blank = ~present.all(axis=0) if self.requires is not None else ~present.any(axis=0)
+            out[blank] = np.nan
+        return out
+
+    def describe(self, lang: str) -> str:
+        notes = [c.note.get(lang) for c in self.cases if c.note is not None]
+        return "; ".join(notes)
+
+
+class CombineScorer(Strict):
+    """Both halves must be present (四个相结合): ``min`` (a floor), ``geometric`` (balance) or ``mean``.
+
+    If any part is not assessed, the combination is not assessed (DESIGN.md "Missing data").
+    """
+
+    kind: Literal["combine"]
+    method: Literal["min", "geometric", "mean"]
+    of: list[Scorer] = Field(min_length=2)
+    labels: list[Text] | None = None
+
+    def fields(self) -> set[str]:
+        return set().union(*(s.fields() for s in self.of))
+
+    def score(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
+        parts = np.stack([s.score(frame, ctx) for s in self.of])
+        return COMBINERS[self.method](parts)
+
+    def describe(self, lang: str) -> str:
+        return {"min": "最小值（底线）", "geometric": "几何平均（兼顾两端）", "mean": "平均"}[self.method] if lang == "zh" else {
+            "min": "minimum (floor)", "geometric": "geometric mean (both halves needed)", "mean": "mean"}[self.method]
+
+
+def _geometric(parts: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result: np.ndarray = np.exp(np.log(np.clip(parts, 0, None)).mean(axis=0))
+    result[np.isnan(parts).any(axis=0)] = np.nan
+    return result
+
+
+COMBINERS = {
+    "min": lambda parts: parts.min(axis=0),  # NaN propagates: a missing half is not assessed
+    "mean": lambda parts: parts.mean(axis=0),
+    "geometric": _geometric,
+}
+
+Scorer = Annotated[
+    Union[MapScorer, LinearScorer, StepsScorer, CasesScorer, CombineScorer], Field(discriminator="kind")
+]
+SCORER_KINDS = {"map": MapScorer, "linear": LinearScorer, "steps": StepsScorer, "cases": CasesScorer,
+                "combine": CombineScorer}
+
+for _model in (AllOf, AnyOf, Not, Case, CasesScorer, CombineScorer):
+    _model.model_rebuild()

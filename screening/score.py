@@ -1,0 +1,153 @@
+"""Per-criterion points on fixed anchors, then dimension scores, total (0–100), completeness and tier.
+
+The point matrix (projects × criteria, NaN = not assessed) is kept so that a change of weights is a
+weighted sum over it (:func:`weigh`), without re-reading or re-validating anything (DESIGN.md "Performance
+budget"). Totals are sums of per-criterion contributions added element-wise in criteria-file order, not a
+BLAS product, and are rounded to 0.01 before ranking (DESIGN.md contract 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .criteria import CriteriaSet
+from .rules import Context
+
+NEUTRAL_POINTS = 50.0
+
+
+@dataclass(frozen=True)
+class PointMatrix:
+    """Everything a re-weighting needs, and nothing that depends on weights."""
+
+    project_ids: np.ndarray          # (n,) str
+    criterion_ids: list[str]         # (m,)
+    dimension_of: list[str]          # (m,) dimension id of each criterion
+    points: np.ndarray               # (n, m) float, NaN = not assessed
+    applicable: np.ndarray           # (n, m) bool: the criterion applies to the project's track
+    tracks: np.ndarray               # (n,) str
+
+    @property
+    def assessed(self) -> np.ndarray:
+        return ~np.isnan(self.points) & self.applicable
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.points, index=self.project_ids, columns=self.criterion_ids)
+
+
+@dataclass(frozen=True)
+class Weights:
+    dimensions: dict[str, float]
+    criteria: dict[str, float]
+
+    @classmethod
+    def of(cls, criteria: CriteriaSet) -> Weights:
+        return cls({d.id: d.weight for d in criteria.dimensions}, {c.id: c.weight for _, c in criteria.criteria})
+
+
+@dataclass(frozen=True)
+class Scores:
+    total: np.ndarray                # (n,) rounded to 0.01
+    completeness: np.ndarray         # (n,) 0–1
+    contributions: np.ndarray        # (n, m) points × effective weight
+    effective_weight: np.ndarray     # (n, m) share of the total each criterion carries for this project
+    dimension_scores: pd.DataFrame   # (n, d) 0–100, NaN where nothing was assessed
+
+
+def point_matrix(frame: pd.DataFrame, criteria: CriteriaSet, ctx: Context) -> PointMatrix:
+    """Score every criterion column-wise on its fixed anchors."""
+    columns = []
+    applicable = []
+    tracks = frame["track"].astype(str).to_numpy()
+    for _dim, crit in criteria.criteria:
+        columns.append(np.asarray(crit.scorer.score(frame, ctx), dtype=float))
+        applicable.append(np.ones(len(frame), dtype=bool) if crit.tracks is None else np.isin(tracks, crit.tracks))
+    n, m = len(frame), len(columns)
+    points = np.column_stack(columns) if m else np.zeros((n, 0))
+    app = np.column_stack(applicable) if m else np.zeros((n, 0), dtype=bool)
+    points = np.where(app, points, np.nan)
+    return PointMatrix(
+        project_ids=frame["project_id"].astype(str).to_numpy(),
+        criterion_ids=[c.id for _, c in criteria.criteria],
+        dimension_of=[d.id for d, _ in criteria.criteria],
+        points=points,
+        applicable=app,
+        tracks=tracks,
+    )
+
+
+def weigh(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Scores:
+    """Combine the point matrix under ``weights``: dimension scores, total and completeness.
+
+    A criterion's share of the total is ``W_d / ΣW × w_c / Σw`` over the dimensions and criteria that apply to
+    the project's track. ``policy``: ``zero`` — not assessed earns 0 (default); ``neutral`` — earns 50;
+    ``renormalise`` — not-assessed criteria drop out of the denominators (DESIGN.md "Missing data").
+    """
+    n, m = pm.points.shape
+    w = np.array([weights.criteria[c] for c in pm.criterion_ids], dtype=float)
+    dims = list(dict.fromkeys(pm.dimension_of))
+    dim_index = np.array([dims.index(d) for d in pm.dimension_of])
+    big_w = np.array([weights.dimensions[d] for d in dims], dtype=float)
+    counts = pm.applicable & ~np.isnan(pm.points) if policy == "renormalise" else pm.applicable
+    crit_w = counts * w                                       # (n, m)
+    dim_sum = np.zeros((n, len(dims)))
+    for j in range(m):                                        # fixed order, element-wise
+        dim_sum[:, dim_index[j]] += crit_w[:, j]
+    dim_active = dim_sum > 0
+    active_w = np.zeros(n)
+    for k in range(len(dims)):
+        active_w += np.where(dim_active[:, k], big_w[k], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_in_dim = np.where(crit_w > 0, crit_w / dim_sum[:, dim_index], 0.0)
+        dim_share = np.where(active_w[:, None] > 0, big_w[None, :] / active_w[:, None], 0.0)
+    eff = share_in_dim * dim_share[:, dim_index]
+    assessed = ~np.isnan(pm.points) & pm.applicable
+    filled = np.where(assessed, pm.points, NEUTRAL_POINTS if policy == "neutral" else 0.0)
+    contributions = eff * filled
+    total = np.zeros(n)
+    completeness = np.zeros(n)
+    base_eff = eff if policy != "renormalise" else weigh_shares(pm, weights)
+    for j in range(m):
+        total += contributions[:, j]
+        completeness += np.where(assessed[:, j], base_eff[:, j], 0.0)
+    dim_scores = np.full((n, len(dims)), np.nan)
+    for k in range(len(dims)):
+        cols = np.flatnonzero(dim_index == k)
+        num = np.zeros(n)
+        den = np.zeros(n)
+        for j in cols:
+            num += np.where(assessed[:, j], share_in_dim[:, j] * pm.points[:, j], 0.0) if policy == "renormalise" \
+                else share_in_dim[:, j] * filled[:, j]
+            den += share_in_dim[:, j]
+        dim_scores[:, k] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    return Scores(
+        total=np.round(total + 0.0, 2),
+        completeness=np.clip(np.round(completeness, 6), 0, 1),
+        contributions=contributions,
+        effective_weight=eff,
+        dimension_scores=pd.DataFrame(np.round(dim_scores, 2), columns=dims, index=pm.project_ids),
+    )
+
+
+def weigh_shares(pm: PointMatrix, weights: Weights) -> np.ndarray:
+    """Effective weights as under the ``zero`` policy (every applicable criterion counts)."""
+    return weigh(pm, weights, "zero").effective_weight
+
+
+def assign_tiers(total: np.ndarray, completeness: np.ndarray, criteria: CriteriaSet,
+                 caps: np.ndarray | None = None) -> np.ndarray:
+    """Highest tier whose ``min_score`` the total reaches; ``insufficient_data`` below the completeness line.
+
+    ``caps`` (index into ``criteria.tiers``, -1 for none) holds the best tier a review flag allows.
+    """
+    order = [t.id for t in criteria.tiers]
+    thresholds = np.array([t.min_score for t in criteria.tiers])
+    idx = np.minimum((thresholds[None, :] > total[:, None]).sum(axis=1), len(order) - 1)
+    if caps is not None:
+        idx = np.where(caps >= 0, np.maximum(idx, caps), idx)
+    tiers = np.array(order, dtype=object)[idx] if len(idx) else np.array([], dtype=object)
+    insufficient = completeness < criteria.completeness_threshold - 1e-9
+    return np.where(insufficient, "insufficient_data", tiers)

@@ -1,0 +1,142 @@
+"""Screening: the negative list (gates) and review flags.
+
+A gate excludes a project when its ``when`` rule holds — on coded fields or on text unambiguous enough to
+stand alone. An ambiguous hit, or a key field left blank, is a ``flag_when`` and only flags the project
+(DESIGN.md "Gates and flags"; negative list per liu-zhang-2024 §三(三)). Flags comparing projects with each
+other (duplicate construction, "一窝蜂" in liu-zhang-2024 §三(三)) never change a score.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import numpy as np
+import pandas as pd
+
+from .criteria import CriteriaSet, DuplicateCheck
+from .rules import Context
+
+HIT_COLUMNS = ["row_key", "project_id", "kind", "id", "label_en", "label_zh", "reason_en", "reason_zh", "source",
+               "section"]
+MAX_GROUP_FOR_FUZZY = 400
+
+
+@dataclass(frozen=True)
+class Screened:
+    excluded: np.ndarray           # (n,) bool
+    hits: pd.DataFrame             # long: one row per gate or flag hit (HIT_COLUMNS)
+    flags: dict[str, np.ndarray]   # record-level flag id → (n,) bool, for ``has_flag`` rules
+    tier_caps: np.ndarray          # (n,) index into criteria.tiers of the best tier allowed, -1 for none
+
+
+def _hits(frame: pd.DataFrame, mask: np.ndarray, kind: str, ident: str, label: object, reason: object,
+          source: str, section: str | None) -> pd.DataFrame:
+    rows = frame.loc[mask]
+    return pd.DataFrame({
+        "row_key": rows["row_key"].to_numpy(), "project_id": rows["project_id"].to_numpy(), "kind": kind, "id": ident,
+        "label_en": label.en, "label_zh": label.zh,  # type: ignore[attr-defined]
+        "reason_en": reason.en, "reason_zh": reason.zh,  # type: ignore[attr-defined]
+        "source": source, "section": section or "",
+    })
+
+
+def screen(frame: pd.DataFrame, criteria: CriteriaSet) -> Screened:
+    """Evaluate every gate and record-level flag; ``frame`` holds valid records only."""
+    n = len(frame)
+    excluded = np.zeros(n, dtype=bool)
+    parts: list[pd.DataFrame] = []
+    ctx = Context()
+    for gate in criteria.gates:
+        hit = gate.when.evaluate(frame, ctx) if gate.when is not None else np.zeros(n, dtype=bool)
+        excluded |= hit
+        parts.append(_hits(frame, hit, "gate", gate.id, gate.label, gate.reason, gate.source, gate.section))
+        if gate.flag_when is not None:
+            soft = gate.flag_when.evaluate(frame, ctx) & ~hit
+            ctx.flags[gate.id] = soft
+            parts.append(_hits(frame, soft, "flag", gate.id, gate.label, gate.flag_reason or gate.reason,
+                               gate.source, gate.section))
+    tier_ids = [t.id for t in criteria.tiers]
+    caps = np.full(n, -1)
+    for flag in criteria.flags:
+        if flag.when is None:
+            continue
+        hit = flag.when.evaluate(frame, ctx)
+        ctx.flags[flag.id] = hit
+        parts.append(_hits(frame, hit, "flag", flag.id, flag.label, flag.reason, flag.source, flag.section))
+        if flag.max_tier is not None:
+            caps = np.where(hit, np.maximum(caps, tier_ids.index(flag.max_tier)), caps)
+    hits = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=HIT_COLUMNS)
+    return Screened(excluded, hits, ctx.flags, caps)
+
+
+def _norm_name(text: object) -> str:
+    s = unicodedata.normalize("NFKC", str(text)).lower()
+    s = re.sub(r"\b(project|phase|the|of|and|for|construction|项目|工程|一期|二期|三期)\b", " ", s)
+    return re.sub(r"[\W_]+", "", s)
+
+
+def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[int, int]]:
+    """Positions (i, j) of projects with equal ``same`` values and similar ``similar`` text.
+
+    Fuzzy comparison runs inside groups of at most ``MAX_GROUP_FOR_FUZZY`` projects; larger groups compare
+    normalised text for equality only, so the check stays bounded on 100,000 rows.
+    """
+    if frame.empty or any(c not in frame.columns for c in check.same):
+        return []
+    keys = frame[check.same].astype(str)
+    texts = {c: frame[c].map(lambda v: "" if pd.isna(v) else _norm_name(v)).to_numpy()
+             for c in check.similar if c in frame.columns}
+    pairs: list[tuple[int, int]] = []
+    positions = pd.Series(np.arange(len(frame)), index=frame.index)
+    valid = frame[check.same].notna().all(axis=1)
+    for _, group in positions[valid].groupby([keys[c] for c in check.same], sort=False):
+        members = group.to_numpy()
+        if len(members) < 2:
+            continue
+        if len(members) > MAX_GROUP_FOR_FUZZY:
+            for values in texts.values():
+                seen: dict[str, int] = {}
+                for p in members:
+                    t = values[p]
+                    if t and t in seen:
+                        pairs.append((seen[t], int(p)))
+                    elif t:
+                        seen[t] = int(p)
+            continue
+        for a_i, a in enumerate(members):
+            for b in members[a_i + 1:]:
+                for values in texts.values():
+                    ta, tb = values[a], values[b]
+                    if ta and tb and (ta == tb or SequenceMatcher(None, ta, tb).ratio() >= check.threshold):
+                        pairs.append((int(a), int(b)))
+                        break
+    return sorted(set(pairs))
+
+
+def duplicate_flags(frame: pd.DataFrame, criteria: CriteriaSet) -> pd.DataFrame:
+    """Portfolio-level duplicate-construction flags over the projects still in play (never scored)."""
+    parts = []
+    for flag in criteria.flags:
+        if flag.duplicates is None:
+            continue
+        pairs = duplicate_pairs(frame, flag.duplicates)
+        partners: dict[int, list[str]] = {}
+        ids = frame["project_id"].astype(str).to_numpy()
+        for a, b in pairs:
+            partners.setdefault(a, []).append(ids[b])
+            partners.setdefault(b, []).append(ids[a])
+        if not partners:
+            continue
+        pos = np.array(sorted(partners))
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[pos] = True
+        part = _hits(frame, mask, "flag", flag.id, flag.label, flag.reason, flag.source, flag.section)
+        with_ids = [", ".join(sorted(partners[p])) for p in pos]
+        part["reason_en"] = [f"{flag.reason.en} (similar: {w})" for w in with_ids]
+        part["reason_zh"] = [f"{flag.reason.zh}（相似项目：{w}）" for w in with_ids]
+        part["partners"] = with_ids
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=HIT_COLUMNS)

@@ -1,0 +1,197 @@
+"""Validation: raw cells → typed project records, with every problem reported and nothing dropped.
+
+Coercion (numbers as text, 万/亿, percents, full-width digits, yes/no words in both languages, code aliases,
+country names → ISO3) runs first, because a failed coercion would hide later checks (DESIGN.md "Excel
+pitfalls"); then a pandera schema checks ranges and code lists lazily, reporting every failure at once.
+
+A record is ``invalid`` only for the reasons of DESIGN.md contract 1: ``project_id`` blank or shared, or a
+required field missing or unreadable. A bad optional cell is treated as missing, listed as a data issue, and
+the record goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .coerce import is_blank, parse_series, parser_for
+from .columns import COLUMN_BY_NAME, COLUMNS, COUNTRY_COLUMNS, PROJECT_COLUMNS, REQUIRED, Column, CODE_LISTS, RESERVED
+from .countries import resolve_countries
+from .ingest import Input, RawTable
+
+ISSUE_COLUMNS = ["row_key", "source_sheet", "source_row", "project_id", "column", "value", "message_en",
+                 "message_zh", "severity"]
+NUMERIC_KINDS = {"money", "number", "count", "share", "pct", "year", "level"}
+
+
+@dataclass
+class Validated:
+    records: pd.DataFrame      # every input record: row_key, source_sheet, source_row, typed canonical + extra columns
+    valid: np.ndarray          # (n,) bool
+    issues: pd.DataFrame       # ISSUE_COLUMNS; severity 'invalid' makes a record invalid, 'data' does not
+    extra_columns: list[str]   # input columns that are not canonical, carried to the output
+    input_columns: list[str]   # every input column in input order (canonical names where matched)
+
+
+def _schema(columns: tuple[Column, ...]) -> pa.DataFrameSchema:
+    """Range and code-list checks on already-typed columns (pandera, lazy)."""
+    checks: dict[str, pa.Column] = {}
+    for c in columns:
+        col_checks = []
+        if c.kind in NUMERIC_KINDS and c.kind != "level":
+            if c.minimum is not None:
+                col_checks.append(pa.Check.ge(c.minimum, error=f"below the minimum {c.minimum:g}|低于下限 {c.minimum:g}"))
+            if c.maximum is not None:
+                col_checks.append(pa.Check.le(c.maximum, error=f"above the maximum {c.maximum:g}|高于上限 {c.maximum:g}"))
+        if c.kind == "code" and c.codes:
+            allowed = CODE_LISTS[c.codes].values
+            col_checks.append(pa.Check.isin(allowed, error=f"not one of {', '.join(allowed)}|不在取值列表中"))
+        dtype = float if c.kind in NUMERIC_KINDS else object
+        checks[c.name] = pa.Column(dtype, checks=col_checks, nullable=True, required=False, coerce=False)
+    return pa.DataFrameSchema(checks, strict=False)
+
+
+PROJECT_SCHEMA = _schema(PROJECT_COLUMNS)
+COUNTRY_SCHEMA = _schema(COUNTRY_COLUMNS)
+
+
+def _issue_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=ISSUE_COLUMNS) if rows else pd.DataFrame(columns=ISSUE_COLUMNS)
+
+
+def _type_table(table: RawTable, columns: tuple[Column, ...], id_column: str | None
+                ) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """Coerce every canonical column; return the typed frame and its problems (raw value kept)."""
+    raw = table.frame
+    typed = pd.DataFrame(index=raw.index)
+    problems: list[dict[str, object]] = []
+    ids = raw[id_column].map(lambda v: "" if is_blank(v) else parser_for(COLUMN_BY_NAME["project_id"])(v)[0]) \
+        if id_column and id_column in raw.columns else pd.Series([""] * len(raw), index=raw.index)
+
+    def note(mask: pd.Series, column: str, messages: pd.Series | tuple[str, str], severity: str) -> None:
+        for pos in np.flatnonzero(mask.to_numpy()):
+            idx = raw.index[pos]
+            en, zh = messages if isinstance(messages, tuple) else (messages.iloc[pos].en, messages.iloc[pos].zh)
+            problems.append({
+                "row_key": int(idx), "source_sheet": table.sheet, "source_row": int(table.source_rows[pos]),
+                "project_id": ids.iloc[pos], "column": table.renamed.get(column, column),
+                "value": None if column not in raw.columns else _show(raw[column].iloc[pos]),
+                "message_en": en, "message_zh": zh, "severity": severity,
+            })
+
+    names = {c.name for c in columns}
+    for c in columns:
+        if c.name not in raw.columns:
+            continue
+        values, probs = parse_series(raw[c.name], parser_for(c))
+        if c.kind == "country":
+            iso = resolve_countries(values)
+            unknown = values.notna() & iso.isna()
+            note(unknown, c.name, ("unknown country name; use the English or Chinese name or the ISO alpha-3 code",
+                                   "无法识别的国家名称；请填写中文或英文国名，或ISO三位代码"),
+                 "invalid" if c.required else "data")
+            values = iso.astype(object).where(iso.notna(), None)
+        has_problem = probs.notna()
+        if has_problem.any():
+            coerced_anyway = values.notna() & has_problem  # e.g. unknown sector read as 'other'
+            note(has_problem, c.name, probs.where(has_problem), "invalid" if c.required and not coerced_anyway.all() else "data")
+            values = values.where(~has_problem | coerced_anyway, None)
+        typed[c.name] = pd.to_numeric(values, errors="coerce").astype(float) if c.kind in NUMERIC_KINDS else values
+    # Ranges and code lists (pandera, lazy): a failing optional cell becomes missing, a required one invalid.
+    schema = PROJECT_SCHEMA if columns is PROJECT_COLUMNS else COUNTRY_SCHEMA
+    present = typed[[c for c in typed.columns if c in names]]
+    try:
+        schema.validate(present, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+        cases = cases[cases["index"].notna() & cases["column"].notna()]
+        for (column, check), group in cases.groupby(["column", "check"], sort=False):
+            text = str(check)
+            en, _, zh = text.partition("|")
+            mask = pd.Series(typed.index.isin(group["index"].astype(int)), index=typed.index)
+            required = COLUMN_BY_NAME[str(column)].required
+            note(mask, str(column), (f"{en}", zh or en), "invalid" if required else "data")
+            typed.loc[mask.to_numpy(), str(column)] = np.nan if str(column) in typed and typed[str(column)].dtype == float else None
+    return typed, problems
+
+
+def _show(value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int | float) else str(value)
+
+
+def validate(inp: Input) -> Validated:
+    """Type and check every record; mark invalid ones; join the countries sheet on ISO3."""
+    table = inp.projects
+    raw = table.frame.reset_index(drop=True)
+    table.frame = raw
+    typed, problems = _type_table(table, PROJECT_COLUMNS, "project_id")
+    n = len(raw)
+    canonical = {c.name for c in PROJECT_COLUMNS}
+    reserved = set(RESERVED)
+    input_columns = [c for c in raw.columns if c not in reserved]
+    extra = [c for c in input_columns if c not in canonical and c not in {col.name for col in COUNTRY_COLUMNS}]
+    issues = problems
+    # Required fields blank.
+    for name in REQUIRED:
+        blank = typed[name].isna() & raw[name].map(is_blank) if name in typed else pd.Series(True, index=raw.index)
+        for pos in np.flatnonzero(blank.to_numpy()):
+            issues.append({"row_key": pos, "source_sheet": table.sheet, "source_row": int(table.source_rows[pos]),
+                           "project_id": typed["project_id"].iloc[pos] if name != "project_id" else "",
+                           "column": table.renamed.get(name, name), "value": None,
+                           "message_en": f"required field '{name}' is blank",
+                           "message_zh": f"必填字段“{COLUMN_BY_NAME[name].zh}”为空", "severity": "invalid"})
+    ids = typed["project_id"].fillna("")
+    dup = ids.ne("") & ids.duplicated(keep=False)
+    for pos in np.flatnonzero(dup.to_numpy()):
+        others = [int(table.source_rows[p]) for p in np.flatnonzero((ids == ids.iloc[pos]).to_numpy()) if p != pos]
+        issues.append({"row_key": pos, "source_sheet": table.sheet, "source_row": int(table.source_rows[pos]),
+                       "project_id": ids.iloc[pos], "column": table.renamed.get("project_id", "project_id"),
+                       "value": ids.iloc[pos],
+                       "message_en": f"project_id is shared with row(s) {', '.join(map(str, others[:5]))}",
+                       "message_zh": f"项目编号与第 {'、'.join(map(str, others[:5]))} 行重复", "severity": "invalid"})
+    issue_frame = _issue_frame(issues)
+    invalid_keys = set(issue_frame.loc[issue_frame["severity"] == "invalid", "row_key"].astype(int))
+    valid = ~np.isin(np.arange(n), list(invalid_keys))
+    records = pd.DataFrame({"row_key": np.arange(n), "source_sheet": table.sheet, "source_row": table.source_rows})
+    for c in PROJECT_COLUMNS:
+        records[c.name] = typed[c.name] if c.name in typed else (np.nan if c.kind in NUMERIC_KINDS else None)
+    for c in extra:
+        records[c] = raw[c].map(lambda v: None if v is None else _show(v))
+    records, country_issues = _join_countries(records, inp.countries)
+    issue_frame = pd.concat([issue_frame, country_issues], ignore_index=True) if len(country_issues) else issue_frame
+    for w_en, w_zh in table.warnings:
+        issue_frame.loc[len(issue_frame)] = {"row_key": -1, "source_sheet": table.sheet, "source_row": table.header_row,
+                                             "project_id": "", "column": "", "value": None, "message_en": w_en,
+                                             "message_zh": w_zh, "severity": "data"}
+    issue_frame = issue_frame.sort_values(["source_sheet", "source_row", "column"], kind="stable").reset_index(drop=True)
+    return Validated(records, valid, issue_frame, extra, input_columns)
+
+
+def _join_countries(records: pd.DataFrame, countries: RawTable | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Join the 一国一策 country sheet on ISO3. A listed country without a debt rating is 'not_rated'."""
+    for c in COUNTRY_COLUMNS:
+        records[c.name] = np.nan if c.kind in NUMERIC_KINDS else None
+    if countries is None or "country" not in countries.frame.columns:
+        return records, _issue_frame([])
+    countries.frame = countries.frame.reset_index(drop=True)
+    typed, problems = _type_table(countries, (COLUMN_BY_NAME["country"], *COUNTRY_COLUMNS), None)
+    for p in problems:
+        p["row_key"] = -1
+    typed = typed[typed["country"].notna()].drop_duplicates("country", keep="first").set_index("country")
+    if "debt_distress_risk" in typed:
+        typed["debt_distress_risk"] = typed["debt_distress_risk"].where(typed["debt_distress_risk"].notna(), "not_rated")
+    for c in COUNTRY_COLUMNS:
+        if c.name in typed:
+            mapped = records["country"].map(typed[c.name])
+            records[c.name] = mapped.astype(float) if c.kind in NUMERIC_KINDS else mapped.astype(object).where(mapped.notna(), None)
+    return records, _issue_frame(problems)
+
+
+__all__ = ["COLUMNS", "ISSUE_COLUMNS", "Validated", "validate"]
