@@ -129,7 +129,7 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str, say: Prog
         live[col] = idx[col].to_numpy()
     flag_hits = hits[hits["kind"] == "flag"]
     flags_by_key = flag_hits.groupby("row_key")["id"].agg(lambda s: ";".join(dict.fromkeys(s)))
-    live["flags"] = live["row_key"].map(flags_by_key).fillna("")
+    live["flags"] = live["row_key"].map(flags_by_key.to_dict()).astype(object).where(lambda s: s.notna(), "")
     say("rank", 0.75)
     ranked = rank(live)
     for col in ("track",):

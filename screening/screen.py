@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import numpy as np
 import pandas as pd
@@ -72,22 +71,43 @@ def screen(frame: pd.DataFrame, criteria: CriteriaSet) -> Screened:
     return Screened(excluded, hits, ctx.flags, caps)
 
 
-def _norm_name(text: object) -> str:
+_STOP = frozenset("a an and the of for to in on at by with from project phase construction loan million usd "
+                  "billion provides credit buyer's buyers government china".split())
+_CJK_STOP = ("项目", "工程", "一期", "二期", "三期", "建设")
+
+
+def _tokens(text: object) -> frozenset[str]:
+    """Word tokens (Latin scripts) and character bigrams (Chinese), without filler words and numbers."""
     s = unicodedata.normalize("NFKC", str(text)).lower()
-    s = re.sub(r"\b(project|phase|the|of|and|for|construction|项目|工程|一期|二期|三期)\b", " ", s)
-    return re.sub(r"[\W_]+", "", s)
+    for w in _CJK_STOP:
+        s = s.replace(w, " ")
+    words = {w for w in re.findall(r"[a-z][a-z'\-]+", s) if w not in _STOP}
+    cjk = "".join(re.findall(r"[\u4e00-\u9fff]", s))
+    bigrams = {cjk[i:i + 2] for i in range(len(cjk) - 1)} if len(cjk) > 1 else set(cjk)
+    return frozenset(words | bigrams)
+
+
+def _similar(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
+    if not a or not b:
+        return False
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    if len(small) < threshold * len(large):
+        return False  # Jaccard ≤ |small| / |large|
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter) >= threshold
 
 
 def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[int, int]]:
     """Positions (i, j) of projects with equal ``same`` values and similar ``similar`` text.
 
-    Fuzzy comparison runs inside groups of at most ``MAX_GROUP_FOR_FUZZY`` projects; larger groups compare
-    normalised text for equality only, so the check stays bounded on 100,000 rows.
+    Similarity is the Jaccard index of word tokens (character bigrams for Chinese), filler words removed.
+    Pairwise comparison runs inside groups of at most ``MAX_GROUP_FOR_FUZZY`` projects; larger groups compare
+    token sets for equality only, so the check stays bounded on 100,000 rows.
     """
     if frame.empty or any(c not in frame.columns for c in check.same):
         return []
     keys = frame[check.same].astype(str)
-    texts = {c: frame[c].map(lambda v: "" if pd.isna(v) else _norm_name(v)).to_numpy()
+    texts = {c: frame[c].map(lambda v: frozenset() if pd.isna(v) else _tokens(v)).to_numpy()
              for c in check.similar if c in frame.columns}
     pairs: list[tuple[int, int]] = []
     positions = pd.Series(np.arange(len(frame)), index=frame.index)
@@ -98,7 +118,7 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
             continue
         if len(members) > MAX_GROUP_FOR_FUZZY:
             for values in texts.values():
-                seen: dict[str, int] = {}
+                seen: dict[frozenset[str], int] = {}
                 for p in members:
                     t = values[p]
                     if t and t in seen:
@@ -108,11 +128,8 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
             continue
         for a_i, a in enumerate(members):
             for b in members[a_i + 1:]:
-                for values in texts.values():
-                    ta, tb = values[a], values[b]
-                    if ta and tb and (ta == tb or SequenceMatcher(None, ta, tb).ratio() >= check.threshold):
-                        pairs.append((int(a), int(b)))
-                        break
+                if any(_similar(v[a], v[b], check.threshold) for v in texts.values()):
+                    pairs.append((int(a), int(b)))
     return sorted(set(pairs))
 
 

@@ -97,7 +97,9 @@ def _type_table(table: RawTable, columns: tuple[Column, ...], id_column: str | N
         has_problem = probs.notna()
         if has_problem.any():
             coerced_anyway = values.notna() & has_problem  # e.g. unknown sector read as 'other'
-            note(has_problem, c.name, probs.where(has_problem), "invalid" if c.required and not coerced_anyway.all() else "data")
+            fatal = has_problem & ~coerced_anyway
+            note(has_problem & coerced_anyway, c.name, probs, "data")
+            note(fatal, c.name, probs, "invalid" if c.required else "data")
             values = values.where(~has_problem | coerced_anyway, None)
         typed[c.name] = pd.to_numeric(values, errors="coerce").astype(float) if c.kind in NUMERIC_KINDS else values
     # Ranges and code lists (pandera, lazy): a failing optional cell becomes missing, a required one invalid.

@@ -1,0 +1,194 @@
+"""Command line: ``screening score | validate | template | criteria docs``.
+
+Exit codes follow DESIGN.md contract 5. Every non-zero exit prints one line in the chosen language saying
+why; a user's mistake never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .criteria import CriteriaError, criteria_sha256, load_criteria_bytes, DEFAULT_CRITERIA
+from .ingest import InputError
+from .mapping import MappingError, load_mapping
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Screen and score Belt and Road cooperation projects / 共建“一带一路”项目筛选与评分")
+criteria_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Criteria sets / 评价标准")
+app.add_typer(criteria_app, name="criteria")
+
+
+class Lang(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+def _fail(en: str, zh: str, lang: Lang, code: int = 1) -> None:
+    typer.echo(zh if lang == Lang.zh else en, err=True)
+    raise typer.Exit(code)
+
+
+def _load_criteria(path: Path | None, lang: Lang) -> tuple[object, str]:
+    file = path or DEFAULT_CRITERIA
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        _fail(f"Cannot read criteria file {file}: {exc.strerror}", f"无法读取评价标准文件 {file}：{exc.strerror}", lang)
+    try:
+        return load_criteria_bytes(raw, str(file)), criteria_sha256(raw)
+    except CriteriaError as exc:
+        first = str(exc).splitlines()[0]
+        _fail(f"Criteria file invalid: {first}", f"评价标准文件无效：{first}", lang)
+    raise AssertionError("unreachable")
+
+
+class _Progress:
+    """A one-line progress display on stderr for interactive terminals; silent otherwise."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, stage: str, share: float) -> None:
+        if self.live:
+            bar = "█" * int(share * 20)
+            sys.stderr.write(f"\r[{bar:<20}] {share * 100:3.0f}% {stage:<24}")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.live:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+
+
+@app.command()
+def score(
+    input: Annotated[Path, typer.Argument(help="Workbook (.xlsx/.xlsm) or CSV with project records")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Ranked workbook to write (.xlsx)")],
+    criteria: Annotated[Path | None, typer.Option(help="Criteria YAML (default: criteria/default.yaml)")] = None,
+    mapping: Annotated[str | None, typer.Option(help="Built-in mapping name (e.g. aiddata-gcdf3) or YAML file")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Project sheet name (default: found by its headers)")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the workbook and messages")] = Lang.en,
+) -> None:
+    """Screen, score and rank every project; write the ranked workbook."""
+    from .export import write_workbook
+    from .pipeline import run
+
+    cs, sha = _load_criteria(criteria, lang)
+    mp = None
+    if mapping:
+        try:
+            mp = load_mapping(mapping)
+        except MappingError as exc:
+            _fail(f"Mapping invalid: {exc}", f"映射文件无效：{exc}", lang)
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        _fail("--out must name an .xlsx file", "--out 必须是 .xlsx 文件", lang, 2)
+    progress = _Progress()
+    try:
+        result = run(input, criteria=cs, criteria_sha256=sha, mapping=mp, sheet=sheet, progress=progress)  # type: ignore[arg-type]
+    except InputError as exc:
+        progress.done()
+        _fail(f"Nothing written: {exc.en}", f"未写出文件：{exc.zh}", lang)
+    try:
+        stats = write_workbook(result, out, lang.value, progress)
+    except OSError as exc:
+        progress.done()
+        _fail(f"Cannot write {out}: {exc.strerror}", f"无法写入 {out}：{exc.strerror}", lang)
+    progress.done()
+    c = result.counts()
+    if lang == Lang.zh:
+        typer.echo(f"已写出 {out}：共 {c['records']} 条记录，排名 {c['ranked']}，排除 {c['excluded']}，无效 {c['invalid']}")
+    else:
+        typer.echo(f"Wrote {out}: {c['records']} records, {c['ranked']} ranked, {c['excluded']} excluded, "
+                   f"{c['invalid']} invalid")
+    if stats["control_characters_removed"] or stats["cells_truncated"]:
+        typer.echo(f"  control characters removed: {stats['control_characters_removed']}, "
+                   f"cells truncated: {stats['cells_truncated']} (see Audit)")
+
+
+@app.command()
+def validate(
+    input: Annotated[Path, typer.Argument(help="Workbook or CSV to check")],
+    mapping: Annotated[str | None, typer.Option(help="Built-in mapping name or YAML file")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Project sheet name")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the messages")] = Lang.en,
+) -> None:
+    """List every data problem. Exit 0: none; 1: problems found; 2: file unreadable."""
+    from .ingest import read_input
+    from .validate import validate as run_validate
+
+    try:
+        mp = load_mapping(mapping) if mapping else None
+    except MappingError as exc:
+        _fail(f"Mapping invalid: {exc}", f"映射文件无效：{exc}", lang, 2)
+    try:
+        inp = read_input(input, mapping=mp, sheet=sheet)
+    except InputError as exc:
+        _fail(exc.en, exc.zh, lang, 2)
+    val = run_validate(inp)
+    issues = val.issues
+    msg = "message_zh" if lang == Lang.zh else "message_en"
+    for row in issues.itertuples(index=False):
+        value = "" if row.value is None else f" [{str(row.value)[:60]}]"
+        typer.echo(f"{row.source_sheet}!{row.source_row} {row.column}{value}: {getattr(row, msg)} ({row.severity})")
+    n_invalid = int((~val.valid).sum())
+    if lang == Lang.zh:
+        typer.echo(f"共 {len(val.records)} 条记录：{n_invalid} 条无效，{len(issues)} 个问题")
+    else:
+        typer.echo(f"{len(val.records)} records: {n_invalid} invalid, {len(issues)} problems")
+    raise typer.Exit(1 if len(issues) else 0)
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Argument(help="Template workbook to write (.xlsx)")],
+    lang: Annotated[Lang, typer.Option(help="Header language")] = Lang.en,
+) -> None:
+    """Write an empty input template (headers in both languages, drop-downs, a countries sheet)."""
+    from .template import write_template
+
+    try:
+        write_template(out, lang.value)
+    except OSError as exc:
+        _fail(f"Cannot write {out}: {exc.strerror}", f"无法写入 {out}：{exc.strerror}", lang)
+    typer.echo(f"Wrote {out}" if lang == Lang.en else f"已写出 {out}")
+
+
+@criteria_app.command("docs")
+def criteria_docs(
+    criteria: Annotated[Path | None, typer.Option(help="Criteria YAML (default: criteria/default.yaml)")] = None,
+    out: Annotated[Path, typer.Option(help="Markdown page to write")] = Path("docs/criteria.md"),
+) -> None:
+    """Render the criteria set into a readable bilingual reference page."""
+    from .criteria_docs import render_criteria_markdown
+
+    cs, _ = _load_criteria(criteria, Lang.en)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_criteria_markdown(cs), encoding="utf-8")  # type: ignore[arg-type]
+    typer.echo(f"Wrote {out}")
+
+
+@criteria_app.command("check")
+def criteria_check(
+    path: Annotated[Path, typer.Argument(help="Criteria YAML to check")],
+) -> None:
+    """Load a criteria file and report the first problems, naming the place in the file."""
+    try:
+        load_criteria_bytes(path.read_bytes(), str(path))
+    except OSError as exc:
+        _fail(f"Cannot read {path}: {exc.strerror}", f"无法读取 {path}", Lang.en)
+    except CriteriaError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{path}: OK")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Shared fixtures. Hypothesis: the `ci` profile has no per-example deadline (2-core CI machines)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", deadline=None, max_examples=60,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("dev", deadline=None, max_examples=25)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+AIDDATA = SHARED / "data" / "aiddata_gcdf3_extract.csv"
+SAMPLES = ROOT / "sample_projects"
+
+
+@pytest.fixture(scope="session")
+def default_criteria():
+    from screening.criteria import load_criteria
+
+    return load_criteria()
+
+
+BASE_RECORD = {
+    "project_id": "P1", "project_name": "Solar farm", "country": "Kenya", "sector": "energy",
+    "total_investment_usd_m": 40,
+}
+
+
+def write_xlsx(path: Path, headers: list[str], rows: list[list[object]], *, sheet: str = "projects",
+               title_rows: int = 0, countries: tuple[list[str], list[list[object]]] | None = None) -> Path:
+    """A workbook with optional title rows above the header and an optional countries sheet."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for i in range(title_rows):
+        ws.append([f"Title line {i + 1} / 标题"])
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    if countries is not None:
+        cs = wb.create_sheet("countries")
+        cs.append(countries[0])
+        for r in countries[1]:
+            cs.append(r)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def xlsx(tmp_path):
+    """Build a workbook from records (dicts); returns its path."""
+    counter = {"n": 0}
+
+    def make(records: list[dict[str, object]], **kwargs: object) -> Path:
+        counter["n"] += 1
+        headers: list[str] = []
+        for r in records:
+            for k in r:
+                if k not in headers:
+                    headers.append(k)
+        rows = [[r.get(h) for h in headers] for r in records]
+        return write_xlsx(tmp_path / f"input{counter['n']}.xlsx", headers, rows, **kwargs)  # type: ignore[arg-type]
+
+    return make

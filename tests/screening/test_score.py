@@ -1,0 +1,126 @@
+"""Engine: fixed anchors, weights, missing-data policies, tiers, re-weighting from the point matrix."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from screening.criteria import load_criteria_bytes
+from screening.pipeline import reweigh, run
+from screening.score import Weights
+
+from conftest import BASE_RECORD
+
+CRIT = textwrap.dedent("""
+    id: engine-test
+    version: "1"
+    title: {zh: 测试, en: Test}
+    missing_policy: {policy}
+    sources: {p: {cite: paper}}
+    tracks:
+      - {id: small_and_beautiful, label: {zh: 小而美, en: SB}, when: {field: total_investment_usd_m, le: 50}}
+      - {id: standard, label: {zh: 常规, en: Standard}}
+    dimensions:
+      - id: social
+        label: {zh: 社会, en: Social}
+        weight: 3
+        criteria:
+          - id: jobs
+            label: {zh: 就业, en: Jobs}
+            scorer: {kind: linear, field: local_jobs, anchors: [[0, 0], [1000, 100]]}
+            source: p
+          - id: trainees
+            label: {zh: 培训, en: Trainees}
+            weight: 1
+            tracks: [small_and_beautiful]
+            scorer: {kind: steps, field: trainees, steps: [[10, 50], [100, 100]]}
+            source: p
+      - id: gov
+        label: {zh: 治理, en: Governance}
+        weight: 1
+        criteria:
+          - id: procurement
+            label: {zh: 采购, en: Procurement}
+            scorer: {kind: map, field: open_procurement, map: {"true": 100, "false": 0}}
+            source: p
+    tiers:
+      - {id: priority, min_score: 75, label: {zh: 优先, en: P}}
+      - {id: deferred, min_score: 0, label: {zh: 暂缓, en: D}}
+""")
+
+
+def crit(policy: str = "zero"):
+    return load_criteria_bytes(CRIT.replace("{policy}", policy).encode(), "engine.yaml")
+
+
+def rec(pid: str, **kw):
+    return {**BASE_RECORD, "project_id": pid, **kw}
+
+
+def score_of(result, pid):
+    return result.ranked.set_index("project_id").loc[pid]
+
+
+def test_weighted_sum_on_fixed_anchors(xlsx):
+    r = run(xlsx([rec("A", total_investment_usd_m=200, local_jobs=500, open_procurement="yes")]), criteria=crit())
+    a = score_of(r, "A")
+    # standard track: trainees not applicable; social = jobs 50; gov = 100; total = (3*50 + 1*100)/4
+    assert a["score"] == pytest.approx(62.5)
+    assert a["dim_social"] == 50 and a["dim_gov"] == 100 and a["completeness"] == 1
+
+
+def test_track_specific_criterion_applies_only_to_its_track(xlsx):
+    r = run(xlsx([rec("S", total_investment_usd_m=10, local_jobs=500, trainees=100, open_procurement="yes")]),
+            criteria=crit())
+    s = score_of(r, "S")
+    assert s["track"] == "small_and_beautiful"
+    assert s["dim_social"] == 75  # (50 + 100) / 2
+    assert s["score"] == pytest.approx((3 * 75 + 100) / 4)
+
+
+def test_missing_policies(xlsx):
+    path = xlsx([rec("M", total_investment_usd_m=200, local_jobs=1000)])   # procurement blank
+    zero, neutral, renorm = (score_of(run(path, criteria=crit(p)), "M") for p in ("zero", "neutral", "renormalise"))
+    assert zero["score"] == 75 and zero["completeness"] == 0.75
+    assert neutral["score"] == pytest.approx(75 + 12.5)
+    assert renorm["score"] == 100
+    assert zero["tier"] == "priority"
+
+
+def test_insufficient_data_below_half_completeness(xlsx):
+    r = run(xlsx([rec("T", total_investment_usd_m=200, open_procurement="yes")]), criteria=crit())
+    t = score_of(r, "T")
+    assert t["completeness"] == 0.25 and t["tier"] == "insufficient_data"
+
+
+def test_not_assessed_is_explained_not_silent(xlsx):
+    r = run(xlsx([rec("M", total_investment_usd_m=200, local_jobs=1000)]), criteria=crit())
+    rat = r.rationale().set_index("criterion")
+    assert rat.loc["procurement", "status"] == "not_assessed"
+    assert "not assessed" in rat.loc["procurement", "reason_en"] and "未评估" in rat.loc["procurement", "reason_zh"]
+    assert rat.loc["trainees", "status"] == "not_applicable"
+    assert rat.loc["jobs", "points"] == 100 and rat.loc["jobs", "contribution"] == pytest.approx(75)
+    assert rat["contribution"].sum() == pytest.approx(score_of(r, "M")["score"])
+
+
+def test_reweigh_matches_a_fresh_run_with_those_weights(xlsx):
+    rows = [rec(f"P{i}", total_investment_usd_m=20 + 30 * i, local_jobs=100 * i, trainees=7 * i,
+                open_procurement="yes" if i % 2 else "no") for i in range(12)]
+    path = xlsx(rows)
+    base = run(path, criteria=crit())
+    new = reweigh(base, Weights({"social": 1, "gov": 4}, {"jobs": 1, "trainees": 3, "procurement": 1}))
+    fresh = run(path, criteria=crit().with_weights({"social": 1, "gov": 4}, {"trainees": 3}))
+    a = new.ranked[["project_id", "score", "rank", "tier"]].reset_index(drop=True)
+    b = fresh.ranked[["project_id", "score", "rank", "tier"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_ties_broken_by_completeness_then_project_id(xlsx):
+    r = run(xlsx([rec("B", total_investment_usd_m=200, local_jobs=0, open_procurement="no"),
+                  rec("A", total_investment_usd_m=200, local_jobs=0, open_procurement="no"),
+                  rec("C", total_investment_usd_m=200, local_jobs=0)]), criteria=crit())
+    assert r.ranked["project_id"].tolist() == ["A", "B", "C"]
+    assert np.all(r.ranked["score"].to_numpy() == 0)
