@@ -29,7 +29,7 @@ Parser = Callable[[object], Parsed]
 
 TRUE_WORDS = {"yes", "y", "true", "t", "1", "是", "有", "对", "√", "✓", "已完成", "已建立", "x"}
 FALSE_WORDS = {"no", "n", "false", "f", "0", "否", "无", "没有", "×", "✗", "未完成", "未建立"}
-_BLANK = {"", "na", "n/a", "nan", "none", "null", "-", "—", "--", "/", "无数据", "不详", "未知", "unknown", "#n/a"}
+_BLANK = {"", "na", "n/a", "nan", "null", "-", "—", "--", "/", "无数据", "不详", "未知", "unknown", "#n/a"}
 
 _MULTIPLIERS: list[tuple[re.Pattern[str], float]] = [
     (re.compile(r"(亿美元|亿)$"), 1e8),
@@ -160,16 +160,17 @@ def parse_year(value: object) -> Parsed:
 
 
 def parse_text(value: object) -> Parsed:
+    """Text kept as written (no width folding), only trimmed: contract 6 wants values unchanged."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value)), None
-    return " ".join(_text(value).split()), None
+    return str(value).strip(), None
 
 
 def parse_id(value: object) -> Parsed:
     """An id read by calamine comes back as float for numeric cells: ``8.0`` is the id ``8``."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value)), None
-    return _text(value), None
+    return str(value).strip(), None
 
 
 def parser_for(column: Column) -> Parser:

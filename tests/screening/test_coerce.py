@@ -70,7 +70,7 @@ def test_year_formats():
 
 
 def test_blank_words_are_blank():
-    for v in (None, "", "  ", "NA", "n/a", float("nan")):
+    for v in (None, "", "  ", "NA", "n/a", float("nan")):  # "none" is a code (energy_source), not a blank
         assert is_blank(v)
     assert not is_blank("0")
 

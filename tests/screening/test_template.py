@@ -96,8 +96,8 @@ def test_sheets_and_headers(tmp_path: Path, lang: str) -> None:
         j = _col_index(projects, COLUMN_BY_NAME[name], lang)
         assert projects.cell(row=3, column=j).font.bold
         assert "*" in str(projects.cell(row=2, column=j).value)
-        comment = projects.cell(row=3, column=j).comment
-        assert comment is not None and "*" in comment.text
+        note = projects.cell(row=3, column=j).comment
+        assert note is not None and "*" in note.text
     for column in PROJECT_COLUMNS:
         if not column.required:
             j = _col_index(projects, column, lang)
@@ -221,8 +221,6 @@ def test_drop_down_values_are_read_without_issues(tmp_path: Path, lang: str) -> 
     assert record["hard_connectivity"] == 1 and record["esia_completed"] is False
 
 
-@pytest.mark.xfail(strict=True, reason="coerce.is_blank treats the word 'none' as a blank cell, so the code 'none' "
-                   "offered by the energy_source and standards_applied drop-downs is read as missing")
 def test_code_none_from_drop_down_is_read(tmp_path: Path) -> None:
     path = _write(tmp_path, "en")
     _fill_row(path, "en", {**ONE_RECORD, "energy_source": "none", "standards_applied": "none"})
