@@ -30,7 +30,7 @@ def _fmt(v: object) -> str:
 
 def value_strings(frame: pd.DataFrame, fields: list[str]) -> np.ndarray:
     """The values a criterion read, as 'field=value; …' (one field: the bare value)."""
-    if not fields:
+    if not fields or len(frame) == 0:
         return np.full(len(frame), "", dtype=object)
     cols = [frame[f].map(_fmt) if f in frame.columns else pd.Series([""] * len(frame), index=frame.index)
             for f in fields]

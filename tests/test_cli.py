@@ -1,0 +1,125 @@
+"""The CLI through a subprocess, as a user runs it: outputs, accounting and exit codes (DESIGN.md contract 5)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+import pytest
+
+from conftest import AIDDATA, BASE_RECORD, SAMPLES, write_xlsx
+
+
+def cli(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "screening.cli", *args], capture_output=True, text=True,
+                          timeout=300, cwd=cwd)
+
+
+def outcome_rows(path) -> dict[str, int]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    names = wb.sheetnames
+    found = {}
+    for key in ("Ranking", "Excluded", "Invalid"):
+        title = key if key in names else {"Ranking": "排名", "Excluded": "排除项目", "Invalid": "无效记录"}[key]
+        found[key] = sum(1 for _ in wb[title].iter_rows(min_row=2, values_only=True))
+    return found
+
+
+def test_score_sample_accounts_for_every_row(tmp_path):
+    out = tmp_path / "sample.xlsx"
+    p = cli("score", str(SAMPLES / "sample_projects.xlsx"), "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    rows = outcome_rows(out)
+    records = openpyxl.load_workbook(SAMPLES / "sample_projects.xlsx", read_only=True)["projects"].max_row - 3
+    assert sum(rows.values()) == records
+    assert rows["Excluded"] >= 1
+
+
+def test_score_chinese_headers_in_chinese(tmp_path):
+    out = tmp_path / "zh.xlsx"
+    p = cli("score", str(SAMPLES / "sample_projects_zh.xlsx"), "--out", str(out), "--lang", "zh")
+    assert p.returncode == 0, p.stderr
+    assert "已写出" in p.stdout
+    assert "排名" in openpyxl.load_workbook(out, read_only=True).sheetnames
+
+
+def test_score_aiddata_extract_accounts_for_all_961_rows(tmp_path):
+    out = tmp_path / "aid.xlsx"
+    p = cli("score", str(AIDDATA), "--mapping", "aiddata-gcdf3", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    assert sum(outcome_rows(out).values()) == 961
+    assert "961 records" in p.stdout
+
+
+def test_formula_like_name_comes_out_as_text(tmp_path):
+    src = tmp_path / "in.csv"   # a CSV cell is text, whatever it starts with
+    src.write_text(",".join(BASE_RECORD) + '\nH1,"=HYPERLINK(""http://evil.example"",""x"")",Kenya,energy,10\n',
+                   encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    assert cli("score", str(src), "--out", str(out)).returncode == 0
+    with zipfile.ZipFile(out) as zf:
+        assert all(b"<f>" not in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    ws = openpyxl.load_workbook(out)["Ranking"]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(2, header.index("project_name") + 1)
+    assert cell.value == '=HYPERLINK("http://evil.example","x")' and cell.data_type == "s"
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected_en", "expected_zh"),
+    [
+        ("missing_file", "File not found", "找不到文件"),
+        ("random_bytes", "not a workbook", "不是工作簿"),
+        ("no_project_sheet", "No project sheet", "未找到项目表"),
+        ("missing_column", "total_investment_usd_m", "总投资"),
+        ("bad_criteria", "Criteria file invalid", "评价标准文件无效"),
+    ],
+)
+def test_score_exit_1_with_one_line_reason_in_both_languages(tmp_path, setup, expected_en, expected_zh):
+    args = {"missing_file": [str(tmp_path / "nope.xlsx")]}.get(setup)
+    extra: list[str] = []
+    if setup == "random_bytes":
+        (tmp_path / "r.xlsx").write_bytes(b"\x00garbage\x01" * 100)
+        args = [str(tmp_path / "r.xlsx")]
+    elif setup == "no_project_sheet":
+        args = [str(write_xlsx(tmp_path / "n.xlsx", ["a", "b"], [[1, 2]]))]
+    elif setup == "missing_column":
+        args = [str(write_xlsx(tmp_path / "m.xlsx", list(BASE_RECORD)[:4], [["A", "x", "Kenya", "energy"]]))]
+    elif setup == "bad_criteria":
+        (tmp_path / "c.yaml").write_text("id: x\nversion: 1\nfoo: [", encoding="utf-8")
+        args = [str(SAMPLES / "sample_projects.xlsx")]
+        extra = ["--criteria", str(tmp_path / "c.yaml")]
+    assert args is not None
+    for lang, expected in (("en", expected_en), ("zh", expected_zh)):
+        out = tmp_path / f"out_{lang}.xlsx"
+        p = cli("score", *args, "--out", str(out), "--lang", lang, *extra)
+        assert p.returncode == 1, (p.stdout, p.stderr)
+        assert expected in p.stderr
+        assert len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr
+        assert not out.exists()
+
+
+def test_usage_error_is_exit_2(tmp_path):
+    assert cli("score").returncode == 2
+    assert cli("score", "x.xlsx", "--lang", "fr", "--out", str(tmp_path / "o.xlsx")).returncode == 2
+
+
+def test_validate_exit_codes(tmp_path):
+    clean = write_xlsx(tmp_path / "clean.xlsx", list(BASE_RECORD), [["A", "x", "Kenya", "energy", 10]])
+    bad = write_xlsx(tmp_path / "bad.xlsx", list(BASE_RECORD), [["A", "x", "Kenya", "energy", "abc"]])
+    (tmp_path / "junk.xlsx").write_bytes(b"junk")
+    assert cli("validate", str(clean)).returncode == 0
+    p = cli("validate", str(bad))
+    assert p.returncode == 1 and "bad.xlsx" not in p.stderr and "not a number" in p.stdout
+    assert "projects!2" in p.stdout
+    p = cli("validate", str(tmp_path / "junk.xlsx"))
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+
+
+def test_template_round_trips_through_validate(tmp_path):
+    out = tmp_path / "template.xlsx"
+    assert cli("template", str(out)).returncode == 0
+    assert out.exists()
+    assert cli("validate", str(out)).returncode == 0
