@@ -6,7 +6,7 @@ call it. Stages: :mod:`ingest` → :mod:`validate` → :mod:`screen` → :mod:`c
 """
 
 from .criteria import CriteriaError, CriteriaSet, load_criteria, load_criteria_bytes
-from .export import write_workbook, workbook_bytes
+from .export import workbook_bytes, write_workbook
 from .ingest import InputError, read_input
 from .mapping import Mapping, MappingError, load_mapping
 from .pipeline import Result, reweigh, run, tool_version

@@ -7,13 +7,13 @@ why; a user's mistake never shows a traceback.
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .criteria import CriteriaError, criteria_sha256, load_criteria_bytes, DEFAULT_CRITERIA
+from .criteria import DEFAULT_CRITERIA, CriteriaError, criteria_sha256, load_criteria_bytes
 from .ingest import InputError
 from .mapping import MappingError, load_mapping
 
@@ -21,9 +21,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Screen and score Belt and Road cooperation projects / 共建“一带一路”项目筛选与评分")
 criteria_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Criteria sets / 评价标准")
 app.add_typer(criteria_app, name="criteria")
+columns_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Input columns / 输入列")
+app.add_typer(columns_app, name="columns")
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     en = "en"
     zh = "zh"
 
@@ -168,6 +170,18 @@ def criteria_docs(
     cs, _ = _load_criteria(criteria, Lang.en)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_criteria_markdown(cs), encoding="utf-8")  # type: ignore[arg-type]
+    typer.echo(f"Wrote {out}")
+
+
+@columns_app.command("docs")
+def columns_docs(
+    out: Annotated[Path, typer.Option(help="Markdown page to write")] = Path("docs/columns.md"),
+) -> None:
+    """Render the input-column reference page (canonical names, labels, aliases, code lists)."""
+    from .columns import columns_markdown
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(columns_markdown(), encoding="utf-8")
     typer.echo(f"Wrote {out}")
 
 

@@ -350,3 +350,38 @@ def label(name: str, lang: str) -> str:
     if c is None:
         return name
     return c.zh if lang == "zh" else c.en
+
+
+def columns_markdown() -> str:
+    """The column reference page (docs/columns.md), generated from this table so it never drifts."""
+    lines = [
+        "# Input columns · 输入列",
+        "",
+        "Generated from `screening/columns.py` by `screening columns docs`; do not edit by hand.",
+        "由 `screening columns docs` 根据 `screening/columns.py` 生成，请勿手工修改。",
+        "",
+        "Headers match case-, width- and space-insensitively on the canonical name, either label or any alias.",
+        "表头匹配不区分大小写、全半角和空格，可用规范名、中英文名称或任一别名。",
+        "",
+    ]
+    for table, title in (("projects", "Project sheet · 项目表"), ("countries", "Country sheet · 国家表（一国一策）")):
+        lines += [f"## {title}", "", "| column | 中文 | English | kind | required | aliases | note |",
+                  "|---|---|---|---|---|---|---|"]
+        for c in COLUMNS:
+            if c.table != table:
+                continue
+            kind = f"code ({c.codes})" if c.kind == "code" else c.kind
+            note = " / ".join(x for x in (c.note_en, c.note_zh) if x)
+            lines.append(f"| `{c.name}` | {c.zh} | {c.en} | {kind} | {'yes 必填' if c.required else ''} | "
+                         f"{', '.join(c.aliases)} | {note} |")
+        lines.append("")
+    lines += ["## Code lists · 代码表", ""]
+    for cl in CODE_LISTS.values():
+        lines += [f"### `{cl.name}`", "", "| code | 中文 | English | aliases |", "|---|---|---|---|"]
+        lines += [f"| `{c.code}` | {c.zh} | {c.en} | {', '.join(c.aliases)} |" for c in cl.codes]
+        if cl.fallback:
+            lines.append(f"\nAn unknown word reads as `{cl.fallback}` with a data issue. 未知取值按“{cl.fallback}”处理并记为数据问题。")
+        lines.append("")
+    lines += ["## Reserved output columns · 工具保留列", "",
+              "Never read back as input data: " + ", ".join(f"`{r}`" for r in RESERVED), ""]
+    return "\n".join(lines)

@@ -270,16 +270,7 @@ def _rule_tag(value: Any) -> str | None:
 
 
 Rule = Annotated[
-    Union[
-        Annotated[Compare, Tag("Compare")],
-        Annotated[Member, Tag("Member")],
-        Annotated[Missing, Tag("Missing")],
-        Annotated[TextContains, Tag("TextContains")],
-        Annotated[HasFlag, Tag("HasFlag")],
-        Annotated[AllOf, Tag("AllOf")],
-        Annotated[AnyOf, Tag("AnyOf")],
-        Annotated[Not, Tag("Not")],
-    ],
+    Annotated[Compare, Tag("Compare")] | Annotated[Member, Tag("Member")] | Annotated[Missing, Tag("Missing")] | Annotated[TextContains, Tag("TextContains")] | Annotated[HasFlag, Tag("HasFlag")] | Annotated[AllOf, Tag("AllOf")] | Annotated[AnyOf, Tag("AnyOf")] | Annotated[Not, Tag("Not")],
     Discriminator(
         _rule_tag,
         custom_error_type="unknown_rule",
@@ -491,7 +482,7 @@ COMBINERS = {
 }
 
 Scorer = Annotated[
-    Union[MapScorer, LinearScorer, StepsScorer, CasesScorer, CombineScorer], Field(discriminator="kind")
+    MapScorer | LinearScorer | StepsScorer | CasesScorer | CombineScorer, Field(discriminator="kind")
 ]
 SCORER_KINDS = {"map": MapScorer, "linear": LinearScorer, "steps": StepsScorer, "cases": CasesScorer,
                 "combine": CombineScorer}

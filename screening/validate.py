@@ -18,7 +18,16 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .coerce import is_blank, parse_series, parser_for
-from .columns import COLUMN_BY_NAME, COLUMNS, COUNTRY_COLUMNS, PROJECT_COLUMNS, REQUIRED, Column, CODE_LISTS, RESERVED
+from .columns import (
+    CODE_LISTS,
+    COLUMN_BY_NAME,
+    COLUMNS,
+    COUNTRY_COLUMNS,
+    PROJECT_COLUMNS,
+    REQUIRED,
+    RESERVED,
+    Column,
+)
 from .countries import resolve_countries
 from .ingest import Input, RawTable
 

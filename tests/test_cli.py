@@ -8,7 +8,6 @@ import zipfile
 
 import openpyxl
 import pytest
-
 from conftest import AIDDATA, BASE_RECORD, SAMPLES, write_xlsx
 
 

@@ -3,7 +3,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from screening.coerce import is_blank, make_code_parser, parse_bool, parse_level, parse_number, parse_series, parse_year
+from screening.coerce import (
+    is_blank,
+    make_code_parser,
+    parse_bool,
+    parse_level,
+    parse_number,
+    parse_series,
+    parse_year,
+)
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,9 @@ import io
 import zipfile
 
 import pytest
+from conftest import BASE_RECORD, write_xlsx
 
 from screening.ingest import InputError, read_input
-
-from conftest import BASE_RECORD, write_xlsx
 
 REQ = ["project_id", "project_name", "country", "sector", "total_investment_usd_m"]
 

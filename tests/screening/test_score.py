@@ -7,12 +7,11 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import BASE_RECORD
 
 from screening.criteria import load_criteria_bytes
 from screening.pipeline import reweigh, run
 from screening.score import Weights
-
-from conftest import BASE_RECORD
 
 CRIT = textwrap.dedent("""
     id: engine-test

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import numpy as np
+from conftest import BASE_RECORD
 
 from screening.ingest import read_input
 from screening.validate import validate
-
-from conftest import BASE_RECORD
 
 
 def _validate(xlsx, records, **kw):
