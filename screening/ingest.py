@@ -60,6 +60,9 @@ class Input:
     countries: RawTable | None
     sheets: list[str]
     exported: bool = False               # a workbook this tool wrote (has its Audit sheet)
+    # Re-imported exported workbook only: one row per record read (row_key = position in projects.frame),
+    # with source_sheet, source_row, reviewer_decision, reviewer_note and the previous outcome/rank/score/tier.
+    reviews: pd.DataFrame | None = None
 
 
 # ----------------------------------------------------------------- safety
@@ -267,6 +270,11 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
     else:
         sheets = {Path(name).stem or "csv": _read_csv_rows(data)}
     sha = hashlib.sha256(data).hexdigest()
+    if kind == "xlsx" and sheet is None:
+        from .reimport import is_exported, read_exported
+
+        if is_exported(sheets):  # a workbook this tool wrote: records from Ranking, Excluded and Invalid
+            return read_exported(sheets, name, sha)
     lookup = mapping.header_lookup() if mapping is not None else header_lookup()
     wanted = mapping.required_sources() if mapping is not None else REQUIRED
     candidates = [sheet] if sheet is not None else list(sheets)

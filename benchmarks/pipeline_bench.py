@@ -1,0 +1,193 @@
+"""Pipeline benchmark: stage times, peak memory, and the Excel I/O floor, for synthetic workbooks.
+
+Usage:  python benchmarks/pipeline_bench.py [--sizes 1000 20000 100000] [--keep DIR]
+
+For each size, a child process (so that peak memory is that size's own) generates a workbook with every
+canonical column, then times: read, validate, screen + classify, score, rank, explain (rationale), export.
+In the same run it measures the I/O floor: python-calamine reading the same file, plus an openpyxl
+write-only writer writing as many plain cells as the export wrote. It prints a Markdown table; the figures in
+docs/benchmarks.md come from this script. It is a script that prints figures, never a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECTORS = ["transport", "energy", "mining", "digital", "water", "agriculture", "health", "education", "tourism"]
+COUNTRIES = ["Kenya", "越南", "PAK", "Laos", "Indonesia", "Egypt", "Serbia", "Brazil", "泰国", "KAZ"]
+
+
+def make_workbook(path: Path, n: int, seed: int = 7) -> None:
+    """A synthetic project workbook with all canonical columns and a countries sheet."""
+    import numpy as np
+    from openpyxl import Workbook
+
+    from screening.columns import CODE_LISTS, COUNTRY_COLUMNS, PROJECT_COLUMNS
+
+    rng = np.random.default_rng(seed)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("projects")
+    ws.append([c.name for c in PROJECT_COLUMNS])
+    gens = []
+    for c in PROJECT_COLUMNS:
+        if c.name == "project_id":
+            gens.append(lambda i: f"P{i:06d}")
+        elif c.name == "project_name":
+            gens.append(lambda i: f"Project {i} {SECTORS[i % len(SECTORS)]} corridor")
+        elif c.name == "country":
+            gens.append(lambda i: COUNTRIES[i % len(COUNTRIES)])
+        elif c.name == "sector":
+            gens.append(lambda i: SECTORS[(i * 7) % len(SECTORS)])
+        elif c.kind == "code" and c.codes:
+            codes = CODE_LISTS[c.codes].values
+            vals = rng.integers(0, len(codes), n)
+            gens.append(lambda i, codes=codes, vals=vals: codes[vals[i]])
+        elif c.kind == "bool":
+            vals = rng.random(n)
+            gens.append(lambda i, vals=vals: "yes" if vals[i] > 0.4 else "no")
+        elif c.kind == "level":
+            vals = rng.integers(0, 4, n)
+            gens.append(lambda i, vals=vals: int(vals[i]))
+        elif c.kind == "share":
+            vals = rng.random(n)
+            gens.append(lambda i, vals=vals: round(float(vals[i]), 3))
+        elif c.kind in ("money", "number", "count", "pct"):
+            hi = {"money": 2000, "pct": 20, "count": 200000}.get(c.kind, 300000)
+            vals = rng.random(n) * hi
+            gens.append(lambda i, vals=vals: round(float(vals[i]), 2))
+        elif c.kind == "year":
+            gens.append(lambda i: 2015 + i % 10)
+        else:
+            gens.append(lambda i, name=c.name: f"{name} text {i % 97}")
+    for i in range(n):
+        ws.append([g(i) for g in gens])
+    cs = wb.create_sheet("countries")
+    cs.append(["country", *[c.name for c in COUNTRY_COLUMNS]])
+    for k, country in enumerate(COUNTRIES):
+        cs.append([country, "yes", "no" if k % 2 else "yes", 1990 + 3 * k, "yes" if k % 3 else "no",
+                   ["low", "moderate", "high", None][k % 4], round(-1 + k * 0.2, 2), round(0.3 + k * 0.05, 2)])
+    wb.save(path)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_one(n: int, workdir: Path) -> dict[str, float]:
+    """Run in a child process: generate, then time each stage and the I/O floor."""
+    from openpyxl import Workbook
+    from python_calamine import CalamineWorkbook
+
+    from screening import pipeline
+    from screening.classify import add_derived, classify
+    from screening.criteria import load_criteria
+    from screening.explain import rationale
+    from screening.export import write_workbook
+    from screening.ingest import read_input
+    from screening.rank import rank
+    from screening.rules import Context
+    from screening.score import Weights, point_matrix, weigh
+    from screening.screen import screen
+    from screening.validate import validate
+
+    src = workdir / f"bench_{n}.xlsx"
+    t = time.perf_counter()
+    make_workbook(src, n)
+    gen = time.perf_counter() - t
+    cs = load_criteria()
+    times: dict[str, float] = {"rows": n, "generate_s": gen}
+
+    def timed(key: str, fn):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        out = fn()
+        times[key] = time.perf_counter() - t0
+        return out
+
+    inp = timed("read", lambda: read_input(src))
+    val = timed("validate", lambda: validate(inp))
+
+    def screen_classify():  # type: ignore[no-untyped-def]
+        frame = add_derived(val.records[val.valid].reset_index(drop=True), cs)
+        s = screen(frame, cs)
+        return classify(frame, cs, Context(s.flags)), s
+
+    frame, screened = timed("screen+classify", screen_classify)
+    live = frame[~screened.excluded].reset_index(drop=True)
+    ctx = Context({k: v[~screened.excluded] for k, v in screened.flags.items()})
+    pm = timed("score", lambda: point_matrix(live, cs, ctx))
+    scores = weigh(pm, Weights.of(cs), cs.missing_policy)
+    live = live.assign(score=scores.total, completeness=scores.completeness)
+    timed("rank", lambda: rank(live))
+    timed("explain", lambda: rationale(live, pm, scores, cs))
+    # The whole pipeline as the CLI runs it (includes duplicate flags and everything above).
+    result = timed("pipeline_total", lambda: pipeline.run(src, criteria=cs))
+    out = workdir / f"bench_{n}_out.xlsx"
+    timed("export", lambda: write_workbook(result, out, "en"))
+    w = Weights({k: v * (1.5 if i % 2 else 0.7) for i, (k, v) in enumerate(result.weights.dimensions.items())},
+                result.weights.criteria)
+    timed("reweigh", lambda: pipeline.reweigh(result, w))
+    # I/O floor: fastest reader on the same input + write-only openpyxl writing the same number of cells.
+    wb_out = CalamineWorkbook.from_path(str(out))
+    cells = sum(len(r) for name in wb_out.sheet_names for r in wb_out.get_sheet_by_name(name).to_python())
+
+    def read_floor() -> None:
+        wb = CalamineWorkbook.from_path(str(src))
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python()
+
+    def write_floor() -> None:
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("floor")
+        width = 50
+        row = list(range(width))
+        for _ in range(cells // width):
+            ws.append(row)
+        wb.save(workdir / "floor.xlsx")
+
+    timed("floor_read", read_floor)
+    timed("floor_write", write_floor)
+    times["cells_written"] = cells
+    times["peak_mb"] = peak_mb()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000, 100000])
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(bench_one(args.child, args.workdir)))
+        return
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            print(f"… {n:,} rows", file=sys.stderr, flush=True)
+            p = subprocess.run([sys.executable, __file__, "--child", str(n), "--workdir", tmp],
+                               capture_output=True, text=True, check=True)
+            rows.append(json.loads(p.stdout.strip().splitlines()[-1]))
+    cols = ["read", "validate", "screen+classify", "score", "rank", "explain", "pipeline_total", "export"]
+    print("| rows | " + " | ".join(cols) + " | total (pipeline+export) | floor (read+write) | ratio | reweigh | peak MB |")
+    print("|---:|" + "---:|" * (len(cols) + 5))
+    for r in rows:
+        total = r["pipeline_total"] + r["export"]
+        floor = r["floor_read"] + r["floor_write"]
+        print(f"| {int(r['rows']):,} | " + " | ".join(f"{r[c]:.2f}" for c in cols)
+              + f" | {total:.2f} | {floor:.2f} | {total / floor:.2f}× | {r['reweigh'] * 1000:.0f} ms | {r['peak_mb']:,.0f} |")
+    print("\nTimes in seconds. Floor: python-calamine reading the input + openpyxl write-only writing the same "
+          "number of cells as the export (cells: " + ", ".join(f"{int(r['cells_written']):,}" for r in rows) + ").")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,311 @@
+"""Loading an exported workbook again: the round trip of the ranked workbook (issue 5, DESIGN.md "CLI").
+
+An exported workbook is recognised by its ``Audit`` / ``审计信息`` sheet (a row ``tool = bri-screening``).
+Its records are read from ``Ranking``, ``Excluded`` and ``Invalid`` (and their numbered continuations);
+per-track sheets are views and are never read. Each of these sheets carries the record's input columns: in
+English under their canonical names, in Chinese under their Chinese labels (both are accepted aliases), with
+code cells as codes or Chinese labels (both accepted too). The ``Invalid`` sheet carries the raw values as
+they were read, so an invalid record is invalid again for the same reason.
+
+Columns the tool added (rank, score, tier, …; :data:`RESERVED_HEADERS`, in both languages, plus the
+criteria-defined columns the workbook lists in its Audit row ``tool_columns``) are dropped and never read as
+input data. The reviewers' ``reviewer_decision`` and ``reviewer_note`` are kept aside, with the previous
+outcome, rank, score and tier, in :attr:`screening.ingest.Input.reviews` (one row per record read, keyed by
+``row_key`` = the record's position in the re-read table); the export writes them back into the new
+workbook and summarises them on its ``Review`` sheet, and the app reads them from ``result.input.reviews``.
+
+The tables here (sheet names, reserved headers, decision words) are the single source for both the writer
+(:mod:`screening.export`) and this reader.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .columns import COUNTRY_COLUMNS, REQUIRED, header_lookup, norm_key
+
+if TYPE_CHECKING:
+    from .ingest import Input, RawTable
+
+TOOL_NAME = "bri-screening"
+
+# Sheet names by key, in English and Chinese (a continuation sheet adds " (2)", " (3)", …).
+SHEETS: dict[str, dict[str, str]] = {
+    "summary": {"en": "Summary", "zh": "概要"},
+    "ranking": {"en": "Ranking", "zh": "排名"},
+    "review": {"en": "Review", "zh": "审核汇总"},
+    "rationale": {"en": "Rationale", "zh": "评分依据"},
+    "excluded": {"en": "Excluded", "zh": "排除项目"},
+    "invalid": {"en": "Invalid", "zh": "无效记录"},
+    "issues": {"en": "Data issues", "zh": "数据问题"},
+    "criteria": {"en": "Criteria", "zh": "评价标准"},
+    "countries": {"en": "Countries", "zh": "国别信息"},
+    "audit": {"en": "Audit", "zh": "审计信息"},
+}
+RECORD_SHEETS = ("ranking", "excluded", "invalid")   # the sheets records are read back from
+
+# Reserved names (columns the tool adds to a record sheet) → (English header, Chinese header). The writer
+# uses these headers; the reader drops any header in either language. Never read back as input data.
+RESERVED_HEADERS: dict[str, tuple[str, str]] = {
+    "outcome": ("outcome", "结果"),
+    "rank": ("rank", "排名"),
+    "rank_in_track": ("rank_in_track", "类内排名"),
+    "score": ("score", "得分"),
+    "tier": ("tier", "等级"),
+    "track": ("track", "项目类型"),
+    "traffic_light": ("traffic_light", "红绿灯"),
+    "flags": ("flags", "审查提示"),
+    "completeness": ("completeness", "资料完整度"),
+    "field_type": ("field_type", "传统/新兴领域"),
+    "five_connectivities": ("five_connectivities", "五通"),
+    "positive_list": ("positive_list", "正面清单"),
+    "ipf_social_environmental": ("ipf_social_environmental", "社会环境指数"),
+    "ipf_financial_economic": ("ipf_financial_economic", "财务经济指数"),
+    "gates": ("gates", "触发的负面清单"),
+    "reasons": ("reasons", "排除理由"),
+    "sources": ("sources", "依据"),
+    "source_sheet": ("source_sheet", "来源工作表"),
+    "source_row": ("source_row", "来源行号"),
+    "problem_columns": ("problem_columns", "问题列"),
+    "problem_values": ("problem_values", "问题取值"),
+    "problems": ("problems", "问题说明"),
+    "reviewer_decision": ("reviewer_decision", "审核意见"),
+    "reviewer_note": ("reviewer_note", "审核备注"),
+    "iso3": ("iso3", "国家代码"),
+}
+DIMENSION_PREFIX = {"en": "dim_", "zh": "维度得分："}   # header of a dimension score: prefix + id / Chinese label
+
+# Reviewer decisions: code → (English word, Chinese word). Both words are offered in the drop-down.
+DECISIONS: dict[str, tuple[str, str]] = {
+    "approve": ("approve", "通过"),
+    "reject": ("reject", "否决"),
+    "defer": ("defer", "暂缓"),
+}
+DECISION_WORDS = [w for pair in DECISIONS.values() for w in pair]
+_DECISION_LOOKUP = {norm_key(w): code for code, pair in DECISIONS.items()
+                    for w in (*pair, code.capitalize(), "approved", "rejected", "deferred")}
+_DECISION_LOOKUP.update({norm_key("approved"): "approve", norm_key("rejected"): "reject",
+                         norm_key("deferred"): "defer"})
+
+REVIEW_COLUMNS = ["row_key", "source_sheet", "source_row", "project_id", "reviewer_decision", "reviewer_note",
+                  "previous_outcome", "previous_rank", "previous_score", "previous_tier"]
+
+
+def reserved_header(name: str, lang: str) -> str:
+    en, zh = RESERVED_HEADERS[name]
+    return zh if lang == "zh" else en
+
+
+def decision_code(value: object) -> str | None:
+    """'approve' / 'reject' / 'defer' for any accepted word; the text as written for another word; None if blank."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    return _DECISION_LOOKUP.get(norm_key(text), text)
+
+
+def decision_word(code: object, lang: str) -> object:
+    if isinstance(code, str) and code in DECISIONS:
+        return DECISIONS[code][1 if lang == "zh" else 0]
+    return code
+
+
+_RESERVED_KEYS: dict[str, str] = {norm_key(h): name for name, pair in RESERVED_HEADERS.items() for h in pair}
+_CONTINUED = re.compile(r"^(?P<base>.+?) \((?P<n>\d+)\)$")
+
+
+# ----------------------------------------------------------------- recognising
+
+
+def _audit_sheet(sheets: dict[str, list[list[object]]]) -> str | None:
+    for name in (SHEETS["audit"]["en"], SHEETS["audit"]["zh"]):
+        rows = sheets.get(name)
+        if rows and any(len(r) >= 2 and r[0] == "tool" and r[1] == TOOL_NAME for r in rows[:10]):
+            return name
+    return None
+
+
+def is_exported(sheets: dict[str, list[list[object]]]) -> bool:
+    """True for a workbook this tool wrote (it has the Audit sheet with ``tool = bri-screening``)."""
+    return _audit_sheet(sheets) is not None
+
+
+def audit_values(sheets: dict[str, list[list[object]]]) -> dict[str, object]:
+    name = _audit_sheet(sheets)
+    if name is None:
+        return {}
+    return {str(r[0]): (r[1] if len(r) > 1 else None) for r in sheets[name] if r and isinstance(r[0], str) and r[0]}
+
+
+def _sheet_names(sheets: dict[str, list[list[object]]], key: str) -> list[str]:
+    """The sheet for ``key`` (either language) and its numbered continuations, in order."""
+    bases = set(SHEETS[key].values())
+    found: list[tuple[int, str]] = []
+    for name in sheets:
+        if name in bases:
+            found.append((1, name))
+            continue
+        m = _CONTINUED.match(name)
+        if m and m.group("base") in bases:
+            found.append((int(m.group("n")), name))
+    return [name for _, name in sorted(found)]
+
+
+# ----------------------------------------------------------------- reading
+
+
+def _is_tool_column(header: str, tool_headers: set[str]) -> str | None:
+    """The reserved name of a header the tool added, or None for an input column."""
+    key = norm_key(header)
+    if key in _RESERVED_KEYS:
+        return _RESERVED_KEYS[key]
+    if header in tool_headers or key in tool_headers:
+        return header
+    if any(header.startswith(p) for p in DIMENSION_PREFIX.values()):
+        return header
+    return None
+
+
+def _read_sheet(sheet: str, rows: list[list[object]], tool_headers: set[str], lookup: dict[str, str]
+                ) -> tuple[RawTable, pd.DataFrame] | None:
+    """One record sheet: (input columns as a raw table, the tool columns of the same records)."""
+    from .ingest import _find_header, _table
+
+    wanted = (*REQUIRED, "project_id")
+    idx, score = _find_header(rows, lookup, wanted)
+    if score == 0:
+        return None
+    header = [("" if c is None else str(c)).strip() for c in rows[idx]]
+    keep = [j for j, h in enumerate(header) if not (h and _is_tool_column(h, tool_headers))]
+    tool = {j: _is_tool_column(h, tool_headers) for j, h in enumerate(header) if h and _is_tool_column(h, tool_headers)}
+    trimmed = [[r[j] if j < len(r) else None for j in keep] for r in rows]
+    table = _table(sheet, trimmed, idx, lookup)
+    body_pos = table.source_rows - idx - 2            # position of each kept record among the body rows
+    extra: dict[str, list[object]] = {}
+    for j, name in tool.items():
+        if name in ("reviewer_decision", "reviewer_note", "rank", "score", "tier", "outcome"):
+            col = [rows[idx + 1 + p][j] if j < len(rows[idx + 1 + p]) else None for p in body_pos]
+            extra[str(name)] = col
+    tools = pd.DataFrame(extra, index=range(len(body_pos)))
+    return table, tools
+
+
+def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str) -> Input:
+    """Records of an exported workbook (from Ranking, Excluded, Invalid) as one raw table, reviews kept aside."""
+    from .ingest import Input, InputError, RawTable, _find_header, _table
+
+    audit = audit_values(sheets)
+    tool_headers = {h.strip() for h in str(audit.get("tool_columns") or "").split(";") if h.strip()}
+    tool_headers |= {norm_key(h) for h in tool_headers}
+    lookup = header_lookup()
+    tables: list[RawTable] = []
+    tools: list[pd.DataFrame] = []
+    outcomes: list[str] = []
+    warnings: list[tuple[str, str]] = []
+    for key in RECORD_SHEETS:
+        names = _sheet_names(sheets, key)
+        if not names:
+            warnings.append((f"The exported workbook has no '{SHEETS[key]['en']}' sheet; its records were not read",
+                             f"导出的工作簿缺少“{SHEETS[key]['zh']}”工作表，其中的记录未读取"))
+        read = 0
+        for sheet in names:
+            got = _read_sheet(sheet, sheets[sheet], tool_headers, lookup)
+            if got is None:
+                warnings.append((f"Sheet '{sheet}' has no header row naming project_id; not read",
+                                 f"工作表“{sheet}”没有包含项目编号的表头行，未读取"))
+                continue
+            table, tool = got
+            tables.append(table)
+            tools.append(tool)
+            outcomes.extend([key if key != "ranking" else "ranked"] * len(table.frame))
+            read += len(table.frame)
+        expected = audit.get("ranked" if key == "ranking" else key)
+        if names and isinstance(expected, int | float) and int(expected) != read:
+            warnings.append((f"Sheet '{SHEETS[key]['en']}' holds {read} records but the workbook's Audit says "
+                             f"{int(expected)}; rows were added or deleted since it was written",
+                             f"“{SHEETS[key]['zh']}”工作表有 {read} 条记录，但审计信息记为 {int(expected)} 条；"
+                             "导出后有行被增删"))
+    if not tables:
+        raise InputError("The exported workbook has no Ranking, Excluded or Invalid sheet with project records",
+                         "导出的工作簿中没有包含项目记录的“排名”“排除项目”或“无效记录”工作表")
+    frame = pd.concat([t.frame for t in tables], ignore_index=True, sort=False)
+    frame = frame.astype(object).where(frame.notna(), None)
+    columns: list[str] = list(dict.fromkeys(c for t in tables for c in t.frame.columns))
+    frame = frame[columns]
+    source_rows = np.concatenate([t.source_rows for t in tables]).astype(int)
+    source_sheets = np.concatenate([np.full(len(t.frame), t.sheet, dtype=object) for t in tables])
+    matched: dict[str, str] = {}
+    for t in tables:
+        for h, c in t.matched.items():
+            matched.setdefault(h, c)
+        warnings.extend(t.warnings)
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise InputError(f"The exported workbook's record sheets lack the required column '{missing[0]}'",
+                         f"导出工作簿的记录表缺少必填列“{missing[0]}”")
+    label = " + ".join(dict.fromkeys(t.sheet for t in tables))
+    table = RawTable(label, 1, frame, source_rows, matched, {v: k for k, v in matched.items()},
+                     list(dict.fromkeys(warnings)))
+    tool = pd.concat(tools, ignore_index=True, sort=False)
+    reviews = pd.DataFrame({
+        "row_key": np.arange(len(frame)), "source_sheet": source_sheets, "source_row": source_rows,
+        "project_id": frame["project_id"].map(lambda v: None if v is None else _id_text(v)).to_numpy(dtype=object),
+        "reviewer_decision": _col(tool, "reviewer_decision").map(decision_code).to_numpy(dtype=object),
+        "reviewer_note": _col(tool, "reviewer_note").map(_text_or_none).to_numpy(dtype=object),
+        "previous_outcome": np.array(outcomes, dtype=object),
+        "previous_rank": pd.to_numeric(_col(tool, "rank"), errors="coerce").to_numpy(),
+        "previous_score": pd.to_numeric(_col(tool, "score"), errors="coerce").to_numpy(),
+        "previous_tier": _col(tool, "tier").map(_text_or_none).to_numpy(dtype=object),
+    }, columns=REVIEW_COLUMNS)
+    countries = None
+    for cname in _sheet_names(sheets, "countries")[:1]:
+        rows = sheets[cname]
+        idx, score = _find_header(rows, lookup, ("country",) + tuple(c.name for c in COUNTRY_COLUMNS))
+        if score:
+            countries = _table(cname, rows, idx, lookup)
+    return Input(name, sha256, table, countries, list(sheets), exported=True, reviews=reviews)  # type: ignore[call-arg]
+
+
+def _col(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame[name] if name in frame.columns else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _id_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# ----------------------------------------------------------------- carrying reviews into a new run
+
+
+def reviews_by_row(inp: Input) -> pd.DataFrame | None:
+    """The re-imported reviews indexed by ``row_key`` (None when the input was not an exported workbook)."""
+    reviews: Any = getattr(inp, "reviews", None)
+    if reviews is None or len(reviews) == 0:
+        return None
+    return reviews.set_index("row_key")
+
+
+def source_sheet_of(inp: Input, row_keys: pd.Series | np.ndarray, default: pd.Series | np.ndarray) -> np.ndarray:
+    """The sheet each re-imported record came from (the table's label for a direct input)."""
+    rev = reviews_by_row(inp)
+    default = np.asarray(default, dtype=object)
+    if rev is None:
+        return default
+    keys = np.asarray(row_keys)
+    mapped = pd.Series(keys).map(rev["source_sheet"]).to_numpy(dtype=object)
+    return np.where(pd.isna(mapped), default, mapped)

@@ -1,0 +1,879 @@
+"""What the web app shows, prepared without Streamlit: bilingual UI labels, display tables, filters, charts.
+
+The app (``app.py`` and ``app_pages/``) only lays these out. Nothing here scores, screens or ranks: it
+reads a :class:`~screening.pipeline.Result`, re-weights through :func:`screening.pipeline.reweigh` and
+formats. Every function is pure (no I/O except reading the uploaded bytes' headers) and typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import ValidationError
+
+from .columns import CODE_LISTS, COLUMN_BY_NAME, COLUMNS, REQUIRED, header_lookup, norm_key
+from .countries import country_name
+from .criteria import CRITERIA_DIR, CriteriaSet
+from .explain import next_tier_gap, rationale
+from .export import excluded_frame, invalid_frame
+from .ingest import Input
+from .mapping import MAPPINGS_DIR, ColumnRule, Mapping, MappingError
+from .pipeline import Result, reweigh
+from .score import PointMatrix, Scores, Weights
+
+__all__ = [
+    "LABELS", "TIER_COLOURS", "LIGHT_LABELS", "Filters", "HeaderChoice",
+    "t", "column_title", "tier_label", "track_label", "light_label", "code_label", "dimension_label",
+    "criteria_files", "builtin_mappings", "counts_frame",
+    "ranking_table", "filter_options", "apply_filters", "localise_columns",
+    "score_distribution_chart", "ipf_quadrant_chart", "tier_by_country_chart",
+    "dimension_vs_median", "dimension_vs_median_chart",
+    "project_rationale", "project_hits", "project_summary", "next_tier_text",
+    "issues_table", "filter_issues", "excluded_table", "invalid_table",
+    "weights_frames", "weights_from_frames", "current_weights", "validated_weights", "apply_weights",
+    "criteria_yaml", "criteria_details", "source_text",
+    "header_table", "raw_headers", "guess_table", "canonical_options", "mapping_from_table", "mapping_from_text", "mapping_text",
+]
+
+Lang = str  # "zh" or "en"
+
+# ----------------------------------------------------------------------------------------------- labels
+
+LABELS: dict[str, dict[str, str]] = {
+    # app shell
+    "app_title": {"zh": "一带一路项目筛选与评估", "en": "Belt and Road project screening"},
+    "language": {"zh": "语言 / Language", "en": "Language / 语言"},
+    "page_data": {"zh": "数据", "en": "Data"},
+    "page_criteria": {"zh": "评价标准", "en": "Criteria"},
+    "page_ranking": {"zh": "排名", "en": "Ranking"},
+    "page_project": {"zh": "项目详情", "en": "Project"},
+    "page_excluded": {"zh": "排除与无效", "en": "Excluded & invalid"},
+    "page_export": {"zh": "导出", "en": "Export"},
+    "current_data": {"zh": "当前数据", "en": "Current data"},
+    "current_criteria": {"zh": "评价标准", "en": "Criteria set"},
+    "weights_edited": {"zh": "权重已修改（未改动原文件）", "en": "Weights edited (the file is unchanged)"},
+    "sample_name": {"zh": "内置示例（61个示例项目）", "en": "Bundled sample (61 illustrative projects)"},
+    "aiddata_name": {"zh": "AidData 摘录（GCDF 3.0，使用其映射）", "en": "AidData extract (GCDF 3.0, with its mapping)"},
+    "working": {"zh": "正在筛选与打分…", "en": "Screening and scoring…"},
+    "stage_read": {"zh": "读取文件", "en": "Reading the file"},
+    "stage_validate": {"zh": "校验数据", "en": "Validating"},
+    "stage_screen": {"zh": "负面清单筛查", "en": "Screening the negative list"},
+    "stage_score": {"zh": "逐项打分", "en": "Scoring"},
+    "stage_rank": {"zh": "排名", "en": "Ranking"},
+    "done": {"zh": "完成", "en": "Done"},
+    "no_result": {"zh": "当前没有可用的结果：{msg}。请在“数据”页选择其他文件或修正表头映射。",
+                  "en": "No result to show: {msg}. Choose another file or fix the header mapping on the Data page."},
+    "unexpected": {"zh": "出现意外问题（{kind}），页面已停止。请检查输入文件，或返回示例数据。",
+                   "en": "Something unexpected went wrong ({kind}); the page stopped. Check the input file, or go back to the sample."},
+    "records": {"zh": "记录数", "en": "Records"},
+    "ranked": {"zh": "参与排名", "en": "Ranked"},
+    "excluded": {"zh": "被排除", "en": "Excluded"},
+    "invalid": {"zh": "无效", "en": "Invalid"},
+    "data_issues": {"zh": "数据问题", "en": "Data issues"},
+    # data page
+    "data_title": {"zh": "数据：上传、表头映射与校验", "en": "Data: upload, header mapping and validation"},
+    "source_choice": {"zh": "数据来源", "en": "Data source"},
+    "use_sample": {"zh": "使用内置示例", "en": "Use the bundled sample"},
+    "use_aiddata": {"zh": "使用 AidData 摘录", "en": "Use the AidData extract"},
+    "upload": {"zh": "上传项目表（.xlsx / .xlsm / .csv）", "en": "Upload a project file (.xlsx / .xlsm / .csv)"},
+    "upload_help": {"zh": "文件只在本次会话中使用，不会保存。", "en": "The file is used in this session only and is not stored."},
+    "sheet": {"zh": "工作表", "en": "Sheet"},
+    "sheet_auto": {"zh": "（自动识别）", "en": "(detect automatically)"},
+    "mapping": {"zh": "表头映射", "en": "Header mapping"},
+    "mapping_choice": {"zh": "映射文件", "en": "Mapping file"},
+    "mapping_auto": {"zh": "（按表头自动识别）", "en": "(detect from the headers)"},
+    "mapping_custom": {"zh": "（已编辑的映射）", "en": "(edited mapping)"},
+    "mapping_upload": {"zh": "上传映射文件（YAML）", "en": "Upload a mapping file (YAML)"},
+    "mapping_help": {"zh": "每个源表头对应的标准列；留空表示不使用该列。修改后点击“应用映射”。",
+                     "en": "The standard column each source header feeds; leave blank to ignore a column. Click “Apply mapping” after editing."},
+    "apply_mapping": {"zh": "应用映射", "en": "Apply mapping"},
+    "reset_mapping": {"zh": "恢复自动识别", "en": "Back to automatic detection"},
+    "download_mapping": {"zh": "下载映射文件（YAML）", "en": "Download the mapping (YAML)"},
+    "source_header": {"zh": "源表头", "en": "Source header"},
+    "canonical": {"zh": "标准列", "en": "Standard column"},
+    "canonical_label": {"zh": "标准列名称", "en": "Standard column name"},
+    "required": {"zh": "必填", "en": "Required"},
+    "validation": {"zh": "校验报告", "en": "Validation report"},
+    "no_issues": {"zh": "没有发现数据问题。", "en": "No data problems found."},
+    "severity": {"zh": "严重程度", "en": "Severity"},
+    "column": {"zh": "列", "en": "Column"},
+    "search": {"zh": "搜索", "en": "Search"},
+    "download_issues": {"zh": "下载问题清单（CSV）", "en": "Download the problem list (CSV)"},
+    "read_warnings": {"zh": "读取提示", "en": "Reading notes"},
+    "file_info": {"zh": "文件：{name} · 工作表：{sheet} · 表头行：{row} · 工作表列表：{sheets}",
+                  "en": "File: {name} · sheet: {sheet} · header row: {row} · sheets: {sheets}"},
+    "showing_rows": {"zh": "显示 {shown} / {total} 行", "en": "Showing {shown} of {total} rows"},
+    "mapping_error": {"zh": "映射文件无法使用：{msg}", "en": "The mapping cannot be used: {msg}"},
+    "mapping_dup": {"zh": "标准列“{col}”被多个源表头使用；每个标准列只能对应一个源表头。",
+                    "en": "Standard column “{col}” is fed by more than one source header; give each one source header."},
+    # criteria page
+    "criteria_title": {"zh": "评价标准与权重", "en": "Criteria and weights"},
+    "criteria_pick": {"zh": "选择评价标准", "en": "Criteria set"},
+    "criteria_upload": {"zh": "或上传评价标准（YAML）", "en": "Or upload a criteria set (YAML)"},
+    "criteria_uploaded": {"zh": "（上传的文件）", "en": "(uploaded file)"},
+    "dimension_weights": {"zh": "维度权重", "en": "Dimension weights"},
+    "criterion_weights": {"zh": "指标权重", "en": "Criterion weights"},
+    "weights_help": {"zh": "权重为 0–1000 的非负数；维度内按比例折算。修改后排名立即更新（复用已计算的得分矩阵，不重新读取文件）。",
+                     "en": "Weights are non-negative numbers from 0 to 1000, taken in proportion within their group. The ranking updates at once (from the stored point matrix; the file is not read again)."},
+    "reset_weights": {"zh": "恢复默认权重", "en": "Reset weights"},
+    "weights_error": {"zh": "权重无效，仍使用上一组有效权重：{msg}", "en": "Weights not valid; the last valid weights are still used: {msg}"},
+    "download_criteria": {"zh": "下载当前评价标准（YAML）", "en": "Download the edited criteria set (YAML)"},
+    "anchors": {"zh": "评分锚点", "en": "Anchors"},
+    "source": {"zh": "依据", "en": "Source"},
+    "tracks": {"zh": "适用类型", "en": "Tracks"},
+    "all_tracks": {"zh": "全部类型", "en": "All tracks"},
+    "why": {"zh": "说明", "en": "Why"},
+    "weight": {"zh": "权重", "en": "Weight"},
+    "share": {"zh": "占比（%）", "en": "Share (%)"},
+    "id": {"zh": "编号", "en": "ID"},
+    "label": {"zh": "名称", "en": "Label"},
+    "dimension": {"zh": "维度", "en": "Dimension"},
+    "criterion": {"zh": "指标", "en": "Criterion"},
+    "gates": {"zh": "负面清单（排除项）", "en": "Negative list (exclusions)"},
+    "flags": {"zh": "复核标记", "en": "Review flags"},
+    "tiers": {"zh": "等级", "en": "Tiers"},
+    "criteria_error": {"zh": "评价标准无法使用：{msg}", "en": "The criteria set cannot be used: {msg}"},
+    # ranking page
+    "ranking_title": {"zh": "项目排名", "en": "Project ranking"},
+    "filters": {"zh": "筛选", "en": "Filters"},
+    "country": {"zh": "国家", "en": "Country"},
+    "sector": {"zh": "行业", "en": "Sector"},
+    "track": {"zh": "项目类型", "en": "Track"},
+    "tier": {"zh": "等级", "en": "Tier"},
+    "traffic_light": {"zh": "绿色交通灯", "en": "Traffic light"},
+    "rank": {"zh": "总排名", "en": "Rank"},
+    "rank_in_track": {"zh": "类型内排名", "en": "Rank in track"},
+    "score": {"zh": "得分", "en": "Score"},
+    "completeness": {"zh": "资料完整度", "en": "Completeness"},
+    "flags_col": {"zh": "复核标记", "en": "Flags"},
+    "investment": {"zh": "总投资（百万美元）", "en": "Investment (USD m)"},
+    "chart_distribution": {"zh": "各类型得分分布", "en": "Score distribution by track"},
+    "chart_ipf": {"zh": "IPF 象限：社会环境指数 vs 财务经济指数", "en": "IPF quadrant: social-environmental vs financial-economic index"},
+    "chart_country": {"zh": "各国等级分布", "en": "Tier counts by country"},
+    "count": {"zh": "项目数", "en": "Projects"},
+    "select_hint": {"zh": "点击表格中的一行可查看该项目的详细评分理由。", "en": "Click a row to see that project's full rationale."},
+    "no_match": {"zh": "没有符合筛选条件的项目。", "en": "No project matches the filters."},
+    "ipf_missing": {"zh": "当前评价标准未定义财务经济指数，纵轴显示总分。", "en": "The criteria set defines no financial-economic index; the vertical axis shows the total score."},
+    "median_line": {"zh": "中位数", "en": "median"},
+    # project page
+    "project_title": {"zh": "项目详情与评分理由", "en": "Project rationale"},
+    "project_pick": {"zh": "选择项目", "en": "Project"},
+    "outcome": {"zh": "结果", "en": "Outcome"},
+    "next_tier": {"zh": "距“{tier}”还差 {gap:.2f} 分。", "en": "{gap:.2f} points short of “{tier}”."},
+    "top_tier": {"zh": "已处于最高等级。", "en": "Already in the top tier."},
+    "insufficient_note": {"zh": "资料完整度 {have:.0%} 低于门槛 {need:.0%}：补充缺失资料后才能定级。",
+                          "en": "Completeness {have:.0%} is below the {need:.0%} line: fill in the missing data before a tier can be given."},
+    "capped_note": {"zh": "复核标记将等级上限设为“{tier}”。", "en": "A review flag caps the tier at “{tier}”."},
+    "gates_flags": {"zh": "负面清单与复核标记", "en": "Gates and flags"},
+    "none_hit": {"zh": "未触发任何负面清单或复核标记。", "en": "No gate or flag applies."},
+    "points_by_dimension": {"zh": "各维度得分与同类型中位数", "en": "Dimension scores against the track median"},
+    "this_project": {"zh": "本项目", "en": "This project"},
+    "track_median": {"zh": "同类型中位数", "en": "Track median"},
+    "rationale": {"zh": "逐项评分理由", "en": "Points by criterion"},
+    "status": {"zh": "状态", "en": "Status"},
+    "value": {"zh": "读取值", "en": "Value"},
+    "points": {"zh": "得分", "en": "Points"},
+    "max_points": {"zh": "满分", "en": "Max"},
+    "contribution": {"zh": "对总分贡献", "en": "Contribution"},
+    "reason": {"zh": "理由", "en": "Reason"},
+    "kind": {"zh": "类别", "en": "Kind"},
+    "kind_gate": {"zh": "排除项", "en": "Gate"},
+    "kind_flag": {"zh": "复核标记", "en": "Flag"},
+    "status_assessed": {"zh": "已评估", "en": "assessed"},
+    "status_not_assessed": {"zh": "未评估（缺资料）", "en": "not assessed (data missing)"},
+    "status_not_applicable": {"zh": "不适用", "en": "not applicable"},
+    "outcome_ranked": {"zh": "参与排名", "en": "ranked"},
+    "outcome_excluded": {"zh": "被负面清单排除", "en": "excluded by the negative list"},
+    "outcome_invalid": {"zh": "无效记录", "en": "invalid record"},
+    "excluded_project": {"zh": "该项目被负面清单排除，不参与打分：", "en": "This project is excluded by the negative list and is not scored:"},
+    "invalid_project": {"zh": "该记录无效，无法筛选：", "en": "This record is invalid and cannot be screened:"},
+    "no_projects": {"zh": "没有项目。", "en": "No projects."},
+    # excluded & invalid page
+    "excluded_title": {"zh": "被排除与无效的记录", "en": "Excluded and invalid records"},
+    "excluded_section": {"zh": "被负面清单排除的项目（含全部命中理由）", "en": "Excluded by the negative list (every gate hit)"},
+    "invalid_section": {"zh": "无效记录（含全部问题）", "en": "Invalid records (every problem)"},
+    "flagged_section": {"zh": "带复核标记的排名项目", "en": "Ranked projects with review flags"},
+    "none_excluded": {"zh": "没有被排除的项目。", "en": "No project is excluded."},
+    "none_invalid": {"zh": "没有无效记录。", "en": "No record is invalid."},
+    "none_flagged": {"zh": "没有带复核标记的项目。", "en": "No project is flagged."},
+    "gate_ids": {"zh": "命中排除项", "en": "Gates hit"},
+    "reasons": {"zh": "理由", "en": "Reasons"},
+    "sources": {"zh": "依据", "en": "Sources"},
+    "problems": {"zh": "问题", "en": "Problems"},
+    "source_sheet": {"zh": "工作表", "en": "Sheet"},
+    "source_row": {"zh": "行号", "en": "Row"},
+    "message": {"zh": "说明", "en": "Message"},
+    # export page
+    "export_title": {"zh": "导出排名工作簿", "en": "Export the ranked workbook"},
+    "export_lang": {"zh": "工作簿语言", "en": "Workbook language"},
+    "export_note": {"zh": "与命令行工具使用同一写出程序；包含概要、排名、逐项理由、被排除、无效、数据问题、评价标准与审计信息，使用当前权重。",
+                    "en": "Written by the same writer as the command-line tool: summary, ranking, rationale, excluded, invalid, data issues, criteria and audit sheets, with the current weights."},
+    "download_workbook": {"zh": "下载排名工作簿（.xlsx）", "en": "Download the ranked workbook (.xlsx)"},
+    "download_csv": {"zh": "下载当前排名（CSV）", "en": "Download the current ranking (CSV)"},
+}
+
+LIGHT_LABELS: dict[str, dict[str, str]] = {
+    "green": {"zh": "绿灯", "en": "green"}, "yellow": {"zh": "黄灯", "en": "yellow"}, "red": {"zh": "红灯", "en": "red"},
+}
+TIER_ORDER = ["priority", "recommended", "conditional", "deferred", "insufficient_data"]
+TIER_COLOURS: dict[str, str] = {"priority": "#1a7f37", "recommended": "#4c9be8", "conditional": "#e3a008",
+                                "deferred": "#d1495b", "insufficient_data": "#9aa0a6"}
+LIGHT_COLOURS: dict[str, str] = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
+SEVERITY_LABELS: dict[str, dict[str, str]] = {
+    "invalid": {"zh": "无效（记录不可用）", "en": "invalid (record unusable)"},
+    "data": {"zh": "数据问题（单元格按缺失处理）", "en": "data (cell treated as missing)"},
+    "warning": {"zh": "提示", "en": "warning"},
+}
+
+
+def t(key: str, lang: Lang, **fmt: Any) -> str:
+    """The UI string ``key`` in ``lang`` (``zh`` or ``en``), formatted with ``fmt``; the key itself if unknown."""
+    entry = LABELS.get(key)
+    text = key if entry is None else entry.get(lang, entry["en"])
+    return text.format(**fmt) if fmt else text
+
+
+def code_label(list_name: str, code: object, lang: Lang) -> str:
+    if not isinstance(code, str) or list_name not in CODE_LISTS:
+        return "" if code is None or (isinstance(code, float) and np.isnan(code)) else str(code)
+    return CODE_LISTS[list_name].label(code, lang)
+
+
+def tier_label(tier: object, lang: Lang, criteria: CriteriaSet | None = None) -> str:
+    if criteria is not None:
+        for x in criteria.tiers:
+            if x.id == tier:
+                return x.label.get(lang)
+    return code_label("tier", tier, lang)
+
+
+def track_label(track: object, lang: Lang, criteria: CriteriaSet | None = None) -> str:
+    if criteria is not None:
+        for x in criteria.tracks:
+            if x.id == track:
+                return x.label.get(lang)
+    return code_label("track", track, lang)
+
+
+def light_label(light: object, lang: Lang, criteria: CriteriaSet | None = None) -> str:
+    if criteria is not None:
+        for cl in criteria.classifiers:
+            if cl.id == "traffic_light" and isinstance(light, str) and light in cl.values:
+                return cl.values[light].get(lang)
+    if isinstance(light, str) and light in LIGHT_LABELS:
+        return LIGHT_LABELS[light][lang if lang in ("zh", "en") else "en"]
+    return "" if light is None or (isinstance(light, float) and np.isnan(light)) else str(light)
+
+
+def dimension_label(dim_id: str, lang: Lang, criteria: CriteriaSet) -> str:
+    for d in criteria.dimensions:
+        if d.id == dim_id:
+            return d.label.get(lang)
+    return dim_id
+
+
+def column_title(name: str, lang: Lang, criteria: CriteriaSet | None = None) -> str:
+    """Display header of a column: UI label, canonical input column label, dimension or index label."""
+    ui = {"flags": "flags_col", "total_investment_usd_m": "investment"}
+    if name in ui:
+        return t(ui[name], lang)
+    if name in LABELS:
+        return t(name, lang)
+    if name in COLUMN_BY_NAME:
+        c = COLUMN_BY_NAME[name]
+        return c.zh if lang == "zh" else c.en
+    if criteria is not None:
+        if name.startswith("dim_"):
+            return dimension_label(name[4:], lang, criteria)
+        for idx in criteria.indices:
+            if idx.id == name:
+                return idx.label.get(lang)
+    return name
+
+
+def localise_columns(frame: pd.DataFrame, lang: Lang, criteria: CriteriaSet | None = None) -> pd.DataFrame:
+    return frame.rename(columns={c: column_title(str(c), lang, criteria) for c in frame.columns})
+
+
+# ----------------------------------------------------------------------------------------------- files
+
+
+def criteria_files(directory: Path = CRITERIA_DIR) -> list[Path]:
+    """Criteria sets shipped in ``criteria/`` (the default first)."""
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    return sorted(files, key=lambda p: (p.stem != "default", p.name))
+
+
+def builtin_mappings() -> list[str]:
+    return sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml"))
+
+
+# ----------------------------------------------------------------------------------------------- counts
+
+
+def counts_frame(result: Result, lang: Lang) -> pd.DataFrame:
+    c = result.counts()
+    issues = int((result.issues["severity"] != "invalid").sum()) if len(result.issues) else 0
+    keys = ["records", "ranked", "excluded", "invalid"]
+    return pd.DataFrame({"key": [*keys, "data_issues"], "label": [t(k, lang) for k in [*keys, "data_issues"]],
+                         "count": [c[k] for k in keys] + [issues]})
+
+
+# ----------------------------------------------------------------------------------------------- ranking
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Ranking filters; an empty list keeps everything."""
+
+    country: Sequence[str] = ()
+    sector: Sequence[str] = ()
+    track: Sequence[str] = ()
+    tier: Sequence[str] = ()
+    traffic_light: Sequence[str] = ()
+
+
+def filter_options(ranked: pd.DataFrame) -> dict[str, list[str]]:
+    """Values present in each filterable column (codes, not labels), in a stable order."""
+    out: dict[str, list[str]] = {}
+    for col in ("country", "sector", "track", "tier", "traffic_light"):
+        if col not in ranked.columns:
+            out[col] = []
+            continue
+        vals = [str(v) for v in ranked[col].dropna().unique()]
+        if col == "tier":
+            vals = sorted(vals, key=lambda v: TIER_ORDER.index(v) if v in TIER_ORDER else 99)
+        elif col == "traffic_light":
+            vals = sorted(vals, key=lambda v: list(LIGHT_COLOURS).index(v) if v in LIGHT_COLOURS else 99)
+        else:
+            vals = sorted(vals)
+        out[col] = vals
+    return out
+
+
+def apply_filters(ranked: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    keep = np.ones(len(ranked), dtype=bool)
+    for col in ("country", "sector", "track", "tier", "traffic_light"):
+        chosen = list(getattr(filters, col))
+        if chosen and col in ranked.columns:
+            keep &= ranked[col].astype(str).isin(chosen).to_numpy()
+    return ranked[keep]
+
+
+def _country(v: object, lang: Lang) -> str:
+    return country_name(v, lang) if isinstance(v, str) and v else ""
+
+
+def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
+    """The ranking as shown: codes turned into labels; column names stay canonical (see :func:`column_title`)."""
+    cols = ["rank", "rank_in_track", "project_id", "project_name", "country", "sector", "track", "tier",
+            "traffic_light", "score", "completeness", "flags", "total_investment_usd_m",
+            *[c for c in ranked.columns if c.startswith("dim_")]]
+    cols = [c for c in cols if c in ranked.columns]
+    out = ranked[cols].copy()
+    if "country" in out:
+        out["country"] = out["country"].map(lambda v: _country(v, lang))
+    if "sector" in out:
+        out["sector"] = out["sector"].map(lambda v: code_label("sector", v, lang))
+    if "track" in out:
+        out["track"] = out["track"].map(lambda v: track_label(v, lang, criteria))
+    if "tier" in out:
+        out["tier"] = out["tier"].map(lambda v: tier_label(v, lang, criteria))
+    if "traffic_light" in out:
+        out["traffic_light"] = out["traffic_light"].map(lambda v: light_label(v, lang, criteria))
+    if "flags" in out:
+        labels = {f.id: f.label.get(lang) for f in criteria.flags} | {g.id: g.label.get(lang) for g in criteria.gates}
+        out["flags"] = out["flags"].map(
+            lambda s: "; ".join(labels.get(f, f) for f in str(s).split(";") if f) if isinstance(s, str) else "")
+    if "completeness" in out:
+        out["completeness"] = (out["completeness"].astype(float) * 100).round(0)
+    return out.reset_index(drop=True)
+
+
+def _chart_frame(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "project_id": ranked["project_id"].astype(str).to_numpy(),
+        "project_name": ranked.get("project_name", ranked["project_id"]).astype(str).to_numpy(),
+        "score": ranked["score"].astype(float).to_numpy(),
+        "tier": ranked["tier"].map(lambda v: tier_label(v, lang, criteria)).to_numpy(),
+        "tier_code": ranked["tier"].astype(str).to_numpy(),
+        "track": ranked["track"].map(lambda v: track_label(v, lang, criteria)).to_numpy(),
+    })
+    if "country" in ranked:
+        frame["country"] = ranked["country"].map(lambda v: _country(v, lang)).to_numpy()
+    if "total_investment_usd_m" in ranked:
+        frame["investment"] = pd.to_numeric(ranked["total_investment_usd_m"], errors="coerce").to_numpy()
+    return frame
+
+
+def _tier_scale(lang: Lang, criteria: CriteriaSet) -> alt.Scale:
+    return alt.Scale(domain=[tier_label(x, lang, criteria) for x in TIER_ORDER], range=[TIER_COLOURS[x] for x in TIER_ORDER])
+
+
+def score_distribution_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> alt.Chart:
+    """Histogram of scores (bins of 5 points), one row per track, coloured by tier."""
+    frame = _chart_frame(ranked, lang, criteria)
+    return alt.Chart(frame, title=t("chart_distribution", lang)).mark_bar().encode(
+        x=alt.X("score:Q", bin=alt.Bin(extent=[0, 100], step=5), title=t("score", lang)),
+        y=alt.Y("count():Q", title=t("count", lang)),
+        color=alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang)),
+        row=alt.Row("track:N", title=t("track", lang), header=alt.Header(labelAngle=0, labelAlign="left")),
+        tooltip=[alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
+                 alt.Tooltip("count():Q", title=t("count", lang))],
+    ).properties(height=90)
+
+
+def ipf_quadrant_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> alt.LayerChart:
+    """World Bank IPF quadrant: social-environmental (x) vs financial-economic (y) index, bubble = investment.
+
+    Dashed lines at each axis' median split the quadrants. When the criteria set has no financial-economic
+    index the vertical axis shows the total score.
+    """
+    frame = _chart_frame(ranked, lang, criteria)
+    labels = {i.id: i.label.get(lang) for i in criteria.indices}
+    x_col = "ipf_social_environmental"
+    y_col = "ipf_financial_economic"
+    frame["x"] = pd.to_numeric(ranked[x_col], errors="coerce").to_numpy() if x_col in ranked else np.nan
+    if y_col in ranked:
+        frame["y"] = pd.to_numeric(ranked[y_col], errors="coerce").to_numpy()
+        y_title = labels.get(y_col, y_col)
+    else:
+        frame["y"] = frame["score"]
+        y_title = t("score", lang)
+    x_title = labels.get(x_col, x_col)
+    if "investment" not in frame:
+        frame["investment"] = 1.0
+    frame = frame.dropna(subset=["x", "y"])
+    base = alt.Chart(frame, title=t("chart_ipf", lang))
+    points = base.mark_circle(opacity=0.7, stroke="#333", strokeWidth=0.3).encode(
+        x=alt.X("x:Q", title=x_title, scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("y:Q", title=y_title, scale=alt.Scale(domain=[0, 100])),
+        size=alt.Size("investment:Q", title=t("investment", lang), scale=alt.Scale(range=[20, 900])),
+        color=alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang)),
+        tooltip=[alt.Tooltip("project_id:N", title=t("id", lang)),
+                 alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
+                 alt.Tooltip("tier:N", title=t("tier", lang)), alt.Tooltip("score:Q", title=t("score", lang)),
+                 alt.Tooltip("investment:Q", title=t("investment", lang), format=",.1f"),
+                 alt.Tooltip("x:Q", title=x_title), alt.Tooltip("y:Q", title=y_title)],
+    )
+    med = pd.DataFrame({"mx": [float(frame["x"].median()) if len(frame) else 50.0],
+                        "my": [float(frame["y"].median()) if len(frame) else 50.0]})
+    vline = alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#666").encode(x="mx:Q")
+    hline = alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#666").encode(y="my:Q")
+    return alt.layer(points, vline, hline).properties(height=380)
+
+
+def tier_by_country_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet, top: int = 25) -> alt.Chart:
+    """Stacked bars: number of ranked projects per tier in each country (the ``top`` countries by count)."""
+    frame = _chart_frame(ranked, lang, criteria)
+    if "country" not in frame:
+        frame["country"] = ""
+    counts = frame.groupby(["country", "tier"], as_index=False).size().rename(columns={"size": "n"})
+    order = frame["country"].value_counts().index[:top].tolist()
+    counts = counts[counts["country"].isin(order)]
+    return alt.Chart(counts, title=t("chart_country", lang)).mark_bar().encode(
+        y=alt.Y("country:N", sort=order, title=t("country", lang)),
+        x=alt.X("n:Q", title=t("count", lang)),
+        color=alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang)),
+        order=alt.Order("tier:N"),
+        tooltip=[alt.Tooltip("country:N", title=t("country", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
+                 alt.Tooltip("n:Q", title=t("count", lang))],
+    ).properties(height=max(120, 18 * len(order)))
+
+
+# ----------------------------------------------------------------------------------------------- project
+
+
+def dimension_vs_median(result: Result, project_id: str, lang: Lang) -> pd.DataFrame:
+    """One row per dimension: this project's score and the median of ranked projects in its track."""
+    ranked = result.ranked
+    row = ranked[ranked["project_id"].astype(str) == str(project_id)]
+    if row.empty:
+        return pd.DataFrame(columns=["dimension", "label", "project", "median"])
+    track = row["track"].iloc[0]
+    peers = ranked[ranked["track"] == track]
+    rows = []
+    for d in result.criteria.dimensions:
+        col = f"dim_{d.id}"
+        if col not in ranked:
+            continue
+        rows.append({"dimension": d.id, "label": d.label.get(lang), "project": float(row[col].iloc[0]),
+                     "median": float(peers[col].median())})
+    return pd.DataFrame(rows, columns=["dimension", "label", "project", "median"])
+
+
+def dimension_vs_median_chart(result: Result, project_id: str, lang: Lang) -> alt.LayerChart:
+    frame = dimension_vs_median(result, project_id, lang)
+    this, med = t("this_project", lang), t("track_median", lang)
+    bars = alt.Chart(frame).mark_bar(color="#4c78a8").encode(
+        y=alt.Y("label:N", title=t("dimension", lang), sort=None),
+        x=alt.X("project:Q", title=t("score", lang), scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("label:N", title=t("dimension", lang)), alt.Tooltip("project:Q", title=this),
+                 alt.Tooltip("median:Q", title=med)],
+    )
+    ticks = alt.Chart(frame).mark_tick(color="#d1495b", thickness=3, size=22).encode(
+        y=alt.Y("label:N", sort=None), x=alt.X("median:Q"),
+        tooltip=[alt.Tooltip("label:N", title=t("dimension", lang)), alt.Tooltip("median:Q", title=med)],
+    )
+    return alt.layer(bars, ticks).properties(
+        title=f"{t('points_by_dimension', lang)} ({this}: ▇ · {med}: ┃)", height=max(120, 36 * len(frame)))
+
+
+def _slice_pm(pm: PointMatrix, i: int) -> PointMatrix:
+    return replace(pm, project_ids=pm.project_ids[i:i + 1], points=pm.points[i:i + 1],
+                   applicable=pm.applicable[i:i + 1], tracks=pm.tracks[i:i + 1])
+
+
+def _slice_scores(scores: Scores, i: int) -> Scores:
+    return replace(scores, total=scores.total[i:i + 1], completeness=scores.completeness[i:i + 1],
+                   contributions=scores.contributions[i:i + 1], effective_weight=scores.effective_weight[i:i + 1],
+                   dimension_scores=scores.dimension_scores.iloc[i:i + 1])
+
+
+def project_rationale(result: Result, project_id: str, lang: Lang) -> pd.DataFrame:
+    """Every criterion for one ranked project (the library's rationale, for this row only), for display."""
+    ids = result.pm.project_ids.astype(str)
+    where = np.flatnonzero(ids == str(project_id))
+    cols = ["dimension", "criterion", "status", "value", "points", "max_points", "weight", "contribution",
+            "reason", "source"]
+    if len(where) == 0:
+        return pd.DataFrame(columns=cols)
+    i = int(where[0])
+    row = result.ranked[result.ranked["project_id"].astype(str) == str(project_id)]
+    rat = rationale(row, _slice_pm(result.pm, i), _slice_scores(result.scores, i), result.criteria)
+    cs = result.criteria
+    out = pd.DataFrame({
+        "dimension": rat["dimension"].map(lambda d: dimension_label(d, lang, cs)),
+        "criterion": rat["criterion_zh" if lang == "zh" else "criterion_en"],
+        "status": rat["status"].map(lambda s: t(f"status_{s}", lang)),
+        "value": rat["value"], "points": rat["points"], "max_points": rat["max_points"],
+        "weight": rat["weight"], "contribution": rat["contribution"],
+        "reason": rat["reason_zh" if lang == "zh" else "reason_en"],
+        "source": rat["source"].map(lambda s: source_text(cs, s)),
+    })
+    return out[cols].reset_index(drop=True)
+
+
+def source_text(criteria: CriteriaSet, key_and_section: str) -> str:
+    """'key section' → 'key section — citation' (the citation from the criteria set's sources)."""
+    key = str(key_and_section).split(" ", 1)[0]
+    src = criteria.sources.get(key)
+    return f"{key_and_section} — {src.cite}" if src is not None else str(key_and_section)
+
+
+def project_hits(result: Result, project_id: str, lang: Lang) -> pd.DataFrame:
+    hits = result.hits[result.hits["project_id"].astype(str) == str(project_id)]
+    return pd.DataFrame({
+        "kind": hits["kind"].map(lambda k: t(f"kind_{k}", lang)).to_numpy(),
+        "id": hits["id"].to_numpy(),
+        "label": hits["label_zh" if lang == "zh" else "label_en"].to_numpy(),
+        "reason": hits["reason_zh" if lang == "zh" else "reason_en"].to_numpy(),
+        "source": [source_text(result.criteria, f"{s} {sec}".strip() if isinstance(sec, str) else str(s))
+                   for s, sec in zip(hits["source"], hits.get("section", pd.Series([None] * len(hits))), strict=True)],
+    }, columns=["kind", "id", "label", "reason", "source"])
+
+
+def project_summary(result: Result, project_id: str) -> dict[str, Any]:
+    """The record's outcome and, for a ranked project, its ranked row (as a dict)."""
+    rec = result.records[result.records["project_id"].astype(str) == str(project_id)]
+    outcome = str(rec["outcome"].iloc[0]) if len(rec) else ""
+    row = result.ranked[result.ranked["project_id"].astype(str) == str(project_id)]
+    return {"outcome": outcome, "row": row.iloc[0].to_dict() if len(row) else {},
+            "record": rec.iloc[0].to_dict() if len(rec) else {}}
+
+
+def next_tier_text(result: Result, project_id: str, lang: Lang) -> str:
+    """What it would take to reach the next tier, in words."""
+    row = result.ranked[result.ranked["project_id"].astype(str) == str(project_id)]
+    if row.empty:
+        return ""
+    cs = result.criteria
+    score, tier, comp = float(row["score"].iloc[0]), str(row["tier"].iloc[0]), float(row["completeness"].iloc[0])
+    if tier == "insufficient_data":
+        return t("insufficient_note", lang, have=comp, need=cs.completeness_threshold)
+    gap = next_tier_gap(score, tier, cs)
+    if gap is None:
+        return t("top_tier", lang)
+    better, points = gap
+    text = t("next_tier", lang, tier=tier_label(better, lang, cs), gap=points)
+    if points <= 0:
+        text += " " + t("capped_note", lang, tier=tier_label(tier, lang, cs))
+    return text
+
+
+# ----------------------------------------------------------------------------------------------- issues, excluded, invalid
+
+
+def issues_table(result: Result, lang: Lang) -> pd.DataFrame:
+    iss = result.issues
+    return pd.DataFrame({
+        "source_sheet": iss["source_sheet"].to_numpy(), "source_row": iss["source_row"].to_numpy(),
+        "project_id": iss["project_id"].to_numpy(), "column": iss["column"].to_numpy(),
+        "value": iss["value"].map(lambda v: "" if v is None else str(v)).to_numpy(),
+        "message": iss["message_zh" if lang == "zh" else "message_en"].to_numpy(),
+        "severity": iss["severity"].map(lambda s: SEVERITY_LABELS.get(s, {}).get(lang, s)).to_numpy(),
+        "severity_code": iss["severity"].to_numpy(),
+    }, columns=["source_sheet", "source_row", "project_id", "column", "value", "message", "severity", "severity_code"])
+
+
+def filter_issues(table: pd.DataFrame, severity: Iterable[str] = (), columns: Iterable[str] = (),
+                  query: str = "") -> pd.DataFrame:
+    keep = np.ones(len(table), dtype=bool)
+    sev, cols = list(severity), list(columns)
+    if sev:
+        keep &= table["severity_code"].isin(sev).to_numpy()
+    if cols:
+        keep &= table["column"].astype(str).isin(cols).to_numpy()
+    q = query.strip().lower()
+    if q:
+        text = table[["project_id", "column", "value", "message"]].astype(str).agg(" ".join, axis=1).str.lower()
+        keep &= text.str.contains(q, regex=False).to_numpy()
+    return table[keep]
+
+
+def excluded_table(result: Result, lang: Lang) -> pd.DataFrame:
+    """Every excluded project with every gate it hit, the reasons (in ``lang``) and sources."""
+    ex = excluded_frame(result)
+    if lang == "zh":
+        ex["reasons"] = ex["reasons_zh"]
+    ex = ex.drop(columns=["reasons_zh"])
+    ex = ex.rename(columns={"gates": "gate_ids"})
+    lead = [c for c in ("project_id", "project_name", "country", "gate_ids", "reasons", "sources") if c in ex]
+    return ex[lead + [c for c in ex.columns if c not in lead]]
+
+
+def invalid_table(result: Result, lang: Lang) -> pd.DataFrame:
+    """Every invalid record with every problem (in ``lang``) and its sheet and row."""
+    inv = invalid_frame(result)
+    if lang == "zh":
+        inv["problems"] = inv["problems_zh"]
+    inv = inv.drop(columns=["problems_zh"])
+    lead = [c for c in ("source_sheet", "source_row", "project_id", "project_name", "problems") if c in inv]
+    return inv[lead + [c for c in inv.columns if c not in lead]]
+
+
+# ----------------------------------------------------------------------------------------------- weights
+
+
+def weights_frames(criteria: CriteriaSet, weights: Weights, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(dimension table, criterion table) with ``id``, ``label``, ``weight`` and read-only context columns."""
+    total = sum(weights.dimensions.values()) or 1.0
+    dims = pd.DataFrame([{"id": d.id, "label": d.label.get(lang), "weight": float(weights.dimensions[d.id]),
+                          "share": round(weights.dimensions[d.id] / total * 100, 1)} for d in criteria.dimensions],
+                        columns=["id", "label", "weight", "share"])
+    rows = []
+    for d, c in criteria.criteria:
+        rows.append({"dimension": d.label.get(lang), "id": c.id, "label": c.label.get(lang),
+                     "weight": float(weights.criteria[c.id]),
+                     "tracks": ", ".join(track_label(x, lang, criteria) for x in c.tracks) if c.tracks else t("all_tracks", lang)})
+    crits = pd.DataFrame(rows, columns=["dimension", "id", "label", "weight", "tracks"])
+    return dims, crits
+
+
+def _as_weight(v: object) -> float:
+    try:
+        return float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def weights_from_frames(dims: pd.DataFrame, crits: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Edited tables → ``{"dimensions": {id: w}, "criteria": {id: w}}`` (unchecked: see :func:`validated_weights`)."""
+    return {"dimensions": {str(i): _as_weight(w) for i, w in zip(dims["id"], dims["weight"], strict=True)},
+            "criteria": {str(i): _as_weight(w) for i, w in zip(crits["id"], crits["weight"], strict=True)}}
+
+
+def current_weights(criteria: CriteriaSet, overrides: dict[str, dict[str, float]] | None) -> Weights:
+    """The criteria set's own weights with ``overrides`` laid over them (unknown ids dropped)."""
+    base = Weights.of(criteria)
+    if not overrides:
+        return base
+    dims = {k: overrides.get("dimensions", {}).get(k, v) for k, v in base.dimensions.items()}
+    crits = {k: overrides.get("criteria", {}).get(k, v) for k, v in base.criteria.items()}
+    return Weights(dims, crits)
+
+
+def validated_weights(criteria: CriteriaSet, overrides: dict[str, dict[str, float]] | None) -> CriteriaSet:
+    """The criteria set with the overrides applied and re-validated in Python.
+
+    Raises :class:`screening.criteria.CriteriaError` for a weight that is not a number, is negative, above
+    1000, or leaves a dimension (or all dimensions) weighing nothing.
+    """
+    from .criteria import CriteriaError
+
+    w = current_weights(criteria, overrides)
+    for kind, table in (("dimension", w.dimensions), ("criterion", w.criteria)):
+        for k, v in table.items():
+            if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v):
+                raise CriteriaError(f"<edited weights>: {kind} '{k}': weight {v!r} is not a number; enter 0–1000")
+    if w == Weights.of(criteria):
+        return criteria
+    return criteria.with_weights(w.dimensions, w.criteria)
+
+
+def apply_weights(result: Result, edited: CriteriaSet) -> Result:
+    """Re-rank ``result`` under the weights of ``edited`` (a re-validated copy of its criteria set).
+
+    Uses the stored point matrix (:func:`screening.pipeline.reweigh`); nothing is read or validated again.
+    The returned result carries the edited criteria set, so an export records the weights used.
+    """
+    weights = Weights.of(edited)
+    if edited is result.criteria or weights == result.weights:
+        return replace(result, criteria=edited) if edited is not result.criteria else result
+    out = reweigh(result, weights)
+    return replace(out, criteria=edited, criteria_sha256=edited.fingerprint())
+
+
+def criteria_yaml(criteria: CriteriaSet) -> str:
+    """The criteria set as YAML (loads back to the same set)."""
+    data = criteria.model_dump(by_alias=True, exclude_none=True)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
+
+
+def criteria_details(criteria: CriteriaSet, lang: Lang) -> pd.DataFrame:
+    """One row per criterion: dimension, id, label, tracks, anchors (the scorer in words), why, source."""
+    rows = []
+    for d, c in criteria.criteria:
+        rows.append({
+            "dimension": d.label.get(lang), "id": c.id, "label": c.label.get(lang),
+            "tracks": ", ".join(track_label(x, lang, criteria) for x in c.tracks) if c.tracks else t("all_tracks", lang),
+            "anchors": c.scorer.describe(lang), "why": c.why.get(lang) if c.why else "",
+            "source": source_text(criteria, f"{c.source} {c.section or ''}".strip()),
+        })
+    return pd.DataFrame(rows, columns=["dimension", "id", "label", "tracks", "anchors", "why", "source"])
+
+
+# ----------------------------------------------------------------------------------------------- header mapping
+
+
+@dataclass(frozen=True)
+class HeaderChoice:
+    """Raw headers of a file that could not be read with the current mapping."""
+
+    sheets: list[str]
+    sheet: str
+    headers: list[str] = field(default_factory=list)
+
+
+def header_table(inp: Input, mapping: Mapping | None = None) -> pd.DataFrame:
+    """One row per source header: the header as written and the standard column it feeds ("" = none)."""
+    table = inp.projects
+    from_mapping = {rule.from_: canonical for canonical, rule in mapping.columns.items()} if mapping else {}
+    rows = []
+    for col in table.frame.columns:
+        canonical = str(col) if str(col) in COLUMN_BY_NAME else ""
+        source = table.renamed.get(canonical, str(col)) if canonical else str(col)
+        if source in from_mapping:
+            canonical = from_mapping[source]
+        rows.append({"source_header": source, "canonical": canonical})
+    return _with_labels(pd.DataFrame(rows, columns=["source_header", "canonical"]))
+
+
+def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["required"] = frame["canonical"].isin(REQUIRED)
+    return frame
+
+
+def raw_headers(data: bytes, name: str, sheet: str | None = None) -> HeaderChoice:
+    """The likeliest header row of a file whose required columns were not recognised, for manual mapping.
+
+    Picks ``sheet`` (or the sheet with the most text cells in its first 30 rows) and, in it, the row with
+    the most text cells. Raises :class:`InputError` when the file cannot be read at all.
+    """
+    from .ingest import _check_zip, _read_csv_rows, _read_workbook_sheets, _sniff
+
+    kind = _sniff(data, name)
+    if kind == "xlsx":
+        _check_zip(data)
+        sheets = _read_workbook_sheets(data)
+    else:
+        sheets = {Path(name).stem or "csv": _read_csv_rows(data)}
+
+    def text_cells(row: list[object]) -> int:
+        return sum(1 for c in row if isinstance(c, str) and c.strip())
+
+    names = list(sheets)
+    if sheet is None or sheet not in sheets:
+        sheet = max(names, key=lambda s: max((text_cells(r) for r in sheets[s][:30]), default=0)) if names else ""
+    rows = sheets.get(sheet, [])[:30]
+    if not rows:
+        return HeaderChoice(names, sheet, [])
+    best = max(range(len(rows)), key=lambda i: (text_cells(rows[i]), -i))
+    headers = [str(c).strip() for c in rows[best] if c is not None and str(c).strip()]
+    return HeaderChoice(names, sheet, headers)
+
+
+def guess_table(headers: Sequence[str]) -> pd.DataFrame:
+    """Header table for raw headers, with the standard column recognised from the header where possible."""
+    lookup = header_lookup()
+    used: set[str] = set()
+    rows = []
+    for h in headers:
+        c = lookup.get(norm_key(h), "")
+        if c in used:
+            c = ""
+        used.add(c)
+        rows.append({"source_header": h, "canonical": c})
+    return _with_labels(pd.DataFrame(rows, columns=["source_header", "canonical"]))
+
+
+def canonical_options() -> list[str]:
+    return ["", *[c.name for c in COLUMNS]]
+
+
+def mapping_from_table(table: pd.DataFrame, base: Mapping | None = None, ident: str = "custom") -> Mapping:
+    """A mapping from an edited header table; rules of ``base`` (scale, value words) are kept where the
+    standard column still reads the same source header. Raises :class:`MappingError` for a standard column
+    fed twice or an unknown one."""
+    pairs: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for src, canon in zip(table["source_header"], table["canonical"], strict=True):
+        canon = "" if canon is None or (isinstance(canon, float) and np.isnan(canon)) else str(canon).strip()
+        if not canon:
+            continue
+        if canon not in COLUMN_BY_NAME:
+            raise MappingError(f"'{canon}' is not a standard column")
+        if canon in seen:
+            raise MappingError(f"duplicate:{canon}")
+        seen[canon] = str(src)
+        pairs[str(src)] = canon
+    columns: dict[str, ColumnRule] = {}
+    for src, canon in pairs.items():
+        old = base.columns.get(canon) if base is not None else None
+        if old is not None and old.from_ == src:
+            columns[canon] = old
+        else:
+            columns[canon] = ColumnRule(**{"from": src})
+    return Mapping(id=base.id if base is not None and ident == "custom" else ident,
+                   title=base.title if base is not None else "", attribution=base.attribution if base is not None else "",
+                   columns=columns)
+
+
+def mapping_from_text(text: str) -> Mapping:
+    """Parse a mapping YAML text (uploaded or edited); raises :class:`MappingError` with a one-line reason."""
+    try:
+        data = yaml.safe_load(text)
+        mapping = Mapping.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise MappingError(f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise MappingError(f"{'.'.join(str(p) for p in first['loc']) or '(top level)'}: {first['msg']}") from None
+    unknown = [c for c in mapping.columns if c not in COLUMN_BY_NAME]
+    if unknown:
+        raise MappingError(f"columns.{unknown[0]}: not a standard column")
+    return mapping
+
+
+def mapping_text(mapping: Mapping) -> str:
+    from .mapping import mapping_yaml
+
+    return mapping_yaml(mapping)
