@@ -1,9 +1,18 @@
 """Export: the ranked workbook planners circulate, annotate and load again (openpyxl, write-only mode).
 
+Sheets, in order (English / Chinese names from :data:`screening.reimport.SHEETS`): Summary (counts by
+outcome, tier, track, traffic light, country; weights; native bar charts), Ranking (one row per ranked
+project, with the input columns and the reviewer columns), one view per track, Review, Rationale (continued
+on numbered sheets past Excel's row limit), Excluded, Invalid, Data issues, Criteria, Countries (the country
+sheet as read, so a re-import scores the same), Audit. ``docs/workbook.md`` explains every sheet and column.
+
 Safe output (DESIGN.md contract 6): text from the input that starts with ``=`` is written as a string cell
 (``data_type="s"``), never as a formula, and without an added apostrophe; ``+``, ``-``, ``@``, tab and CR are
 plain strings already. Illegal control characters are removed and counted; cells are cut at Excel's 32,767
-characters with a visible marker; a sheet that would pass Excel's 1,048,576 rows continues on numbered sheets.
+characters with a visible marker; a sheet that would pass :data:`MAX_ROWS` continues on numbered sheets.
+
+Speed: every sheet is streamed (write-only mode); values are cleaned column by column; styled cells are one
+reused cell object per column (openpyxl serialises a row as soon as it is appended).
 """
 
 from __future__ import annotations
@@ -20,52 +29,101 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule, DataBarRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .columns import CODE_LISTS, COLUMN_BY_NAME
+from .columns import CODE_LISTS, COLUMN_BY_NAME, norm_key
 from .columns import label as column_label
+from .countries import country_name
 from .pipeline import Result, tool_version
 from .rank import TIE_BREAK
+from .reimport import (
+    DECISION_WORDS,
+    DECISIONS,
+    DIMENSION_PREFIX,
+    RESERVED_HEADERS,
+    SHEETS,
+    TOOL_NAME,
+    decision_word,
+    reserved_header,
+    reviews_by_row,
+    source_sheet_of,
+)
 
-MAX_ROWS = 1_048_576
+MAX_ROWS = 1_048_576          # Excel's rows per sheet (header included); tests monkeypatch it to split sheets
 MAX_CELL = 32_767
 TRUNCATION_MARK = " …[truncated / 已截断]"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-SHEETS: dict[str, dict[str, str]] = {
-    "summary": {"en": "Summary", "zh": "概要"},
-    "ranking": {"en": "Ranking", "zh": "排名"},
-    "rationale": {"en": "Rationale", "zh": "评分依据"},
-    "excluded": {"en": "Excluded", "zh": "排除项目"},
-    "invalid": {"en": "Invalid", "zh": "无效记录"},
-    "issues": {"en": "Data issues", "zh": "数据问题"},
-    "criteria": {"en": "Criteria", "zh": "评价标准"},
-    "audit": {"en": "Audit", "zh": "审计信息"},
+# Headers of the non-reserved columns (sheets that are not read back), English / Chinese.
+LABELS: dict[str, tuple[str, str]] = {
+    "project_id": ("project_id", "项目编号"), "project_name": ("project_name", "项目名称"),
+    "severity": ("severity", "严重程度"), "column": ("column", "列"), "value": ("value", "取值"),
+    "message": ("message", "说明"), "dimension": ("dimension", "维度"), "criterion": ("criterion", "指标"),
+    "criterion_id": ("criterion_id", "指标编号"), "assessment": ("status", "评估状态"), "points": ("points", "得分点"),
+    "max_points": ("max_points", "满分"), "weight": ("weight_pct", "权重（%）"), "contribution": ("contribution", "贡献分"),
+    "reason": ("reason", "理由"), "source": ("source", "依据来源"), "kind": ("kind", "类别"), "id": ("id", "编号"),
+    "label": ("label", "名称"), "details": ("details", "规则"), "previous_outcome": ("previous_outcome", "上次结果"),
+    "previous_rank": ("previous_rank", "上次排名"), "previous_score": ("previous_score", "上次得分"),
+    "previous_tier": ("previous_tier", "上次等级"), "now_outcome": ("outcome", "本次结果"),
+}
+TOOL_COLUMNS = RESERVED_HEADERS  # earlier name, kept for callers
+
+# Bilingual notes on header cells (shown as cell comments in Excel and LibreOffice).
+HEADER_NOTES: dict[str, tuple[str, str]] = {
+    "rank": ("Overall rank, 1 = best. Ties: score, then completeness, then project_id.",
+             "总排名，1为最佳。同分时依次按资料完整度、项目编号排序。"),
+    "rank_in_track": ("Rank within the project's track (flagship / small-and-beautiful / standard).",
+                      "在同类项目（标志性工程/小而美/常规）中的排名。"),
+    "score": ("Total score 0–100: the sum of every criterion's contribution (see Rationale).",
+              "总分0–100：各指标贡献分之和（见“评分依据”）。"),
+    "tier": ("Tier from the score thresholds in Criteria; 'insufficient data' when completeness < 50 %.",
+             "按“评价标准”中的分数线分级；资料完整度低于50%时为“资料不足”。"),
+    "track": ("Track the project is judged in (first matching rule in Criteria).", "项目类型（按评价标准中首个符合的规则）。"),
+    "traffic_light": ("BRIGC green/yellow/red label (pollution, climate, biodiversity); a label, not points.",
+                      "绿色发展红绿灯分类（污染、气候、生物多样性）；仅为标签，不计分。"),
+    "flags": ("Review flags: points to check by hand; they never change the score unless Criteria caps the tier.",
+              "审查提示：需人工核实的事项；除评价标准规定限制等级外不影响得分。"),
+    "completeness": ("Share of the total weight that could be assessed (blank inputs are 'not assessed').",
+                     "可评估指标权重之和占总权重的比例（空白输入为“未评估”）。"),
+    "reviewer_decision": ("Your decision: approve / reject / defer (通过 / 否决 / 暂缓). Kept when the workbook is loaded again.",
+                          "审核意见：通过 / 否决 / 暂缓（approve / reject / defer）。重新导入时保留。"),
+    "reviewer_note": ("Free note for reviewers. Kept when the workbook is loaded again.", "审核备注，重新导入时保留。"),
+    "positive_list": ("Encouraged fields (positive list) the project falls in.", "项目所属的鼓励类领域（正面清单）。"),
+    "gates": ("Negative-list gates the project hit (any one excludes it).", "触发的负面清单条目（任一条即排除）。"),
+    "problems": ("Why the record cannot be screened.", "该记录无法筛选的原因。"),
+    "source_row": ("Row number as a spreadsheet program shows it, in the sheet named beside it.",
+                   "来源工作表中的行号（与电子表格程序显示一致）。"),
+    "contribution": ("points × weight / 100: this criterion's share of the total score.", "得分点×权重/100：该指标对总分的贡献。"),
+    "weight": ("Share of the total score this criterion carries for this project, in %.", "该指标在本项目总分中所占权重（%）。"),
+    "assessment": ("assessed / not assessed (input blank: 0 points, never a silent zero) / not applicable to the track.",
+               "已评估 / 未评估（输入为空：0分并注明） / 不适用于该类项目。"),
 }
 
-# Names the tool adds, in both languages (one fixed table; the input columns use columns.py).
-TOOL_COLUMNS: dict[str, tuple[str, str]] = {
-    "rank": ("rank", "排名"), "rank_in_track": ("rank_in_track", "类内排名"), "score": ("score", "得分"),
-    "tier": ("tier", "等级"), "track": ("track", "项目类型"), "flags": ("flags", "审查提示"),
-    "completeness": ("completeness", "资料完整度"), "traffic_light": ("traffic_light", "红绿灯"),
-    "field_type": ("field_type", "传统/新兴领域"), "five_connectivities": ("five_connectivities", "五通"),
-    "positive_list": ("positive_list", "正面清单"), "ipf_social_environmental": ("ipf_social_environmental", "社会环境指数"),
-    "ipf_financial_economic": ("ipf_financial_economic", "财务经济指数"), "gates": ("gates", "触发的负面清单"),
-    "reasons": ("reasons", "排除理由"), "sources": ("sources", "依据"), "source_sheet": ("source_sheet", "来源工作表"),
-    "source_row": ("source_row", "来源行号"), "problems": ("problems", "问题"), "column": ("column", "列"),
-    "value": ("value", "取值"), "message": ("message", "说明"), "severity": ("severity", "严重程度"),
-    "dimension": ("dimension", "维度"), "criterion": ("criterion", "指标"), "status": ("status", "评估状态"),
-    "points": ("points", "得分点"), "max_points": ("max_points", "满分"), "weight": ("weight_pct", "权重（%）"),
-    "contribution": ("contribution", "贡献分"), "reason": ("reason", "理由"), "source": ("source", "依据来源"),
-    "kind": ("kind", "类别"), "id": ("id", "编号"), "label": ("label", "名称"), "details": ("details", "规则"),
-    "item": ("item", "项目"), "count": ("count", "数量"), "project_id": ("project_id", "项目编号"),
-}
+STATUS_ZH = {"assessed": "已评估", "not_assessed": "未评估", "not_applicable": "不适用"}
+SEVERITY_ZH = {"invalid": "无效", "data": "数据问题"}
+OUTCOME_LABELS = {"ranked": ("Ranked", "参与排名"), "excluded": ("Excluded (negative list)", "排除（负面清单）"),
+                  "invalid": ("Invalid (cannot be screened)", "无效记录")}
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
 TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+NOTE_FONT = Font(italic=True, color="595959")
+TIER_COLOURS = {"priority": ("C6EFCE", "006100"), "recommended": ("DDEBF7", "1F4E78"),
+                "conditional": ("FFEB9C", "9C5700"), "deferred": ("FCE4D6", "843C0C"),
+                "insufficient_data": ("D9D9D9", "404040")}
+LIGHT_COLOURS = {"green": ("C6EFCE", "006100"), "yellow": ("FFEB9C", "9C5700"), "red": ("FFC7CE", "9C0006")}
+KIND_FORMATS = {"money": "#,##0.0", "share": "0.0%", "pct": "0.0", "count": "#,##0", "year": "0"}
+SCORE_BANDS = [(0, 10), (10, 20), (20, 30), (30, 40), (40, 50), (50, 60), (60, 70), (70, 80), (80, 90), (90, 100.01)]
 
 
 @dataclass
@@ -73,15 +131,50 @@ class _Stats:
     control_chars_removed: int = 0
     cells_truncated: int = 0
     continued_sheets: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    tool_headers: list[str] = field(default_factory=list)
 
 
 def _tcol(name: str, lang: str) -> str:
-    if name in TOOL_COLUMNS:
-        en, zh = TOOL_COLUMNS[name]
+    """Header of a column: reserved names from the shared table, input columns by their label in ``lang``."""
+    if name in RESERVED_HEADERS:
+        return reserved_header(name, lang)
+    if name in COLUMN_BY_NAME:        # input columns: canonical name (en) or Chinese label (zh), both read back
+        return column_label(name, lang) if lang == "zh" else name
+    if name in LABELS:
+        en, zh = LABELS[name]
         return zh if lang == "zh" else en
+    return name
+
+
+def _tool_header(result: Result, name: str, lang: str) -> str:
+    """Header of a tool column, including the criteria-defined ones (dimension scores, classifiers, indices)."""
+    cs = result.criteria
+    if name in RESERVED_HEADERS:
+        return reserved_header(name, lang)
     if name.startswith("dim_"):
+        dim = next((d for d in cs.dimensions if f"dim_{d.id}" == name), None)
+        if lang == "zh":
+            return DIMENSION_PREFIX["zh"] + (dim.label.zh if dim is not None else name[4:])
         return name
-    return column_label(name, lang) if lang == "zh" and name in COLUMN_BY_NAME else name
+    for item in [*cs.classifiers, *cs.indices]:
+        if item.id == name:
+            return item.label.zh if lang == "zh" else name
+    return _tcol(name, lang)
+
+
+def _note(name: str, lang: str) -> str | None:
+    if name in HEADER_NOTES:
+        en, zh = HEADER_NOTES[name]
+        return f"{zh}\n{en}" if lang == "zh" else f"{en}\n{zh}"
+    col = COLUMN_BY_NAME.get(name)
+    if col is not None:
+        text = f"{col.en} / {col.zh}"
+        extra = f"{col.note_en} / {col.note_zh}" if col.note_en else ""
+        if col.codes and col.kind == "code":
+            extra = ", ".join(f"{c.code} = {c.zh}" for c in CODE_LISTS[col.codes].codes)
+        return f"{text}\n{extra}".strip()
+    return None
 
 
 class _Writer:
@@ -92,14 +185,17 @@ class _Writer:
         self.lang = lang
         self.stats = _Stats()
         self.progress = progress or (lambda _s, _p: None)
+        self.titles: set[str] = set()
 
+    # ---- values
     def clean(self, value: Any) -> Any:
-        if value is None:
+        if value is None or value is pd.NA or value is pd.NaT:
             return None
         if isinstance(value, float):
             return None if math.isnan(value) or math.isinf(value) else value
         if isinstance(value, bool | int | np.integer | np.floating | np.bool_):
-            return value.item() if hasattr(value, "item") else value
+            value = value.item() if hasattr(value, "item") else value
+            return None if isinstance(value, float) and (math.isnan(value) or math.isinf(value)) else value
         if not isinstance(value, str):
             value = str(value)
         if ILLEGAL_CHARACTERS_RE.search(value):
@@ -110,88 +206,286 @@ class _Writer:
             value = value[: MAX_CELL - len(TRUNCATION_MARK)] + TRUNCATION_MARK
         return value
 
+    def _text_cell(self, ws: Worksheet, value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # text, never a formula (contract 6)
+        return cell
+
     def _cell(self, ws: Worksheet, value: Any) -> Any:
         value = self.clean(value)
         if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(ws, value=value)
-            cell.data_type = "s"  # text, never a formula (contract 6)
-            return cell
+            return self._text_cell(ws, value)
         return value
 
-    def header(self, ws: Worksheet, names: list[str]) -> None:
+    def _column(self, values: pd.Series) -> list[Any]:
+        """One column as cleaned Python values: NaN → None, control characters removed, long text cut."""
+        kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else "O"
+        if kind == "f":
+            arr = values.to_numpy(dtype=float)
+            out = arr.astype(object)
+            out[~np.isfinite(arr)] = None
+            return out.tolist()
+        if kind in "iub":
+            return values.to_numpy().tolist()
+        clean = self.clean
+        return [clean(v) for v in values.to_numpy(dtype=object)]
+
+    # ---- sheets
+    def sheet(self, key: str, suffix: str = "", title: str | None = None) -> Worksheet:
+        base = title if title is not None else (SHEETS[key][self.lang] if key in SHEETS else key)
+        name = _legal_title(base[:31 - len(suffix)].rstrip() + suffix)
+        k = 2
+        while name.lower() in self.titles:
+            name = _legal_title(f"{base[:25]} ~{k}{suffix}")
+            k += 1
+        self.titles.add(name.lower())
+        ws = _StreamSheet(parent=self.wb, title=name)
+        self.wb._add_sheet(ws)
+        self.stats.sheets.append(name)
+        return ws
+
+    def header(self, ws: Worksheet, headers: list[str], notes: list[str | None] | None = None) -> None:
         cells = []
-        for n in names:
-            c = WriteOnlyCell(ws, value=self.clean(n))
+        for i, h in enumerate(headers):
+            c = WriteOnlyCell(ws, value=self.clean(h))
             c.font = HEADER_FONT
             c.fill = HEADER_FILL
-            c.alignment = Alignment(wrap_text=True, vertical="top")
+            c.alignment = HEADER_ALIGN
             c.data_type = "s"
+            note = notes[i] if notes else None
+            if note:
+                c.comment = Comment(note, TOOL_NAME, height=140, width=320)
             cells.append(c)
         ws.append(cells)
 
-    def sheet(self, key: str, suffix: str = "") -> Worksheet:
-        title = (SHEETS[key][self.lang] if key in SHEETS else key) + suffix
-        return self.wb.create_sheet(_legal_title(title))
-
     def table(self, key: str, frame: pd.DataFrame, headers: list[str] | None = None,
-              widths: dict[str, float] | None = None, number_formats: dict[str, str] | None = None) -> None:
-        """Write a frame (continuing on numbered sheets past Excel's row limit)."""
-        headers = headers or [_tcol(c, self.lang) for c in frame.columns]
+              widths: dict[str, float] | None = None, number_formats: dict[str, str] | None = None,
+              notes: dict[str, str | None] | None = None, title: str | None = None,
+              freeze: str | None = None, after: Callable[[Worksheet, int, list[str]], None] | None = None
+              ) -> list[Worksheet]:
+        """Write a frame (continuing on numbered sheets past Excel's row limit); return the sheets written."""
+        names = list(frame.columns)
+        headers = headers or [_tcol(c, self.lang) for c in names]
         per_sheet = MAX_ROWS - 1
         chunks = max(1, math.ceil(len(frame) / per_sheet))
+        sheets: list[Worksheet] = []
+        base = title if title is not None else (SHEETS[key][self.lang] if key in SHEETS else key)
         for k in range(chunks):
             part = frame.iloc[k * per_sheet:(k + 1) * per_sheet]
-            ws = self.sheet(key, "" if k == 0 else f" ({k + 1})")
+            ws = self.sheet(key, "" if k == 0 else f" ({k + 1})", title=title)
+            sheets.append(ws)
             if k:
                 self.stats.continued_sheets.append(ws.title)
-            self._layout(ws, list(frame.columns), headers, part, widths or {})
-            self.header(ws, headers)
-            fmts = {i: f for i, c in enumerate(frame.columns) if (f := (number_formats or {}).get(c))}
-            for row in self._rows(ws, part, fmts):
-                ws.append(row)
+            self._layout(ws, names, headers, part, widths or {}, freeze)
+            col_notes = [(notes or {}).get(n, _note(n, self.lang)) for n in names]
+            if chunks > 1:
+                more = (f"Rows {k * per_sheet + 1:,}–{k * per_sheet + len(part):,} of {len(frame):,}; "
+                        f"continued on sheets {base} (2) … ({chunks})")
+                more_zh = f"第 {k * per_sheet + 1:,}–{k * per_sheet + len(part):,} 行，共 {len(frame):,} 行；续见工作表 {base} (2)…({chunks})"
+                col_notes[0] = f"{more_zh}\n{more}" if self.lang == "zh" else f"{more}\n{more_zh}"
+            self.header(ws, headers, col_notes)
+            fmts = {i: f for i, c in enumerate(names) if (f := (number_formats or {}).get(c))}
+            self.body(ws, part, fmts)
+            if after is not None:
+                after(ws, len(part), names)
+        return sheets
 
     def _layout(self, ws: Worksheet, names: list[str], headers: list[str], part: pd.DataFrame,
-                widths: dict[str, float]) -> None:
-        ws.freeze_panes = "B2" if names and names[0] == "project_id" else "A2"
+                widths: dict[str, float], freeze: str | None) -> None:
+        ws.freeze_panes = freeze or ("B2" if names and names[0] == "project_id" else "A2")
         last = get_column_letter(max(1, len(names)))
         ws.auto_filter.ref = f"A1:{last}{len(part) + 1}"
+        _print_setup(ws)
         sample = part.head(200)
         for i, (name, head) in enumerate(zip(names, headers, strict=True), start=1):
             if name in widths:
                 width = widths[name]
             else:
-                lens = sample[name].map(lambda v: len(str(v)) if v is not None else 0) if len(sample) else pd.Series([0])
-                width = min(60.0, max(8.0, len(str(head)) * (1.8 if not str(head).isascii() else 1.1),
-                                      float(lens.quantile(0.9)) * 1.1 if len(lens) else 8.0))
+                col = sample.iloc[:, i - 1]
+                lens = col.map(lambda v: 0 if v is None or (isinstance(v, float) and math.isnan(v)) else len(str(v)))
+                body = float(lens.quantile(0.9)) * 1.1 if len(lens) else 8.0
+                head_w = max(len(w) for w in str(head).split()) if str(head).split() else 8
+                head_w = head_w * (1.9 if not str(head).isascii() else 1.15) + 2
+                width = min(60.0, max(8.0, head_w, body))
             ws.column_dimensions[get_column_letter(i)].width = width
 
-    def _rows(self, ws: Worksheet, part: pd.DataFrame, fmts: dict[int, str]) -> Iterator[list[Any]]:
-        columns = [part[c].to_numpy(dtype=object) for c in part.columns]
-        for r in range(len(part)):
-            row = [self._cell(ws, col[r]) for col in columns]
-            for i, fmt in fmts.items():
-                if row[i] is not None and not isinstance(row[i], Cell):
-                    cell = WriteOnlyCell(ws, value=row[i])
-                    cell.number_format = fmt
+    def body(self, ws: Worksheet, part: pd.DataFrame, fmts: dict[int, str]) -> None:
+        """Append the rows of ``part`` below the header (fast raw-XML stream where openpyxl allows it)."""
+        columns = [self._column(part.iloc[:, i]) for i in range(part.shape[1])]
+        if isinstance(ws, _StreamSheet) and FAST_ROWS:
+            ws.append_block(_Block(self, ws, columns, fmts))
+            return
+        for row in self._cells(ws, columns, fmts):
+            ws.append(row)
+
+    def _cells(self, ws: Worksheet, columns: list[list[Any]], fmts: dict[int, str]) -> Iterator[list[Any]]:
+        """Rows for ``ws.append``: '=' text as string cells, number formats on one reused cell per column."""
+        cells = {}
+        for i, fmt in fmts.items():
+            c = WriteOnlyCell(ws)
+            c.number_format = fmt
+            cells[i] = c
+        for values in zip(*columns, strict=True):
+            row = list(values)
+            for i, v in enumerate(row):
+                if isinstance(v, str) and v.startswith("="):
+                    row[i] = self._text_cell(ws, v)
+            for i, cell in cells.items():
+                v = row[i]
+                if v is not None and not isinstance(v, Cell | str):
+                    cell.value = v       # one reused styled cell per column: serialised on append
                     row[i] = cell
             yield row
+
+    def rows(self, ws: Worksheet, rows: Iterable[Iterable[Any]]) -> None:
+        for r in rows:
+            ws.append([v if isinstance(v, Cell) else self._cell(ws, v) for v in r])
+
+    def styled(self, ws: Worksheet, value: Any, font: Font | None = None, fmt: str | None = None,
+               fill: PatternFill | None = None) -> WriteOnlyCell:
+        c = WriteOnlyCell(ws, value=self.clean(value))
+        if isinstance(c.value, str):
+            c.data_type = "s"
+        if font is not None:
+            c.font = font
+        if fill is not None:
+            c.fill = fill
+        if fmt is not None:
+            c.number_format = fmt
+        return c
+
+    def head_row(self, ws: Worksheet, values: list[Any]) -> list[WriteOnlyCell]:
+        return [self.styled(ws, v, HEADER_FONT, fill=HEADER_FILL) for v in values]
 
     def keyvalue(self, key: str, title: str, rows: Iterable[tuple[str, Any]]) -> None:
         ws = self.sheet(key)
         ws.column_dimensions["A"].width = 36
         ws.column_dimensions["B"].width = 80
-        t = WriteOnlyCell(ws, value=title)
-        t.font = TITLE_FONT
-        ws.append([t])
+        _print_setup(ws, landscape=False)
+        ws.append([self.styled(ws, title, TITLE_FONT)])
         ws.append([])
+        ws.append(self.head_row(ws, ["key", "value"] if self.lang == "en" else ["项目", "取值"]))
         for k, v in rows:
             ws.append([self._cell(ws, k), self._cell(ws, v)])
+
+
+FAST_ROWS = True   # write table bodies as raw row XML (False: through openpyxl cells; same workbook, slower)
+
+
+class _StreamSheet(WriteOnlyWorksheet):
+    """A write-only sheet that can also take a whole block of rows at once (:meth:`append_block`).
+
+    openpyxl serialises each cell through an element tree, which dominates the time of a large workbook. A
+    block writes each row's XML directly into the same stream: numbers as ``<v>``, text as inline strings
+    like openpyxl's (so a text cell can never be a formula), styles by the workbook's own
+    style ids. Headers, comments, formatting, validation and charts still go through openpyxl. With lxml
+    installed (no raw stream), a block falls back to ordinary cells.
+    """
+
+    def append_block(self, block: _Block) -> None:
+        self._get_writer()
+        if self._rows is None:
+            self._rows = self._write_rows()
+            next(self._rows)
+        self._rows.send(block)
+
+    def _write_rows(self):  # type: ignore[no-untyped-def]  # openpyxl's loop, plus blocks
+        try:
+            xf = self._writer.xf.send(True)
+        except StopIteration:
+            self._already_saved()
+        with xf.element("sheetData"):
+            row_idx = 1
+            try:
+                while True:
+                    row = (yield)
+                    if isinstance(row, _Block):
+                        row_idx = row.write(xf, row_idx)
+                        continue
+                    row = self._values_to_row(row, row_idx)
+                    self._writer.write_row(xf, row, row_idx)
+                    row_idx += 1
+            except GeneratorExit:
+                pass
+        self._writer.xf.send(None)
+
+
+_XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+class _Block:
+    """Rows of one table body, written straight into a :class:`_StreamSheet`'s XML stream."""
+
+    CHUNK = 2000
+
+    def __init__(self, writer: _Writer, ws: _StreamSheet, columns: list[list[Any]], fmts: dict[int, str]) -> None:
+        self.writer, self.ws, self.columns, self.fmts = writer, ws, columns, fmts
+
+    def write(self, xf: Any, first: int) -> int:
+        raw = getattr(xf, "_file", None)
+        n = len(self.columns[0]) if self.columns else 0
+        if not callable(raw):                       # lxml's stream: write ordinary cells
+            for k, row in enumerate(self.writer._cells(self.ws, self.columns, self.fmts)):
+                self.ws._writer.write_row(xf, self.ws._values_to_row(row, first + k), first + k)
+            return first + n
+        letters = [get_column_letter(i + 1) for i in range(len(self.columns))]
+        styles = {}
+        for i, fmt in self.fmts.items():
+            c = WriteOnlyCell(self.ws)
+            c.number_format = fmt
+            styles[i] = f' s="{c.style_id}"'
+        parts = [self._parts(col, styles.get(i, "")) for i, col in enumerate(self.columns)]
+        pairs = list(zip(letters, parts, strict=True))
+        for start in range(0, n, self.CHUNK):
+            out = []
+            for k in range(start, min(n, start + self.CHUNK)):
+                r = first + k
+                cells = "".join([f'<c r="{L}{r}"{p[k]}' for L, p in pairs if p[k] is not None])
+                out.append(f'<row r="{r}">{cells}</row>')
+            raw("".join(out))
+        return first + n
+
+    @staticmethod
+    def _parts(values: list[Any], style: str) -> list[str | None]:
+        """The part of each ``<c>`` element after its reference, or None for an empty cell."""
+        out: list[str | None] = []
+        for v in values:
+            if v is None:
+                out.append(None)
+            elif isinstance(v, bool):
+                out.append(f' t="b"><v>{int(v)}</v></c>')
+            elif isinstance(v, int | float):
+                out.append(f'{style} t="n"><v>{v!r}</v></c>')
+            else:
+                out.append(_inline(v if isinstance(v, str) else str(v)))
+        return out
+
+
+def _inline(text: str) -> str:
+    """An inline-string cell tail (as openpyxl writes text): always text, never a formula."""
+    body = text.translate(_XML_ESCAPE)
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f' t="inlineStr"><is><t{space}>{body}</t></is></c>'
+
+
+def _print_setup(ws: Worksheet, landscape: bool = True) -> None:
+    """Landscape, fit to one page wide, header row repeated on every printed page."""
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
 
 
 def _legal_title(title: str) -> str:
     for ch in "[]:*?/\\":
         title = title.replace(ch, " ")
-    return title.strip("'")[:31] or "Sheet"
+    title = ILLEGAL_CHARACTERS_RE.sub("", title)
+    return title.strip("'")[:31].strip() or "Sheet"
+
+
+def _quoted(text: str) -> str:
+    return '"' + str(text).replace('"', '""') + '"'
 
 
 def _code_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -205,8 +499,31 @@ def _code_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                                                                              "track" if name == "track" else None)
         if list_name:
             cl = CODE_LISTS[list_name]
-            out[name] = out[name].map(lambda v, cl=cl: cl.label(v, "zh") if isinstance(v, str) else v)
+            table = {c.code: c.zh for c in cl.codes}
+            out[name] = out[name].map(lambda v, t=table: t.get(v, v) if isinstance(v, str) else v)
     return out
+
+
+def _track_labels(result: Result, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Track ids → the criteria set's track labels in ``lang`` (the labels the track sheets are named by)."""
+    if "track" not in frame.columns or lang != "zh":
+        return frame
+    labels = {t.id: t.label.get(lang) for t in result.criteria.tracks}
+    out = frame.copy()
+    out["track"] = out["track"].map(lambda v: labels.get(v, v) if isinstance(v, str) else v)
+    return out
+
+
+def _input_formats(names: Iterable[str]) -> dict[str, str]:
+    out = {}
+    for n in names:
+        col = COLUMN_BY_NAME.get(n)
+        if col is not None and col.kind in KIND_FORMATS:
+            out[n] = KIND_FORMATS[col.kind]
+    return out
+
+
+# ----------------------------------------------------------------- frames
 
 
 def input_columns(result: Result) -> list[str]:
@@ -215,124 +532,85 @@ def input_columns(result: Result) -> list[str]:
     return [c for c in cols if c in result.records.columns]
 
 
-def ranking_frame(result: Result) -> pd.DataFrame:
+def _reviews(result: Result, keys: np.ndarray, lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """(decision, note) carried from a re-imported workbook for the records with these row keys."""
+    rev = reviews_by_row(result.input)
+    if rev is None:
+        empty = np.full(len(keys), None, dtype=object)
+        return empty, empty.copy()
+    s = pd.Series(keys)
+    dec = s.map(rev["reviewer_decision"]).map(lambda v: decision_word(v, lang) if isinstance(v, str) else None)
+    note = s.map(rev["reviewer_note"]).map(lambda v: v if isinstance(v, str) else None)
+    return dec.to_numpy(dtype=object), note.to_numpy(dtype=object)
+
+
+def _criteria_columns(result: Result) -> tuple[list[str], list[str], list[str]]:
     ranked = result.ranked
-    lead = ["project_id", "rank", "rank_in_track", "score", "tier", "track", "traffic_light", "flags",
-            "completeness", *[c for c in ranked.columns if c.startswith("dim_")], "positive_list", "field_type",
-            "five_connectivities", "ipf_social_environmental", "ipf_financial_economic"]
-    lead = [c for c in lead if c in ranked.columns]
-    rest = [c for c in input_columns(result) if c not in lead]
-    return ranked[lead + rest]
+    classifiers = [c.id for c in result.criteria.classifiers if c.id in ranked.columns]
+    dims = [c for c in ranked.columns if c.startswith("dim_")]
+    idx = [i.id for i in result.criteria.indices if i.id in ranked.columns]
+    return classifiers, dims, idx
 
 
-def excluded_frame(result: Result) -> pd.DataFrame:
+def ranking_frame(result: Result, lang: str = "en") -> pd.DataFrame:
+    """Ranking sheet: tool columns, the reviewer columns, then every input column (for re-import)."""
+    ranked = result.ranked
+    classifiers, dims, idx = _criteria_columns(result)
+    lead = ["project_id", "rank", "rank_in_track", "score", "tier", "track", *classifiers, "reviewer_decision",
+            "reviewer_note", "flags", "completeness", *dims, "positive_list", *idx]
+    frame = ranked.reindex(columns=[c for c in lead if c in ranked.columns or c.startswith("reviewer_")])
+    dec, note = _reviews(result, ranked["row_key"].to_numpy(), lang)
+    frame["reviewer_decision"] = dec
+    frame["reviewer_note"] = note
+    rest = [c for c in input_columns(result) if c not in frame.columns]
+    return pd.concat([frame, ranked[rest]], axis=1)
+
+
+def excluded_frame(result: Result, lang: str = "en") -> pd.DataFrame:
+    zh = lang == "zh"
     gates = result.hits[result.hits["kind"] == "gate"]
     agg = gates.groupby("row_key").agg(
-        gates=("id", lambda s: "; ".join(s)),
-        reasons_en=("reason_en", lambda s: "; ".join(s)),
-        reasons_zh=("reason_zh", lambda s: "；".join(s)),
+        gates=("label_zh" if zh else "label_en", lambda s: ("；" if zh else "; ").join(s)),
+        reasons=("reason_zh" if zh else "reason_en", lambda s: ("；" if zh else "; ").join(s)),
         sources=("source", lambda s: "; ".join(dict.fromkeys(s))),
     )
     ex = result.excluded
-    frame = pd.DataFrame({"project_id": ex["project_id"].to_numpy()}, index=ex["row_key"].to_numpy())
-    frame["gates"] = agg["gates"].reindex(frame.index).to_numpy()
-    frame["reasons"] = agg["reasons_zh" if False else "reasons_en"].reindex(frame.index).to_numpy()
-    frame["reasons_zh"] = agg["reasons_zh"].reindex(frame.index).to_numpy()
-    frame["sources"] = agg["sources"].reindex(frame.index).to_numpy()
+    keys = ex["row_key"].to_numpy()
+    frame = pd.DataFrame({"project_id": ex["project_id"].to_numpy()})
+    for c in ("gates", "reasons", "sources"):
+        frame[c] = agg[c].reindex(keys).to_numpy() if len(agg) else np.full(len(keys), None, dtype=object)
+    frame["reviewer_decision"], frame["reviewer_note"] = _reviews(result, keys, lang)
     for c in input_columns(result):
         if c != "project_id":
             frame[c] = ex[c].to_numpy()
-    return frame.reset_index(drop=True)
+    return frame
 
 
-def invalid_frame(result: Result) -> pd.DataFrame:
+def invalid_frame(result: Result, lang: str = "en") -> pd.DataFrame:
+    """One row per invalid record (never one per problem: a re-import must not double it), raw input values."""
+    zh = lang == "zh"
     inv = result.invalid
     issues = result.issues[result.issues["severity"] == "invalid"]
-    msgs = issues.groupby("row_key").agg(en=("message_en", lambda s: "; ".join(s)), zh=("message_zh", lambda s: "；".join(s)))
+    sep = "；" if zh else "; "
+    msgs = issues.groupby("row_key").agg(
+        problem_columns=("column", lambda s: "; ".join(dict.fromkeys(str(x) for x in s))),
+        problem_values=("value", lambda s: "; ".join("" if x is None or x != x else str(x) for x in s)),
+        problems=("message_zh" if zh else "message_en", lambda s: sep.join(s)))
     raw = result.input.projects.frame
     keys = inv["row_key"].to_numpy()
-    frame = pd.DataFrame({"source_sheet": inv["source_sheet"].to_numpy(), "source_row": inv["source_row"].to_numpy(),
-                          "problems": msgs["en"].reindex(keys).to_numpy(), "problems_zh": msgs["zh"].reindex(keys).to_numpy()})
+    sheets = source_sheet_of(result.input, keys, inv["source_sheet"].to_numpy())
+    frame = pd.DataFrame({"source_sheet": sheets, "source_row": inv["source_row"].to_numpy()})
+    for c in ("problem_columns", "problem_values", "problems"):
+        frame[c] = msgs[c].reindex(keys).to_numpy() if len(msgs) else np.full(len(keys), None, dtype=object)
+    frame["reviewer_decision"], frame["reviewer_note"] = _reviews(result, keys, lang)
     for c in input_columns(result):
         frame[c] = raw[c].to_numpy(dtype=object)[keys] if c in raw.columns else inv[c].to_numpy()
     return frame
 
 
-def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en",
-                   progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
-    """Write the ranked workbook; return stats (control characters removed, cells truncated, sheets continued)."""
-    w = _Writer(lang, progress)
-    say = w.progress
-    zh = lang == "zh"
-    counts = result.counts()
-    cs = result.criteria
-    # Summary
-    tiers = result.ranked["tier"].value_counts()
-    tracks = result.ranked["track"].value_counts()
-    summary: list[tuple[str, Any]] = [
-        ("输入记录数" if zh else "Records read", counts["records"]),
-        ("参与排名" if zh else "Ranked", counts["ranked"]),
-        ("被排除（负面清单）" if zh else "Excluded (negative list)", counts["excluded"]),
-        ("无效记录" if zh else "Invalid", counts["invalid"]),
-        ("", ""),
-        ("评价标准" if zh else "Criteria set", f"{cs.title.get(lang)} ({cs.id} {cs.version})"),
-    ]
-    for t in [*(x.id for x in cs.tiers), "insufficient_data"]:
-        summary.append((f"{'等级' if zh else 'Tier'}: {CODE_LISTS['tier'].label(t, lang)}", int(tiers.get(t, 0))))
-    for t in cs.tracks:
-        summary.append((f"{'类型' if zh else 'Track'}: {t.label.get(lang)}", int(tracks.get(t.id, 0))))
-    for d in cs.dimensions:
-        summary.append((f"{'维度权重' if zh else 'Dimension weight'}: {d.label.get(lang)}", d.weight))
-    w.keyvalue("summary", "项目筛选结果概要" if zh else "Screening summary", summary)
-    say("export: ranking", 0.1)
-    rank_frame = _code_labels(ranking_frame(result), lang)
-    w.table("ranking", rank_frame, number_formats={"score": "0.00", "completeness": "0%"})
-    say("export: rationale", 0.3)
-    rat = result.rationale()
-    rat_out = pd.DataFrame({
-        "project_id": rat["project_id"], "dimension": rat["dimension"],
-        "criterion": rat["criterion_zh" if zh else "criterion_en"], "status": rat["status"], "value": rat["value"],
-        "points": rat["points"], "max_points": rat["max_points"], "weight": rat["weight"],
-        "contribution": rat["contribution"], "reason": rat["reason_zh" if zh else "reason_en"], "source": rat["source"],
-    })
-    w.table("rationale", rat_out, widths={"reason": 70.0})
-    say("export: excluded", 0.8)
-    ex = excluded_frame(result)
-    if zh:
-        ex["reasons"] = ex["reasons_zh"]
-    w.table("excluded", _code_labels(ex.drop(columns=["reasons_zh"]), lang), widths={"reasons": 60.0})
-    inv = invalid_frame(result)
-    if zh:
-        inv["problems"] = inv["problems_zh"]
-    w.table("invalid", inv.drop(columns=["problems_zh"]), widths={"problems": 60.0})
-    iss = result.issues
-    w.table("issues", pd.DataFrame({
-        "source_sheet": iss["source_sheet"], "source_row": iss["source_row"], "project_id": iss["project_id"],
-        "column": iss["column"], "value": iss["value"], "message": iss["message_zh" if zh else "message_en"],
-        "severity": iss["severity"]}), widths={"message": 70.0})
-    w.table("criteria", criteria_frame(result, lang), widths={"details": 70.0, "label": 40.0})
-    stats = w.stats
-    audit = [
-        ("tool", "bri-screening"), ("tool_version", tool_version()), ("criteria_id", cs.id),
-        ("criteria_version", cs.version), ("criteria_sha256", result.criteria_sha256),
-        ("input_file", result.input.name), ("input_sha256", result.input.sha256),
-        ("input_sheet", result.input.projects.sheet), ("header_row", result.input.projects.header_row),
-        ("records_read", counts["records"]), ("ranked", counts["ranked"]), ("excluded", counts["excluded"]),
-        ("invalid", counts["invalid"]), ("data_issues", int((result.issues["severity"] == "data").sum())),
-        ("missing_policy", cs.missing_policy), ("tie_break", ", ".join(TIE_BREAK)), ("made_at", result.made_at),
-        ("language", lang), ("control_characters_removed", stats.control_chars_removed),
-        ("cells_truncated", stats.cells_truncated),
-        ("continued_sheets", ", ".join(stats.continued_sheets) or "none"),
-    ]
-    w.keyvalue("audit", "审计信息" if zh else "Audit", audit)
-    say("export: saving", 0.95)
-    w.wb.save(out)
-    return {"control_characters_removed": stats.control_chars_removed, "cells_truncated": stats.cells_truncated,
-            "continued_sheets": stats.continued_sheets}
-
-
 def criteria_frame(result: Result, lang: str) -> pd.DataFrame:
     cs = result.criteria
+    weights = result.weights
     rows: list[dict[str, Any]] = []
 
     def cite(key: str, section: str | None) -> str:
@@ -348,18 +626,376 @@ def criteria_frame(result: Result, lang: str) -> pd.DataFrame:
     for c in cs.positive_list:
         rows.append({"kind": "positive_list", "id": c.id, "label": c.label.get(lang), "weight": None,
                      "details": "", "source": cite(c.source, c.section)})
-    total_w = sum(d.weight for d in cs.dimensions) or 1
+    for t in cs.tracks:
+        rows.append({"kind": "track", "id": t.id, "label": t.label.get(lang), "weight": None,
+                     "details": "" if t.when is None else ("规则见评价标准文件" if lang == "zh" else "rule in the criteria file"),
+                     "source": ""})
+    dim_w = {d.id: weights.dimensions.get(d.id, d.weight) for d in cs.dimensions}
+    total_w = sum(dim_w.values()) or 1
     for d in cs.dimensions:
         rows.append({"kind": "dimension", "id": d.id, "label": d.label.get(lang),
-                     "weight": round(d.weight / total_w * 100, 2), "details": "", "source": ""})
+                     "weight": round(dim_w[d.id] / total_w * 100, 2), "details": "", "source": ""})
         for c in d.criteria:
             scope = ", ".join(c.tracks) if c.tracks else ("全部" if lang == "zh" else "all tracks")
-            rows.append({"kind": "criterion", "id": c.id, "label": c.label.get(lang), "weight": c.weight,
+            rows.append({"kind": "criterion", "id": c.id, "label": c.label.get(lang),
+                         "weight": weights.criteria.get(c.id, c.weight),
                          "details": f"[{scope}] {c.scorer.describe(lang)}", "source": cite(c.source, c.section)})
     for t in cs.tiers:
         rows.append({"kind": "tier", "id": t.id, "label": t.label.get(lang), "weight": None,
                      "details": f"score ≥ {t.min_score:g}", "source": ""})
     return pd.DataFrame(rows, columns=["kind", "id", "label", "weight", "details", "source"])
+
+
+def rationale_frame(result: Result, lang: str) -> pd.DataFrame:
+    zh = lang == "zh"
+    rat = result.rationale()
+    status = rat["status"].map(STATUS_ZH).fillna(rat["status"]) if zh else rat["status"]
+    return pd.DataFrame({
+        "project_id": rat["project_id"], "dimension": rat["dimension"], "criterion_id": rat["criterion"],
+        "criterion": rat["criterion_zh" if zh else "criterion_en"], "assessment": status, "value": rat["value"],
+        "points": rat["points"], "max_points": rat["max_points"], "weight": rat["weight"],
+        "contribution": rat["contribution"], "reason": rat["reason_zh" if zh else "reason_en"], "source": rat["source"],
+    })
+
+
+def review_frame(result: Result, lang: str) -> pd.DataFrame:
+    """One row per re-imported record with a reviewer decision or note: then and now."""
+    rev = getattr(result.input, "reviews", None)
+    cols = ["project_id", "project_name", "reviewer_decision", "reviewer_note", "previous_outcome", "previous_rank",
+            "previous_score", "previous_tier", "now_outcome", "rank", "score", "tier"]
+    if rev is None or not len(rev):
+        return pd.DataFrame(columns=cols)
+    rev = rev[rev["reviewer_decision"].notna() | rev["reviewer_note"].notna()]
+    rec = result.records.set_index("row_key")
+    ranked = result.ranked.set_index("row_key")
+    keys = rev["row_key"]
+    tier_zh = {c.code: c.zh for c in CODE_LISTS["tier"].codes}
+    tier_code = CODE_LISTS["tier"].lookup()
+
+    def tier_shown(v: object) -> object:
+        code = tier_code.get(norm_key(v), v) if isinstance(v, str) else v
+        return tier_zh.get(code, code) if lang == "zh" and isinstance(code, str) else code
+    out = pd.DataFrame({
+        "project_id": rev["project_id"].to_numpy(dtype=object),
+        "project_name": keys.map(rec["project_name"]).to_numpy(dtype=object) if "project_name" in rec else None,
+        "reviewer_decision": rev["reviewer_decision"].map(lambda v: decision_word(v, lang)).to_numpy(dtype=object),
+        "reviewer_note": rev["reviewer_note"].to_numpy(dtype=object),
+        "previous_outcome": rev["previous_outcome"].map(lambda v: _outcome_label(v, lang)).to_numpy(dtype=object),
+        "previous_rank": rev["previous_rank"].to_numpy(),
+        "previous_score": rev["previous_score"].to_numpy(),
+        "previous_tier": rev["previous_tier"].map(tier_shown).to_numpy(dtype=object),
+        "now_outcome": keys.map(rec["outcome"]).map(lambda v: _outcome_label(v, lang)).to_numpy(dtype=object),
+        "rank": keys.map(ranked["rank"]).to_numpy(dtype=float),
+        "score": keys.map(ranked["score"]).to_numpy(dtype=float),
+        "tier": keys.map(ranked["tier"]).map(tier_shown).to_numpy(dtype=object),
+    })
+    return out
+
+
+def _outcome_label(v: object, lang: str) -> object:
+    if isinstance(v, str) and v in OUTCOME_LABELS:
+        return v if lang == "en" else {"ranked": "参与排名", "excluded": "排除", "invalid": "无效"}[v]
+    return v
+
+
+# ----------------------------------------------------------------- sheets
+
+
+def _ranking_formatting(ws: Worksheet, n: int, names: list[str], result: Result, lang: str) -> None:
+    """Conditional formatting (data bar on score, tier and traffic-light colours) and the decision drop-down."""
+    if n == 0:
+        return
+    last = n + 1
+
+    def col(name: str) -> str | None:
+        return get_column_letter(names.index(name) + 1) if name in names else None
+
+    if (c := col("score")) is not None:
+        ws.conditional_formatting.add(f"{c}2:{c}{last}", DataBarRule(
+            start_type="num", start_value=0, end_type="num", end_value=100, color="5B9BD5"))
+    for name in names:
+        if name.startswith("dim_"):
+            c = col(name)
+            ws.conditional_formatting.add(f"{c}2:{c}{last}", DataBarRule(
+                start_type="num", start_value=0, end_type="num", end_value=100, color="A9D08E"))
+    if (c := col("tier")) is not None:
+        for tier, (fill, font) in TIER_COLOURS.items():
+            shown = CODE_LISTS["tier"].label(tier, "zh") if lang == "zh" else tier
+            ws.conditional_formatting.add(f"{c}2:{c}{last}", CellIsRule(
+                operator="equal", formula=[_quoted(shown)], fill=PatternFill("solid", fgColor=fill),
+                font=Font(color=font)))
+    if (c := col("traffic_light")) is not None:
+        for light, (fill, font) in LIGHT_COLOURS.items():
+            ws.conditional_formatting.add(f"{c}2:{c}{last}", FormulaRule(
+                formula=[f'${c}2="{light}"'], fill=PatternFill("solid", fgColor=fill), font=Font(color=font)))
+    if (c := col("flags")) is not None:
+        ws.conditional_formatting.add(f"{c}2:{c}{last}", FormulaRule(
+            formula=[f"LEN(${c}2)>0"], fill=PatternFill("solid", fgColor="FFF2CC")))
+    if (c := col("completeness")) is not None:
+        ws.conditional_formatting.add(f"{c}2:{c}{last}", CellIsRule(
+            operator="lessThan", formula=["0.5"], font=Font(color="C00000", bold=True)))
+    _decision_dropdown(ws, col("reviewer_decision"), last)
+
+
+def _decision_dropdown(ws: Worksheet, c: str | None, last: int) -> None:
+    if c is None or last < 2:
+        return
+    dv = DataValidation(type="list", formula1=_quoted(",".join(DECISION_WORDS)), allow_blank=True,
+                        showDropDown=False, errorStyle="warning", showErrorMessage=True,
+                        promptTitle="reviewer_decision", prompt="approve / reject / defer — 通过 / 否决 / 暂缓",
+                        errorTitle="reviewer_decision", error="Use approve / reject / defer (通过 / 否决 / 暂缓)")
+    dv.add(f"{c}2:{c}{last}")
+    ws.data_validations.append(dv)
+
+
+def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int) -> None:
+    zh = lang == "zh"
+    cs = result.criteria
+    counts = result.counts()
+    ranked = result.ranked
+    for letter, width in zip("ABCDEF", (40, 12, 12, 12, 12, 12), strict=True):
+        ws.column_dimensions[letter].width = width
+    _print_setup(ws, landscape=False)
+    row = 0
+
+    def add(values: list[Any]) -> int:
+        nonlocal row
+        ws.append(values)
+        row += 1
+        return row
+
+    add([w.styled(ws, "项目筛选结果概要 / Screening summary" if zh else "Screening summary / 项目筛选结果概要", TITLE_FONT)])
+    made = f"{cs.title.get(lang)} ({cs.id} {cs.version}) · {result.input.name} · {result.made_at}"
+    add([w.styled(ws, made, NOTE_FONT)])
+    how = ("每个项目只出现在一个结果中：参与排名、排除或无效。得分为0–100，由“评分依据”中各指标贡献分相加；"
+           "在“排名”表的“审核意见”列填写 通过/否决/暂缓 后，可将本工作簿重新导入，审核意见会保留。"
+           if zh else
+           "Every record has exactly one outcome: ranked, excluded or invalid. Scores are 0–100, the sum of the "
+           "contributions listed on Rationale. Fill reviewer_decision on Ranking (approve / reject / defer) and "
+           "load this workbook again: the decisions are kept.")
+    add([w.styled(ws, how, NOTE_FONT)])
+    add([])
+    charts: list[tuple[str, int, int, str]] = []   # (title, first data row, last data row, y title)
+
+    def block(title: str, items: list[tuple[str, Any]], share_of: int | None, chart: str | None = None) -> None:
+        head = [title, "数量" if zh else "Count"] + (["占比" if zh else "Share"] if share_of is not None else [])
+        first = add(w.head_row(ws, head)) + 1
+        for label, value in items:
+            cells: list[Any] = [w._cell(ws, label), value]
+            if share_of is not None:
+                cells.append(w.styled(ws, value / share_of if share_of else 0, fmt="0.0%"))
+            add(cells)
+        if chart and items:
+            charts.append((chart, first, row, "项目数" if zh else "Projects"))
+        add([])
+
+    records = counts["records"]
+    block("结果" if zh else "Outcome", [
+        ("输入记录数" if zh else "Records read", records),
+        *[(OUTCOME_LABELS[k][1 if zh else 0], counts[k]) for k in ("ranked", "excluded", "invalid")],
+    ], records)
+    add([w._cell(ws, "数据问题（不影响结果）" if zh else "Data issues (record still screened)"),
+         int((result.issues["severity"] == "data").sum())])
+    add([])
+    n_ranked = len(ranked)
+    tiers = ranked["tier"].value_counts()
+    tier_ids = [*(t.id for t in cs.tiers), "insufficient_data"]
+    tier_label = {t.id: t.label.get(lang) for t in cs.tiers}
+    block("等级（参与排名项目）" if zh else "Tier (ranked projects)",
+          [(tier_label.get(t) or CODE_LISTS["tier"].label(t, lang), int(tiers.get(t, 0))) for t in tier_ids],
+          n_ranked, "按等级的项目数" if zh else "Projects by tier")
+    scores = ranked["score"].to_numpy(dtype=float)
+    bands = [(f"{lo:g}–{min(hi, 100):g}", int(((scores >= lo) & (scores < hi)).sum())) for lo, hi in SCORE_BANDS]
+    block("得分分布" if zh else "Score distribution", bands, n_ranked, "得分分布" if zh else "Score distribution")
+    tracks = ranked["track"].value_counts()
+    block("项目类型" if zh else "Track", [(t.label.get(lang), int(tracks.get(t.id, 0))) for t in cs.tracks], n_ranked,
+          "按类型的项目数" if zh else "Projects by track")
+    if "traffic_light" in ranked.columns:
+        lights = ranked["traffic_light"].value_counts()
+        order = [x for x in ("green", "yellow", "red") if x in lights.index] + [x for x in lights.index
+                                                                              if x not in ("green", "yellow", "red")]
+        block("红绿灯（参与排名项目）" if zh else "Traffic light (ranked projects)",
+              [(str(x), int(lights.get(x, 0))) for x in order], n_ranked)
+    rev = getattr(result.input, "reviews", None)
+    if rev is not None and len(rev):
+        dec = rev["reviewer_decision"].value_counts()
+        block("审核意见（上次导出）" if zh else "Reviewer decisions (from the loaded workbook)",
+              [(str(decision_word(k, lang)), int(v)) for k, v in dec.items()]
+              + [("未填写" if zh else "none", int(rev["reviewer_decision"].isna().sum()))], len(rev))
+    # Weights used.
+    weights = result.weights
+    dim_w = {d.id: weights.dimensions.get(d.id, d.weight) for d in cs.dimensions}
+    total = sum(dim_w.values()) or 1
+    add(w.head_row(ws, ["评价标准与权重" if zh else "Criteria set and weights", "权重%" if zh else "Weight %",
+                        "指标数" if zh else "Criteria"]))
+    add([w._cell(ws, f"{cs.title.get(lang)} — {cs.id} {cs.version}")])
+    for d in cs.dimensions:
+        add([w._cell(ws, d.label.get(lang)), w.styled(ws, round(dim_w[d.id] / total * 100, 2), fmt="0.0"),
+             len(d.criteria)])
+    add([w._cell(ws, ("缺失数据处理：" if zh else "Missing data policy: ") + cs.missing_policy)])
+    add([w._cell(ws, ("同分排序：" if zh else "Tie-break: ") + ", ".join(TIE_BREAK))])
+    if w.stats.continued_sheets:
+        add([w._cell(ws, ("超出Excel行数上限、在编号工作表续写：" if zh else "Continued past Excel's row limit on: ")
+                     + ", ".join(w.stats.continued_sheets) + (f"（评分依据共 {rat_rows:,} 行）" if zh else
+                                                              f" (Rationale: {rat_rows:,} rows)"))])
+    add([])
+    # Countries (all outcomes).
+    rec = result.records
+    by = pd.crosstab(rec["country"].fillna("?"), rec["outcome"])
+    for k in ("ranked", "excluded", "invalid"):
+        if k not in by.columns:
+            by[k] = 0
+    by["total"] = by[["ranked", "excluded", "invalid"]].sum(axis=1)
+    mean = ranked.groupby(ranked["country"].fillna("?"))["score"].mean()
+    by = by.sort_values(["total", "ranked"], ascending=False, kind="stable")
+    add(w.head_row(ws, ["国家" if zh else "Country", "排名" if zh else "Ranked", "排除" if zh else "Excluded",
+                        "无效" if zh else "Invalid", "合计" if zh else "Total", "平均分" if zh else "Mean score"]))
+    for iso, r in by.iterrows():
+        name = "（未识别）" if zh and iso == "?" else "(not recognised)" if iso == "?" else f"{country_name(str(iso), lang)} ({iso})"
+        m = mean.get(iso)
+        add([w._cell(ws, name), int(r["ranked"]), int(r["excluded"]), int(r["invalid"]), int(r["total"]),
+             w.styled(ws, round(float(m), 2), fmt="0.00") if m is not None and m == m else None])
+    # Native charts referencing the cells above.
+    for k, (title, first, last, ytitle) in enumerate(charts):
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = title
+        chart.y_axis.title = ytitle
+        chart.legend = None
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last), titles_from_data=False)
+        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+        chart.height, chart.width = 7.5, 14
+        ws.add_chart(chart, f"H{2 + k * 16}")
+
+
+def _review_sheet(w: _Writer, result: Result, lang: str) -> None:
+    zh = lang == "zh"
+    frame = review_frame(result, lang)
+    ws = w.sheet("review")
+    names = list(frame.columns)
+    headers = [_tcol(c, lang) for c in names]
+    w._layout(ws, names, headers, frame, {"reviewer_note": 50.0, "project_name": 36.0}, "A2")
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(frame) + 1}"
+    notes = [("上次导出时的值（重新导入前）\nValue in the workbook loaded again" if c.startswith("previous_")
+              else _note(c, lang)) for c in names]
+    w.header(ws, headers, notes)
+    fmts = {i: f for i, c in enumerate(names) if (f := {"previous_score": "0.00", "score": "0.00"}.get(c))}
+    w.body(ws, frame, fmts)
+    ws.append([])
+    rev = getattr(result.input, "reviews", None)
+    if rev is None or not len(rev):
+        ws.append([w.styled(ws, "尚无审核意见：在“排名”表填写“审核意见”后重新导入本工作簿。" if zh else
+                            "No reviewer decisions yet: fill reviewer_decision on Ranking and load this workbook again.",
+                            NOTE_FONT)])
+        return
+    ws.append(w.head_row(ws, ["审核意见" if zh else "Decision", "数量" if zh else "Count",
+                              "现参与排名" if zh else "Now ranked", "现排除" if zh else "Now excluded",
+                              "现无效" if zh else "Now invalid"]))
+    outcome = rev["row_key"].map(result.records.set_index("row_key")["outcome"])
+    decisions = rev["reviewer_decision"].fillna("")
+    for code in [*DECISIONS, *sorted(set(decisions) - set(DECISIONS) - {""}), ""]:
+        mask = decisions == code
+        label = decision_word(code, lang) if code else ("未填写" if zh else "none")
+        ws.append([w._cell(ws, label), int(mask.sum()), *[int((mask & (outcome == o)).sum())
+                                                        for o in ("ranked", "excluded", "invalid")]])
+
+
+def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en",
+                   progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
+    """Write the ranked workbook; return stats (control characters removed, cells truncated, sheets continued)."""
+    w = _Writer(lang, progress)
+    say = w.progress
+    zh = lang == "zh"
+    counts = result.counts()
+    cs = result.criteria
+    summary_ws = w.sheet("summary")        # filled last (write-only sheets stream independently)
+    # Ranking
+    say("export: ranking", 0.1)
+    rank_raw = ranking_frame(result, lang)
+    classifiers, dims, idx = _criteria_columns(result)
+    inputs = set(input_columns(result)) - {"project_id"}
+    tool_cols = [c for c in rank_raw.columns if c not in inputs and c != "project_id"]
+    rank_frame = _code_labels(_track_labels(result, rank_raw, lang), lang)
+    rank_headers = [_tool_header(result, c, lang) if c in tool_cols else _tcol(c, lang) for c in rank_frame.columns]
+    w.stats.tool_headers.extend(h for c, h in zip(rank_frame.columns, rank_headers, strict=True) if c in tool_cols)
+    fmts = {"score": "0.00", "completeness": "0%", **{d: "0.0" for d in dims}, **{i: "0.0" for i in idx},
+            **_input_formats(rank_frame.columns)}
+    w.table("ranking", rank_frame, headers=rank_headers, number_formats=fmts,
+            widths={"reviewer_decision": 14.0, "reviewer_note": 30.0, "project_name": 36.0, "description": 50.0},
+            after=lambda ws, n, names: _ranking_formatting(ws, n, names, result, lang))
+    # One view per track.
+    say("export: tracks", 0.2)
+    view_cols = ["rank_in_track", "rank", "project_id", "project_name", "country", "sector", "total_investment_usd_m",
+                 "score", "tier", *classifiers, "flags", "completeness", *dims]
+    view_cols = [c for c in view_cols if c in rank_frame.columns]
+    view_headers = [_tool_header(result, c, lang) for c in view_cols]
+    for t in cs.tracks:
+        part = rank_frame[rank_raw["track"].to_numpy() == t.id].sort_values("rank_in_track", kind="stable")[view_cols]
+        w.table(t.id, part, headers=view_headers, number_formats=fmts, title=t.label.get(lang), freeze="D2",
+                widths={"project_name": 36.0},
+                after=lambda ws, n, names: _ranking_formatting(ws, n, names, result, lang))
+    _review_sheet(w, result, lang)
+    say("export: rationale", 0.3)
+    rat = rationale_frame(result, lang)
+    w.table("rationale", rat, widths={"reason": 70.0, "criterion": 30.0, "value": 24.0, "source": 24.0},
+            number_formats={"weight": "0.00", "contribution": "0.00"})
+    say("export: excluded", 0.8)
+    ex = _code_labels(excluded_frame(result, lang), lang)
+    ex_tool = {"gates", "reasons", "sources", "reviewer_decision", "reviewer_note"}
+    w.stats.tool_headers.extend(_tcol(c, lang) for c in ex.columns if c in ex_tool)
+    w.table("excluded", ex, widths={"reasons": 60.0, "gates": 30.0, "reviewer_note": 30.0},
+            number_formats=_input_formats(ex.columns),
+            after=lambda ws, n, names: _decision_dropdown(ws, get_column_letter(names.index("reviewer_decision") + 1), n + 1))
+    inv = invalid_frame(result, lang)
+    inv_tool = {"source_sheet", "source_row", "problem_columns", "problem_values", "problems", "reviewer_decision",
+                "reviewer_note"}
+    w.stats.tool_headers.extend(_tcol(c, lang) for c in inv.columns if c in inv_tool)
+    w.table("invalid", inv, widths={"problems": 60.0, "reviewer_note": 30.0},
+            after=lambda ws, n, names: _decision_dropdown(ws, get_column_letter(names.index("reviewer_decision") + 1), n + 1))
+    iss = result.issues
+    w.table("issues", pd.DataFrame({
+        "source_sheet": source_sheet_of(result.input, iss["row_key"].to_numpy(), iss["source_sheet"].to_numpy()),
+        "source_row": iss["source_row"], "project_id": iss["project_id"],
+        "column": iss["column"], "value": iss["value"], "message": iss["message_zh" if zh else "message_en"],
+        "severity": iss["severity"].map(SEVERITY_ZH).fillna(iss["severity"]) if zh else iss["severity"]}),
+        widths={"message": 70.0})
+    w.table("criteria", criteria_frame(result, lang), widths={"details": 70.0, "label": 40.0, "source": 50.0})
+    if result.input.countries is not None:
+        cframe = result.input.countries.frame
+        w.table("countries", cframe, headers=[_tcol(c, lang) for c in cframe.columns])
+    stats = w.stats
+    _summary(w, summary_ws, result, lang, len(rat))
+    audit = [
+        ("tool", TOOL_NAME), ("tool_version", tool_version()), ("criteria_id", cs.id),
+        ("criteria_version", cs.version), ("criteria_sha256", result.criteria_sha256),
+        ("input_file", result.input.name), ("input_sha256", result.input.sha256),
+        ("input_sheet", result.input.projects.sheet), ("header_row", result.input.projects.header_row),
+        ("input_is_exported_workbook", "yes" if result.input.exported else "no"),
+        ("records_read", counts["records"]), ("ranked", counts["ranked"]), ("excluded", counts["excluded"]),
+        ("invalid", counts["invalid"]), ("data_issues", int((result.issues["severity"] == "data").sum())),
+        ("reviews_carried", _reviews_carried(result)),
+        ("rationale_rows", len(rat)),
+        ("missing_policy", cs.missing_policy), ("tie_break", ", ".join(TIE_BREAK)), ("made_at", result.made_at),
+        ("language", lang), ("control_characters_removed", stats.control_chars_removed),
+        ("cells_truncated", stats.cells_truncated),
+        ("continued_sheets", ", ".join(stats.continued_sheets) or "none"),
+        ("sheets", "; ".join([*stats.sheets, SHEETS["audit"][lang]])),
+        ("tool_columns", "; ".join(dict.fromkeys(stats.tool_headers))),
+    ]
+    w.keyvalue("audit", "审计信息 / Audit" if zh else "Audit / 审计信息", audit)
+    say("export: saving", 0.95)
+    w.wb.save(out)
+    return {"control_characters_removed": stats.control_chars_removed, "cells_truncated": stats.cells_truncated,
+            "continued_sheets": stats.continued_sheets, "sheets": [*stats.sheets]}
+
+
+def _reviews_carried(result: Result) -> int:
+    rev = getattr(result.input, "reviews", None)
+    if rev is None:
+        return 0
+    return int((rev["reviewer_decision"].notna() | rev["reviewer_note"].notna()).sum())
 
 
 def workbook_bytes(result: Result, lang: str = "en") -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,7 +72,7 @@ class Input:
 def _check_zip(data: bytes) -> None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise InputError("The file is not a valid .xlsx workbook (it is not a zip archive); save it again as .xlsx or .csv",
                          "该文件不是有效的 .xlsx 工作簿（不是 zip 压缩包）；请另存为 .xlsx 或 .csv") from None
     with zf:
@@ -88,11 +89,20 @@ def _check_zip(data: bytes) -> None:
                              "该 zip 文件不是 Excel 工作簿（缺少工作簿部件）")
         for info in infos:
             if info.filename.endswith((".xml", ".rels", ".vml")):
-                with zf.open(info) as part:
-                    if _declares_dtd(part):
-                        raise InputError(
-                            f"Refused: workbook part {info.filename} declares a DTD or entities (possible entity-expansion attack)",
-                            f"已拒绝：工作簿部件 {info.filename} 声明了 DTD 或实体（可能是实体扩展攻击）")
+                if _part_declares_dtd(zf, info):
+                    raise InputError(
+                        f"Refused: workbook part {info.filename} declares a DTD or entities (possible entity-expansion attack)",
+                        f"已拒绝：工作簿部件 {info.filename} 声明了 DTD 或实体（可能是实体扩展攻击）")
+
+
+def _part_declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Read one part's prolog; a part that cannot be decompressed means a damaged workbook."""
+    try:
+        with zf.open(info) as part:
+            return _declares_dtd(part)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        raise InputError(f"The workbook is damaged (part {info.filename} cannot be read); open it in Excel and save it again",
+                         f"工作簿已损坏（部件 {info.filename} 无法读取）；请在 Excel 中打开后重新保存") from None
 
 
 def _declares_dtd(stream: io.BufferedIOBase | object) -> bool:

@@ -253,15 +253,19 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
     table = RawTable(label, 1, frame, source_rows, matched, {v: k for k, v in matched.items()},
                      list(dict.fromkeys(warnings)))
     tool = pd.concat(tools, ignore_index=True, sort=False)
+    def text(values: object) -> pd.Series:   # object dtype: blanks stay None (pandas would infer 'str' + NaN)
+        return pd.Series([None if isinstance(v, float) and v != v else v for v in values],  # type: ignore[attr-defined]
+                         dtype=object)
+
     reviews = pd.DataFrame({
-        "row_key": np.arange(len(frame)), "source_sheet": source_sheets, "source_row": source_rows,
-        "project_id": frame["project_id"].map(lambda v: None if v is None else _id_text(v)).to_numpy(dtype=object),
-        "reviewer_decision": _col(tool, "reviewer_decision").map(decision_code).to_numpy(dtype=object),
-        "reviewer_note": _col(tool, "reviewer_note").map(_text_or_none).to_numpy(dtype=object),
-        "previous_outcome": np.array(outcomes, dtype=object),
-        "previous_rank": pd.to_numeric(_col(tool, "rank"), errors="coerce").to_numpy(),
-        "previous_score": pd.to_numeric(_col(tool, "score"), errors="coerce").to_numpy(),
-        "previous_tier": _col(tool, "tier").map(_text_or_none).to_numpy(dtype=object),
+        "row_key": np.arange(len(frame)), "source_sheet": text(source_sheets), "source_row": source_rows,
+        "project_id": text(frame["project_id"].map(lambda v: None if v is None else _id_text(v))),
+        "reviewer_decision": text(_col(tool, "reviewer_decision").map(decision_code)),
+        "reviewer_note": text(_col(tool, "reviewer_note").map(_text_or_none)),
+        "previous_outcome": text(outcomes),
+        "previous_rank": pd.to_numeric(_col(tool, "rank"), errors="coerce").to_numpy(dtype=float),
+        "previous_score": pd.to_numeric(_col(tool, "score"), errors="coerce").to_numpy(dtype=float),
+        "previous_tier": text(_col(tool, "tier").map(_text_or_none)),
     }, columns=REVIEW_COLUMNS)
     countries = None
     for cname in _sheet_names(sheets, "countries")[:1]:

@@ -12,7 +12,7 @@ and a registry entry, not another ``if kind == ...`` branch.
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
@@ -168,20 +168,34 @@ class TextContains(Strict):
     def fields(self) -> set[str]:
         return set(self.fields_)
 
-    @cached_property
+    @property
     def _patterns(self) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-        return _terms_pattern(self.text_contains), _terms_pattern(self.unless) if self.unless else None
+        return _terms_pattern(tuple(self.text_contains)), _terms_pattern(tuple(self.unless)) if self.unless else None
 
     def evaluate(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
         text = _joined_text(frame, self.fields_, ctx)
         hit_pattern, unless_pattern = self._patterns
-        hit = np.array(text.str.contains(hit_pattern, regex=True), dtype=bool)
+        hit = _contains(text, hit_pattern)
         if unless_pattern is not None:
-            hit &= ~np.asarray(text.str.contains(unless_pattern, regex=True), dtype=bool)
+            hit &= ~_contains(text, unless_pattern)
         return hit
 
 
-def _terms_pattern(terms: list[str]) -> re.Pattern[str]:
+SMALL_FRAME = 5000
+
+
+def _contains(text: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
+    """Regex search per row: Python's cached ``re`` for small frames (pyarrow would recompile the pattern on
+    every call), the vectorised string engine for large ones."""
+    if len(text) < SMALL_FRAME:
+        search = pattern.search
+        return np.fromiter((search(t) is not None for t in text.to_numpy(dtype=object)), dtype=bool, count=len(text))
+    return np.array(text.str.contains(pattern, regex=True), dtype=bool)
+
+
+@lru_cache(maxsize=4096)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled alternation per term list (compiled once per process)."""
     parts = []
     for term in terms:
         escaped = re.escape(term.lower())

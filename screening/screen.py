@@ -33,6 +33,8 @@ class Screened:
 
 def _hits(frame: pd.DataFrame, mask: np.ndarray, kind: str, ident: str, label: object, reason: object,
           source: str, section: str | None) -> pd.DataFrame:
+    if not mask.any():
+        return pd.DataFrame(columns=HIT_COLUMNS)
     rows = frame.loc[mask]
     return pd.DataFrame({
         "row_key": rows["row_key"].to_numpy(), "project_id": rows["project_id"].to_numpy(), "kind": kind, "id": ident,
@@ -67,6 +69,7 @@ def screen(frame: pd.DataFrame, criteria: CriteriaSet) -> Screened:
         parts.append(_hits(frame, hit, "flag", flag.id, flag.label, flag.reason, flag.source, flag.section))
         if flag.max_tier is not None:
             caps = np.where(hit, np.maximum(caps, tier_ids.index(flag.max_tier)), caps)
+    parts = [p for p in parts if len(p)]
     hits = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=HIT_COLUMNS)
     return Screened(excluded, hits, ctx.flags, caps)
 

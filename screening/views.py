@@ -30,14 +30,14 @@ from .score import PointMatrix, Scores, Weights
 
 __all__ = [
     "LABELS", "TIER_COLOURS", "LIGHT_LABELS", "Filters", "HeaderChoice",
-    "t", "column_title", "tier_label", "track_label", "light_label", "code_label", "dimension_label",
+    "t", "column_title", "country_label", "tier_label", "track_label", "light_label", "code_label", "dimension_label",
     "criteria_files", "builtin_mappings", "counts_frame",
     "ranking_table", "filter_options", "apply_filters", "localise_columns",
     "score_distribution_chart", "ipf_quadrant_chart", "tier_by_country_chart",
     "dimension_vs_median", "dimension_vs_median_chart",
     "project_rationale", "project_hits", "project_summary", "next_tier_text",
     "issues_table", "filter_issues", "excluded_table", "invalid_table",
-    "weights_frames", "weights_from_frames", "current_weights", "validated_weights", "apply_weights",
+    "weights_frames", "weights_from_frames", "rank_changes", "current_weights", "validated_weights", "apply_weights",
     "criteria_yaml", "criteria_details", "source_text",
     "header_table", "raw_headers", "guess_table", "canonical_options", "mapping_from_table", "mapping_from_text", "mapping_text",
 ]
@@ -124,6 +124,10 @@ LABELS: dict[str, dict[str, str]] = {
                      "en": "Weights are non-negative numbers from 0 to 1000, taken in proportion within their group. The ranking updates at once (from the stored point matrix; the file is not read again)."},
     "reset_weights": {"zh": "恢复默认权重", "en": "Reset weights"},
     "weights_error": {"zh": "权重无效，仍使用上一组有效权重：{msg}", "en": "Weights not valid; the last valid weights are still used: {msg}"},
+    "preview": {"zh": "当前权重下的前列项目（括号内为按文件权重的排名）", "en": "Top projects under the current weights (with their rank under the file's weights)"},
+    "rank_before": {"zh": "原排名", "en": "Rank before"},
+    "score_before": {"zh": "原得分", "en": "Score before"},
+    "moved": {"zh": "名次变化", "en": "Moved"},
     "download_criteria": {"zh": "下载当前评价标准（YAML）", "en": "Download the edited criteria set (YAML)"},
     "anchors": {"zh": "评分锚点", "en": "Anchors"},
     "source": {"zh": "依据", "en": "Source"},
@@ -207,6 +211,10 @@ LABELS: dict[str, dict[str, str]] = {
     "reasons": {"zh": "理由", "en": "Reasons"},
     "sources": {"zh": "依据", "en": "Sources"},
     "problems": {"zh": "问题", "en": "Problems"},
+    "problem_columns": {"zh": "问题所在列", "en": "Problem columns"},
+    "problem_values": {"zh": "问题值", "en": "Problem values"},
+    "reviewer_decision": {"zh": "审核意见", "en": "Reviewer decision"},
+    "reviewer_note": {"zh": "审核备注", "en": "Reviewer note"},
     "source_sheet": {"zh": "工作表", "en": "Sheet"},
     "source_row": {"zh": "行号", "en": "Row"},
     "message": {"zh": "说明", "en": "Message"},
@@ -367,7 +375,8 @@ def apply_filters(ranked: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return ranked[keep]
 
 
-def _country(v: object, lang: Lang) -> str:
+def country_label(v: object, lang: Lang) -> str:
+    """Display name of an ISO3 code (blank for none)."""
     return country_name(v, lang) if isinstance(v, str) and v else ""
 
 
@@ -379,7 +388,7 @@ def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd
     cols = [c for c in cols if c in ranked.columns]
     out = ranked[cols].copy()
     if "country" in out:
-        out["country"] = out["country"].map(lambda v: _country(v, lang))
+        out["country"] = out["country"].map(lambda v: country_label(v, lang))
     if "sector" in out:
         out["sector"] = out["sector"].map(lambda v: code_label("sector", v, lang))
     if "track" in out:
@@ -407,7 +416,7 @@ def _chart_frame(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.
         "track": ranked["track"].map(lambda v: track_label(v, lang, criteria)).to_numpy(),
     })
     if "country" in ranked:
-        frame["country"] = ranked["country"].map(lambda v: _country(v, lang)).to_numpy()
+        frame["country"] = ranked["country"].map(lambda v: country_label(v, lang)).to_numpy()
     if "total_investment_usd_m" in ranked:
         frame["investment"] = pd.to_numeric(ranked["total_investment_usd_m"], errors="coerce").to_numpy()
     return frame
@@ -417,17 +426,21 @@ def _tier_scale(lang: Lang, criteria: CriteriaSet) -> alt.Scale:
     return alt.Scale(domain=[tier_label(x, lang, criteria) for x in TIER_ORDER], range=[TIER_COLOURS[x] for x in TIER_ORDER])
 
 
-def score_distribution_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> alt.Chart:
-    """Histogram of scores (bins of 5 points), one row per track, coloured by tier."""
+def score_distribution_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> alt.LayerChart:
+    """Score distribution by track: a box plot per track with every project as a tick coloured by tier."""
     frame = _chart_frame(ranked, lang, criteria)
-    return alt.Chart(frame, title=t("chart_distribution", lang)).mark_bar().encode(
-        x=alt.X("score:Q", bin=alt.Bin(extent=[0, 100], step=5), title=t("score", lang)),
-        y=alt.Y("count():Q", title=t("count", lang)),
-        color=alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang)),
-        row=alt.Row("track:N", title=t("track", lang), header=alt.Header(labelAngle=0, labelAlign="left")),
-        tooltip=[alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
-                 alt.Tooltip("count():Q", title=t("count", lang))],
-    ).properties(height=90)
+    order = [track_label(x.id, lang, criteria) for x in criteria.tracks]
+    y = alt.Y("track:N", title=None, sort=order, axis=alt.Axis(labelLimit=260, labelOverlap=False))
+    x = alt.X("score:Q", title=t("score", lang), scale=alt.Scale(domain=[0, 100]))
+    box = alt.Chart(frame).mark_boxplot(color="#c9d3e0", median={"color": "#1F4E78"}, outliers=False,
+                                        size=34).encode(x=x, y=y)
+    ticks = alt.Chart(frame).mark_tick(thickness=2, size=26, opacity=0.85).encode(
+        x=x, y=y, color=alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang)),
+        tooltip=[alt.Tooltip("project_id:N", title=t("id", lang)),
+                 alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
+                 alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
+                 alt.Tooltip("score:Q", title=t("score", lang), format=".2f")])
+    return alt.layer(box, ticks).properties(title=t("chart_distribution", lang), height=70 * max(1, len(order)))
 
 
 def ipf_quadrant_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> alt.LayerChart:
@@ -479,13 +492,13 @@ def tier_by_country_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSe
     order = frame["country"].value_counts().index[:top].tolist()
     counts = counts[counts["country"].isin(order)]
     return alt.Chart(counts, title=t("chart_country", lang)).mark_bar().encode(
-        y=alt.Y("country:N", sort=order, title=t("country", lang)),
-        x=alt.X("n:Q", title=t("count", lang)),
+        y=alt.Y("country:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+        x=alt.X("n:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang)),
         order=alt.Order("tier:N"),
         tooltip=[alt.Tooltip("country:N", title=t("country", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
                  alt.Tooltip("n:Q", title=t("count", lang))],
-    ).properties(height=max(120, 18 * len(order)))
+    ).properties(height=max(120, 24 * len(order)))
 
 
 # ----------------------------------------------------------------------------------------------- project
@@ -513,7 +526,7 @@ def dimension_vs_median_chart(result: Result, project_id: str, lang: Lang) -> al
     frame = dimension_vs_median(result, project_id, lang)
     this, med = t("this_project", lang), t("track_median", lang)
     bars = alt.Chart(frame).mark_bar(color="#4c78a8").encode(
-        y=alt.Y("label:N", title=t("dimension", lang), sort=None),
+        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("project:Q", title=t("score", lang), scale=alt.Scale(domain=[0, 100])),
         tooltip=[alt.Tooltip("label:N", title=t("dimension", lang)), alt.Tooltip("project:Q", title=this),
                  alt.Tooltip("median:Q", title=med)],
@@ -522,8 +535,7 @@ def dimension_vs_median_chart(result: Result, project_id: str, lang: Lang) -> al
         y=alt.Y("label:N", sort=None), x=alt.X("median:Q"),
         tooltip=[alt.Tooltip("label:N", title=t("dimension", lang)), alt.Tooltip("median:Q", title=med)],
     )
-    return alt.layer(bars, ticks).properties(
-        title=f"{t('points_by_dimension', lang)} ({this}: ▇ · {med}: ┃)", height=max(120, 36 * len(frame)))
+    return alt.layer(bars, ticks).properties(height=max(120, 36 * len(frame)))
 
 
 def _slice_pm(pm: PointMatrix, i: int) -> PointMatrix:
@@ -640,23 +652,18 @@ def filter_issues(table: pd.DataFrame, severity: Iterable[str] = (), columns: It
 
 def excluded_table(result: Result, lang: Lang) -> pd.DataFrame:
     """Every excluded project with every gate it hit, the reasons (in ``lang``) and sources."""
-    ex = excluded_frame(result)
-    if lang == "zh":
-        ex["reasons"] = ex["reasons_zh"]
-    ex = ex.drop(columns=["reasons_zh"])
+    ex = excluded_frame(result, lang)
     ex = ex.rename(columns={"gates": "gate_ids"})
     lead = [c for c in ("project_id", "project_name", "country", "gate_ids", "reasons", "sources") if c in ex]
-    return ex[lead + [c for c in ex.columns if c not in lead]]
+    return ex[lead + [c for c in ex.columns if c not in lead]].reset_index(drop=True)
 
 
 def invalid_table(result: Result, lang: Lang) -> pd.DataFrame:
     """Every invalid record with every problem (in ``lang``) and its sheet and row."""
-    inv = invalid_frame(result)
-    if lang == "zh":
-        inv["problems"] = inv["problems_zh"]
-    inv = inv.drop(columns=["problems_zh"])
-    lead = [c for c in ("source_sheet", "source_row", "project_id", "project_name", "problems") if c in inv]
-    return inv[lead + [c for c in inv.columns if c not in lead]]
+    inv = invalid_frame(result, lang)
+    lead = [c for c in ("source_sheet", "source_row", "project_id", "project_name", "problems", "problem_columns",
+                        "problem_values") if c in inv]
+    return inv[lead + [c for c in inv.columns if c not in lead]].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------- weights
@@ -729,6 +736,17 @@ def apply_weights(result: Result, edited: CriteriaSet) -> Result:
         return replace(result, criteria=edited) if edited is not result.criteria else result
     out = reweigh(result, weights)
     return replace(out, criteria=edited, criteria_sha256=edited.fingerprint())
+
+
+def rank_changes(base: Result, current: Result, top: int = 15) -> pd.DataFrame:
+    """The ``top`` projects under the current weights with their rank and score under the file's weights."""
+    cur = current.ranked.head(top)[["project_id", "rank", "score", "tier"]]
+    old = base.ranked[["project_id", "rank", "score"]].rename(columns={"rank": "rank_before", "score": "score_before"})
+    out = cur.merge(old, on="project_id", how="left")
+    out["moved"] = (out["rank_before"] - out["rank"]).astype("Int64")
+    if "project_name" in current.ranked:
+        out.insert(1, "project_name", current.ranked.head(top)["project_name"].to_numpy())
+    return out
 
 
 def criteria_yaml(criteria: CriteriaSet) -> str:

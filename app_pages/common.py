@@ -1,0 +1,220 @@
+"""Session state, caching and error handling shared by the pages. Layout only: every computation is a call
+into ``screening`` (the pipeline, or ``screening.views`` for display preparation)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from screening import pipeline, views
+from screening.criteria import CriteriaError, CriteriaSet, load_criteria_bytes
+from screening.ingest import InputError
+from screening.mapping import Mapping, MappingError, load_mapping, mapping_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_projects" / "sample_projects.xlsx"
+AIDDATA = ROOT.parent / "shared" / "data" / "aiddata_gcdf3_extract.csv"
+DEFAULT_CRITERIA = ROOT / "criteria" / "default.yaml"
+LOG = logging.getLogger("screening.app")
+
+
+# ----------------------------------------------------------------------------------------------- state
+
+
+def init_state() -> None:
+    """Defaults: the bundled sample, the default criteria set, automatic header detection, file weights."""
+    ss = st.session_state
+    if "lang" not in ss:
+        ss["lang"] = "zh"
+    if "source" not in ss:
+        ss["source"] = {"name": SAMPLE.name, "data": SAMPLE.read_bytes(), "label": "sample_name"}
+    if "criteria_src" not in ss:
+        ss["criteria_src"] = {"name": DEFAULT_CRITERIA.name, "data": DEFAULT_CRITERIA.read_bytes()}
+    ss.setdefault("mapping_text", None)
+    ss.setdefault("sheet", None)
+    ss.setdefault("weights", {"dimensions": {}, "criteria": {}})
+    ss.setdefault("editor_version", 0)
+
+
+def lang() -> str:
+    return "en" if st.session_state.get("lang") == "en" else "zh"
+
+
+def t(key: str, **fmt: Any) -> str:
+    return views.t(key, lang(), **fmt)
+
+
+def set_source(name: str, data: bytes, label: str | None = None, mapping_text: str | None = None) -> None:
+    ss = st.session_state
+    ss["source"] = {"name": name, "data": data, "label": label}
+    ss["mapping_text"] = mapping_text
+    ss["sheet"] = None
+    ss.pop("_result_memo", None)
+
+
+def set_criteria(name: str, data: bytes) -> None:
+    st.session_state["criteria_src"] = {"name": name, "data": data}
+    reset_weights()
+
+
+def reset_weights() -> None:
+    ss = st.session_state
+    ss["weights"] = {"dimensions": {}, "criteria": {}}
+    ss["editor_version"] = ss.get("editor_version", 0) + 1
+    ss.pop("_editor_last", None)
+
+
+def sample_mapping_text(name: str) -> str:
+    return mapping_yaml(load_mapping(name))
+
+
+# ----------------------------------------------------------------------------------------------- cached work
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_criteria_cached(data: bytes, name: str) -> CriteriaSet:
+    return load_criteria_bytes(data, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def screen_cached(data: bytes, name: str, criteria_data: bytes, criteria_name: str, mapping_text: str | None,
+                  sheet: str | None, _progress: Callable[[str, float], None] | None = None) -> pipeline.Result:
+    """One screening run per (file bytes, criteria bytes, mapping, sheet); the cache key is those bytes."""
+    criteria = load_criteria_bytes(criteria_data, criteria_name)
+    mapping: Mapping | None = views.mapping_from_text(mapping_text) if mapping_text else None
+    return pipeline.run(data, name=name, criteria=criteria,
+                        criteria_sha256=hashlib.sha256(criteria_data).hexdigest(), mapping=mapping, sheet=sheet,
+                        progress=_progress)
+
+
+@dataclass
+class Loaded:
+    """What the pages read: the base result (file weights), the current one (edited weights) and errors."""
+
+    base: pipeline.Result | None
+    result: pipeline.Result | None
+    criteria: CriteriaSet | None
+    edited: CriteriaSet | None
+    error: str | None = None           # the file or criteria could not be used
+    weights_error: str | None = None   # the edited weights are not valid (the last valid ones are used)
+
+
+def error_text(exc: BaseException) -> str:
+    """A one-line message in the chosen language for an expected error (never a traceback)."""
+    if isinstance(exc, InputError):
+        return exc.message(lang())
+    if isinstance(exc, CriteriaError):
+        return t("criteria_error", msg=str(exc).splitlines()[0] if str(exc) else "")
+    if isinstance(exc, MappingError):
+        return t("mapping_error", msg=str(exc))
+    return t("unexpected", kind=type(exc).__name__)
+
+
+def _unrecorded(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Update an element from inside a cached function without the cache recording it for replay (the
+    element belongs to this run, not to the cached value)."""
+    try:
+        from streamlit.runtime.caching.cached_message_replay import in_cached_function
+    except ImportError:  # a Streamlit without this internal: skip the live update, the result is unaffected
+        return
+    token = in_cached_function.set(False)
+    try:
+        fn(*args, **kwargs)
+    finally:
+        in_cached_function.reset(token)
+
+
+def _progress_bar() -> tuple[Callable[[str, float], None], Callable[[], None]]:
+    """A progress bar shown while a file is screened for the first time; removed when done."""
+    slot = st.empty()
+    slot.progress(0.0, text=t("working"))
+
+    def say(stage: str, share: float) -> None:
+        _unrecorded(slot.progress, min(max(share, 0.0), 1.0), text=f"{t('working')} {t('stage_' + stage)}")
+
+    def done() -> None:
+        slot.empty()
+
+    return say, done
+
+
+def load() -> Loaded:
+    """Screen the current file with the current criteria (cached), then apply the current weights.
+
+    Called once per script run by ``app.py``; the pages read the stored :class:`Loaded`.
+    """
+    ss = st.session_state
+    src, crit = ss["source"], ss["criteria_src"]
+    try:
+        criteria = load_criteria_cached(crit["data"], crit["name"])
+    except CriteriaError as exc:
+        return Loaded(None, None, None, None, error_text(exc))
+    run_key = (hashlib.sha256(src["data"]).hexdigest(), hashlib.sha256(crit["data"]).hexdigest(),
+               ss.get("mapping_text"), ss.get("sheet"))
+    seen: set[tuple[Any, ...]] = ss.setdefault("_screened", set())
+    say, done = _progress_bar() if run_key not in seen else (None, lambda: None)
+    try:
+        base = screen_cached(src["data"], src["name"], crit["data"], crit["name"], ss.get("mapping_text"),
+                             ss.get("sheet"), _progress=say)
+    except (InputError, CriteriaError, MappingError) as exc:
+        done()
+        return Loaded(None, None, criteria, criteria, error_text(exc))
+    done()
+    seen.add(run_key)
+    edited, weights_error = criteria, None
+    try:
+        edited = views.validated_weights(criteria, ss.get("weights"))
+        ss["_last_valid_weights"] = ss.get("weights")
+    except CriteriaError as exc:
+        weights_error = str(exc).splitlines()[0]
+        try:
+            edited = views.validated_weights(criteria, ss.get("_last_valid_weights"))
+        except CriteriaError:
+            edited = criteria
+    memo_key = (base.input.sha256, base.criteria_sha256, ss.get("mapping_text"), ss.get("sheet"),
+                edited.fingerprint())
+    memo = ss.get("_result_memo")
+    if memo is not None and memo[0] == memo_key:
+        result = memo[1]
+    else:
+        result = views.apply_weights(base, edited)
+        ss["_result_memo"] = (memo_key, result)
+    return Loaded(base, result, criteria, edited, None, weights_error)
+
+
+def loaded() -> Loaded:
+    got = st.session_state.get("_loaded")
+    if got is None:
+        got = load()
+        st.session_state["_loaded"] = got
+    return got
+
+
+def need_result() -> pipeline.Result | None:
+    """The current result, or None after showing why there is none (a plain message)."""
+    ld = loaded()
+    if ld.result is None:
+        st.error(t("no_result", msg=ld.error or ""))
+        return None
+    return ld.result
+
+
+# ----------------------------------------------------------------------------------------------- safety
+
+
+def guarded(body: Callable[[], None]) -> None:
+    """Run a page body; an unexpected error shows a plain message in the chosen language, not a traceback."""
+    try:
+        body()
+    except (InputError, CriteriaError, MappingError) as exc:
+        st.error(error_text(exc))
+    except Exception as exc:  # noqa: BLE001 - the page must never show a traceback (st.rerun is a BaseException)
+        LOG.error("page error: %s", traceback.format_exc())
+        st.error(error_text(exc))

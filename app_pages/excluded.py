@@ -1,0 +1,57 @@
+"""Excluded and invalid records, each with every reason; nothing hidden. Flagged ranked projects too."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import common
+from screening import views
+
+
+def _config(frame, lang: str, cs) -> dict:  # noqa: ANN001 - display helper
+    cfg: dict = {c: views.column_title(str(c), lang, cs) for c in frame.columns}
+    for wide in ("reasons", "problems"):
+        if wide in frame.columns:
+            cfg[wide] = st.column_config.TextColumn(views.t(wide, lang), width="large")
+    return cfg
+
+
+def body() -> None:
+    lang = common.lang()
+    st.title(common.t("excluded_title"))
+    result = common.need_result()
+    if result is None:
+        return
+    cs = result.criteria
+    counts = result.counts()
+    st.caption(" · ".join(f"{common.t(k)} {counts[k]:,}" for k in ("records", "ranked", "excluded", "invalid")))
+
+    st.subheader(f"{common.t('excluded_section')} ({counts['excluded']:,})")
+    ex = views.excluded_table(result, lang)
+    if ex.empty:
+        st.success(common.t("none_excluded"))
+    else:
+        if "country" in ex:
+            ex["country"] = ex["country"].map(lambda v: views.country_label(v, lang))
+        st.dataframe(ex, hide_index=True, column_config=_config(ex, lang, cs))
+
+    st.subheader(f"{common.t('invalid_section')} ({counts['invalid']:,})")
+    inv = views.invalid_table(result, lang)
+    if inv.empty:
+        st.success(common.t("none_invalid"))
+    else:
+        st.dataframe(inv.astype(str).replace({"None": "", "nan": ""}), hide_index=True,
+                     column_config=_config(inv, lang, cs))
+
+    flagged = result.hits[(result.hits["kind"] == "flag")
+                          & result.hits["project_id"].astype(str).isin(result.ranked["project_id"].astype(str))]
+    st.subheader(f"{common.t('flagged_section')} ({flagged['project_id'].nunique():,})")
+    if flagged.empty:
+        st.success(common.t("none_flagged"))
+    else:
+        table = flagged[["project_id", "id", f"label_{lang}", f"reason_{lang}", "source"]].rename(
+            columns={f"label_{lang}": "label", f"reason_{lang}": "reason"})
+        st.dataframe(table, hide_index=True, column_config={c: views.t(c, lang) for c in table.columns})
+
+
+common.guarded(body)

@@ -1,0 +1,115 @@
+"""Project: one project's full rationale — gates and flags, points by dimension and criterion with reasons
+and sources, dimension scores against the track median, and the gap to the next tier."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import common
+from screening import views
+
+
+def _option_label(result, lang: str):  # noqa: ANN001, ANN202 - small formatter closure
+    names = result.records.set_index(result.records["project_id"].astype(str))
+    name_col = "project_name" if "project_name" in names.columns else None
+
+    def fmt(pid: str) -> str:
+        try:
+            rec = names.loc[pid]
+            if hasattr(rec, "ndim") and rec.ndim > 1:  # shared id: show the first record's name
+                rec = rec.iloc[0]
+            name = f" · {rec[name_col]}" if name_col and isinstance(rec[name_col], str) else ""
+            return f"{pid}{name} ({views.t('outcome_' + str(rec['outcome']), lang)})"
+        except KeyError:
+            return pid
+
+    return fmt
+
+
+def _picked() -> None:
+    st.session_state["project_id"] = st.session_state.get("project_pick")
+
+
+def body() -> None:
+    lang = common.lang()
+    st.title(common.t("project_title"))
+    result = common.need_result()
+    if result is None:
+        return
+    cs = result.criteria
+    ranked_ids = result.ranked["project_id"].astype(str).tolist()
+    others = [str(p) for p in result.records.loc[result.records["outcome"] != "ranked", "project_id"]
+              if isinstance(p, str | int | float) and str(p) not in ("", "nan", "None")]
+    options = list(dict.fromkeys(ranked_ids + others))
+    if not options:
+        st.info(common.t("no_projects"))
+        return
+    wanted = st.session_state.get("project_id")
+    if wanted not in options:
+        wanted = options[0]
+    if st.session_state.get("project_pick") != wanted:
+        st.session_state["project_pick"] = wanted
+    pid = st.selectbox(common.t("project_pick"), options, format_func=_option_label(result, lang),
+                       key="project_pick", on_change=_picked)
+    st.session_state["project_id"] = pid
+    info = views.project_summary(result, pid)
+    outcome = info["outcome"]
+    hits = views.project_hits(result, pid, lang)
+    hit_cols = {c: views.t(c, lang) for c in hits.columns}
+
+    if outcome == "excluded":
+        st.error(common.t("excluded_project"))
+        st.dataframe(hits, hide_index=True, column_config=hit_cols)
+        return
+    if outcome == "invalid":
+        st.error(common.t("invalid_project"))
+        issues = views.issues_table(result, lang)
+        mine = issues[issues["project_id"].astype(str) == pid].drop(columns=["severity_code"])
+        st.dataframe(mine, hide_index=True, column_config={c: views.t(c, lang) for c in mine.columns})
+        return
+
+    row = info["row"]
+    m = st.columns(4)
+    m[0].metric(views.t("rank", lang), f"{int(row['rank'])} / {len(result.ranked)}")
+    m[1].metric(views.t("rank_in_track", lang), int(row["rank_in_track"]))
+    m[2].metric(views.t("score", lang), f"{float(row['score']):.2f}")
+    m[3].metric(views.t("tier", lang), views.tier_label(row["tier"], lang, cs))
+    st.markdown(f"**{views.t('track', lang)}:** {views.track_label(row['track'], lang, cs)}  \n"
+                f"**{views.t('traffic_light', lang)}:** {views.light_label(row.get('traffic_light'), lang, cs)}")
+    st.caption(" · ".join([
+        f"{views.column_title('project_name', lang)}: {row.get('project_name', '')}",
+        f"{views.column_title('country', lang)}: {views.country_label(row.get('country'), lang)}",
+        f"{views.column_title('sector', lang)}: {views.code_label('sector', row.get('sector'), lang)}",
+        f"{views.t('investment', lang)}: {row.get('total_investment_usd_m', '')}",
+        f"{views.t('completeness', lang)}: {float(row['completeness']):.0%}",
+    ]))
+    st.info(views.next_tier_text(result, pid, lang))
+
+    st.subheader(common.t("gates_flags"))
+    if hits.empty:
+        st.success(common.t("none_hit"))
+    else:
+        st.dataframe(hits, hide_index=True, column_config=hit_cols)
+
+    st.subheader(common.t("points_by_dimension"))
+    st.caption(f"▇ {common.t('this_project')} · ┃ {common.t('track_median')} "
+               f"({views.track_label(row['track'], lang, cs)})")
+    st.altair_chart(views.dimension_vs_median_chart(result, pid, lang))
+
+    st.subheader(common.t("rationale"))
+    rat = views.project_rationale(result, pid, lang)
+    cfg = {c: views.t(c, lang) for c in rat.columns}
+    cfg["points"] = st.column_config.NumberColumn(views.t("points", lang), format="%.1f")
+    cfg["weight"] = st.column_config.NumberColumn(views.t("weight", lang) + " (%)", format="%.2f")
+    cfg["contribution"] = st.column_config.NumberColumn(views.t("contribution", lang), format="%.2f")
+    cfg["reason"] = st.column_config.TextColumn(views.t("reason", lang), width="large")
+    dims = views.dimension_vs_median(result, pid, lang)
+    for dim_label in rat["dimension"].drop_duplicates():
+        part = rat[rat["dimension"] == dim_label]
+        score = dims.loc[dims["label"] == dim_label, "project"]
+        head = f"{dim_label} — {float(score.iloc[0]):.1f}" if len(score) and score.notna().all() else str(dim_label)
+        with st.expander(head, expanded=True):
+            st.dataframe(part.drop(columns=["dimension"]), hide_index=True, column_config=cfg)
+
+
+common.guarded(body)

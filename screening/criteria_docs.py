@@ -1,0 +1,345 @@
+"""Render a criteria set into a bilingual Markdown reference page (``docs/criteria.md``).
+
+The page lists every source, every gate and review flag with its condition summarised, its reasons in
+Chinese and English and its source; the positive list; the tracks with their thresholds and why; the
+classifiers; every dimension and criterion with its weight, anchors, track applicability, source and why;
+the tiers; the IPF indices; and the missing-data policy. The output is a pure function of the criteria set
+(no dates, no clock), so a test can compare it with the committed page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+from .columns import COLUMN_BY_NAME
+from .columns import label as column_label
+from .criteria import Classifier, CriteriaSet, Criterion, Dimension, Flag, Gate
+from .rules import (
+    AllOf,
+    AnyOf,
+    CasesScorer,
+    CombineScorer,
+    Compare,
+    HasFlag,
+    LinearScorer,
+    MapScorer,
+    Member,
+    Missing,
+    Not,
+    StepsScorer,
+    TextContains,
+)
+
+__all__ = ["describe_rule", "describe_scorer", "render_criteria_markdown"]
+
+_OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+_METHODS = {
+    "min": ("最小值（底线：任何一半都不能被另一半弥补）", "minimum (a floor: neither half can make up for the other)"),
+    "geometric": ("几何平均（两半都须具备）", "geometric mean (both halves needed)"),
+    "mean": ("算术平均（各部分都须具备）", "mean (every part needed)"),
+}
+_POLICIES = {
+    "zero": ("未评估的准则得 0 分，并在说明中标明“未评估”（而非“得 0 分”）。",
+             "A criterion not assessed earns 0 points and the rationale says \"not assessed\", not \"scored 0\"."),
+    "neutral": ("未评估的准则得 50 分（中性）。", "A criterion not assessed earns a neutral 50 points."),
+    "renormalise": ("未评估的准则不计入分母，按已评估准则重新归一。",
+                    "Criteria not assessed drop out and the weights of the assessed ones are renormalised."),
+}
+
+
+def _name(field: str, lang: str) -> str:
+    """A field's display name: the column label (with the code name) or the id of a derived/classifier field."""
+    if field in COLUMN_BY_NAME:
+        return f"{column_label(field, lang)} (`{field}`)"
+    return f"`{field}`"
+
+
+def _value(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return f"{int(v)}"
+    return str(v)
+
+
+def _num(x: float) -> str:
+    return f"{x:,.10g}" if abs(x) >= 10000 else f"{x:g}"
+
+
+def describe_rule(rule: object, lang: str = "en") -> str:
+    """A one-line, readable summary of a rule (condition) in Chinese or English."""
+    zh = lang == "zh"
+    if isinstance(rule, Compare):
+        for op, sym in _OPS.items():
+            target = getattr(rule, op)
+            if target is not None:
+                return f"{_name(rule.field, lang)} {sym} {_value(target)}"
+    if isinstance(rule, Member):
+        values = rule.in_ if rule.in_ is not None else rule.not_in
+        listed = ", ".join(_value(v) for v in values or [])
+        if rule.in_ is not None:
+            return f"{_name(rule.field, lang)} ∈ {{{listed}}}"
+        return f"{_name(rule.field, lang)} ∉ {{{listed}}}"
+    if isinstance(rule, Missing):
+        if rule.missing:
+            return f"{_name(rule.field, lang)} {'为空' if zh else 'is blank'}"
+        return f"{_name(rule.field, lang)} {'已填写' if zh else 'is filled'}"
+    if isinstance(rule, TextContains):
+        fields = ", ".join(f"`{f}`" for f in rule.fields_)
+        terms = ", ".join(f"“{t}”" for t in rule.text_contains)
+        text = (f"文本（{fields}）含任一词：{terms}" if zh else f"text ({fields}) contains any of {terms}")
+        if rule.unless:
+            unless = ", ".join(f"“{t}”" for t in rule.unless)
+            text += f"，且不含：{unless}" if zh else f", unless it contains {unless}"
+        return text
+    if isinstance(rule, HasFlag):
+        return f"已触发复核提示 `{rule.has_flag}`" if zh else f"review flag `{rule.has_flag}` raised"
+    if isinstance(rule, AllOf):
+        return _join(rule.all, "并且" if zh else "AND", lang)
+    if isinstance(rule, AnyOf):
+        return _join(rule.any, "或者" if zh else "OR", lang)
+    if isinstance(rule, Not):
+        return f"{'非' if zh else 'NOT'} ({describe_rule(rule.not_, lang)})"
+    return str(rule)
+
+
+def _join(rules: Iterable[object], word: str, lang: str) -> str:
+    parts = [describe_rule(r, lang) for r in rules]
+    if len(parts) == 1:
+        return parts[0]
+    return "(" + f" {word} ".join(parts) + ")"
+
+
+def describe_scorer(scorer: object, lang: str = "en") -> str:
+    """How a scorer turns values into 0–100 points, in Chinese or English (one line; nested parts inline)."""
+    zh = lang == "zh"
+    if isinstance(scorer, MapScorer):
+        pairs = ", ".join(f"{k} → {v:g}" for k, v in scorer.map.items())
+        other = "" if scorer.other is None else (f"；其他值 → {scorer.other:g}" if zh else f"; other values → {scorer.other:g}")
+        return f"{_name(scorer.field, lang)}: {pairs}{other}"
+    if isinstance(scorer, LinearScorer):
+        pairs = ", ".join(f"{_num(x)} → {y:g}" for x, y in scorer.anchors)
+        tail = "（线性插值）" if zh else " (linear)"
+        return f"{_name(scorer.field, lang)}: {pairs}{tail}"
+    if isinstance(scorer, StepsScorer):
+        first = scorer.steps[0][0]
+        steps = ", ".join(f"≥ {_num(x)} → {y:g}" for x, y in scorer.steps)
+        return f"{_name(scorer.field, lang)}: < {_num(first)} → {scorer.below:g}, {steps}"
+    if isinstance(scorer, CasesScorer):
+        parts = []
+        for case in scorer.cases:
+            outcome = f"{case.points:g}" if case.points is not None else describe_scorer(case.score, lang)
+            cond = describe_rule(case.when, lang)
+            parts.append(f"若 {cond} → {outcome}" if zh else f"if {cond} → {outcome}")
+        if scorer.default is not None:
+            default = f"{scorer.default:g}" if isinstance(scorer.default, int | float) else describe_scorer(scorer.default, lang)
+            parts.append(f"否则 → {default}" if zh else f"otherwise → {default}")
+        text = ("按顺序取第一个成立的情形：" if zh else "first matching case: ") + "; ".join(parts)
+        if scorer.requires:
+            need = ", ".join(_name(f, lang) for f in scorer.requires)
+            text += f"（须填写：{need}，否则未评估）" if zh else f" (needs {need}; otherwise not assessed)"
+        return text
+    if isinstance(scorer, CombineScorer):
+        method = _METHODS[scorer.method][0 if zh else 1]
+        labels = scorer.labels or []
+        parts = []
+        for i, part in enumerate(scorer.of):
+            head = f"{labels[i].get(lang)}: " if i < len(labels) else ""
+            parts.append(f"[{head}{describe_scorer(part, lang)}]")
+        tail = "；任何一部分未评估则整体未评估" if zh else "; if any part is not assessed, the whole is not assessed"
+        return f"{method}{'：' if zh else ' of '}" + " × ".join(parts) + tail
+    if isinstance(scorer, BaseModel) and hasattr(scorer, "describe"):
+        return str(scorer.describe(lang))
+    return str(scorer)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _source(cs: CriteriaSet, key: str, section: str | None) -> str:
+    src = cs.sources.get(key)
+    sec = section or (src.section if src is not None else None)
+    return f"`{key}`" + (f" {sec}" if sec else "")
+
+
+def _gate_md(cs: CriteriaSet, gate: Gate) -> list[str]:
+    out = [f"### {gate.label.zh} / {gate.label.en} (`{gate.id}`)", ""]
+    if gate.when is not None:
+        out += [f"- **排除条件 / Excludes when:** {describe_rule(gate.when, 'en')}",
+                f"  - 中文：{describe_rule(gate.when, 'zh')}"]
+    if gate.flag_when is not None:
+        out += [f"- **仅提示条件 / Flags only when:** {describe_rule(gate.flag_when, 'en')}",
+                f"  - 中文：{describe_rule(gate.flag_when, 'zh')}"]
+    out += [f"- **理由 / Reason:** {gate.reason.zh} / {gate.reason.en}"]
+    if gate.flag_reason is not None:
+        out += [f"- **提示理由 / Flag reason:** {gate.flag_reason.zh} / {gate.flag_reason.en}"]
+    out += [f"- **依据 / Source:** {_source(cs, gate.source, gate.section)}", ""]
+    return out
+
+
+def _flag_md(cs: CriteriaSet, flag: Flag) -> list[str]:
+    out = [f"### {flag.label.zh} / {flag.label.en} (`{flag.id}`)", ""]
+    if flag.when is not None:
+        out += [f"- **条件 / When:** {describe_rule(flag.when, 'en')}",
+                f"  - 中文：{describe_rule(flag.when, 'zh')}"]
+    if flag.duplicates is not None:
+        d = flag.duplicates
+        same = ", ".join(f"`{f}`" for f in d.same)
+        similar = ", ".join(f"`{f}`" for f in d.similar)
+        out += [f"- **条件 / When:** another project in the same file with the same {same} and a similar {similar} "
+                f"(word-set similarity ≥ {d.threshold:g}); compares projects with each other, so it never changes a score",
+                f"  - 中文：同一文件中另有项目 {same} 相同且 {similar} 相似（词集相似度 ≥ {d.threshold:g}）；"
+                "属于项目之间的比较，从不影响得分"]
+    out += [f"- **理由 / Reason:** {flag.reason.zh} / {flag.reason.en}"]
+    if flag.max_tier is not None:
+        tier = next((t for t in cs.tiers if t.id == flag.max_tier), None)
+        name = f"{tier.label.zh} / {tier.label.en}" if tier is not None else flag.max_tier
+        out += [f"- **等级上限 / Tier cap:** {name} (`{flag.max_tier}`)"]
+    out += [f"- **依据 / Source:** {_source(cs, flag.source, flag.section)}", ""]
+    return out
+
+
+def _classifier_md(cs: CriteriaSet, cl: Classifier) -> list[str]:
+    kind = "多标签 / multi-label tags" if cl.tags else "按顺序取第一个成立的情形 / first matching case"
+    out = [f"### {cl.label.zh} / {cl.label.en} (`{cl.id}`)", "", f"- {kind}; 依据 / Source: {_source(cs, cl.source, None)}"]
+    for case in cl.tags or cl.cases:
+        value = cl.values.get(case.value)
+        name = f"{value.zh} / {value.en}" if value is not None else ""
+        out += [f"- `{case.value}` {name}".rstrip() + f": {describe_rule(case.when, 'en')}",
+                f"  - 中文：{describe_rule(case.when, 'zh')}"]
+    if cl.default is not None:
+        value = cl.values.get(cl.default)
+        name = f"{value.zh} / {value.en}" if value is not None else ""
+        out += [f"- 其他 / otherwise: `{cl.default}` {name}".rstrip()]
+    out.append("")
+    return out
+
+
+def _criterion_md(cs: CriteriaSet, dim: Dimension, crit: Criterion) -> list[str]:
+    tracks = ", ".join(f"`{t}`" for t in crit.tracks) if crit.tracks else "全部 / all"
+    track = crit.tracks[0] if crit.tracks else cs.tracks[-1].id
+    applicable = sum(c.weight for c in dim.criteria if c.tracks is None or track in c.tracks)
+    share = crit.weight / applicable if applicable > 0 else 0.0
+    out = [
+        f"#### {crit.label.zh} / {crit.label.en} (`{crit.id}`)",
+        "",
+        f"- **权重 / Weight:** {crit.weight:g}（`{track}` 类项目在本维度中占 {share:.0%} / {share:.0%} of this "
+        f"dimension for a `{track}` project)",
+        f"- **适用类别 / Tracks:** {tracks}",
+        f"- **打分 / Scoring:** {describe_scorer(crit.scorer, 'en')}",
+        f"  - 中文：{describe_scorer(crit.scorer, 'zh')}",
+        f"- **依据 / Source:** {_source(cs, crit.source, crit.section)}",
+    ]
+    if crit.why is not None:
+        out += [f"- **理由 / Why:** {crit.why.zh}", f"  - {crit.why.en}"]
+    out.append("")
+    return out
+
+
+def render_criteria_markdown(cs: CriteriaSet) -> str:
+    """The reference page of a criteria set, in Chinese and English, as Markdown (deterministic)."""
+    lines: list[str] = [
+        f"# {cs.title.zh} / {cs.title.en}",
+        "",
+        "<!-- Generated from the criteria file by screening.criteria_docs.render_criteria_markdown; do not edit by hand. -->",
+        "",
+        f"- 标准编号 / Criteria set id: `{cs.id}`",
+        f"- 版本 / Version: `{cs.version}`",
+        f"- 闸门 / Gates: {len(cs.gates)}; 复核提示 / Review flags: {len(cs.flags)}; "
+        f"正面清单 / Positive list: {len(cs.positive_list)}; 维度 / Dimensions: {len(cs.dimensions)}; "
+        f"准则 / Criteria: {len(cs.criteria)}",
+        "",
+    ]
+    if cs.description is not None:
+        lines += ["## 说明 / About", "", cs.description.zh, "", cs.description.en, ""]
+
+    lines += ["## 依据来源 / Sources", "", "| key | kind | year | citation | section |", "|---|---|---|---|---|"]
+    for key, src in cs.sources.items():
+        lines.append(f"| `{key}` | {src.kind} | {src.year or ''} | {_cell(src.cite)} | {_cell(src.section or '')} |")
+    lines.append("")
+
+    lines += ["## 负面清单（闸门）/ Negative list (gates)", "",
+              "命中“排除条件”即排除；“仅提示条件”（含义不明的文字、关键字段为空）只触发复核提示。",
+              "A hit on \"excludes when\" excludes the project; \"flags only when\" (ambiguous text, a blank key field) "
+              "only raises a review flag.", ""]
+    for gate in cs.gates:
+        lines += _gate_md(cs, gate)
+
+    lines += ["## 复核提示 / Review flags", "",
+              "项目保留并标注；部分提示将等级上限压到指定等级。",
+              "The project stays and is flagged; some flags cap its tier.", ""]
+    for flag in cs.flags:
+        lines += _flag_md(cs, flag)
+
+    lines += ["## 正面清单（鼓励类）/ Positive list (encouraged)", "",
+              "项目所属鼓励类别的个数（`positive_list_count`）由加分准则计分。",
+              "The number of encouraged categories a project belongs to (`positive_list_count`) feeds a bonus criterion.",
+              "", "| id | 类别 / category | 条件 / condition | 依据 / source |", "|---|---|---|---|"]
+    for cat in cs.positive_list:
+        lines.append(f"| `{cat.id}` | {cat.label.zh} / {cat.label.en} | {_cell(describe_rule(cat.when, 'en'))} | "
+                     f"{_source(cs, cat.source, cat.section)} |")
+    lines.append("")
+
+    lines += ["## 项目类别 / Tracks", "", "按顺序取第一个成立的类别；最后一类为默认。",
+              "The first track whose condition holds wins; the last one is the default.", ""]
+    for track in cs.tracks:
+        lines += [f"### {track.label.zh} / {track.label.en} (`{track.id}`)", ""]
+        if track.when is not None:
+            lines += [f"- **条件 / When:** {describe_rule(track.when, 'en')}",
+                      f"  - 中文：{describe_rule(track.when, 'zh')}"]
+        else:
+            lines += ["- **条件 / When:** 默认 / default"]
+        if track.why is not None:
+            lines += [f"- **理由 / Why:** {track.why.zh}", f"  - {track.why.en}"]
+        lines.append("")
+
+    if cs.classifiers:
+        lines += ["## 分类标签 / Classifications", "", "显示在得分旁的标签。",
+                  "Labels shown beside the score.", ""]
+        for cl in cs.classifiers:
+            lines += _classifier_md(cs, cl)
+
+    total_w = sum(d.weight for d in cs.dimensions)
+    lines += ["## 维度与准则 / Dimensions and criteria", "",
+              "每项准则按固定锚点给 0–100 分；维度得分为适用准则的加权平均，总分为维度的加权平均。",
+              "Each criterion gives 0–100 points on fixed anchors; a dimension is the weighted mean of its applicable "
+              "criteria, the total the weighted mean of the dimensions.", "",
+              "| 维度 / dimension | weight | share | criteria |", "|---|---|---|---|"]
+    for d in cs.dimensions:
+        share = d.weight / total_w if total_w else 0
+        lines.append(f"| {d.label.zh} / {d.label.en} (`{d.id}`) | {d.weight:g} | {share:.0%} | {len(d.criteria)} |")
+    lines.append("")
+    for d in cs.dimensions:
+        share = d.weight / total_w if total_w else 0
+        lines += [f"### {d.label.zh} / {d.label.en} (`{d.id}`) — {d.weight:g} ({share:.0%})", ""]
+        for crit in d.criteria:
+            lines += _criterion_md(cs, d, crit)
+
+    lines += ["## 等级 / Tiers", "", "| tier | 中文 | English | min score |", "|---|---|---|---|"]
+    for t in cs.tiers:
+        lines.append(f"| `{t.id}` | {t.label.zh} | {t.label.en} | {t.min_score:g} |")
+    lines += [f"| `insufficient_data` | 资料不足 | Insufficient data | completeness < {cs.completeness_threshold:.0%} |", ""]
+
+    if cs.indices:
+        lines += ["## 世界银行IPF指数 / World Bank IPF indices", "",
+                  "已评估准则得分的加权平均，用于象限图。", "Weighted mean of the assessed criteria's points, for the quadrant chart.",
+                  "", "| index | 中文 / English | criteria (weight) | source |", "|---|---|---|---|"]
+        for idx in cs.indices:
+            crits = ", ".join(f"`{c}` ({w:g})" for c, w in idx.criteria.items())
+            lines.append(f"| `{idx.id}` | {idx.label.zh} / {idx.label.en} | {crits} | {_source(cs, idx.source, None)} |")
+        lines.append("")
+
+    zh, en = _POLICIES[cs.missing_policy]
+    lines += ["## 缺失数据 / Missing data", "",
+              f"- 策略 / Policy: `{cs.missing_policy}`",
+              f"- {zh}",
+              f"- {en}",
+              "- 组合准则（相结合）任何一半未评估，则整体未评估。/ A combination with a half not assessed is itself not assessed.",
+              f"- 完整度（已评估权重占比）低于 {cs.completeness_threshold:.0%} 的项目等级为“资料不足”。/ A project whose "
+              f"completeness (assessed share of the weight) is below {cs.completeness_threshold:.0%} gets the tier "
+              "\"insufficient data\".",
+              ""]
+    return "\n".join(lines)

@@ -1,0 +1,215 @@
+"""End-to-end in a real headless browser: Debian's chromium driven by Playwright against `streamlit run app.py`.
+
+Opens the app, checks the sample ranking is shown, takes the README screenshots (ranking page, a project's
+rationale), uploads a workbook, changes a weight, downloads the export and opens it with openpyxl.
+
+Needs /usr/bin/chromium and the Python ``playwright`` package: ``scripts/install_browser.sh`` installs both
+(it never runs ``playwright install``). In CI (``CI`` set) a missing browser is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+IMAGES = ROOT / "docs" / "images"
+UPLOAD = ROOT / "sample_projects" / "sample_projects_zh.xlsx"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _require_browser() -> None:
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append("/usr/bin/chromium")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright Python package")
+    if missing:
+        message = f"{' and '.join(missing)} missing: run scripts/install_browser.sh"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory):
+    _require_browser()
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - localhost
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def _settle(page, timeout: float = 60_000) -> None:  # noqa: ANN001 - playwright Page
+    """Wait until the script run is over (no 'running' indicator) and the page has content."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
+        " || !document.querySelector(\"[data-testid='stStatusWidget']\").innerText.match(/Running|Stop|运行/)",
+        timeout=timeout)
+    page.wait_for_timeout(600)
+
+
+def _no_exception(page) -> None:  # noqa: ANN001
+    assert page.locator("[data-testid='stException']").count() == 0, page.inner_text("body")[:2000]
+
+
+def _nav(page, title: str) -> None:  # noqa: ANN001
+    page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
+    page.wait_for_timeout(300)
+    _settle(page)
+
+
+def _showcase_project() -> str | None:
+    """The best-ranked sample project that has a review flag and is not in the top tier (else None)."""
+    from screening import pipeline
+
+    ranked = pipeline.run(ROOT / "sample_projects" / "sample_projects.xlsx").ranked
+    top = ranked["tier"].iloc[0] if len(ranked) else None
+    pick = ranked[(ranked["flags"].astype(str) != "") & (ranked["tier"] != top)
+                  & (ranked["tier"] != "insufficient_data")]
+    return str(pick["project_id"].iloc[0]) if len(pick) else None
+
+
+def test_browser_end_to_end(app_url: str, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from playwright.sync_api import expect, sync_playwright
+
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    expect.set_options(timeout=60_000)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True,
+                                          locale="zh-CN")
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(app_url)
+
+            # 1. Opens on the bundled sample: the ranking (Chinese by default), 59 ranked projects.
+            expect(page.get_by_role("heading", name="项目排名")).to_be_visible()
+            _settle(page)
+            _no_exception(page)
+            expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()
+            metrics = page.locator("[data-testid='stMetric']")
+            expect(metrics.first).to_be_visible()
+            text = metrics.all_inner_texts()
+            assert any("参与排名" in m for m in text), text
+            expect(page.locator(".vega-embed").first).to_be_visible()
+
+            # 2. Language switch: English labels.
+            page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
+            expect(page.get_by_role("heading", name="Project ranking")).to_be_visible()
+            _settle(page)
+            ranked = [m for m in metrics.all_inner_texts() if m.startswith("Ranked")]
+            assert ranked and ranked[0].split()[-1].isdigit(), metrics.all_inner_texts()
+            page.set_viewport_size({"width": 1440, "height": 2000})  # the app scrolls inside: show it all
+            page.wait_for_timeout(2000)  # let the charts finish drawing
+            page.screenshot(path=str(IMAGES / "ranking.png"))
+
+            # 3. A project's rationale: a flagged project below the top tier shows the most.
+            _nav(page, "Project")
+            expect(page.get_by_role("heading", name="Project rationale")).to_be_visible()
+            pid = _showcase_project()
+            if pid:
+                page.locator("[data-testid='stSelectbox']").first.click()
+                page.keyboard.type(pid)
+                page.keyboard.press("Enter")
+                _settle(page)
+                expect(page.get_by_role("combobox", name="Project")).to_have_value(re.compile(re.escape(pid)))
+            expect(page.get_by_text("Points by criterion")).to_be_visible()
+            _no_exception(page)
+            page.set_viewport_size({"width": 1440, "height": 2200})
+            page.wait_for_timeout(2000)
+            page.screenshot(path=str(IMAGES / "project.png"))
+            page.set_viewport_size({"width": 1440, "height": 1000})
+
+            # 4. Upload a workbook (Chinese headers) on the Data page.
+            _nav(page, "Data")
+            page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(UPLOAD))
+            expect(page.get_by_text(UPLOAD.name).first).to_be_visible()
+            _settle(page)
+            expect(page.get_by_text("Validation report")).to_be_visible()
+            _no_exception(page)
+
+            # 5. Change a dimension weight on the Criteria page.
+            _nav(page, "Criteria")
+            box = page.locator("[data-testid='stNumberInput'] input").first
+            box.fill("60")
+            box.press("Enter")
+            _settle(page)
+            expect(page.get_by_text("Weights edited").first).to_be_visible()
+            _no_exception(page)
+
+            # 6. Download the export and open it.
+            _nav(page, "Export")
+            with page.expect_download(timeout=120_000) as info:
+                page.get_by_role("button", name="Download the ranked workbook (.xlsx)").click()
+            target = tmp_path / "export.xlsx"
+            info.value.save_as(str(target))
+            _no_exception(page)
+        finally:
+            browser.close()
+
+    wb = load_workbook(io.BytesIO(target.read_bytes()))
+    names = wb.sheetnames
+    ranking_name = next(n for n in names if n.lower().startswith("ranking") or n.startswith("排名"))
+    audit_name = next(n for n in names if n.lower() == "audit" or n.startswith("审计"))
+    audit = {str(r[0]): r[1] for r in wb[audit_name].iter_rows(values_only=True) if len(r) >= 2 and r[0] is not None}
+    assert audit.get("input_file") == UPLOAD.name, audit
+    assert wb[ranking_name].max_row > 10
+    # The export carries the edited weight: the first dimension now weighs 60 (as a share of the total).
+    from screening.criteria import load_criteria
+
+    cs = load_criteria()
+    first = cs.dimensions[0]
+    total = 60 + sum(d.weight for d in cs.dimensions[1:])
+    crit_sheet = next(n for n in names if n.lower() == "criteria" or n.startswith("评价标准"))
+    row = next(r for r in wb[crit_sheet].iter_rows(values_only=True) if r[0] == "dimension" and r[1] == first.id)
+    assert abs(float(row[3]) - 60 / total * 100) < 0.01, row
+    for image in ("ranking.png", "project.png"):
+        assert (IMAGES / image).stat().st_size > 10_000

@@ -1,0 +1,106 @@
+"""Fuzzing the readers and the criteria loader (hypothesis, bounded): only our own errors may escape."""
+
+from __future__ import annotations
+
+import functools
+import io
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from screening.criteria import CriteriaError, load_criteria_bytes
+from screening.ingest import InputError, read_input
+from screening.pipeline import run
+
+from conftest import write_xlsx
+
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@functools.cache
+def _valid_workbook_bytes() -> bytes:
+    """Built once, so that every example mutates the same bytes (openpyxl stamps the save time)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "v.xlsx"
+        write_xlsx(path, ["project_id", "project_name", "country", "sector", "total_investment_usd_m"],
+                   [["A", "x", "Kenya", "energy", 10], ["B", "y", "Chad", "water", 20]])
+        return path.read_bytes()
+
+
+@FUZZ
+@given(data=st.binary(max_size=4096), name=st.sampled_from(["f.xlsx", "f.csv", "f.xlsm", "f.txt"]))
+def test_random_bytes_never_crash_the_reader(data, name):
+    try:
+        run(data, name=name)
+    except InputError as err:
+        assert err.en and err.zh and "\n" not in err.en
+
+
+@FUZZ
+@given(st.data())
+def test_mutated_workbooks_never_crash_the_reader(data):
+    base = bytearray(_valid_workbook_bytes())
+    for _ in range(data.draw(st.integers(1, 8))):
+        pos = data.draw(st.integers(0, len(base) - 1))
+        base[pos] = data.draw(st.integers(0, 255))
+    try:
+        run(bytes(base), name="m.xlsx")
+    except InputError:
+        pass
+
+
+@FUZZ
+@given(text=st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=600))
+def test_random_csv_text_never_crashes(text):
+    header = "project_id,project_name,country,sector,total_investment_usd_m\n"
+    for payload in (text, header + text):
+        try:
+            result = run(payload.encode("utf-8"), name="t.csv")
+            c = result.counts()
+            assert c["ranked"] + c["excluded"] + c["invalid"] == c["records"]
+        except InputError:
+            pass
+
+
+yaml_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 200), st.floats(allow_nan=False, allow_infinity=False),
+              st.text(max_size=12)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=5)),
+    max_leaves=25,
+)
+
+
+@FUZZ
+@given(doc=yaml_values)
+def test_random_criteria_documents_give_criteria_errors_only(doc):
+    raw = yaml.safe_dump(doc, allow_unicode=True).encode()
+    try:
+        load_criteria_bytes(raw, "fuzz.yaml")
+    except CriteriaError as err:
+        assert str(err).startswith("fuzz.yaml")
+
+
+@FUZZ
+@given(text=st.text(max_size=300))
+def test_random_yaml_text_gives_criteria_errors_only(text):
+    try:
+        load_criteria_bytes(text.encode("utf-8"), "fuzz.yaml")
+    except CriteriaError:
+        pass
+
+
+def test_mutating_the_default_criteria_gives_located_errors():
+    from screening.criteria import DEFAULT_CRITERIA
+
+    doc = yaml.safe_load(DEFAULT_CRITERIA.read_text(encoding="utf-8"))
+    doc["dimensions"][0]["criteria"][0]["scorer"]["kind"] = "eval"
+    try:
+        load_criteria_bytes(yaml.safe_dump(doc, allow_unicode=True).encode(), "mut.yaml")
+    except CriteriaError as err:
+        assert "mut.yaml: dimensions.0.criteria.0.scorer" in str(err)
+    else:
+        raise AssertionError("an unknown scorer kind must be rejected")
+    assert io  # keep the import used for readers that add byte-stream cases
