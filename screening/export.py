@@ -228,7 +228,19 @@ class _Writer:
         if kind in "iub":
             return values.to_numpy().tolist()
         clean = self.clean
-        return [clean(v) for v in values.to_numpy(dtype=object)]
+        cache: dict[str, str] = {}       # text that needed no change, cleaned once (counts stay per cell)
+        out: list[Any] = []
+        for v in values.to_numpy(dtype=object):
+            if v.__class__ is str:
+                c = cache.get(v)
+                if c is None:
+                    c = clean(v)
+                    if c is v:
+                        cache[v] = c
+                out.append(c)
+            else:
+                out.append(clean(v))
+        return out
 
     # ---- sheets
     def sheet(self, key: str, suffix: str = "", title: str | None = None) -> Worksheet:
@@ -448,22 +460,33 @@ class _Block:
     @staticmethod
     def _parts(values: list[Any], style: str) -> list[str | None]:
         """The part of each ``<c>`` element after its reference, or None for an empty cell."""
+        text: dict[str, str] = {}
+        number: dict[Any, str] = {}
         out: list[str | None] = []
         for v in values:
-            if v is None:
+            cls = v.__class__
+            if v is None or v == "":
                 out.append(None)
-            elif isinstance(v, bool):
+            elif cls is str:
+                p = text.get(v)
+                if p is None:
+                    p = text[v] = _inline(v)
+                out.append(p)
+            elif cls is bool:
                 out.append(f' t="b"><v>{int(v)}</v></c>')
-            elif isinstance(v, int | float):
-                out.append(f'{style} t="n"><v>{v!r}</v></c>')
+            elif cls is float or cls is int:
+                p = number.get(v)
+                if p is None:
+                    p = number[v] = f'{style} t="n"><v>{v!r}</v></c>'
+                out.append(p)
             else:
-                out.append(_inline(v if isinstance(v, str) else str(v)))
+                out.append(_inline(str(v)))
         return out
 
 
 def _inline(text: str) -> str:
     """An inline-string cell tail (as openpyxl writes text): always text, never a formula."""
-    body = text.translate(_XML_ESCAPE)
+    body = text.translate(_XML_ESCAPE) if ("&" in text or "<" in text or ">" in text or "\r" in text) else text
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
     return f' t="inlineStr"><is><t{space}>{body}</t></is></c>'
 

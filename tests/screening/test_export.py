@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from io import BytesIO
 
 import openpyxl
 import pytest
@@ -347,3 +348,39 @@ def test_formula_like_text_everywhere_is_text(tmp_path):
         wb = openpyxl.load_workbook(out)
         texts = {c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
         assert set(bad) <= texts and "=X" in texts and "=BAD()" in texts
+
+
+def test_raw_row_stream_matches_openpyxl_cells(rich, tmp_path, monkeypatch):
+    """The fast body writer and openpyxl's own cell path give the same values, types and formats."""
+    import screening.export as export
+
+    result = rich[0]
+    fast = tmp_path / "fast.xlsx"
+    write_workbook(result, fast, "zh")
+    monkeypatch.setattr(export, "FAST_ROWS", False)
+    slow = tmp_path / "slow.xlsx"
+    write_workbook(result, slow, "zh")
+    a, b = openpyxl.load_workbook(fast), openpyxl.load_workbook(slow)
+    assert a.sheetnames == b.sheetnames
+    for name in a.sheetnames:
+        rows_a = [[(c.value, c.value is not None and c.data_type, c.number_format) for c in r] for r in a[name].iter_rows()]
+        rows_b = [[(c.value, c.value is not None and c.data_type, c.number_format) for c in r] for r in b[name].iter_rows()]
+        assert rows_a == rows_b, name
+
+
+def test_text_with_cr_tab_and_markup_is_kept():
+    """The body writer keeps text exactly: leading CR or tab, markup characters, padding, line breaks."""
+    import pandas as pd
+
+    from screening.export import _Writer
+
+    texts = ["\rstarts with CR", "\tstarts with tab", "a < b & c > d", "  padded  ", "line\nbreak", "=1+2", "-3", "8"]
+    w = _Writer("en")
+    w.table("t", pd.DataFrame({"project_id": texts, "n": [1.5, 2, None, True, 0.1, -1e-7, 3, 8]}))
+    buf = BytesIO()
+    w.wb.save(buf)
+    rows = list(openpyxl.load_workbook(BytesIO(buf.getvalue()))["t"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == texts
+    assert [r[1] for r in rows] == [1.5, 2, None, True, 0.1, -1e-7, 3, 8]
+    with zipfile.ZipFile(BytesIO(buf.getvalue())) as zf:
+        assert b"<f>" not in zf.read("xl/worksheets/sheet1.xml")
