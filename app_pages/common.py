@@ -83,7 +83,7 @@ def load_criteria_cached(data: bytes, name: str) -> CriteriaSet:
     return load_criteria_bytes(data, name)
 
 
-@st.cache_data(show_spinner=False, max_entries=6)
+@st.cache_data(show_spinner=False, max_entries=3)
 def screen_cached(data: bytes, name: str, criteria_data: bytes, criteria_name: str, mapping_text: str | None,
                   sheet: str | None, _progress: Callable[[str, float], None] | None = None) -> pipeline.Result:
     """One screening run per (file bytes, criteria bytes, mapping, sheet); the cache key is those bytes."""
@@ -145,6 +145,13 @@ def _progress_bar() -> tuple[Callable[[str, float], None], Callable[[], None]]:
     return say, done
 
 
+def _sha(src: dict[str, Any]) -> str:
+    """sha256 of a stored file's bytes, computed once per file."""
+    if "sha256" not in src:
+        src["sha256"] = hashlib.sha256(src["data"]).hexdigest()
+    return str(src["sha256"])
+
+
 def load() -> Loaded:
     """Screen the current file with the current criteria (cached), then apply the current weights.
 
@@ -156,18 +163,21 @@ def load() -> Loaded:
         criteria = load_criteria_cached(crit["data"], crit["name"])
     except CriteriaError as exc:
         return Loaded(None, None, None, None, error_text(exc))
-    run_key = (hashlib.sha256(src["data"]).hexdigest(), hashlib.sha256(crit["data"]).hexdigest(),
-               ss.get("mapping_text"), ss.get("sheet"))
-    seen: set[tuple[Any, ...]] = ss.setdefault("_screened", set())
-    say, done = _progress_bar() if run_key not in seen else (None, lambda: None)
-    try:
-        base = screen_cached(src["data"], src["name"], crit["data"], crit["name"], ss.get("mapping_text"),
-                             ss.get("sheet"), _progress=say)
-    except (InputError, CriteriaError, MappingError) as exc:
+    run_key = (_sha(src), _sha(crit), ss.get("mapping_text"), ss.get("sheet"))
+    memo = ss.get("_base_memo")
+    if memo is not None and memo[0] == run_key:
+        base = memo[1]  # this session's copy: no unpickling from the cache on every rerun
+    else:
+        say, done = _progress_bar()
+        try:
+            base = screen_cached(src["data"], src["name"], crit["data"], crit["name"], ss.get("mapping_text"),
+                                 ss.get("sheet"), _progress=say)
+        except (InputError, CriteriaError, MappingError) as exc:
+            done()
+            ss.pop("_base_memo", None)
+            return Loaded(None, None, criteria, criteria, error_text(exc))
         done()
-        return Loaded(None, None, criteria, criteria, error_text(exc))
-    done()
-    seen.add(run_key)
+        ss["_base_memo"] = (run_key, base)
     edited, weights_error = criteria, None
     try:
         edited = views.validated_weights(criteria, ss.get("weights"))
@@ -178,8 +188,7 @@ def load() -> Loaded:
             edited = views.validated_weights(criteria, ss.get("_last_valid_weights"))
         except CriteriaError:
             edited = criteria
-    memo_key = (base.input.sha256, base.criteria_sha256, ss.get("mapping_text"), ss.get("sheet"),
-                edited.fingerprint())
+    memo_key = (run_key, edited.fingerprint())
     memo = ss.get("_result_memo")
     if memo is not None and memo[0] == memo_key:
         result = memo[1]

@@ -9,21 +9,14 @@ from app_pages import common
 from screening import views
 
 
-def _option_label(result, lang: str):  # noqa: ANN001, ANN202 - small formatter closure
-    names = result.records.set_index(result.records["project_id"].astype(str))
-    name_col = "project_name" if "project_name" in names.columns else None
-
-    def fmt(pid: str) -> str:
-        try:
-            rec = names.loc[pid]
-            if hasattr(rec, "ndim") and rec.ndim > 1:  # shared id: show the first record's name
-                rec = rec.iloc[0]
-            name = f" · {rec[name_col]}" if name_col and isinstance(rec[name_col], str) else ""
-            return f"{pid}{name} ({views.t('outcome_' + str(rec['outcome']), lang)})"
-        except KeyError:
-            return pid
-
-    return fmt
+def _option_labels(result, lang: str) -> dict[str, str]:  # noqa: ANN001 - a pipeline.Result
+    """'id · name (outcome)' for every record, built in one pass (a selectbox formats every option)."""
+    rec = result.records
+    ids = rec["project_id"].astype(str)
+    names = rec["project_name"].astype(str) if "project_name" in rec else ids
+    outcome = rec["outcome"].map({o: views.t("outcome_" + o, lang) for o in ("ranked", "excluded", "invalid")})
+    text = ids + " · " + names.str.slice(0, 60) + " (" + outcome.astype(str) + ")"
+    return dict(zip(ids[::-1], text[::-1], strict=True))  # a shared id shows its first record
 
 
 def _picked() -> None:
@@ -49,7 +42,8 @@ def body() -> None:
         wanted = options[0]
     if st.session_state.get("project_pick") != wanted:
         st.session_state["project_pick"] = wanted
-    pid = st.selectbox(common.t("project_pick"), options, format_func=_option_label(result, lang),
+    labels = _option_labels(result, lang)
+    pid = st.selectbox(common.t("project_pick"), options, format_func=lambda p: labels.get(p, p),
                        key="project_pick", on_change=_picked)
     st.session_state["project_id"] = pid
     info = views.project_summary(result, pid)

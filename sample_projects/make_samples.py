@@ -314,7 +314,7 @@ add("BR-040", "Flag: duplicate construction (pair with BR-041: same country, sec
     subsector="industrial_park", location="Hambantota, Southern Province", financing_model="equity_plus_syndicated",
     private_capital_share=0.5, hard_connectivity=2, soft_connectivity=2, heart_connectivity=1)
 add("BR-041", "Flag: duplicate construction (pair with BR-040)",
-    "Hambantota Style Industrial Park Phase 1 (Zone B)", "LKA", "industrial_park", 280,
+    "Hambantota Style Industrial Park (Phase II)", "LKA", "industrial_park", 280,
     subsector="industrial_park", location="Hambantota, Southern Province", financing_model="equity",
     private_capital_share=0.6, hard_connectivity=2, soft_connectivity=1, heart_connectivity=1, enterprise_type="joint_venture")
 # — Three coordinations: hard-only (3,0,0) vs balanced (2,2,2), otherwise identical —

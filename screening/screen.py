@@ -75,7 +75,7 @@ def screen(frame: pd.DataFrame, criteria: CriteriaSet) -> Screened:
 
 
 _STOP = frozenset("a an and the of for to in on at by with from project phase construction loan million usd "
-                  "billion provides credit buyer's buyers government china".split())
+                  "billion provides credit buyer's buyers government china ii iii iv vi vii viii ix".split())
 _CJK_STOP = ("项目", "工程", "一期", "二期", "三期", "建设")
 
 
@@ -84,7 +84,7 @@ def _tokens(text: object) -> frozenset[str]:
     s = unicodedata.normalize("NFKC", str(text)).lower()
     for w in _CJK_STOP:
         s = s.replace(w, " ")
-    words = {w for w in re.findall(r"[a-z][a-z'\-]+", s) if w not in _STOP}
+    words = {w for w in re.findall(r"[a-z][a-z']+", s) if w not in _STOP}
     cjk = "".join(re.findall(r"[\u4e00-\u9fff]", s))
     bigrams = {cjk[i:i + 2] for i in range(len(cjk) - 1)} if len(cjk) > 1 else set(cjk)
     return frozenset(words | bigrams)

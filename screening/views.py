@@ -388,35 +388,42 @@ def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd
     cols = [c for c in cols if c in ranked.columns]
     out = ranked[cols].copy()
     if "country" in out:
-        out["country"] = out["country"].map(lambda v: country_label(v, lang))
+        out["country"] = _map_unique(out["country"], lambda v: country_label(v, lang))
     if "sector" in out:
-        out["sector"] = out["sector"].map(lambda v: code_label("sector", v, lang))
+        out["sector"] = _map_unique(out["sector"], lambda v: code_label("sector", v, lang))
     if "track" in out:
-        out["track"] = out["track"].map(lambda v: track_label(v, lang, criteria))
+        out["track"] = _map_unique(out["track"], lambda v: track_label(v, lang, criteria))
     if "tier" in out:
-        out["tier"] = out["tier"].map(lambda v: tier_label(v, lang, criteria))
+        out["tier"] = _map_unique(out["tier"], lambda v: tier_label(v, lang, criteria))
     if "traffic_light" in out:
-        out["traffic_light"] = out["traffic_light"].map(lambda v: light_label(v, lang, criteria))
+        out["traffic_light"] = _map_unique(out["traffic_light"], lambda v: light_label(v, lang, criteria))
     if "flags" in out:
         labels = {f.id: f.label.get(lang) for f in criteria.flags} | {g.id: g.label.get(lang) for g in criteria.gates}
-        out["flags"] = out["flags"].map(
-            lambda s: "; ".join(labels.get(f, f) for f in str(s).split(";") if f) if isinstance(s, str) else "")
+        out["flags"] = _map_unique(out["flags"], lambda s: "; ".join(labels.get(f, f) for f in str(s).split(";") if f)
+                                   if isinstance(s, str) else "")
     if "completeness" in out:
         out["completeness"] = (out["completeness"].astype(float) * 100).round(0)
     return out.reset_index(drop=True)
 
 
+def _map_unique(values: pd.Series, fn: Any) -> np.ndarray:
+    """``values.map(fn)`` computed once per distinct value (labels for 20,000 rows cost a few calls)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([fn(u) for u in uniques] + [fn(None)], dtype=object)
+    return mapped[codes]
+
+
 def _chart_frame(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
     frame = pd.DataFrame({
         "project_id": ranked["project_id"].astype(str).to_numpy(),
-        "project_name": ranked.get("project_name", ranked["project_id"]).astype(str).to_numpy(),
+        "project_name": (ranked["project_name"] if "project_name" in ranked else ranked["project_id"]).astype(str).to_numpy(),
         "score": ranked["score"].astype(float).to_numpy(),
-        "tier": ranked["tier"].map(lambda v: tier_label(v, lang, criteria)).to_numpy(),
+        "tier": _map_unique(ranked["tier"], lambda v: tier_label(v, lang, criteria)),
         "tier_code": ranked["tier"].astype(str).to_numpy(),
-        "track": ranked["track"].map(lambda v: track_label(v, lang, criteria)).to_numpy(),
+        "track": _map_unique(ranked["track"], lambda v: track_label(v, lang, criteria)),
     })
     if "country" in ranked:
-        frame["country"] = ranked["country"].map(lambda v: country_label(v, lang)).to_numpy()
+        frame["country"] = _map_unique(ranked["country"], lambda v: country_label(v, lang))
     if "total_investment_usd_m" in ranked:
         frame["investment"] = pd.to_numeric(ranked["total_investment_usd_m"], errors="coerce").to_numpy()
     return frame
@@ -426,21 +433,58 @@ def _tier_scale(lang: Lang, criteria: CriteriaSet) -> alt.Scale:
     return alt.Scale(domain=[tier_label(x, lang, criteria) for x in TIER_ORDER], range=[TIER_COLOURS[x] for x in TIER_ORDER])
 
 
+MAX_MARKS = 5000  # above this many projects, charts draw aggregated marks (a browser stays responsive)
+
+
+def _box_stats(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per track: quartiles, median and Tukey whiskers (1.5 × IQR) of the score."""
+    rows = []
+    for track, g in frame.groupby("track", sort=False):
+        s = g["score"].dropna().to_numpy(dtype=float)
+        if not len(s):
+            continue
+        q1, med, q3 = np.percentile(s, [25, 50, 75])
+        iqr = q3 - q1
+        lo = float(s[s >= q1 - 1.5 * iqr].min())
+        hi = float(s[s <= q3 + 1.5 * iqr].max())
+        rows.append({"track": track, "q1": q1, "median": med, "q3": q3, "lo": lo, "hi": hi, "n": len(s)})
+    return pd.DataFrame(rows, columns=["track", "q1", "median", "q3", "lo", "hi", "n"])
+
+
 def score_distribution_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> alt.LayerChart:
-    """Score distribution by track: a box plot per track with every project as a tick coloured by tier."""
+    """Score distribution by track: a box plot per track (quartiles, median, whiskers at 1.5 × IQR) with
+    every project as a tick coloured by tier (above :data:`MAX_MARKS` projects, one dot per half point and
+    tier, sized by the number of projects)."""
     frame = _chart_frame(ranked, lang, criteria)
     order = [track_label(x.id, lang, criteria) for x in criteria.tracks]
     y = alt.Y("track:N", title=None, sort=order, axis=alt.Axis(labelLimit=260, labelOverlap=False))
-    x = alt.X("score:Q", title=t("score", lang), scale=alt.Scale(domain=[0, 100]))
-    box = alt.Chart(frame).mark_boxplot(color="#c9d3e0", median={"color": "#1F4E78"}, outliers=False,
-                                        size=34).encode(x=x, y=y)
-    ticks = alt.Chart(frame).mark_tick(thickness=2, size=26, opacity=0.85).encode(
-        x=x, y=y, color=alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang)),
-        tooltip=[alt.Tooltip("project_id:N", title=t("id", lang)),
-                 alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
-                 alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
-                 alt.Tooltip("score:Q", title=t("score", lang), format=".2f")])
-    return alt.layer(box, ticks).properties(title=t("chart_distribution", lang), height=70 * max(1, len(order)))
+    scale = alt.Scale(domain=[0, 100])
+    stats = _box_stats(frame)
+    whisker = alt.Chart(stats).mark_rule(color="#8a9bb0").encode(
+        x=alt.X("lo:Q", title=t("score", lang), scale=scale), x2="hi:Q", y=y)
+    box = alt.Chart(stats).mark_bar(color="#dfe6ef", size=34).encode(x=alt.X("q1:Q", scale=scale), x2="q3:Q", y=y,
+        tooltip=[alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("n:Q", title=t("count", lang)),
+                 alt.Tooltip("median:Q", title=t("median_line", lang), format=".2f")])
+    median = alt.Chart(stats).mark_tick(color="#1F4E78", thickness=3, size=34).encode(
+        x=alt.X("median:Q", scale=scale), y=y)
+    colour = alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang))
+    if len(frame) <= MAX_MARKS:
+        marks = alt.Chart(frame).mark_tick(thickness=2, size=26, opacity=0.85).encode(
+            x=alt.X("score:Q", scale=scale), y=y, color=colour,
+            tooltip=[alt.Tooltip("project_id:N", title=t("id", lang)),
+                     alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
+                     alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
+                     alt.Tooltip("score:Q", title=t("score", lang), format=".2f")])
+    else:
+        binned = frame.assign(score=(frame["score"] * 2).round() / 2).groupby(
+            ["track", "tier", "score"], as_index=False).size().rename(columns={"size": "n"})
+        marks = alt.Chart(binned).mark_circle(opacity=0.6).encode(
+            x=alt.X("score:Q", scale=scale), y=y, color=colour,
+            size=alt.Size("n:Q", title=t("count", lang), scale=alt.Scale(range=[4, 300])),
+            tooltip=[alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
+                     alt.Tooltip("score:Q", title=t("score", lang)), alt.Tooltip("n:Q", title=t("count", lang))])
+    return alt.layer(whisker, box, median, marks).properties(
+        title=t("chart_distribution", lang), height=70 * max(1, len(order)))
 
 
 def ipf_quadrant_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> alt.LayerChart:
@@ -464,6 +508,13 @@ def ipf_quadrant_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) 
     if "investment" not in frame:
         frame["investment"] = 1.0
     frame = frame.dropna(subset=["x", "y"])
+    frame["n"] = 1
+    if len(frame) > MAX_MARKS:  # one bubble per 2-point cell and tier, sized by the investment it holds
+        frame = frame.assign(x=(frame["x"] / 2).round() * 2, y=(frame["y"] / 2).round() * 2).groupby(
+            ["x", "y", "tier"], as_index=False).agg(investment=("investment", "sum"), n=("n", "sum"),
+                                                    score=("score", "mean"))
+        frame["project_id"] = frame["n"].map(lambda k: f"{k:,} ×")
+        frame["project_name"] = ""
     base = alt.Chart(frame, title=t("chart_ipf", lang))
     points = base.mark_circle(opacity=0.7, stroke="#333", strokeWidth=0.3).encode(
         x=alt.X("x:Q", title=x_title, scale=alt.Scale(domain=[0, 100])),
