@@ -302,6 +302,8 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
             "未找到项目表：没有任何工作表在前 30 行中包含 项目编号、项目名称、国家、行业、总投资（百万美元） 等表头")
     idx, _, sheet_name = best
     table = _table(sheet_name, sheets[sheet_name], idx, lookup)
+    if kind == "xlsx":
+        _warn_uncached_formulas(data, table)
     if mapping is not None:
         table = mapping.apply(table)
     missing = [c for c in REQUIRED if c not in table.frame.columns]
@@ -315,6 +317,18 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
             f"工作表“{sheet_name}”缺少必填列“{col.zh}”（{missing[0]}）；可用表头：{aliases}")
     countries = _countries(sheets, exclude={sheet_name})
     return Input(name, sha, table, countries, list(sheets))
+
+
+def _warn_uncached_formulas(data: bytes, table: RawTable) -> None:
+    """Formula cells without a stored result read as blank: say which, and what to do."""
+    from .formulas import uncached_formulas
+
+    cells = uncached_formulas(data, table.sheet)
+    if cells:
+        shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
+        table.warnings.append((
+            f"Formula cells without a cached value read as blank ({shown}); open the workbook in Excel and save it to store the results",
+            f"公式单元格没有缓存结果，按空白读取（{shown}）；请在 Excel 中打开并保存工作簿以保存计算结果"))
 
 
 def _countries(sheets: dict[str, list[list[object]]], exclude: set[str]) -> RawTable | None:
