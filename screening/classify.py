@@ -20,8 +20,9 @@ def add_derived(frame: pd.DataFrame, criteria: CriteriaSet) -> pd.DataFrame:
     """Add computed fields (e.g. cost per beneficiary); blank where an input is blank or the divisor is 0."""
     out = frame.copy()
     for d in criteria.derived:
-        num = pd.to_numeric(out.get(d.numerator), errors="coerce")
-        den = pd.to_numeric(out.get(d.denominator), errors="coerce")
+        blank = pd.Series(np.nan, index=out.index)
+        num = pd.to_numeric(out[d.numerator] if d.numerator in out else blank, errors="coerce")
+        den = pd.to_numeric(out[d.denominator] if d.denominator in out else blank, errors="coerce")
         with np.errstate(divide="ignore", invalid="ignore"):
             value = num.astype(float) * d.scale / den.astype(float)
         out[d.id] = value.where((den > 0) & num.notna())

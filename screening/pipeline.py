@@ -159,7 +159,7 @@ def reweigh(result: Result, weights: Weights) -> Result:
 
 
 def _caps_from_flags(result: Result, live: pd.DataFrame) -> np.ndarray:
-    tier_ids = [t.id for t in result.criteria.tiers]
+    tier_ids: list[str] = [str(t.id) for t in result.criteria.tiers]
     caps = np.full(len(live), -1)
     for flag in result.criteria.flags:
         if flag.max_tier is None:

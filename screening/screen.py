@@ -59,7 +59,7 @@ def screen(frame: pd.DataFrame, criteria: CriteriaSet) -> Screened:
             ctx.flags[gate.id] = soft
             parts.append(_hits(frame, soft, "flag", gate.id, gate.label, gate.flag_reason or gate.reason,
                                gate.source, gate.section))
-    tier_ids = [t.id for t in criteria.tiers]
+    tier_ids: list[str] = [str(t.id) for t in criteria.tiers]
     caps = np.full(n, -1)
     for flag in criteria.flags:
         if flag.when is None:
