@@ -88,7 +88,7 @@ def body() -> None:
     st.subheader(common.t("points_by_dimension"))
     st.caption(f"▇ {common.t('this_project')} · ┃ {common.t('track_median')} "
                f"({views.track_label(row['track'], lang, cs)})")
-    st.altair_chart(views.dimension_vs_median_chart(result, pid, lang))
+    st.altair_chart(views.dimension_vs_median_chart(result, pid, lang), width="stretch")
 
     st.subheader(common.t("rationale"))
     rat = views.project_rationale(result, pid, lang)

@@ -63,11 +63,11 @@ def body() -> None:
         st.switch_page("app_pages/project.py")
 
     left, right = st.columns(2)
-    left.altair_chart(views.score_distribution_chart(shown, lang, cs))
-    right.altair_chart(views.ipf_quadrant_chart(shown, lang, cs))
+    left.altair_chart(views.score_distribution_chart(shown, lang, cs), width="stretch")
+    right.altair_chart(views.ipf_quadrant_chart(shown, lang, cs), width="stretch")
     if not any(i.id == "ipf_financial_economic" for i in cs.indices):
         right.caption(common.t("ipf_missing"))
-    st.altair_chart(views.tier_by_country_chart(shown, lang, cs))
+    st.altair_chart(views.tier_by_country_chart(shown, lang, cs), width="stretch")
 
 
 common.guarded(body)

@@ -159,11 +159,9 @@ def reweigh(result: Result, weights: Weights) -> Result:
 
 
 def _caps_from_flags(result: Result, live: pd.DataFrame) -> np.ndarray:
+    """Best tier each project's flags allow (index into the tiers, -1 for none), per distinct flag string."""
     tier_ids: list[str] = [str(t.id) for t in result.criteria.tiers]
-    caps = np.full(len(live), -1)
-    for flag in result.criteria.flags:
-        if flag.max_tier is None:
-            continue
-        has = live["flags"].str.split(";").map(lambda fs, f=flag.id: f in fs).to_numpy(dtype=bool)
-        caps = np.where(has, np.maximum(caps, tier_ids.index(flag.max_tier)), caps)
-    return caps
+    capping = {f.id: tier_ids.index(f.max_tier) for f in result.criteria.flags if f.max_tier is not None}
+    codes, uniques = pd.factorize(live["flags"].astype(str))
+    cap_u = np.array([max([capping[f] for f in u.split(";") if f in capping], default=-1) for u in uniques], dtype=int)
+    return cap_u[codes] if len(codes) else np.full(0, -1)

@@ -452,24 +452,34 @@ def _box_stats(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_distribution_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> alt.LayerChart:
-    """Score distribution by track: a box plot per track (quartiles, median, whiskers at 1.5 × IQR) with
-    every project as a tick coloured by tier (above :data:`MAX_MARKS` projects, one dot per half point and
-    tier, sized by the number of projects)."""
+    """Score distribution by track: a box per track (quartiles, median, whiskers at 1.5 × IQR) with every
+    project as a tick coloured by tier (above :data:`MAX_MARKS` projects, one dot per half point and tier,
+    sized by the number of projects). Tracks sit on a numeric axis (a band axis does not stretch in Streamlit)."""
     frame = _chart_frame(ranked, lang, criteria)
     order = [track_label(x.id, lang, criteria) for x in criteria.tracks]
-    y = alt.Y("track:N", title=None, sort=order, axis=alt.Axis(labelLimit=260, labelOverlap=False))
+    extra = [x for x in frame["track"].drop_duplicates() if x not in order]
+    order += extra
+    pos = {name: float(i) for i, name in enumerate(order)}
+    frame["pos"] = frame["track"].map(pos).astype(float)
+    label_expr = " : ".join(f"datum.value == {i} ? {name!r}" for i, name in enumerate(order)) + " : ''"
+    y = alt.Y("pos:Q", title=None, scale=alt.Scale(domain=[-0.6, len(order) - 0.4], reverse=True),
+              axis=alt.Axis(values=list(range(len(order))), labelExpr=label_expr, labelLimit=260, grid=False,
+                            ticks=False, domain=False))
     scale = alt.Scale(domain=[0, 100])
     stats = _box_stats(frame)
+    stats["pos"] = stats["track"].map(pos).astype(float)
+    stats["top"], stats["bottom"] = stats["pos"] - 0.28, stats["pos"] + 0.28
     whisker = alt.Chart(stats).mark_rule(color="#8a9bb0").encode(
         x=alt.X("lo:Q", title=t("score", lang), scale=scale), x2="hi:Q", y=y)
-    box = alt.Chart(stats).mark_bar(color="#dfe6ef", size=34).encode(x=alt.X("q1:Q", scale=scale), x2="q3:Q", y=y,
+    box = alt.Chart(stats).mark_rect(color="#dfe6ef", stroke="#8a9bb0").encode(
+        x=alt.X("q1:Q", scale=scale), x2="q3:Q", y=alt.Y("top:Q"), y2="bottom:Q",
         tooltip=[alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("n:Q", title=t("count", lang)),
                  alt.Tooltip("median:Q", title=t("median_line", lang), format=".2f")])
-    median = alt.Chart(stats).mark_tick(color="#1F4E78", thickness=3, size=34).encode(
-        x=alt.X("median:Q", scale=scale), y=y)
+    median = alt.Chart(stats).mark_rule(color="#1F4E78", strokeWidth=3).encode(
+        x=alt.X("median:Q", scale=scale), y=alt.Y("top:Q"), y2="bottom:Q")
     colour = alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang))
     if len(frame) <= MAX_MARKS:
-        marks = alt.Chart(frame).mark_tick(thickness=2, size=26, opacity=0.85).encode(
+        marks = alt.Chart(frame).mark_tick(thickness=2, size=22, opacity=0.85, orient="vertical").encode(
             x=alt.X("score:Q", scale=scale), y=y, color=colour,
             tooltip=[alt.Tooltip("project_id:N", title=t("id", lang)),
                      alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
@@ -477,14 +487,14 @@ def score_distribution_chart(ranked: pd.DataFrame, lang: Lang, criteria: Criteri
                      alt.Tooltip("score:Q", title=t("score", lang), format=".2f")])
     else:
         binned = frame.assign(score=(frame["score"] * 2).round() / 2).groupby(
-            ["track", "tier", "score"], as_index=False).size().rename(columns={"size": "n"})
+            ["track", "pos", "tier", "score"], as_index=False).size().rename(columns={"size": "n"})
         marks = alt.Chart(binned).mark_circle(opacity=0.6).encode(
             x=alt.X("score:Q", scale=scale), y=y, color=colour,
             size=alt.Size("n:Q", title=t("count", lang), scale=alt.Scale(range=[4, 300])),
             tooltip=[alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
                      alt.Tooltip("score:Q", title=t("score", lang)), alt.Tooltip("n:Q", title=t("count", lang))])
     return alt.layer(whisker, box, median, marks).properties(
-        title=t("chart_distribution", lang), height=70 * max(1, len(order)))
+        title=t("chart_distribution", lang), height=max(160, 90 * len(order)))
 
 
 def ipf_quadrant_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> alt.LayerChart:
