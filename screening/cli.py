@@ -74,6 +74,18 @@ def score(
     mapping: Annotated[str | None, typer.Option(help="Built-in mapping name (e.g. aiddata-gcdf3) or YAML file")] = None,
     sheet: Annotated[str | None, typer.Option(help="Project sheet name (default: found by its headers)")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the workbook and messages")] = Lang.en,
+    budget: Annotated[float | None, typer.Option(help="Portfolio budget, USD million: adds sheet Portfolio")] = None,
+    min_small_share: Annotated[float | None, typer.Option(help="Minimum share of chosen cost in small-and-beautiful (0–1)")] = None,
+    min_small_count: Annotated[int | None, typer.Option(help="Minimum number of small-and-beautiful projects")] = None,
+    min_flagship_count: Annotated[int | None, typer.Option(help="Minimum number of flagship projects")] = None,
+    max_country_share: Annotated[float | None, typer.Option(help="Maximum share of chosen cost in one country (0–1)")] = None,
+    max_sector_share: Annotated[float | None, typer.Option(help="Maximum share of chosen cost in one sector (0–1)")] = None,
+    exclude_flagged: Annotated[bool, typer.Option(help="Leave out every project with a review flag")] = False,
+    no_duplicates: Annotated[bool, typer.Option(help="Never choose two projects flagged as duplicates of each other")] = False,
+    sensitivity: Annotated[bool, typer.Option(help="Monte Carlo weight sensitivity: adds sheet Sensitivity")] = False,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws", min=1, max=1_000_000)] = 10_000,
+    top_k: Annotated[int, typer.Option(help="Top k for sensitivity", min=1)] = 10,
+    seed: Annotated[int, typer.Option(help="Random seed (results are reproducible for a seed)")] = 0,
 ) -> None:
     """Screen, score and rank every project; write the ranked workbook."""
     from .export import write_workbook
@@ -94,8 +106,13 @@ def score(
     except InputError as exc:
         progress.done()
         _fail(f"Nothing written: {exc.en}", f"未写出文件：{exc.zh}", lang)
+    extra = _analyses(result, lang, progress, budget=budget, min_small_share=min_small_share,
+                      min_small_count=min_small_count, min_flagship_count=min_flagship_count,
+                      max_country_share=max_country_share, max_sector_share=max_sector_share,
+                      exclude_flagged=exclude_flagged, no_duplicates=no_duplicates, sensitivity=sensitivity,
+                      draws=draws, top_k=top_k, seed=seed)
     try:
-        stats = write_workbook(result, out, lang.value, progress)
+        stats = write_workbook(result, out, lang.value, progress, extra_sheets=extra)
     except OSError as exc:
         progress.done()
         _fail(f"Cannot write {out}: {exc.strerror}", f"无法写入 {out}：{exc.strerror}", lang)
@@ -109,6 +126,78 @@ def score(
     if stats["control_characters_removed"] or stats["cells_truncated"]:
         typer.echo(f"  control characters removed: {stats['control_characters_removed']}, "
                    f"cells truncated: {stats['cells_truncated']} (see Audit)")
+
+
+def _analyses(result: object, lang: Lang, progress: _Progress, *, budget: float | None, sensitivity: bool,
+              draws: int, top_k: int, seed: int, **constraints: object) -> list[object]:
+    """Portfolio and sensitivity sheets requested on the command line (a bad constraint: exit 2)."""
+    from pydantic import ValidationError
+
+    from .analysis import portfolio_sheet, sensitivity_sheet
+
+    sheets: list[object] = []
+    if budget is None and any(v not in (None, False) for v in constraints.values()):
+        progress.done()
+        _fail("Portfolio options need --budget", "投资组合选项需要同时给出 --budget", lang, 2)
+    if budget is not None:
+        from .portfolio import PortfolioConstraints, optimise
+
+        try:
+            cons = PortfolioConstraints(budget=budget, **constraints)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            progress.done()
+            first = exc.errors()[0]
+            _fail(f"Invalid portfolio option {first['loc'][0]}: {first['msg']}",
+                  f"投资组合选项 {first['loc'][0]} 无效：{first['msg']}", lang, 2)
+        progress("portfolio", 0.85)
+        portfolio = optimise(result, cons)
+        message = portfolio.message
+        typer.echo(message.split(" / ")[1] if lang == Lang.zh and " / " in message else message.split(" / ")[0])
+        sheets.append(portfolio_sheet(portfolio))
+    if sensitivity:
+        from .sensitivity import monte_carlo
+
+        progress("sensitivity", 0.9)
+        smaa = monte_carlo(result.pm, result.weights, result.criteria.missing_policy,  # type: ignore[attr-defined]
+                           draws=draws, top_k=top_k, seed=seed)
+        sheets.append(sensitivity_sheet(smaa))
+    return sheets
+
+
+@app.command()
+def compare(
+    criteria_a: Annotated[Path, typer.Argument(help="Criteria set A (YAML)")],
+    criteria_b: Annotated[Path, typer.Argument(help="Criteria set B (YAML)")],
+    input: Annotated[Path, typer.Argument(help="Workbook or CSV with project records")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Workbook to write (.xlsx)")],
+    mapping: Annotated[str | None, typer.Option(help="Built-in mapping name or YAML file")] = None,
+    top_k: Annotated[int, typer.Option(help="Top k whose entries and exits are reported", min=1)] = 10,
+    lang: Annotated[Lang, typer.Option(help="Language of the workbook and messages")] = Lang.en,
+) -> None:
+    """Score the same input under two criteria sets; write B's ranked workbook with a Comparison sheet."""
+    from .analysis import comparison_sheet
+    from .compare import compare as compare_results
+    from .export import write_workbook
+    from .ingest import read_input
+    from .pipeline import run_input
+
+    cs_a, sha_a = _load_criteria(criteria_a, lang)
+    cs_b, sha_b = _load_criteria(criteria_b, lang)
+    try:
+        mp = load_mapping(mapping) if mapping else None
+    except MappingError as exc:
+        _fail(f"Mapping invalid: {exc}", f"映射文件无效：{exc}", lang)
+    try:
+        inp = read_input(input, mapping=mp)
+    except InputError as exc:
+        _fail(f"Nothing written: {exc.en}", f"未写出文件：{exc.zh}", lang)
+    quiet = lambda _s, _p: None  # noqa: E731
+    a = run_input(inp, cs_a, sha_a, quiet)  # type: ignore[arg-type]
+    b = run_input(read_input(input, mapping=mp), cs_b, sha_b, quiet)  # type: ignore[arg-type]
+    comparison = compare_results(a, b, top_k=top_k, labels=(criteria_a.stem, criteria_b.stem))
+    write_workbook(b, out, lang.value, extra_sheets=[comparison_sheet(comparison)])
+    s = comparison.summary
+    typer.echo(f"Wrote {out}: " + ", ".join(f"{k} {v}" for k, v in s.items() if isinstance(v, int | float))[:300])
 
 
 @app.command()

@@ -926,8 +926,13 @@ def _review_sheet(w: _Writer, result: Result, lang: str) -> None:
 
 
 def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en",
-                   progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
-    """Write the ranked workbook; return stats (control characters removed, cells truncated, sheets continued)."""
+                   progress: Callable[[str, float], None] | None = None,
+                   extra_sheets: Iterable[Any] = ()) -> dict[str, Any]:
+    """Write the ranked workbook; return stats (control characters removed, cells truncated, sheets continued).
+
+    ``extra_sheets``: objects with ``title(lang)`` and ``frame`` (e.g. :class:`screening.analysis.ExtraSheet`:
+    Portfolio, Sensitivity), written before Audit; they are never read back on re-import.
+    """
     w = _Writer(lang, progress)
     say = w.progress
     zh = lang == "zh"
@@ -988,6 +993,8 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
     if result.input.countries is not None:
         cframe = result.input.countries.frame
         w.table("countries", cframe, headers=[_tcol(c, lang) for c in cframe.columns])
+    for extra in extra_sheets:
+        w.table(extra.title(lang), extra.frame, title=extra.title(lang), widths={})
     stats = w.stats
     _summary(w, summary_ws, result, lang, len(rat))
     audit = [

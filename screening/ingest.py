@@ -276,15 +276,16 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
     kind = _sniff(data, name)
     if kind == "xlsx":
         _check_zip(data)
+        if sheet is None:  # a workbook this tool wrote (Audit sheet): records from Ranking, Excluded, Invalid
+            from .reimport import read_if_exported
+
+            exported = read_if_exported(data, name)
+            if exported is not None:
+                return exported
         sheets = _read_workbook_sheets(data)
     else:
         sheets = {Path(name).stem or "csv": _read_csv_rows(data)}
     sha = hashlib.sha256(data).hexdigest()
-    if kind == "xlsx" and sheet is None:
-        from .reimport import is_exported, read_exported
-
-        if is_exported(sheets):  # a workbook this tool wrote: records from Ranking, Excluded and Invalid
-            return read_exported(sheets, name, sha)
     lookup = mapping.header_lookup() if mapping is not None else header_lookup()
     wanted = mapping.required_sources() if mapping is not None else REQUIRED
     candidates = [sheet] if sheet is not None else list(sheets)

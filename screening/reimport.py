@@ -196,6 +196,36 @@ def _read_sheet(sheet: str, rows: list[list[object]], tool_headers: set[str], lo
     return table, tools
 
 
+def read_if_exported(data: bytes, name: str) -> Input | None:
+    """The records of an exported workbook, or None for any other workbook (read then as usual).
+
+    Only the Audit, record and country sheets are parsed: the Rationale (often most of the file) never is.
+    """
+    import hashlib
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from .ingest import InputError
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = list(wb.sheet_names)
+        audit = [n for n in (SHEETS["audit"]["en"], SHEETS["audit"]["zh"]) if n in names]
+        if not audit:
+            return None
+        head = {audit[0]: wb.get_sheet_by_name(audit[0]).to_python(skip_empty_area=False)}
+        if not is_exported(head):
+            return None
+        wanted = {n for key in (*RECORD_SHEETS, "countries") for n in _sheet_names(dict.fromkeys(names), key)}
+        sheets = {n: (head[n] if n in head else wb.get_sheet_by_name(n).to_python(skip_empty_area=False))
+                  if n in wanted or n in head else [] for n in names}
+    except Exception as exc:  # calamine raises its own error types for broken parts
+        raise InputError(f"The workbook cannot be read ({type(exc).__name__}); open it in Excel and save it again",
+                         f"无法读取该工作簿（{type(exc).__name__}）；请在 Excel 中打开后重新保存") from None
+    return read_exported(sheets, name, hashlib.sha256(data).hexdigest())
+
+
 def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str) -> Input:
     """Records of an exported workbook (from Ranking, Excluded, Invalid) as one raw table, reviews kept aside."""
     from .ingest import Input, InputError, RawTable, _find_header, _table

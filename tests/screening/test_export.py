@@ -7,11 +7,11 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from conftest import BASE_RECORD
 
 from screening.export import MAX_CELL, write_workbook
 from screening.pipeline import run
 
-from conftest import BASE_RECORD
 
 def expected_sheets(result, lang):
     from screening.reimport import SHEETS
@@ -384,3 +384,17 @@ def test_text_with_cr_tab_and_markup_is_kept():
     assert [r[1] for r in rows] == [1.5, 2, None, True, 0.1, -1e-7, 3, 8]
     with zipfile.ZipFile(BytesIO(buf.getvalue())) as zf:
         assert b"<f>" not in zf.read("xl/worksheets/sheet1.xml")
+
+
+def test_extra_sheets_come_before_audit_and_are_not_read_back(rich, tmp_path):
+    import pandas as pd
+
+    from screening.analysis import ExtraSheet
+
+    result = rich[0]
+    out = tmp_path / "extra.xlsx"
+    extra = ExtraSheet("Portfolio", "投资组合", pd.DataFrame({"project_id": ["R1"], "chosen": [True]}))
+    write_workbook(result, out, "en", extra_sheets=[extra])
+    names = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert names[-2:] == ["Portfolio", "Audit"]
+    assert run(out).counts() == result.counts()

@@ -7,14 +7,13 @@ import csv
 import numpy as np
 import openpyxl
 import pytest
+from conftest import BASE_RECORD, SAMPLES
 
 from screening.columns import header_lookup, norm_key
 from screening.export import write_workbook
 from screening.ingest import read_input
 from screening.pipeline import run
 from screening.reimport import RESERVED_HEADERS, SHEETS, decision_code, is_exported
-
-from conftest import BASE_RECORD, SAMPLES
 
 
 def rec(pid, **kw):
