@@ -24,6 +24,8 @@ PAGES = [
     ("data", "app_pages/data.py", ":material/upload_file:"),
     ("criteria", "app_pages/criteria.py", ":material/balance:"),
     ("project", "app_pages/project.py", ":material/manage_search:"),
+    ("robustness", "app_pages/robustness.py", ":material/ssid_chart:"),
+    ("portfolio", "app_pages/portfolio.py", ":material/account_balance_wallet:"),
     ("excluded", "app_pages/excluded.py", ":material/block:"),
     ("export", "app_pages/export.py", ":material/download:"),
 ]

@@ -43,7 +43,14 @@ def make_workbook(path: Path, n: int, seed: int = 7) -> None:
         if c.name == "project_id":
             gens.append(lambda i: f"P{i:06d}")
         elif c.name == "project_name":
-            gens.append(lambda i: f"Project {i} {SECTORS[i % len(SECTORS)]} corridor")
+            # Names from a vocabulary, so that duplicate detection meets a realistic share of similar names.
+            places = [f"{a}{b}" for a in ("ka", "lo", "ma", "ni", "sa", "to", "ve", "zu") for b in
+                      ("bar", "dan", "gor", "lin", "mur", "pol", "ran", "sud", "tek", "wal")]
+            kinds = ["port", "railway", "school", "clinic", "solar park", "water plant", "road", "fibre link",
+                     "training centre", "farm", "bridge", "hospital", "grid line", "logistics hub", "dam"]
+            pi, ki, qi = rng.integers(0, len(places), n), rng.integers(0, len(kinds), n), rng.integers(0, len(places), n)
+            gens.append(lambda i, pi=pi, ki=ki, qi=qi, places=places, kinds=kinds:
+                        f"{places[pi[i]].title()} {kinds[ki[i]]} {places[qi[i]]}")
         elif c.name == "country":
             gens.append(lambda i: COUNTRIES[i % len(COUNTRIES)])
         elif c.name == "sector":

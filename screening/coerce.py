@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .columns import CODE_LISTS, Column, norm_key
@@ -199,17 +200,17 @@ def parser_for(column: Column) -> Parser:
 
 def parse_series(values: pd.Series, parser: Parser) -> tuple[pd.Series, pd.Series]:
     """Apply ``parser`` to each distinct non-blank value; return (typed values, problems or None)."""
-    out = pd.Series([None] * len(values), index=values.index, dtype=object)
-    problems = pd.Series([None] * len(values), index=values.index, dtype=object)
-    present = values[~values.map(is_blank)]
-    if present.empty:
-        return out, problems
-    keys = present.map(lambda v: (type(v).__name__, str(v)))
-    cache: dict[tuple[str, str], Parsed] = {}
-    for key, raw in zip(keys, present, strict=True):
-        if key not in cache:
-            cache[key] = parser(raw)
-    parsed = keys.map(cache.__getitem__)
-    out.loc[present.index] = parsed.map(lambda p: p[0])
-    problems.loc[present.index] = parsed.map(lambda p: p[1])
+    # Keys keep the type, so that the number 8.0 and the text "8.0" are parsed separately.
+    keys = np.array([f"{type(v).__name__}:{v}" for v in values.to_numpy(dtype=object)], dtype=object)
+    codes, uniques = pd.factorize(keys)
+    raw = values.to_numpy(dtype=object)
+    first = np.zeros(len(uniques), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]       # first row holding each distinct key
+    parsed = [(None, None) if is_blank(raw[i]) else parser(raw[i]) for i in first]
+    value_u = np.empty(len(parsed), dtype=object)
+    problem_u = np.empty(len(parsed), dtype=object)
+    for k, (v, p) in enumerate(parsed):
+        value_u[k], problem_u[k] = v, p
+    out = pd.Series(value_u[codes] if len(codes) else [], index=values.index, dtype=object)
+    problems = pd.Series(problem_u[codes] if len(codes) else [], index=values.index, dtype=object)
     return out, problems

@@ -49,6 +49,18 @@ def _present(series: pd.Series) -> np.ndarray:
     return np.asarray(series.notna(), dtype=bool)
 
 
+def per_unique(series: pd.Series, fn: Any, dtype: Any) -> np.ndarray:
+    """``fn`` applied once per distinct value (blank values included), spread back over the rows."""
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    done = np.array([fn(u) for u in uniques], dtype=dtype) if len(uniques) else np.array([], dtype=dtype)
+    missing = fn(None)
+    out = np.empty(len(series), dtype=dtype)
+    ok = codes >= 0
+    out[ok] = done[codes[ok]]
+    out[~ok] = missing
+    return out
+
+
 class Context:
     """What a rule may look at besides the record's own fields: the review flags raised so far."""
 
@@ -86,7 +98,7 @@ class Compare(Strict):
         for op in ("eq", "ne"):
             target = getattr(self, op)
             if target is not None:
-                hit = np.asarray(col.map(lambda v, t=target: _equal(v, t)), dtype=bool)
+                hit = per_unique(col, lambda v, t=target: v is not None and _equal(v, t), bool)
                 return present & (hit if op == "eq" else ~hit)
         values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         with np.errstate(invalid="ignore"):
@@ -132,7 +144,7 @@ class Member(Strict):
         values = self.in_ if self.in_ is not None else self.not_in
         assert values is not None
         wanted = {str(v) for v in values}
-        hit = np.asarray(col.map(lambda v: str(v) in wanted), dtype=bool)
+        hit = per_unique(col, lambda v: v is not None and str(v) in wanted, bool)
         present = _present(col)
         return present & (hit if self.in_ is not None else ~hit)
 
@@ -199,7 +211,8 @@ def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     parts = []
     for term in terms:
         escaped = re.escape(term.lower())
-        parts.append(rf"(?<![a-z]){escaped}" if term[:1].isascii() and term[:1].isalnum() else escaped)
+        # "not after a letter", written without look-behind so that the vectorised engine (RE2) runs it natively
+        parts.append(rf"(?:^|[^a-z]){escaped}" if term[:1].isascii() and term[:1].isalnum() else escaped)
     return re.compile("|".join(parts))
 
 
@@ -314,7 +327,7 @@ class MapScorer(Strict):
         col = _column(frame, self.field)
         table = {_map_key(k): v for k, v in self.map.items()}
         other = np.nan if self.other is None else self.other
-        return np.asarray(col.map(lambda v: np.nan if _is_na(v) else table.get(_map_key(v), other)), dtype=float)
+        return per_unique(col, lambda v: np.nan if v is None or _is_na(v) else table.get(_map_key(v), other), float)
 
     def describe(self, lang: str) -> str:
         return ", ".join(f"{k}→{v:g}" for k, v in self.map.items())

@@ -104,8 +104,9 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
     """Positions (i, j) of projects with equal ``same`` values and similar ``similar`` text.
 
     Similarity is the Jaccard index of word tokens (character bigrams for Chinese), filler words removed.
-    Pairwise comparison runs inside groups of at most ``MAX_GROUP_FOR_FUZZY`` projects; larger groups compare
-    token sets for equality only, so the check stays bounded on 100,000 rows.
+    Projects with identical token sets pair directly; fuzzy comparison runs between the distinct token sets of
+    a group, and only when it has at most ``MAX_GROUP_FOR_FUZZY`` of them, so the check stays bounded at
+    100,000 rows.
     """
     if frame.empty or any(c not in frame.columns for c in check.same):
         return []
@@ -119,21 +120,22 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
         members = group.to_numpy()
         if len(members) < 2:
             continue
-        if len(members) > MAX_GROUP_FOR_FUZZY:
-            for values in texts.values():
-                seen: dict[frozenset[str], int] = {}
-                for p in members:
-                    t = values[p]
-                    if t and t in seen:
-                        pairs.append((seen[t], int(p)))
-                    elif t:
-                        seen[t] = int(p)
-            continue
-        for a_i, a in enumerate(members):
-            for b in members[a_i + 1:]:
-                if any(_similar(v[a], v[b], check.threshold) for v in texts.values()):
-                    pairs.append((int(a), int(b)))
-    return sorted(set(pairs))
+        for values in texts.values():
+            # Identical token sets pair without any set arithmetic; fuzzy comparison runs between distinct sets.
+            by_set: dict[frozenset[str], list[int]] = {}
+            for p in members:
+                if values[p]:
+                    by_set.setdefault(values[p], []).append(int(p))
+            for same_set in by_set.values():
+                pairs.extend((a, b) for i, a in enumerate(same_set) for b in same_set[i + 1:])
+            distinct = list(by_set)
+            if len(distinct) > MAX_GROUP_FOR_FUZZY:
+                continue
+            for i, ta in enumerate(distinct):
+                for tb in distinct[i + 1:]:
+                    if _similar(ta, tb, check.threshold):
+                        pairs.extend((a, b) for a in by_set[ta] for b in by_set[tb])
+    return sorted({(min(a, b), max(a, b)) for a, b in pairs})
 
 
 def duplicate_flags(frame: pd.DataFrame, criteria: CriteriaSet) -> pd.DataFrame:

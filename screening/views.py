@@ -956,3 +956,425 @@ def mapping_text(mapping: Mapping) -> str:
     from .mapping import mapping_yaml
 
     return mapping_yaml(mapping)
+
+
+# ----------------------------------------------------------------------------------------------- robustness and portfolio
+# Labels, display tables and charts of the Robustness and Portfolio pages. The analyses themselves are
+# :mod:`screening.sensitivity` and :mod:`screening.portfolio`; here they are only shaped and drawn.
+
+LABELS.update({
+    "page_robustness": {"zh": "稳健性", "en": "Robustness"},
+    "page_portfolio": {"zh": "投资组合", "en": "Portfolio"},
+    # robustness page
+    "rb_title": {"zh": "稳健性：维度权重敏感性", "en": "Robustness: dimension-weight sensitivity"},
+    "rb_intro": {"zh": "在当前结果与当前权重下，检验维度权重的小幅变化会不会改变排名（利用已存储的得分矩阵，不重新打分）。",
+                 "en": "How much would the ranking change if the dimension weights were a little different? "
+                       "Computed on the current result and weights, from the stored point matrix (nothing is re-scored)."},
+    "rb_top_k": {"zh": "关注前 k 名", "en": "Top k"},
+    "rb_top_k_help": {"zh": "“进入前 k 名”是判断稳健与否的界线。", "en": "Being in the top k is the verdict whose stability is tested."},
+    "rb_oat": {"zh": "单维度扫描：权重变到多少时名次改变", "en": "One at a time: the weight at which a project's place changes"},
+    "rb_oat_help": {"zh": "每次只改变一个维度的权重，其余维度按比例缩放（权重总和不变）。表中给出每个前 k 名项目最先跌出前 k 名的权重变动（精确交点，非网格搜索）。",
+                    "en": "One dimension weight moves while the others are rescaled proportionally (the sum stays the same). "
+                          "For each top-k project: the nearest move that takes it out of the top k (exact crossing points, no grid search)."},
+    "rb_smallest": {"zh": "改变前 {k} 名的最小单维度权重变动：将“{dim}”权重从 {w0:.2f} {verb}到 {w1:.2f}（变动 {change:.2f}，即其权重的 {rel:.1%}；归一化权重 L1 距离 {l1:.4f}），{enters} 进入前 {k} 名，{leaves} 跌出。",
+                    "en": "Smallest one-at-a-time change that alters the top {k}: {verb} “{dim}” from {w0:.2f} to {w1:.2f} "
+                          "(a change of {change:.2f}, {rel:.1%} of its weight; L1 distance of the normalised weights {l1:.4f}): "
+                          "{enters} enters the top {k} and {leaves} leaves."},
+    "rb_smallest_none": {"zh": "在单维度权重的整个取值范围内，前 {k} 名的组成都不会改变。",
+                         "en": "No one-at-a-time move over the whole range of any dimension weight changes the top {k}."},
+    "rb_raise": {"zh": "提高", "en": "raise"},
+    "rb_lower": {"zh": "降低", "en": "lower"},
+    "rb_up": {"zh": "↑ 提高", "en": "↑ up"},
+    "rb_down": {"zh": "↓ 降低", "en": "↓ down"},
+    "rb_direction": {"zh": "方向", "en": "Direction"},
+    "rb_current_weight": {"zh": "当前权重", "en": "Current weight"},
+    "rb_exit_dimension": {"zh": "最敏感维度", "en": "Most sensitive dimension"},
+    "rb_exit_weight": {"zh": "跌出前 k 名时的权重", "en": "Weight at which it leaves the top k"},
+    "rb_exit_change": {"zh": "所需变动", "en": "Change needed"},
+    "rb_exit_rival": {"zh": "取而代之的项目", "en": "Overtaken by"},
+    "rb_rank_flip_weight": {"zh": "名次首次改变时的权重", "en": "Weight at which its rank first changes"},
+    "rb_rank_flip_rival": {"zh": "交换名次的项目", "en": "Swaps with"},
+    "rb_never": {"zh": "任何单维度变动都不会使其跌出", "en": "never leaves under a one-at-a-time move"},
+    "rb_all_flips": {"zh": "全部交点（每个项目 × 维度 × 方向）", "en": "Every flip point (project × dimension × direction)"},
+    "rb_band": {"zh": "舍入区间", "en": "Rounding band"},
+    "rb_sweep": {"zh": "扫描曲线：总分随一个维度权重的变化", "en": "Sweep: total score against one dimension weight"},
+    "rb_sweep_dim": {"zh": "扫描的维度", "en": "Dimension to sweep"},
+    "rb_sweep_weight": {"zh": "“{dim}”的权重（其余按比例缩放）", "en": "Weight of “{dim}” (others rescaled)"},
+    "rb_current": {"zh": "当前", "en": "current"},
+    "rb_mc": {"zh": "蒙特卡洛（SMAA）：权重不确定时的名次区间", "en": "Monte Carlo (SMAA): rank intervals under weight uncertainty"},
+    "rb_model": {"zh": "不确定性模型：归一化维度权重服从以当前权重为中心的狄利克雷分布 Dirichlet(κ·w₀/Σw₀)，均值等于当前权重，"
+                       "方差 p(1−p)/(κ+1)。κ = {kappa:g} 时，占 20% 的维度标准差约 {sd:.1f} 个百分点。每次抽样都用已存储的得分矩阵重新排名；"
+                       "结果由随机种子完全复现。“稳健”：至少 95% 的抽样中是否进入前 k 名的判断不变，且 5%–95% 名次区间宽度不超过 max(2, 0.2 × 名次)；否则为“敏感”。",
+                 "en": "Uncertainty model: the normalised dimension weights are drawn from a Dirichlet distribution centred on the "
+                       "current weights, Dirichlet(κ·w₀/Σw₀): the mean is the current weights and the variance p(1−p)/(κ+1). "
+                       "With κ = {kappa:g}, a dimension holding 20% of the weight varies with a standard deviation of about "
+                       "{sd:.1f} points. Every draw re-ranks all projects from the stored point matrix; a seed makes the run "
+                       "reproducible. “Stable”: the in/out-of-top-k verdict holds in at least 95% of draws and the 5th–95th "
+                       "percentile rank interval is at most max(2, 0.2 × rank) wide; otherwise “sensitive”."},
+    "rb_draws": {"zh": "抽样次数", "en": "Draws"},
+    "rb_seed": {"zh": "随机种子", "en": "Seed"},
+    "rb_kappa": {"zh": "集中度 κ（越大越确定）", "en": "Concentration κ (larger = more certain)"},
+    "rb_run": {"zh": "运行蒙特卡洛", "en": "Run the Monte Carlo"},
+    "rb_running": {"zh": "正在抽样并重新排名…", "en": "Drawing weights and re-ranking…"},
+    "rb_press_run": {"zh": "设置参数后点击“运行蒙特卡洛”。", "en": "Set the parameters and press “Run the Monte Carlo”."},
+    "rb_stale": {"zh": "数据或权重已改变，请重新运行蒙特卡洛。", "en": "The data or weights changed since the last run: run the Monte Carlo again."},
+    "rb_mc_done": {"zh": "{draws:,} 次抽样 × {n:,} 个项目，用时 {seconds:.2f} 秒（种子 {seed}，κ = {kappa:g}，前 {k} 名）。稳健 {stable} 个，敏感 {sensitive} 个。",
+                   "en": "{draws:,} draws × {n:,} projects in {seconds:.2f} s (seed {seed}, κ = {kappa:g}, top {k}). "
+                         "{stable} stable, {sensitive} sensitive."},
+    "rb_interval_chart": {"zh": "前 {n} 名的名次区间（5%–95% 分位）与进入前 {k} 名的概率",
+                          "en": "Rank intervals (5th–95th percentile) of the top {n}, with the probability of being in the top {k}"},
+    "rb_interval_legend": {"zh": "线段：5%–95% 名次区间 · ●：当前名次 · ┃：名次中位数 · 右侧数字：进入前 k 名的概率 · 虚线：前 k 名界线",
+                           "en": "Bar: 5th–95th percentile rank · ●: current rank · ┃: median rank · number: P(top k) · dashed line: top-k cut"},
+    "rank_p05": {"zh": "名次 5% 分位", "en": "Rank p5"},
+    "rank_p50": {"zh": "名次中位数", "en": "Rank p50"},
+    "rank_p95": {"zh": "名次 95% 分位", "en": "Rank p95"},
+    "rank_min": {"zh": "最好名次", "en": "Best rank"},
+    "rank_max": {"zh": "最差名次", "en": "Worst rank"},
+    "rank_mean": {"zh": "平均名次", "en": "Mean rank"},
+    "p_top_k": {"zh": "进入前 k 名概率", "en": "P(top k)"},
+    "p_top_n": {"zh": "进入前 {k} 名概率", "en": "P(top {k})"},
+    "p_first": {"zh": "排第一概率", "en": "P(first)"},
+    "rb_label": {"zh": "判断", "en": "Verdict"},
+    "rb_stable": {"zh": "稳健", "en": "stable"},
+    "rb_sensitive": {"zh": "敏感", "en": "sensitive"},
+    "download_sensitivity": {"zh": "下载敏感性结果（CSV）", "en": "Download the sensitivity table (CSV)"},
+    # portfolio page
+    "pf_title": {"zh": "投资组合：预算约束下的最优项目组合", "en": "Portfolio: the best set of projects under a budget"},
+    "pf_intro": {"zh": "在预算内选择总分最高的已排名项目组合（精确整数规划，HiGHS 求解器，相对差距设为 0）。投资额单位与“总投资（百万美元）”列相同。",
+                 "en": "Chooses the ranked projects with the largest total score within the budget (an exact integer programme, "
+                       "HiGHS solver, relative gap 0). Costs are the “Investment (USD m)” column."},
+    "pf_budget": {"zh": "预算（百万美元）", "en": "Budget (USD million)"},
+    "pf_budget_help": {"zh": "默认为全部已排名项目总投资 {total:,.0f} 的 20%。", "en": "Default: 20% of the total investment of the ranked projects, {total:,.0f}."},
+    "pf_constraints": {"zh": "可选约束", "en": "Optional constraints"},
+    "pf_min_small_share": {"zh": "小而美项目投资占比下限（%）", "en": "Minimum small-and-beautiful share of cost (%)"},
+    "pf_min_small_count": {"zh": "小而美项目数量下限", "en": "Minimum number of small-and-beautiful projects"},
+    "pf_min_flagship_count": {"zh": "重大标志性工程数量下限", "en": "Minimum number of flagship projects"},
+    "pf_max_country_share": {"zh": "单一国家投资占比上限（%，100 = 不限）", "en": "Maximum share of cost per country (%, 100 = no cap)"},
+    "pf_max_sector_share": {"zh": "单一行业投资占比上限（%，100 = 不限）", "en": "Maximum share of cost per sector (%, 100 = no cap)"},
+    "pf_exclude_flagged": {"zh": "排除有复核标记的项目", "en": "Leave out projects with a review flag"},
+    "pf_no_duplicates": {"zh": "不同时选入互为重复建设的项目", "en": "Never two projects flagged as duplicates of each other"},
+    "pf_exclude_tiers": {"zh": "排除的等级", "en": "Tiers to leave out"},
+    "pf_exclude_flags": {"zh": "排除带以下标记的项目", "en": "Leave out projects with these flags"},
+    "pf_time_limit": {"zh": "求解时间上限（秒）", "en": "Solver time limit (seconds)"},
+    "pf_zero_none": {"zh": "0 = 不限", "en": "0 = none"},
+    "pf_solve": {"zh": "求解", "en": "Solve"},
+    "pf_solving": {"zh": "正在求解…", "en": "Solving…"},
+    "pf_press_solve": {"zh": "设置预算与约束后点击“求解”。", "en": "Set the budget and constraints, then press “Solve”."},
+    "pf_stale": {"zh": "数据、权重或约束已改变，下面是上一次求解的结果；请重新求解。",
+                 "en": "The data, weights or constraints changed: below is the last solution; press “Solve” again."},
+    "pf_status": {"zh": "求解状态", "en": "Solver status"},
+    "pf_gap": {"zh": "相对差距", "en": "Relative gap"},
+    "pf_chosen_count": {"zh": "入选项目", "en": "Projects chosen"},
+    "pf_total_cost": {"zh": "总投资（百万美元）", "en": "Total cost (USD m)"},
+    "pf_total_score": {"zh": "总分", "en": "Total score"},
+    "pf_status_optimal": {"zh": "最优", "en": "optimal"},
+    "pf_status_time_limit": {"zh": "达到时间上限", "en": "time limit reached"},
+    "pf_status_infeasible": {"zh": "不可行", "en": "infeasible"},
+    "pf_status_no_candidates": {"zh": "没有可选项目", "en": "no eligible projects"},
+    "pf_status_error": {"zh": "求解器出错", "en": "solver error"},
+    "pf_chosen": {"zh": "入选项目（按排名，含累计投资与累计得分）", "en": "Chosen projects (in rank order, with running totals)"},
+    "cost": {"zh": "投资（百万美元）", "en": "Cost (USD m)"},
+    "cum_cost": {"zh": "累计投资", "en": "Running cost"},
+    "cum_score": {"zh": "累计得分", "en": "Running score"},
+    "pf_details": {"zh": "约束与求解信息", "en": "Constraints and solver details"},
+    "pf_item": {"zh": "项目", "en": "Item"},
+    "pf_value": {"zh": "取值", "en": "Value"},
+    "download_portfolio": {"zh": "下载投资组合（CSV）", "en": "Download the portfolio (CSV)"},
+    "pf_frontier": {"zh": "有效前沿：预算增加时可达到的最高总分", "en": "Efficient frontier: the best total score as the budget grows"},
+    "pf_frontier_progress": {"zh": "计算有效前沿：预算 {i}/{n}", "en": "Efficient frontier: budget {i} of {n}"},
+    "pf_frontier_note": {"zh": "在 {n} 个预算水平上重新求解（其他约束不变）；竖虚线为当前预算。",
+                         "en": "Re-solved at {n} budgets (other constraints kept); the dashed line is the chosen budget."},
+    "pf_vfm": {"zh": "性价比：得分与投资", "en": "Value for money: score against cost"},
+    "pf_vfm_note": {"zh": "绿色为入选项目；红色阶梯线为成本—得分前沿（没有其他项目更便宜且得分更高）。",
+                    "en": "Green: chosen projects. Red step line: the cost–score frontier (no other project costs less and scores more)."},
+    "pf_in_portfolio": {"zh": "入选", "en": "Chosen"},
+    "pf_not_chosen": {"zh": "未入选", "en": "Not chosen"},
+    "pf_pareto": {"zh": "成本—得分前沿", "en": "Cost–score frontier"},
+    "pf_budget_axis": {"zh": "预算（百万美元）", "en": "Budget (USD m)"},
+    "pf_best_score": {"zh": "最高总分", "en": "Best total score"},
+    "pf_projects": {"zh": "项目数", "en": "Projects"},
+    "score_per_usd_m": {"zh": "每百万美元得分", "en": "Score per USD m"},
+    "log_axis": {"zh": "（对数刻度）", "en": " (log scale)"},
+    "pf_no_ranked": {"zh": "没有已排名的项目，无法构建投资组合。", "en": "No ranked project: there is nothing to choose from."},
+})
+
+
+def result_fingerprint(result: Result) -> str:
+    """A short key that changes whenever the result's data, criteria or weights do (for caching analyses)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    h.update(str(result.input.sha256).encode())
+    h.update(str(result.criteria_sha256).encode())
+    h.update(repr(sorted(result.weights.dimensions.items())).encode())
+    h.update(repr(sorted(result.weights.criteria.items())).encode())
+    pm = result.pm
+    h.update(np.ascontiguousarray(pm.points).tobytes())
+    h.update(np.ascontiguousarray(pm.applicable).tobytes())
+    h.update("\x1f".join(np.asarray(pm.project_ids).astype(str)).encode())
+    h.update(str(result.criteria.missing_policy).encode())
+    return h.hexdigest()[:32]
+
+
+def _names(result: Result) -> dict[str, str]:
+    ranked = result.ranked
+    ids = ranked["project_id"].astype(str)
+    names = ranked["project_name"].astype(str) if "project_name" in ranked else ids
+    return dict(zip(ids, names, strict=True))
+
+
+def direction_label(direction: object, lang: Lang) -> str:
+    return t("rb_up" if direction == "up" else "rb_down", lang)
+
+
+def flip_summary(flips: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFrame:
+    """One row per top-k project (from :func:`screening.sensitivity.one_at_a_time`): the one-at-a-time move
+    nearest to its current weight that takes it out of the top k, and the nearest move that changes its rank."""
+    cols = ["rank", "project_id", "project_name", "exit_dimension", "direction", "weight", "exit_weight",
+            "exit_change", "exit_rival", "rank_flip_dimension", "rank_flip_weight", "rank_flip_rival"]
+    if flips.empty:
+        return pd.DataFrame(columns=cols)
+    cs, names = result.criteria, _names(result)
+    rows = []
+    for pid, g in flips.groupby("project_id", sort=False):
+        row: dict[str, Any] = {"rank": int(g["rank"].iloc[0]), "project_id": str(pid),
+                               "project_name": names.get(str(pid), "")}
+        live = g.dropna(subset=["topk_flip_weight"])
+        if len(live):
+            b = live.loc[live["topk_change"].abs().idxmin()]
+            row.update(exit_dimension=dimension_label(str(b["dimension"]), lang, cs),
+                       direction=direction_label(b["direction"], lang), weight=float(b["weight"]),
+                       exit_weight=float(b["topk_flip_weight"]), exit_change=float(b["topk_change"]),
+                       exit_rival=b["topk_flip_rival"] if isinstance(b["topk_flip_rival"], str) else "")
+        else:
+            row.update(exit_dimension=t("rb_never", lang), direction="", weight=np.nan, exit_weight=np.nan,
+                       exit_change=np.nan, exit_rival="")
+        rf = g.dropna(subset=["rank_flip_weight"])
+        if len(rf):
+            c = rf.loc[(rf["rank_flip_weight"] - rf["weight"]).abs().idxmin()]
+            row.update(rank_flip_dimension=f"{dimension_label(str(c['dimension']), lang, cs)} "
+                                           f"{direction_label(c['direction'], lang)}",
+                       rank_flip_weight=float(c["rank_flip_weight"]),
+                       rank_flip_rival=c["rank_flip_rival"] if isinstance(c["rank_flip_rival"], str) else "")
+        else:
+            row.update(rank_flip_dimension="", rank_flip_weight=np.nan, rank_flip_rival="")
+        rows.append(row)
+    return pd.DataFrame(rows, columns=cols).sort_values("rank", kind="stable").reset_index(drop=True)
+
+
+def flips_table(flips: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFrame:
+    """Every flip point, with dimension and direction in words (for an expander)."""
+    cs = result.criteria
+    out = flips[["rank", "project_id", "dimension", "direction", "weight", "rank_flip_weight", "rank_flip_rival",
+                 "topk_flip_weight", "topk_flip_rival", "topk_band_from", "topk_band_to", "topk_change"]].copy()
+    out["dimension"] = out["dimension"].map(lambda d: dimension_label(str(d), lang, cs))
+    out["direction"] = out["direction"].map(lambda d: direction_label(d, lang))
+    return out.reset_index(drop=True)
+
+
+def smallest_change_text(change: pd.Series | None, k: int, lang: Lang, criteria: CriteriaSet) -> str:
+    """:func:`screening.sensitivity.smallest_change` in one sentence."""
+    if change is None:
+        return t("rb_smallest_none", lang, k=k)
+    return t("rb_smallest", lang, k=k, dim=dimension_label(str(change["dimension"]), lang, criteria),
+             verb=t("rb_raise" if change["direction"] == "up" else "rb_lower", lang),
+             w0=float(change["weight"]), w1=float(change["new_weight"]), change=float(change["change"]),
+             rel=float(change["change_rel"]), l1=float(change["l1"]),
+             enters=str(change["enters"]) if isinstance(change["enters"], str) else "—", leaves=str(change["leaves"]))
+
+
+def uncertainty_text(concentration: float, lang: Lang) -> str:
+    """The stated weight-uncertainty model, with the standard deviation of a 20 % dimension at ``concentration``."""
+    sd = float(np.sqrt(0.2 * 0.8 / (concentration + 1)) * 100)
+    return t("rb_model", lang, kappa=concentration, sd=sd)
+
+
+def smaa_table(table: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFrame:
+    """The Monte Carlo table (:attr:`screening.sensitivity.Smaa.table`) with names and the label in words."""
+    names = _names(result)
+    out = table.copy()
+    out.insert(2, "project_name", out["project_id"].astype(str).map(names).fillna(""))
+    out["label"] = out["label"].map(lambda s: t("rb_stable" if s == "stable" else "rb_sensitive", lang))
+    return out
+
+
+def rank_interval_chart(table: pd.DataFrame, lang: Lang, top_k: int, top: int = 25) -> alt.LayerChart:
+    """Rank intervals (5th–95th percentile) of the ``top`` projects by current rank: a bar per project coloured
+    stable/sensitive, the current rank as a dot, the median rank as a tick and P(top k) written at the right;
+    a dashed line marks the top-k cut. Projects sit on a numeric axis (current rank), labelled with their id."""
+    frame = table.sort_values("rank", kind="stable").head(top).copy()
+    frame["pos"] = np.arange(1, len(frame) + 1, dtype=float)
+    frame["project_id"] = frame["project_id"].astype(str)
+    frame["verdict"] = frame["label"].map(lambda s: t("rb_stable" if s == "stable" else "rb_sensitive", lang))
+    frame["p_text"] = frame["p_top_k"].map(lambda p: f"{p:.0%}")
+    frame["lo"] = frame["rank_p05"].astype(float) - 0.3
+    frame["hi"] = frame["rank_p95"].astype(float) + 0.3
+    n = len(frame)
+    xmax = float(max(frame["rank_p95"].max() if n else 1, top_k) + 3)
+    label_expr = " : ".join(f"datum.value == {i + 1} ? {pid!r}" for i, pid in enumerate(frame["project_id"])) + " : ''"
+    y = alt.Y("pos:Q", title=None, scale=alt.Scale(domain=[0.4, n + 0.6], reverse=True, nice=False),
+              axis=alt.Axis(values=list(range(1, n + 1)), labelExpr=label_expr if n else "''", grid=False,
+                            ticks=False, domain=False, labelLimit=200, labelOverlap=False))
+    x_scale = alt.Scale(domain=[0.5, xmax], nice=False)
+    tips = [alt.Tooltip("project_id:N", title=t("id", lang)), alt.Tooltip("rank:Q", title=t("rank", lang)),
+            alt.Tooltip("rank_p05:Q", title=t("rank_p05", lang)), alt.Tooltip("rank_p50:Q", title=t("rank_p50", lang)),
+            alt.Tooltip("rank_p95:Q", title=t("rank_p95", lang)),
+            alt.Tooltip("p_top_k:Q", title=t("p_top_k", lang), format=".1%"),
+            alt.Tooltip("verdict:N", title=t("rb_label", lang))]
+    colour = alt.Color("verdict:N", title=t("rb_label", lang),
+                       scale=alt.Scale(domain=[t("rb_stable", lang), t("rb_sensitive", lang)],
+                                       range=["#1a7f37", "#e3a008"]))
+    base = alt.Chart(frame)
+    bars = base.mark_bar(height=10, cornerRadius=3, opacity=0.8).encode(
+        x=alt.X("lo:Q", title=t("rank", lang), scale=x_scale), x2="hi:Q", y=y, color=colour, tooltip=tips)
+    median = base.mark_tick(color="#1F4E78", thickness=2, size=11, orient="vertical").encode(
+        x=alt.X("rank_p50:Q", scale=x_scale), y=y, tooltip=tips)
+    now = base.mark_point(filled=True, color="#111", size=40).encode(x=alt.X("rank:Q", scale=x_scale), y=y, tooltip=tips)
+    text = base.mark_text(align="left", dx=6, fontSize=11, color="#333").encode(
+        x=alt.X("hi:Q", scale=x_scale), y=y, text="p_text:N")
+    cut = alt.Chart(pd.DataFrame({"k": [top_k + 0.5]})).mark_rule(strokeDash=[5, 4], color="#d1495b").encode(x="k:Q")
+    return alt.layer(bars, median, now, text, cut).properties(
+        title=t("rb_interval_chart", lang, n=n, k=top_k), height=max(140, 22 * n))
+
+
+def sweep_chart(curves: pd.DataFrame, lang: Lang, criteria: CriteriaSet, dimension: str, current: float,
+                names: dict[str, str] | None = None) -> alt.LayerChart:
+    """Total score of each project along a one-at-a-time sweep of ``dimension`` (:func:`screening.sensitivity.
+    sweep_curves`), one line per project, with the current weight as a dashed rule."""
+    frame = curves.copy()
+    frame["project_id"] = frame["project_id"].astype(str)
+    lookup = names or {}
+    frame["project_name"] = [lookup.get(p, "") for p in frame["project_id"]]
+    dim = dimension_label(dimension, lang, criteria)
+    order = (frame[frame["weight"] == frame["weight"].min()].sort_values("rank")["project_id"].tolist()
+             if len(frame) else [])
+    lines = alt.Chart(frame).mark_line(strokeWidth=2, interpolate="linear").encode(
+        x=alt.X("weight:Q", title=t("rb_sweep_weight", lang, dim=dim), scale=alt.Scale(nice=False)),
+        y=alt.Y("score:Q", title=t("score", lang), scale=alt.Scale(zero=False)),
+        color=alt.Color("project_id:N", title=t("id", lang), sort=order),
+        tooltip=[alt.Tooltip("project_id:N", title=t("id", lang)),
+                 alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
+                 alt.Tooltip("weight:Q", title=t("weight", lang), format=".2f"),
+                 alt.Tooltip("score:Q", title=t("score", lang), format=".2f"),
+                 alt.Tooltip("rank:Q", title=t("rank", lang))])
+    now = alt.Chart(pd.DataFrame({"w": [float(current)], "label": [t("rb_current", lang)]}))
+    rule = now.mark_rule(strokeDash=[5, 4], color="#333").encode(x="w:Q")
+    text = now.mark_text(align="left", dx=4, dy=-4, baseline="top", color="#333").encode(
+        x="w:Q", y=alt.value(0), text="label:N")
+    return alt.layer(lines, rule, text).properties(title=t("rb_sweep", lang), height=380)
+
+
+def portfolio_table(chosen: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
+    """The chosen projects (:attr:`screening.portfolio.Portfolio.chosen`) with codes as labels."""
+    cols = [c for c in ("rank", "project_id", "project_name", "country", "sector", "track", "tier", "cost", "score",
+                        "cum_cost", "cum_score") if c in chosen.columns]
+    out = chosen[cols].copy()
+    if "country" in out:
+        out["country"] = out["country"].map(lambda v: country_label(v, lang))
+    if "sector" in out:
+        out["sector"] = out["sector"].map(lambda v: code_label("sector", v, lang))
+    if "track" in out:
+        out["track"] = out["track"].map(lambda v: track_label(v, lang, criteria))
+    if "tier" in out:
+        out["tier"] = out["tier"].map(lambda v: tier_label(v, lang, criteria))
+    return out.reset_index(drop=True)
+
+
+def portfolio_message(message: str, lang: Lang) -> str:
+    """The half of a bilingual ``'English / 中文'`` message in ``lang`` (the whole text if it has no ' / ')."""
+    if " / " not in message:
+        return message
+    en, zh = message.split(" / ", 1)
+    return zh if lang == "zh" else en
+
+
+def status_label(status: str, lang: Lang) -> str:
+    key = f"pf_status_{status}"
+    return t(key, lang) if key in LABELS else status
+
+
+def frontier_budgets(costs: Sequence[float] | np.ndarray, budget: float, points: int = 8) -> list[float]:
+    """``points`` budgets spaced geometrically from the cheapest eligible project's cost up to the total
+    eligible cost (the frontier bends most at small budgets), with ``budget`` among them (so the chosen budget
+    lies on the drawn frontier)."""
+    c = np.asarray(costs, dtype=float)
+    c = c[np.isfinite(c)]
+    total = float(c.sum()) if len(c) else float(budget)
+    top = max(total, float(budget))
+    low = float(c[c > 0].min()) if (c > 0).any() else top
+    n = max(points - 1, 2)
+    if top <= 0:
+        grid = np.array([0.0])
+    elif low < top:
+        grid = np.geomspace(low, top, n)
+    else:
+        grid = np.linspace(top / n, top, n)
+    return sorted({round(float(b), 6) for b in [*grid, float(budget)]})
+
+
+def frontier_chart(frontier: pd.DataFrame, lang: Lang, budget: float | None = None) -> alt.LayerChart:
+    """Best total score against the budget (:func:`screening.portfolio.efficient_frontier`), the chosen budget
+    as a dashed rule; the budget on a log axis when the budgets span more than a factor of 20."""
+    frame = frontier.dropna(subset=["objective"]).copy()
+    tips = [alt.Tooltip("budget:Q", title=t("pf_budget_axis", lang), format=",.1f"),
+            alt.Tooltip("objective:Q", title=t("pf_best_score", lang), format=",.2f"),
+            alt.Tooltip("total_cost:Q", title=t("pf_total_cost", lang), format=",.1f"),
+            alt.Tooltip("projects:Q", title=t("pf_projects", lang)),
+            alt.Tooltip("status:N", title=t("pf_status", lang))]
+    b = frame["budget"].to_numpy(dtype=float)
+    log = bool(len(b)) and bool((b > 0).all()) and float(b.max()) > 20 * float(b.min())
+    x = alt.X("budget:Q", title=t("pf_budget_axis", lang) + (t("log_axis", lang) if log else ""),
+              scale=alt.Scale(type="log") if log else alt.Scale(zero=True))
+    base = alt.Chart(frame)
+    line = base.mark_line(color="#1F4E78", strokeWidth=2).encode(
+        x=x, y=alt.Y("objective:Q", title=t("pf_best_score", lang)))
+    dots = base.mark_point(filled=True, color="#1F4E78", size=60).encode(x=x, y="objective:Q", tooltip=tips)
+    layers: list[Any] = [line, dots]
+    if budget is not None:
+        layers.append(alt.Chart(pd.DataFrame({"b": [float(budget)]})).mark_rule(
+            strokeDash=[5, 4], color="#d1495b").encode(x="b:Q"))
+    return alt.layer(*layers).properties(title=t("pf_frontier", lang), height=340)
+
+
+def value_for_money_chart(vfm: pd.DataFrame, lang: Lang, criteria: CriteriaSet | None = None,
+                          names: dict[str, str] | None = None) -> alt.LayerChart:
+    """Score against cost for every eligible project (:func:`screening.portfolio.value_for_money`): chosen
+    projects highlighted, the cost–score (Pareto) frontier drawn as a step line. Cost on a log axis when every
+    cost is positive and they span more than a factor of 20."""
+    frame = vfm.copy()
+    frame["project_id"] = frame["project_id"].astype(str)
+    lookup = names or {}
+    frame["project_name"] = [lookup.get(p, "") for p in frame["project_id"]]
+    frame["in"] = np.where(frame["chosen"], t("pf_in_portfolio", lang), t("pf_not_chosen", lang))
+    if "tier" in frame:
+        frame["tier"] = frame["tier"].map(lambda v: tier_label(v, lang, criteria))
+    cost = frame["cost"].to_numpy(dtype=float)
+    log = bool(len(cost)) and bool((cost > 0).all()) and float(cost.max()) > 20 * float(cost.min())
+    x_scale = alt.Scale(type="log") if log else alt.Scale(zero=True)
+    x = alt.X("cost:Q", title=t("cost", lang) + (t("log_axis", lang) if log else ""), scale=x_scale)
+    tips = [alt.Tooltip("project_id:N", title=t("id", lang)),
+            alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
+            alt.Tooltip("cost:Q", title=t("cost", lang), format=",.1f"),
+            alt.Tooltip("score:Q", title=t("score", lang), format=".2f"),
+            alt.Tooltip("score_per_usd_m:Q", title=t("score_per_usd_m", lang), format=",.3f"),
+            alt.Tooltip("in:N", title=t("pf_in_portfolio", lang))]
+    if "tier" in frame:
+        tips.append(alt.Tooltip("tier:N", title=t("tier", lang)))
+    points = alt.Chart(frame).mark_circle(size=70, stroke="#333", strokeWidth=0.4).encode(
+        x=x, y=alt.Y("score:Q", title=t("score", lang), scale=alt.Scale(zero=False)),
+        color=alt.Color("in:N", title=None, scale=alt.Scale(domain=[t("pf_in_portfolio", lang), t("pf_not_chosen", lang)],
+                                                            range=["#1a7f37", "#b8c0c8"])),
+        opacity=alt.condition(alt.datum.chosen, alt.value(0.95), alt.value(0.6)),
+        tooltip=tips)
+    front = frame[frame["pareto"]].sort_values("cost")
+    front = front.assign(series=t("pf_pareto", lang))
+    line = alt.Chart(front).mark_line(interpolate="step-after", color="#d1495b", strokeWidth=2, opacity=0.9).encode(
+        x=x, y="score:Q", detail="series:N")
+    return alt.layer(points, line).properties(title=t("pf_vfm", lang), height=380)
+
+
+__all__ += [
+    "result_fingerprint", "direction_label", "flip_summary", "flips_table", "smallest_change_text", "uncertainty_text",
+    "smaa_table", "rank_interval_chart", "sweep_chart", "portfolio_table", "portfolio_message", "status_label",
+    "frontier_budgets", "frontier_chart", "value_for_money_chart",
+]

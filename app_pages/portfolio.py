@@ -1,0 +1,170 @@
+"""Portfolio: the best-scoring set of ranked projects under a budget and optional constraints (an exact MILP),
+with the efficient frontier and a value-for-money chart. Every computation is :mod:`screening.portfolio`; the
+tables and charts come from :mod:`screening.views`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from app_pages import common
+from screening import views
+from screening.portfolio import COST, PortfolioConstraints, efficient_frontier, optimise, value_for_money
+
+FRONTIER_POINTS = 8
+
+
+def _solve_pressed() -> None:
+    st.session_state["_pf_pending"] = True
+
+
+def _constraints_from_widgets(budget: float) -> dict[str, Any]:
+    ss = st.session_state
+    small_share = float(ss.get("pf_min_small_share", 0))
+    country = float(ss.get("pf_max_country_share", 100))
+    sector = float(ss.get("pf_max_sector_share", 100))
+    return {
+        "budget": float(budget),
+        "min_small_share": small_share / 100 if small_share > 0 else None,
+        "min_small_count": int(ss.get("pf_min_small_count", 0)) or None,
+        "min_flagship_count": int(ss.get("pf_min_flagship_count", 0)) or None,
+        "max_country_share": country / 100 if country < 100 else None,
+        "max_sector_share": sector / 100 if sector < 100 else None,
+        "no_duplicates": bool(ss.get("pf_no_duplicates", False)),
+        "exclude_flagged": bool(ss.get("pf_exclude_flagged", False)),
+        "exclude_tiers": list(ss.get("pf_exclude_tiers", [])),
+        "exclude_flags": list(ss.get("pf_exclude_flags", [])),
+        "time_limit": float(ss.get("pf_time_limit", 30.0)),
+    }
+
+
+def _solve(result, cons: PortfolioConstraints) -> dict[str, Any]:  # noqa: ANN001 - a pipeline.Result
+    """Optimise, then the efficient frontier at a handful of budgets (with a progress bar) and the
+    value-for-money data."""
+    with st.spinner(common.t("pf_solving")):
+        portfolio = optimise(result, cons)
+    vfm = value_for_money(result, portfolio, cons)
+    frontier = None
+    if portfolio.status != "no_candidates" and len(vfm):
+        budgets = views.frontier_budgets(vfm["cost"].to_numpy(), cons.budget, FRONTIER_POINTS)
+        bar = st.progress(0.0, text=common.t("pf_frontier_progress", i=0, n=len(budgets)))
+        parts = []
+        for i, b in enumerate(budgets, start=1):
+            parts.append(efficient_frontier(result, cons, budgets=[b]))
+            bar.progress(i / len(budgets), text=common.t("pf_frontier_progress", i=i, n=len(budgets)))
+        bar.empty()
+        frontier = pd.concat(parts, ignore_index=True)
+    return {"portfolio": portfolio, "frontier": frontier, "vfm": vfm}
+
+
+def body() -> None:
+    lang = common.lang()
+    st.title(common.t("pf_title"))
+    result = common.need_result()
+    if result is None:
+        return
+    ranked = result.ranked
+    if ranked.empty:
+        st.info(common.t("pf_no_ranked"))
+        return
+    cs = result.criteria
+    st.caption(common.t("pf_intro"))
+    fp = views.result_fingerprint(result)
+    total = float(pd.to_numeric(ranked.get(COST, pd.Series(dtype=float)), errors="coerce").fillna(0).sum())
+
+    budget = st.number_input(common.t("pf_budget"), min_value=0.0, value=round(0.2 * total, 1), step=10.0,
+                             format="%.1f", help=common.t("pf_budget_help", total=total), key="pf_budget")
+    with st.expander(common.t("pf_constraints"), expanded=False):
+        c1, c2, c3 = st.columns(3)
+        c1.slider(common.t("pf_min_small_share"), 0, 100, 0, 5, key="pf_min_small_share")
+        c1.number_input(common.t("pf_min_small_count"), min_value=0, max_value=100_000, value=0, step=1,
+                        help=common.t("pf_zero_none"), key="pf_min_small_count")
+        c1.number_input(common.t("pf_min_flagship_count"), min_value=0, max_value=100_000, value=0, step=1,
+                        help=common.t("pf_zero_none"), key="pf_min_flagship_count")
+        c2.slider(common.t("pf_max_country_share"), 5, 100, 100, 5, key="pf_max_country_share")
+        c2.slider(common.t("pf_max_sector_share"), 5, 100, 100, 5, key="pf_max_sector_share")
+        c2.number_input(common.t("pf_time_limit"), min_value=1.0, max_value=600.0, value=30.0, step=5.0,
+                        key="pf_time_limit")
+        tiers = [x.id for x in cs.tiers]
+        tiers += [x for x in views.filter_options(ranked)["tier"] if x not in tiers]
+        c3.multiselect(common.t("pf_exclude_tiers"), tiers, format_func=lambda v: views.tier_label(v, lang, cs),
+                       key="pf_exclude_tiers")
+        present = sorted({f for s in ranked.get("flags", pd.Series(dtype=str)).dropna().astype(str)
+                          for f in s.split(";") if f})
+        flag_labels = {f.id: f.label.get(lang) for f in cs.flags}
+        c3.multiselect(common.t("pf_exclude_flags"), present, format_func=lambda f: flag_labels.get(f, f),
+                       key="pf_exclude_flags")
+        c3.checkbox(common.t("pf_exclude_flagged"), key="pf_exclude_flagged")
+        c3.checkbox(common.t("pf_no_duplicates"), key="pf_no_duplicates")
+    st.button(common.t("pf_solve"), type="primary", key="pf_solve", on_click=_solve_pressed)
+
+    wanted = _constraints_from_widgets(budget)
+    if st.session_state.pop("_pf_pending", False):
+        try:
+            cons = PortfolioConstraints(**wanted)
+        except ValidationError as err:
+            first = err.errors()[0]
+            st.error(f"{first['loc'][0] if first['loc'] else ''}: {first['msg']}")
+            return
+        st.session_state["pf_solution"] = {"fingerprint": fp, "wanted": wanted, **_solve(result, cons)}
+
+    sol = st.session_state.get("pf_solution")
+    if sol is None:
+        st.info(common.t("pf_press_solve"))
+        return
+    if sol["fingerprint"] != fp or sol["wanted"] != wanted:
+        st.warning(common.t("pf_stale"))
+    _show(sol, lang, cs, result)
+
+
+def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 - CriteriaSet, pipeline.Result
+    p = sol["portfolio"]
+    message = views.portfolio_message(p.message, lang)
+    {"optimal": st.success, "time_limit": st.warning}.get(p.status, st.error)(message)
+    m = st.columns(5)
+    m[0].metric(common.t("pf_status"), views.status_label(p.status, lang))
+    m[1].metric(common.t("pf_gap"), "—" if p.gap is None else f"{p.gap:.4%}")
+    m[2].metric(common.t("pf_chosen_count"), f"{len(p.chosen):,}")
+    m[3].metric(common.t("pf_total_cost"), f"{p.total_cost:,.1f}")
+    m[4].metric(common.t("pf_total_score"), "—" if np.isnan(p.objective) else f"{p.objective:,.2f}")
+    names = {str(k): str(v) for k, v in zip(result.ranked["project_id"], result.ranked.get(
+        "project_name", result.ranked["project_id"]), strict=True)}
+
+    if p.ok and len(p.chosen):
+        st.subheader(common.t("pf_chosen"))
+        table = views.portfolio_table(p.chosen, lang, cs)
+        num = st.column_config.NumberColumn
+        cfg = {c: views.column_title(c, lang, cs) for c in table.columns}
+        cfg.update({"cost": num(views.t("cost", lang), format="%.1f"),
+                    "score": num(views.t("score", lang), format="%.2f"),
+                    "cum_cost": num(views.t("cum_cost", lang), format="%.1f"),
+                    "cum_score": num(views.t("cum_score", lang), format="%.2f")})
+        st.dataframe(table, hide_index=True, column_config=cfg, key="pf_chosen_table")
+        stem = Path(st.session_state["source"]["name"]).stem or "projects"
+        st.download_button(common.t("download_portfolio"), data=p.chosen.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"{stem}_portfolio.csv", mime="text/csv", on_click="ignore",
+                           key="pf_download")
+    with st.expander(common.t("pf_details")):
+        details = p.constraints_frame()
+        details["value"] = details["value"].map(lambda v: "" if v is None else str(v))
+        details.loc[details["item"] == "message", "value"] = message
+        st.dataframe(details, hide_index=True, column_config={"item": views.t("pf_item", lang),
+                                                              "value": views.t("pf_value", lang)})
+
+    frontier = sol.get("frontier")
+    left, right = st.columns(2)
+    if frontier is not None and frontier["objective"].notna().any():
+        left.altair_chart(views.frontier_chart(frontier, lang, p.constraints.budget), width="stretch")
+        left.caption(common.t("pf_frontier_note", n=len(frontier)))
+    vfm = sol.get("vfm")
+    if vfm is not None and len(vfm):
+        right.altair_chart(views.value_for_money_chart(vfm, lang, cs, names), width="stretch")
+        right.caption(common.t("pf_vfm_note"))
+
+
+common.guarded(body)
