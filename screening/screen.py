@@ -8,6 +8,7 @@ other (duplicate construction, "一窝蜂" in liu-zhang-2024 §三(三)) never c
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -100,6 +101,29 @@ def _similar(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
     return inter / (len(a) + len(b) - inter) >= threshold
 
 
+def _candidate_pairs(sets: list[frozenset[str]], threshold: float) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Prefix filtering (Chaudhuri et al. 2006): two sets with Jaccard ≥ t share a token among the first
+    ``|s| − ⌈t·|s|⌉ + 1`` tokens of each, in one global token order (rarest first). Only such pairs are
+    compared, which keeps the fuzzy step near-linear when names differ."""
+    freq: dict[str, int] = {}
+    for s in sets:
+        for tok in s:
+            freq[tok] = freq.get(tok, 0) + 1
+    index: dict[str, list[int]] = {}
+    out: list[tuple[frozenset[str], frozenset[str]]] = []
+    for i, s in enumerate(sets):
+        ordered = sorted(s, key=lambda t: (freq[t], t))
+        prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1]
+        seen: set[int] = set()
+        for tok in prefix:
+            for j in index.get(tok, ()):
+                if j not in seen:
+                    seen.add(j)
+                    out.append((sets[j], s))
+            index.setdefault(tok, []).append(i)
+    return out
+
+
 def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[int, int]]:
     """Positions (i, j) of projects with equal ``same`` values and similar ``similar`` text.
 
@@ -131,10 +155,9 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
             distinct = list(by_set)
             if len(distinct) > MAX_GROUP_FOR_FUZZY:
                 continue
-            for i, ta in enumerate(distinct):
-                for tb in distinct[i + 1:]:
-                    if _similar(ta, tb, check.threshold):
-                        pairs.extend((a, b) for a in by_set[ta] for b in by_set[tb])
+            for ta, tb in _candidate_pairs(distinct, check.threshold):
+                if _similar(ta, tb, check.threshold):
+                    pairs.extend((a, b) for a in by_set[ta] for b in by_set[tb])
     return sorted({(min(a, b), max(a, b)) for a, b in pairs})
 
 
