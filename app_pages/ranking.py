@@ -68,6 +68,22 @@ def body() -> None:
     if not any(i.id == "ipf_financial_economic" for i in cs.indices):
         right.caption(common.t("ipf_missing"))
     st.altair_chart(views.tier_by_country_chart(shown, lang, cs), width="stretch")
+    _reviews(result, lang)
+
+
+def _reviews(result: object, lang: str) -> None:
+    """Reviewers' decisions carried from a re-loaded exported workbook (issue: round trip)."""
+    reviews = getattr(getattr(result, "input", None), "reviews", None)
+    if reviews is None or len(reviews) == 0:
+        return
+    filled = reviews[reviews["reviewer_decision"].notna() | reviews["reviewer_note"].notna()]
+    title = "审核意见（来自导入的工作簿）" if lang == "zh" else "Reviewers' decisions (from the loaded workbook)"
+    with st.expander(f"{title}: {len(filled)}", expanded=bool(len(filled))):
+        counts = filled["reviewer_decision"].fillna("—").value_counts()
+        st.write(" · ".join(f"{k}: {v}" for k, v in counts.items()) or "—")
+        cols = [c for c in ("project_id", "reviewer_decision", "reviewer_note", "previous_outcome", "previous_rank",
+                            "previous_score", "previous_tier") if c in filled.columns]
+        st.dataframe(filled[cols], hide_index=True)
 
 
 common.guarded(body)

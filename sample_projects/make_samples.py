@@ -534,7 +534,7 @@ def write_sample(path: Path, lang: str) -> None:
     cheader = (["国家"] if lang == "zh" else ["country"]) + [c.zh if lang == "zh" else c.name for c in ccols]
     _header(wc, 1, cheader)
     wc.freeze_panes = "B2"
-    for i, (en, zh, iso, doc, fta, bit, aeo, debt, stab, fav) in enumerate(COUNTRIES):
+    for i, (en, zh, _iso, doc, fta, bit, aeo, debt, stab, fav) in enumerate(COUNTRIES):
         values = {"bri_cooperation_document": doc, "fta_with_china": fta, "bit_in_force_year": bit,
                   "aeo_mutual_recognition": aeo, "debt_distress_risk": debt, "political_stability": stab,
                   "public_favourability": fav}

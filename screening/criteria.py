@@ -275,8 +275,8 @@ def _check_references(cs: CriteriaSet) -> list[str]:
         for cid in idx.criteria:
             if cid not in all_criteria:
                 errors.append(f"indices.{i}.criteria: unknown criterion '{cid}'")
-    for i, d in enumerate(cs.derived):
-        for f in (d.numerator, d.denominator):
+    for i, der in enumerate(cs.derived):
+        for f in (der.numerator, der.denominator):
             if f not in COLUMN_BY_NAME:
                 errors.append(f"derived.{i}: unknown column '{f}'")
     if cs.tracks[-1].when is not None:

@@ -106,7 +106,7 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
 
 def mapping_from_headers(pairs: dict[str, str], ident: str = "custom") -> Mapping:
     """A mapping from an edited header table (source header → canonical name), as the app saves it."""
-    return Mapping(id=ident, columns={canon: ColumnRule(**{"from": src}) for src, canon in pairs.items() if canon})
+    return Mapping(id=ident, columns={canon: ColumnRule.model_validate({"from": src}) for src, canon in pairs.items() if canon})
 
 
 def mapping_yaml(mapping: Mapping) -> str:

@@ -222,12 +222,13 @@ def _build(frame: pd.DataFrame, cons: PortfolioConstraints, pairs: set[tuple[str
                 coef = np.zeros(n)
                 coef[[pos[a], pos[b]]] = 1.0
                 add(coef, -np.inf, 1.0, f"duplicates:{a}|{b}")
-    r_idx = np.concatenate([np.full(len(nz), r) for r, (nz, _) in enumerate(sparse_rows)]) if sparse_rows else []
-    c_idx = np.concatenate([nz for nz, _ in sparse_rows]) if sparse_rows else []
-    vals = np.concatenate([v for _, v in sparse_rows]) if sparse_rows else []
-    a = csr_array(coo_array((vals, (r_idx, c_idx)), shape=(len(sparse_rows), n))) if n else None
+    r_idx: np.ndarray | list[int] = (
+        np.concatenate([np.full(len(nz), r) for r, (nz, _) in enumerate(sparse_rows)]) if sparse_rows else [])
+    c_idx: np.ndarray | list[int] = np.concatenate([nz for nz, _ in sparse_rows]) if sparse_rows else []
+    vals: np.ndarray | list[float] = np.concatenate([v for _, v in sparse_rows]) if sparse_rows else []
+    mat = csr_array(coo_array((vals, (r_idx, c_idx)), shape=(len(sparse_rows), n))) if n else None
     c = -np.rint(frame["_score"].to_numpy() * 100)               # integer hundredths: exact with gap 0
-    return _Model(frame, c, a, np.array(lb), np.array(ub), names)
+    return _Model(frame, c, mat, np.array(lb), np.array(ub), names)
 
 
 def _fmt(x: float) -> str:

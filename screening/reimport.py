@@ -21,7 +21,8 @@ The tables here (sheet names, reserved headers, decision words) are the single s
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -143,7 +144,7 @@ def audit_values(sheets: dict[str, list[list[object]]]) -> dict[str, object]:
     return {str(r[0]): (r[1] if len(r) > 1 else None) for r in sheets[name] if r and isinstance(r[0], str) and r[0]}
 
 
-def _sheet_names(sheets: dict[str, list[list[object]]], key: str) -> list[str]:
+def _sheet_names(sheets: Mapping[str, object], key: str) -> list[str]:
     """The sheet for ``key`` (either language) and its numbered continuations, in order."""
     bases = set(SHEETS[key].values())
     found: list[tuple[int, str]] = []
@@ -214,12 +215,15 @@ def read_if_exported(data: bytes, name: str) -> Input | None:
         audit = [n for n in (SHEETS["audit"]["en"], SHEETS["audit"]["zh"]) if n in names]
         if not audit:
             return None
-        head = {audit[0]: wb.get_sheet_by_name(audit[0]).to_python(skip_empty_area=False)}
+        head: dict[str, list[list[object]]] = {
+            audit[0]: cast(list[list[object]], wb.get_sheet_by_name(audit[0]).to_python(skip_empty_area=False))}
         if not is_exported(head):
             return None
         wanted = {n for key in (*RECORD_SHEETS, "countries") for n in _sheet_names(dict.fromkeys(names), key)}
-        sheets = {n: (head[n] if n in head else wb.get_sheet_by_name(n).to_python(skip_empty_area=False))
-                  if n in wanted or n in head else [] for n in names}
+        sheets: dict[str, list[list[object]]] = {
+            n: (head[n] if n in head
+                else cast(list[list[object]], wb.get_sheet_by_name(n).to_python(skip_empty_area=False)))
+            if n in wanted or n in head else [] for n in names}
     except Exception as exc:  # calamine raises its own error types for broken parts
         raise InputError(f"The workbook cannot be read ({type(exc).__name__}); open it in Excel and save it again",
                          f"无法读取该工作簿（{type(exc).__name__}）；请在 Excel 中打开后重新保存") from None
@@ -283,9 +287,8 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
     table = RawTable(label, 1, frame, source_rows, matched, {v: k for k, v in matched.items()},
                      list(dict.fromkeys(warnings)))
     tool = pd.concat(tools, ignore_index=True, sort=False)
-    def text(values: object) -> pd.Series:   # object dtype: blanks stay None (pandas would infer 'str' + NaN)
-        return pd.Series([None if isinstance(v, float) and v != v else v for v in values],  # type: ignore[attr-defined]
-                         dtype=object)
+    def text(values: Iterable[object]) -> pd.Series:   # object dtype: blanks stay None (pandas would infer 'str' + NaN)
+        return pd.Series([None if isinstance(v, float) and v != v else v for v in values], dtype=object)
 
     reviews = pd.DataFrame({
         "row_key": np.arange(len(frame)), "source_sheet": text(source_sheets), "source_row": source_rows,

@@ -930,7 +930,7 @@ def mapping_from_table(table: pd.DataFrame, base: Mapping | None = None, ident: 
         if old is not None and old.from_ == src:
             columns[canon] = old
         else:
-            columns[canon] = ColumnRule(**{"from": src})
+            columns[canon] = ColumnRule.model_validate({"from": src})
     return Mapping(id=base.id if base is not None and ident == "custom" else ident,
                    title=base.title if base is not None else "", attribution=base.attribution if base is not None else "",
                    columns=columns)

@@ -8,14 +8,13 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from conftest import write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from screening.criteria import CriteriaError, load_criteria_bytes
-from screening.ingest import InputError, read_input
+from screening.ingest import InputError
 from screening.pipeline import run
-
-from conftest import write_xlsx
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -13,10 +13,9 @@ import os
 
 import pandas as pd
 import pytest
+from conftest import ROOT, SAMPLES
 
 from screening.pipeline import run
-
-from conftest import ROOT, SAMPLES
 
 GOLDEN = ROOT / "tests" / "golden"
 RANK_COLS = ["project_id", "rank", "rank_in_track", "score", "tier", "track", "flags"]

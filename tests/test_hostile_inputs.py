@@ -10,12 +10,11 @@ import sys
 import zipfile
 
 import pytest
+from conftest import BASE_RECORD, write_xlsx
 from openpyxl import Workbook
 
 from screening.ingest import InputError, read_input
 from screening.pipeline import run
-
-from conftest import BASE_RECORD, write_xlsx
 
 REQ = list(BASE_RECORD)
 

@@ -296,3 +296,26 @@ def test_export_page_and_the_exported_content(sample_result: pipeline.Result) ->
                                 or str(h).startswith("项目编号") or "Project ID" in str(h)))
     assert [str(r[pid_col]) for r in ranking[1:len(result.ranked) + 1]] == \
         result.ranked["project_id"].astype(str).tolist()
+
+
+def test_reviewer_decisions_from_a_reloaded_workbook_are_shown(sample_result: pipeline.Result, tmp_path: Path) -> None:
+    import openpyxl
+
+    exported = tmp_path / "ranked.xlsx"
+    exported.write_bytes(workbook_bytes(sample_result, "en"))
+    wb = openpyxl.load_workbook(exported)
+    ws = wb["Ranking"]
+    header = [c.value for c in ws[1]]
+    ws.cell(2, header.index("reviewer_decision") + 1, "approve")
+    ws.cell(2, header.index("reviewer_note") + 1, "site visit done")
+    first_id = ws.cell(2, 1).value
+    wb.save(exported)
+    at = _page(_app("en"), "data")
+    at.file_uploader(key="data_upload").set_value(("ranked.xlsx", exported.read_bytes(), XLSX)).run()
+    _ok(at)
+    at = _page(at, "ranking")
+    expander = next(e for e in at.expander if "Reviewers' decisions" in e.label)
+    assert expander.label.endswith(": 1")
+    table = expander.dataframe[0].value
+    row = table.set_index("project_id").loc[first_id]
+    assert (row["reviewer_decision"], row["reviewer_note"]) == ("approve", "site visit done")

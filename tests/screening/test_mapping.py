@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import AIDDATA, write_xlsx
 
 from screening.ingest import read_input
 from screening.mapping import MappingError, load_mapping, mapping_from_headers, mapping_yaml
 from screening.validate import validate
-
-from conftest import AIDDATA, write_xlsx
 
 
 def test_aiddata_mapping_converts_units_sectors_and_status():
