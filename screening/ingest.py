@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, cast
 
 import numpy as np
 import pandas as pd
@@ -105,11 +106,11 @@ def _part_declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
                          f"工作簿已损坏（部件 {info.filename} 无法读取）；请在 Excel 中打开后重新保存") from None
 
 
-def _declares_dtd(stream: io.BufferedIOBase | object) -> bool:
+def _declares_dtd(stream: IO[bytes]) -> bool:
     """True if the XML prolog (everything before the root element) holds <!DOCTYPE or <!ENTITY."""
     seen = b""
     while len(seen) < MAX_PROLOG_BYTES:
-        chunk = stream.read(65536)  # type: ignore[attr-defined]
+        chunk = stream.read(65536)
         if not chunk:
             break
         seen += chunk
@@ -188,10 +189,10 @@ def _read_workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:
 
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = {}
+        sheets: dict[str, list[list[object]]] = {}
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
-            sheets[name] = sheet.to_python(skip_empty_area=False)
+            sheets[name] = cast(list[list[object]], sheet.to_python(skip_empty_area=False))
         return sheets
     except Exception as exc:  # calamine raises its own error types for broken parts
         raise InputError(f"The workbook cannot be read ({type(exc).__name__}); open it in Excel and save it again",

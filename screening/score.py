@@ -118,10 +118,10 @@ def weigh(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Scores:
         cols = np.flatnonzero(dim_index == k)
         num = np.zeros(n)
         den = np.zeros(n)
-        for j in cols:
-            num += np.where(assessed[:, j], share_in_dim[:, j] * pm.points[:, j], 0.0) if policy == "renormalise" \
-                else share_in_dim[:, j] * filled[:, j]
-            den += share_in_dim[:, j]
+        for jc in cols:
+            num += np.where(assessed[:, jc], share_in_dim[:, jc] * pm.points[:, jc], 0.0) if policy == "renormalise" \
+                else share_in_dim[:, jc] * filled[:, jc]
+            den += share_in_dim[:, jc]
         dim_scores[:, k] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
     return Scores(
         total=np.round(total + 0.0, 2),

@@ -63,11 +63,15 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
 
 from .score import PointMatrix, Weights, weigh
+
+if TYPE_CHECKING:
+    from pandas._typing import Scalar
 
 __all__ = [
     "Decomposition",
@@ -394,7 +398,8 @@ def smallest_change(flips: pd.DataFrame, total_weight: float | None = None) -> p
     live = flips.dropna(subset=["topk_flip_weight"])
     if live.empty:
         return None
-    best = live.loc[live["topk_change"].abs().idxmin()]
+    label = cast("Scalar", live["topk_change"].abs().idxmin())      # an index label (stubs: Hashable)
+    best = cast(pd.Series, live.loc[label])                           # one row of the flips table
     total = float(best["total_weight"]) if total_weight is None else float(total_weight)
     change = float(best["topk_change"])
     out = pd.Series({

@@ -82,7 +82,7 @@ def _type_table(table: RawTable, columns: tuple[Column, ...], id_column: str | N
 
     def note(mask: pd.Series, column: str, messages: pd.Series | tuple[str, str], severity: str) -> None:
         for pos in np.flatnonzero(mask.to_numpy()):
-            idx = raw.index[pos]
+            idx = raw.index[int(pos)]
             en, zh = messages if isinstance(messages, tuple) else (messages.iloc[pos].en, messages.iloc[pos].zh)
             problems.append({
                 "row_key": int(idx), "source_sheet": table.sheet, "source_row": int(table.source_rows[pos]),
@@ -173,8 +173,8 @@ def validate(inp: Input) -> Validated:
     records = pd.DataFrame({"row_key": np.arange(n), "source_sheet": table.sheet, "source_row": table.source_rows})
     for c in PROJECT_COLUMNS:
         records[c.name] = typed[c.name] if c.name in typed else (np.nan if c.kind in NUMERIC_KINDS else None)
-    for c in extra:
-        records[c] = raw[c].map(lambda v: None if v is None else _show(v))
+    for name in extra:
+        records[name] = raw[name].map(lambda v: None if v is None else _show(v))
     records, country_issues = _join_countries(records, inp.countries)
     issue_frame = pd.concat([issue_frame, country_issues], ignore_index=True) if len(country_issues) else issue_frame
     for w_en, w_zh in table.warnings:

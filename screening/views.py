@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import altair as alt
 import numpy as np
@@ -27,6 +27,9 @@ from .ingest import Input
 from .mapping import MAPPINGS_DIR, ColumnRule, Mapping, MappingError
 from .pipeline import Result, reweigh
 from .score import PointMatrix, Scores, Weights
+
+if TYPE_CHECKING:
+    from pandas._typing import Scalar
 
 __all__ = [
     "LABELS", "TIER_COLOURS", "LIGHT_LABELS", "Filters", "HeaderChoice",
@@ -451,6 +454,11 @@ def _box_stats(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["track", "q1", "median", "q3", "lo", "hi", "n"])
 
 
+def _layer(*charts: alt.Chart | alt.LayerChart) -> alt.LayerChart:
+    """``alt.layer`` of charts without facet encodings: always a LayerChart (a FacetChart only for facets)."""
+    return cast(alt.LayerChart, alt.layer(*charts))
+
+
 def score_distribution_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> alt.LayerChart:
     """Score distribution by track: a box per track (quartiles, median, whiskers at 1.5 × IQR) with every
     project as a tick coloured by tier (above :data:`MAX_MARKS` projects, one dot per half point and tier,
@@ -493,7 +501,7 @@ def score_distribution_chart(ranked: pd.DataFrame, lang: Lang, criteria: Criteri
             size=alt.Size("n:Q", title=t("count", lang), scale=alt.Scale(range=[4, 300])),
             tooltip=[alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
                      alt.Tooltip("score:Q", title=t("score", lang)), alt.Tooltip("n:Q", title=t("count", lang))])
-    return alt.layer(whisker, box, median, marks).properties(
+    return _layer(whisker, box, median, marks).properties(
         title=t("chart_distribution", lang), height=max(160, 90 * len(order)))
 
 
@@ -541,7 +549,7 @@ def ipf_quadrant_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) 
                         "my": [float(frame["y"].median()) if len(frame) else 50.0]})
     vline = alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#666").encode(x="mx:Q")
     hline = alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#666").encode(y="my:Q")
-    return alt.layer(points, vline, hline).properties(height=380)
+    return _layer(points, vline, hline).properties(height=380)
 
 
 def tier_by_country_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet, top: int = 25) -> alt.Chart:
@@ -596,7 +604,7 @@ def dimension_vs_median_chart(result: Result, project_id: str, lang: Lang) -> al
         y=alt.Y("label:N", sort=None), x=alt.X("median:Q"),
         tooltip=[alt.Tooltip("label:N", title=t("dimension", lang)), alt.Tooltip("median:Q", title=med)],
     )
-    return alt.layer(bars, ticks).properties(height=max(120, 36 * len(frame)))
+    return _layer(bars, ticks).properties(height=max(120, 36 * len(frame)))
 
 
 def _slice_pm(pm: PointMatrix, i: int) -> PointMatrix:
@@ -1141,7 +1149,7 @@ def flip_summary(flips: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFram
                                "project_name": names.get(str(pid), "")}
         live = g.dropna(subset=["topk_flip_weight"])
         if len(live):
-            b = live.loc[live["topk_change"].abs().idxmin()]
+            b = cast(pd.Series, live.loc[cast("Scalar", live["topk_change"].abs().idxmin())])
             row.update(exit_dimension=dimension_label(str(b["dimension"]), lang, cs),
                        direction=direction_label(b["direction"], lang), weight=float(b["weight"]),
                        exit_weight=float(b["topk_flip_weight"]), exit_change=float(b["topk_change"]),
@@ -1151,7 +1159,7 @@ def flip_summary(flips: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFram
                        exit_change=np.nan, exit_rival="")
         rf = g.dropna(subset=["rank_flip_weight"])
         if len(rf):
-            c = rf.loc[(rf["rank_flip_weight"] - rf["weight"]).abs().idxmin()]
+            c = cast(pd.Series, rf.loc[cast("Scalar", (rf["rank_flip_weight"] - rf["weight"]).abs().idxmin())])
             row.update(rank_flip_dimension=f"{dimension_label(str(c['dimension']), lang, cs)} "
                                            f"{direction_label(c['direction'], lang)}",
                        rank_flip_weight=float(c["rank_flip_weight"]),
@@ -1233,7 +1241,7 @@ def rank_interval_chart(table: pd.DataFrame, lang: Lang, top_k: int, top: int = 
     text = base.mark_text(align="left", dx=6, fontSize=11, color="#333").encode(
         x=alt.X("hi:Q", scale=x_scale), y=y, text="p_text:N")
     cut = alt.Chart(pd.DataFrame({"k": [top_k + 0.5]})).mark_rule(strokeDash=[5, 4], color="#d1495b").encode(x="k:Q")
-    return alt.layer(bars, median, now, text, cut).properties(
+    return _layer(bars, median, now, text, cut).properties(
         title=t("rb_interval_chart", lang, n=n, k=top_k), height=max(140, 22 * n))
 
 
@@ -1261,7 +1269,7 @@ def sweep_chart(curves: pd.DataFrame, lang: Lang, criteria: CriteriaSet, dimensi
     rule = now.mark_rule(strokeDash=[5, 4], color="#333").encode(x="w:Q")
     text = now.mark_text(align="left", dx=4, dy=-4, baseline="top", color="#333").encode(
         x="w:Q", y=alt.value(0), text="label:N")
-    return alt.layer(lines, rule, text).properties(title=t("rb_sweep", lang), height=380)
+    return _layer(lines, rule, text).properties(title=t("rb_sweep", lang), height=380)
 
 
 def portfolio_table(chosen: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
@@ -1333,7 +1341,7 @@ def frontier_chart(frontier: pd.DataFrame, lang: Lang, budget: float | None = No
     if budget is not None:
         layers.append(alt.Chart(pd.DataFrame({"b": [float(budget)]})).mark_rule(
             strokeDash=[5, 4], color="#d1495b").encode(x="b:Q"))
-    return alt.layer(*layers).properties(title=t("pf_frontier", lang), height=340)
+    return _layer(*layers).properties(title=t("pf_frontier", lang), height=340)
 
 
 def value_for_money_chart(vfm: pd.DataFrame, lang: Lang, criteria: CriteriaSet | None = None,
@@ -1370,7 +1378,7 @@ def value_for_money_chart(vfm: pd.DataFrame, lang: Lang, criteria: CriteriaSet |
     front = front.assign(series=t("pf_pareto", lang))
     line = alt.Chart(front).mark_line(interpolate="step-after", color="#d1495b", strokeWidth=2, opacity=0.9).encode(
         x=x, y="score:Q", detail="series:N")
-    return alt.layer(points, line).properties(title=t("pf_vfm", lang), height=380)
+    return _layer(points, line).properties(title=t("pf_vfm", lang), height=380)
 
 
 __all__ += [

@@ -8,7 +8,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import AIDDATA, BASE_RECORD, SAMPLES, write_xlsx
+from conftest import AIDDATA, BASE_RECORD, ROOT, SAMPLES, write_xlsx
 
 
 def cli(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
@@ -122,3 +122,42 @@ def test_template_round_trips_through_validate(tmp_path):
     assert cli("template", str(out)).returncode == 0
     assert out.exists()
     assert cli("validate", str(out)).returncode == 0
+
+
+def test_portfolio_and_sensitivity_sheets(tmp_path):
+    out = tmp_path / "p.xlsx"
+    p = cli("score", str(SAMPLES / "sample_projects.xlsx"), "--out", str(out), "--budget", "3000",
+            "--min-flagship-count", "1", "--sensitivity", "--draws", "300", "--seed", "3")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("Optimal:")
+    wb = openpyxl.load_workbook(out, read_only=True)
+    rows = list(wb["Portfolio"].iter_rows(values_only=True))
+    items = {r[0]: r[1] for r in rows if r and r[0] in ("status", "mip_gap", "total_cost_usd_m")}
+    assert items["status"] == "optimal" and items["mip_gap"] == 0 and items["total_cost_usd_m"] <= 3000
+    sens = list(wb["Sensitivity"].iter_rows(values_only=True))
+    assert sens[0][:2] == ("project_id", "rank")
+    ranked = sum(1 for _ in wb["Ranking"].iter_rows(min_row=2))
+    assert sum(1 for r in sens[1:] if r and r[-1] in ("stable", "sensitive")) == ranked
+
+
+def test_portfolio_options_need_a_budget_and_infeasible_is_explained(tmp_path):
+    p = cli("score", str(SAMPLES / "sample_projects.xlsx"), "--out", str(tmp_path / "x.xlsx"), "--min-flagship-count", "2")
+    assert p.returncode == 2 and "--budget" in p.stderr
+    p = cli("score", str(SAMPLES / "sample_projects.xlsx"), "--out", str(tmp_path / "y.xlsx"), "--budget", "100",
+            "--min-flagship-count", "99", "--lang", "zh")
+    assert p.returncode == 0 and "不可行" in p.stdout
+
+
+def test_compare_two_criteria_sets(tmp_path):
+    import yaml
+
+    doc = yaml.safe_load((ROOT / "criteria" / "default.yaml").read_text(encoding="utf-8"))
+    doc["dimensions"][0]["weight"] = doc["dimensions"][0]["weight"] * 4
+    alt = tmp_path / "alt.yaml"
+    alt.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "cmp.xlsx"
+    p = cli("compare", str(ROOT / "criteria" / "default.yaml"), str(alt), str(SAMPLES / "sample_projects.xlsx"),
+            "--out", str(out), "--top-k", "10")
+    assert p.returncode == 0, p.stderr
+    rows = list(openpyxl.load_workbook(out, read_only=True)["Comparison"].iter_rows(values_only=True))
+    assert "rank_change" in rows[0] and "movement" in rows[0]
