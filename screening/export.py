@@ -18,11 +18,11 @@ reused cell object per column (openpyxl serialises a row as soon as it is append
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 import numpy as np
 import pandas as pd
@@ -56,6 +56,10 @@ from .reimport import (
     reviews_by_row,
     source_sheet_of,
 )
+
+if TYPE_CHECKING:
+    from .criteria import Classifier
+    from .criteria import Index as CriteriaIndex
 
 MAX_ROWS = 1_048_576          # Excel's rows per sheet (header included); tests monkeypatch it to split sheets
 MAX_CELL = 32_767
@@ -157,7 +161,8 @@ def _tool_header(result: Result, name: str, lang: str) -> str:
         if lang == "zh":
             return DIMENSION_PREFIX["zh"] + (dim.label.zh if dim is not None else name[4:])
         return name
-    for item in [*cs.classifiers, *cs.indices]:
+    items: list[Classifier | CriteriaIndex] = [*cs.classifiers, *cs.indices]
+    for item in items:
         if item.id == name:
             return item.label.zh if lang == "zh" else name
     return _tcol(name, lang)
@@ -206,7 +211,7 @@ class _Writer:
             value = value[: MAX_CELL - len(TRUNCATION_MARK)] + TRUNCATION_MARK
         return value
 
-    def _text_cell(self, ws: Worksheet, value: str) -> WriteOnlyCell:
+    def _text_cell(self, ws: Worksheet, value: str) -> Cell:
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"  # text, never a formula (contract 6)
         return cell
@@ -222,9 +227,9 @@ class _Writer:
         kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else "O"
         if kind == "f":
             arr = values.to_numpy(dtype=float)
-            out = arr.astype(object)
-            out[~np.isfinite(arr)] = None
-            return out.tolist()
+            obj = arr.astype(object)
+            obj[~np.isfinite(arr)] = None
+            return obj.tolist()
         if kind in "iub":
             return values.to_numpy().tolist()
         clean = self.clean
@@ -252,9 +257,9 @@ class _Writer:
             k += 1
         self.titles.add(name.lower())
         ws = _StreamSheet(parent=self.wb, title=name)
-        self.wb._add_sheet(ws)
+        self.wb._add_sheet(ws)  # type: ignore[attr-defined]  # openpyxl-internal (create_sheet's own step)
         self.stats.sheets.append(name)
-        return ws
+        return cast(Worksheet, ws)   # openpyxl's write-only sheet borrows Worksheet's interface (its stubs omit it)
 
     def header(self, ws: Worksheet, headers: list[str], notes: list[str | None] | None = None) -> None:
         cells = []
@@ -316,7 +321,7 @@ class _Writer:
                 col = sample.iloc[:, i - 1]
                 lens = col.map(lambda v: 0 if v is None or (isinstance(v, float) and math.isnan(v)) else len(str(v)))
                 body = float(lens.quantile(0.9)) * 1.1 if len(lens) else 8.0
-                head_w = max(len(w) for w in str(head).split()) if str(head).split() else 8
+                head_w: float = max(len(w) for w in str(head).split()) if str(head).split() else 8
                 head_w = head_w * (1.9 if not str(head).isascii() else 1.15) + 2
                 width = min(60.0, max(8.0, head_w, body))
             ws.column_dimensions[get_column_letter(i)].width = width
@@ -354,7 +359,7 @@ class _Writer:
             ws.append([v if isinstance(v, Cell) else self._cell(ws, v) for v in r])
 
     def styled(self, ws: Worksheet, value: Any, font: Font | None = None, fmt: str | None = None,
-               fill: PatternFill | None = None) -> WriteOnlyCell:
+               fill: PatternFill | None = None) -> Cell:
         c = WriteOnlyCell(ws, value=self.clean(value))
         if isinstance(c.value, str):
             c.data_type = "s"
@@ -366,7 +371,7 @@ class _Writer:
             c.number_format = fmt
         return c
 
-    def head_row(self, ws: Worksheet, values: list[Any]) -> list[WriteOnlyCell]:
+    def head_row(self, ws: Worksheet, values: list[Any]) -> list[Cell]:
         return [self.styled(ws, v, HEADER_FONT, fill=HEADER_FILL) for v in values]
 
     def keyvalue(self, key: str, title: str, rows: Iterable[tuple[str, Any]]) -> None:
@@ -393,6 +398,14 @@ class _StreamSheet(WriteOnlyWorksheet):
     style ids. Headers, comments, formatting, validation and charts still go through openpyxl. With lxml
     installed (no raw stream), a block falls back to ordinary cells.
     """
+
+    if TYPE_CHECKING:   # WriteOnlyWorksheet internals that its stubs leave out
+        _writer: Any
+        _rows: Generator[None, Any, None] | None
+
+        def _get_writer(self) -> None: ...
+        def _already_saved(self) -> NoReturn: ...
+        def _values_to_row(self, values: Iterable[Any], row_idx: int) -> Iterator[Cell]: ...
 
     def append_block(self, block: _Block) -> None:
         self._get_writer()
@@ -437,7 +450,7 @@ class _Block:
         raw = getattr(xf, "_file", None)
         n = len(self.columns[0]) if self.columns else 0
         if not callable(raw):                       # lxml's stream: write ordinary cells
-            for k, row in enumerate(self.writer._cells(self.ws, self.columns, self.fmts)):
+            for k, row in enumerate(self.writer._cells(cast(Worksheet, self.ws), self.columns, self.fmts)):
                 self.ws._writer.write_row(xf, self.ws._values_to_row(row, first + k), first + k)
             return first + n
         letters = [get_column_letter(i + 1) for i in range(len(self.columns))]
@@ -531,7 +544,7 @@ def _track_labels(result: Result, frame: pd.DataFrame, lang: str) -> pd.DataFram
     """Track ids → the criteria set's track labels in ``lang`` (the labels the track sheets are named by)."""
     if "track" not in frame.columns or lang != "zh":
         return frame
-    labels = {t.id: t.label.get(lang) for t in result.criteria.tracks}
+    labels: dict[str, str] = {t.id: t.label.get(lang) for t in result.criteria.tracks}
     out = frame.copy()
     out["track"] = out["track"].map(lambda v: labels.get(v, v) if isinstance(v, str) else v)
     return out
@@ -658,14 +671,14 @@ def criteria_frame(result: Result, lang: str) -> pd.DataFrame:
     for d in cs.dimensions:
         rows.append({"kind": "dimension", "id": d.id, "label": d.label.get(lang),
                      "weight": round(dim_w[d.id] / total_w * 100, 2), "details": "", "source": ""})
-        for c in d.criteria:
-            scope = ", ".join(c.tracks) if c.tracks else ("全部" if lang == "zh" else "all tracks")
-            rows.append({"kind": "criterion", "id": c.id, "label": c.label.get(lang),
-                         "weight": weights.criteria.get(c.id, c.weight),
-                         "details": f"[{scope}] {c.scorer.describe(lang)}", "source": cite(c.source, c.section)})
-    for t in cs.tiers:
-        rows.append({"kind": "tier", "id": t.id, "label": t.label.get(lang), "weight": None,
-                     "details": f"score ≥ {t.min_score:g}", "source": ""})
+        for crit in d.criteria:
+            scope = ", ".join(crit.tracks) if crit.tracks else ("全部" if lang == "zh" else "all tracks")
+            rows.append({"kind": "criterion", "id": crit.id, "label": crit.label.get(lang),
+                         "weight": weights.criteria.get(crit.id, crit.weight),
+                         "details": f"[{scope}] {crit.scorer.describe(lang)}", "source": cite(crit.source, crit.section)})
+    for tier in cs.tiers:
+        rows.append({"kind": "tier", "id": tier.id, "label": tier.label.get(lang), "weight": None,
+                     "details": f"score ≥ {tier.min_score:g}", "source": ""})
     return pd.DataFrame(rows, columns=["kind", "id", "label", "weight", "details", "source"])
 
 
@@ -823,7 +836,7 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
     n_ranked = len(ranked)
     tiers = ranked["tier"].value_counts()
     tier_ids = [*(t.id for t in cs.tiers), "insufficient_data"]
-    tier_label = {t.id: t.label.get(lang) for t in cs.tiers}
+    tier_label: dict[str, str] = {t.id: t.label.get(lang) for t in cs.tiers}
     block("等级（参与排名项目）" if zh else "Tier (ranked projects)",
           [(tier_label.get(t) or CODE_LISTS["tier"].label(t, lang), int(tiers.get(t, 0))) for t in tier_ids],
           n_ranked, "按等级的项目数" if zh else "Projects by tier")
@@ -879,7 +892,7 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
         add([w._cell(ws, name), int(r["ranked"]), int(r["excluded"]), int(r["invalid"]), int(r["total"]),
              w.styled(ws, round(float(m), 2), fmt="0.00") if m is not None and m == m else None])
     # Native charts referencing the cells above.
-    for k, (title, first, last, ytitle) in enumerate(charts):
+    for n_chart, (title, first, last, ytitle) in enumerate(charts):
         chart = BarChart()
         chart.type = "col"
         chart.title = title
@@ -890,7 +903,7 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
         chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last), titles_from_data=False)
         chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
         chart.height, chart.width = 7.5, 14
-        ws.add_chart(chart, f"H{2 + k * 16}")
+        ws.add_chart(chart, f"H{2 + n_chart * 16}")
 
 
 def _review_sheet(w: _Writer, result: Result, lang: str) -> None:

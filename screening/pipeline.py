@@ -21,7 +21,7 @@ from .criteria import CriteriaSet, load_criteria
 from .explain import rationale
 from .ingest import Input, read_input
 from .mapping import Mapping
-from .rank import rank
+from .rank import rank, rank_arrays
 from .rules import Context
 from .score import PointMatrix, Scores, Weights, assign_tiers, point_matrix, weigh
 from .screen import duplicate_flags, screen
@@ -115,7 +115,7 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str, say: Prog
     dup_hits = duplicate_flags(live, criteria)
     hits = pd.concat([screened.hits, dup_hits], ignore_index=True) if len(dup_hits) else screened.hits
     say("score", 0.55)
-    pm = point_matrix(live, criteria, ctx_for(live, frame, screened.flags, excluded))
+    pm = point_matrix(live, criteria, Context({k: v[~excluded] for k, v in screened.flags.items()}))
     weights = Weights.of(criteria)
     scores = weigh(pm, weights, criteria.missing_policy)
     caps = screened.tier_caps[~excluded]
@@ -137,25 +137,26 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str, say: Prog
     return Result(inp, criteria, criteria_sha256, val, records, ranked, hits, pm, scores, weights)
 
 
-def ctx_for(live: pd.DataFrame, frame: pd.DataFrame, flags: dict[str, np.ndarray], excluded: np.ndarray) -> Context:
-    """Record-level flags restricted to the projects still in play (same row order as ``live``)."""
-    return Context({k: v[~excluded] for k, v in flags.items()})
-
-
 def reweigh(result: Result, weights: Weights) -> Result:
-    """Re-rank under new weights from the stored point matrix: no reading, no validation, no screening."""
+    """Re-rank under new weights from the stored point matrix: no reading, no validation, no screening.
+
+    ``result.ranked`` keeps, as its index, each project's row in the point matrix, so the new table is one
+    reordering of the old one with the weight-dependent columns replaced.
+    """
     scores = weigh(result.pm, weights, result.criteria.missing_policy)
-    live = result.ranked.sort_values("row_key", kind="stable").copy()
-    order = {pid: i for i, pid in enumerate(result.pm.project_ids)}
-    pos = live["project_id"].astype(str).map(order).to_numpy()
-    live["score"] = scores.total[pos]
-    live["completeness"] = scores.completeness[pos]
+    pos = result.ranked.index.to_numpy()          # point-matrix row of each ranked row
+    total, completeness = scores.total[pos], scores.completeness[pos]
+    caps = _caps_from_flags(result, result.ranked)
+    tiers = assign_tiers(total, completeness, result.criteria, caps)
+    ranks, in_track, order = rank_arrays(total, completeness, result.pm.project_ids[pos],
+                                         result.pm.tracks[pos])
+    columns: dict[str, object] = {"score": total, "completeness": completeness, "tier": tiers, "rank": ranks,
+                                  "rank_in_track": in_track}
     dims = scores.dimension_scores.to_numpy()[pos]
     for k, d in enumerate(scores.dimension_scores.columns):
-        live[f"dim_{d}"] = dims[:, k]
-    caps = _caps_from_flags(result, live)
-    live["tier"] = assign_tiers(live["score"].to_numpy(), live["completeness"].to_numpy(), result.criteria, caps)
-    return replace(result, ranked=rank(live), scores=scores, weights=weights)
+        columns[f"dim_{d}"] = dims[:, k]
+    ranked = result.ranked.assign(**columns).take(order)  # type: ignore[arg-type]
+    return replace(result, ranked=ranked, scores=scores, weights=weights)
 
 
 def _caps_from_flags(result: Result, live: pd.DataFrame) -> np.ndarray:
