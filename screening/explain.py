@@ -2,7 +2,7 @@
 one-line reason in Chinese and English, and the source (DESIGN.md contract 2).
 
 "Not assessed — column missing or empty" and "not applicable to this track" are distinct outcomes, never a
-silent zero. Built column-wise: one block of rows per criterion.
+silent zero. Built column-wise: one (projects × criteria) array per field, raveled row-major.
 """
 
 from __future__ import annotations
@@ -28,62 +28,77 @@ def _fmt(v: object) -> str:
     return str(v)
 
 
+def _format_unique(series: pd.Series) -> np.ndarray:
+    """``_fmt`` once per distinct value."""
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    shown = np.array([_fmt(u) for u in uniques] + [""], dtype=object)
+    return shown[codes]  # code -1 (blank) picks the trailing ""
+
+
 def value_strings(frame: pd.DataFrame, fields: list[str]) -> np.ndarray:
     """The values a criterion read, as 'field=value; …' (one field: the bare value)."""
     if not fields or len(frame) == 0:
         return np.full(len(frame), "", dtype=object)
-    cols = [frame[f].map(_fmt) if f in frame.columns else pd.Series([""] * len(frame), index=frame.index)
-            for f in fields]
+    cols = [_format_unique(frame[f]) if f in frame.columns else np.full(len(frame), "", dtype=object) for f in fields]
     if len(fields) == 1:
-        return cols[0].to_numpy(dtype=object)
-    out = pd.Series([""] * len(frame), index=frame.index, dtype=object)
-    for f, c in zip(fields, cols, strict=True):
-        out = out + np.where(c == "", "", f + "=" + c + "; ")
-    return out.str.rstrip("; ").to_numpy(dtype=object)
+        return cols[0]
+    parts = [np.where(c == "", "", f + "=" + c.astype(str)) for f, c in zip(fields, cols, strict=True)]
+    joined = ["; ".join(x for x in row if x) for row in zip(*parts, strict=True)]
+    return np.array(joined, dtype=object)
 
 
 def rationale(frame: pd.DataFrame, pm: PointMatrix, scores: Scores, criteria: CriteriaSet) -> pd.DataFrame:
-    """Long table: one row per (project, criterion), in rank-independent input order."""
-    blocks = []
-    n = len(frame)
+    """Long table: one row per (project, criterion), projects in input order, criteria in file order.
+
+    Built as (projects × criteria) arrays raveled row-major, so no sort of the 10⁵–10⁶-row result is needed.
+    """
+    n, m = len(frame), len(criteria.criteria)
+    if n == 0 or m == 0:
+        return pd.DataFrame(columns=["row_key", *RATIONALE_COLUMNS])
+    names = ["dimension", "criterion", "criterion_en", "criterion_zh", "status", "value", "reason_en", "reason_zh",
+             "source"]
+    text = {k: np.empty((n, m), dtype=object) for k in names}
+    points = np.where(pm.applicable & ~np.isnan(pm.points), np.round(pm.points, 2), np.nan)
     for j, (dim, crit) in enumerate(criteria.criteria):
         fields = sorted(crit.scorer.fields())
-        points = pm.points[:, j]
         app = pm.applicable[:, j]
-        assessed = app & ~np.isnan(points)
+        assessed = app & ~np.isnan(pm.points[:, j])
         status = np.where(~app, "not_applicable", np.where(assessed, "assessed", "not_assessed"))
         values = value_strings(frame, fields)
-        pts = np.where(assessed, np.round(points, 2), np.nan)
+        pts_codes, pts_u = pd.factorize(pd.Series(points[:, j]), use_na_sentinel=True)
+        pts_txt = np.array([f"{p:g}" for p in pts_u] + [""], dtype=object)[pts_codes]
         rule_en, rule_zh = crit.scorer.describe("en"), crit.scorer.describe("zh")
         missing_en = ", ".join(fields)
         missing_zh = "、".join(column_label(f, "zh") for f in fields)
-        pts_txt = pd.Series(pts).map(lambda p: "" if np.isnan(p) else f"{p:g}").to_numpy(dtype=object)
-        reason_en = np.where(
+        text["reason_en"][:, j] = np.where(
             status == "assessed",
             crit.label.en + ": " + values + " → " + pts_txt + "/100" + (f" ({rule_en})" if rule_en else ""),
             np.where(status == "not_assessed", f"{crit.label.en}: not assessed — {missing_en} missing or empty",
                      f"{crit.label.en}: not applicable to this track"))
-        reason_zh = np.where(
+        text["reason_zh"][:, j] = np.where(
             status == "assessed",
             crit.label.zh + "：" + values + " → " + pts_txt + "/100" + (f"（{rule_zh}）" if rule_zh else ""),
             np.where(status == "not_assessed", f"{crit.label.zh}：未评估——{missing_zh}缺失或为空",
                      f"{crit.label.zh}：不适用于该类项目"))
         src = criteria.sources[crit.source]
-        source = f"{crit.source} {crit.section or src.section or ''}".strip()
-        blocks.append(pd.DataFrame({
-            "row_key": frame["row_key"].to_numpy(),
-            "project_id": pm.project_ids, "dimension": dim.id, "criterion": crit.id,
-            "criterion_en": crit.label.en, "criterion_zh": crit.label.zh, "status": status, "value": values,
-            "points": pts, "max_points": np.where(app, 100.0, np.nan),
-            "weight": np.round(scores.effective_weight[:, j] * 100, 4),
-            "contribution": np.round(scores.contributions[:, j], 4),
-            "reason_en": reason_en, "reason_zh": reason_zh, "source": source,
-        }))
-    if not blocks or n == 0:
-        return pd.DataFrame(columns=["row_key", *RATIONALE_COLUMNS])
-    out = pd.concat(blocks, ignore_index=True)
-    order = np.lexsort((np.tile(np.arange(len(blocks)), 1).repeat(n), out["row_key"].to_numpy()))
-    return out.iloc[order].reset_index(drop=True)
+        text["source"][:, j] = f"{crit.source} {crit.section or src.section or ''}".strip()
+        text["dimension"][:, j] = dim.id
+        text["criterion"][:, j] = crit.id
+        text["criterion_en"][:, j] = crit.label.en
+        text["criterion_zh"][:, j] = crit.label.zh
+        text["status"][:, j] = status
+        text["value"][:, j] = values
+    out = pd.DataFrame({
+        "row_key": np.repeat(frame["row_key"].to_numpy(), m),
+        "project_id": pd.Series(np.repeat(pm.project_ids, m), dtype=object),
+        **{k: pd.Series(text[k].ravel(), dtype=object) for k in names[:6]},  # object: no str-array conversion
+        "points": points.ravel(),
+        "max_points": np.where(pm.applicable, 100.0, np.nan).ravel(),
+        "weight": np.round(scores.effective_weight * 100, 4).ravel(),
+        "contribution": np.round(scores.contributions, 4).ravel(),
+        **{k: pd.Series(text[k].ravel(), dtype=object) for k in names[6:]},
+    })
+    return out
 
 
 def next_tier_gap(score: float, tier: str, criteria: CriteriaSet) -> tuple[str, float] | None:
