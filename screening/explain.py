@@ -47,16 +47,18 @@ def value_strings(frame: pd.DataFrame, fields: list[str]) -> np.ndarray:
     return np.array(joined, dtype=object)
 
 
-def rationale(frame: pd.DataFrame, pm: PointMatrix, scores: Scores, criteria: CriteriaSet) -> pd.DataFrame:
+def rationale(frame: pd.DataFrame, pm: PointMatrix, scores: Scores, criteria: CriteriaSet,
+              langs: tuple[str, ...] = ("en", "zh")) -> pd.DataFrame:
     """Long table: one row per (project, criterion), projects in input order, criteria in file order.
 
     Built as (projects × criteria) arrays raveled row-major, so no sort of the 10⁵–10⁶-row result is needed.
+    ``langs`` limits the reason columns built (the export needs one language: half the memory at 100k rows).
     """
     n, m = len(frame), len(criteria.criteria)
     if n == 0 or m == 0:
         return pd.DataFrame(columns=["row_key", *RATIONALE_COLUMNS])
-    names = ["dimension", "criterion", "criterion_en", "criterion_zh", "status", "value", "reason_en", "reason_zh",
-             "source"]
+    names = ["dimension", "criterion", "criterion_en", "criterion_zh", "status", "value",
+             *[f"reason_{lang}" for lang in ("en", "zh") if lang in langs], "source"]
     text = {k: np.empty((n, m), dtype=object) for k in names}
     points = np.where(pm.applicable & ~np.isnan(pm.points), np.round(pm.points, 2), np.nan)
     for j, (dim, crit) in enumerate(criteria.criteria):
@@ -70,16 +72,18 @@ def rationale(frame: pd.DataFrame, pm: PointMatrix, scores: Scores, criteria: Cr
         rule_en, rule_zh = crit.scorer.describe("en"), crit.scorer.describe("zh")
         missing_en = ", ".join(fields)
         missing_zh = "、".join(column_label(f, "zh") for f in fields)
-        text["reason_en"][:, j] = np.where(
-            status == "assessed",
-            crit.label.en + ": " + values + " → " + pts_txt + "/100" + (f" ({rule_en})" if rule_en else ""),
-            np.where(status == "not_assessed", f"{crit.label.en}: not assessed — {missing_en} missing or empty",
-                     f"{crit.label.en}: not applicable to this track"))
-        text["reason_zh"][:, j] = np.where(
-            status == "assessed",
-            crit.label.zh + "：" + values + " → " + pts_txt + "/100" + (f"（{rule_zh}）" if rule_zh else ""),
-            np.where(status == "not_assessed", f"{crit.label.zh}：未评估——{missing_zh}缺失或为空",
-                     f"{crit.label.zh}：不适用于该类项目"))
+        if "en" in langs:
+            text["reason_en"][:, j] = np.where(
+                status == "assessed",
+                crit.label.en + ": " + values + " → " + pts_txt + "/100" + (f" ({rule_en})" if rule_en else ""),
+                np.where(status == "not_assessed", f"{crit.label.en}: not assessed — {missing_en} missing or empty",
+                         f"{crit.label.en}: not applicable to this track"))
+        if "zh" in langs:
+            text["reason_zh"][:, j] = np.where(
+                status == "assessed",
+                crit.label.zh + "：" + values + " → " + pts_txt + "/100" + (f"（{rule_zh}）" if rule_zh else ""),
+                np.where(status == "not_assessed", f"{crit.label.zh}：未评估——{missing_zh}缺失或为空",
+                         f"{crit.label.zh}：不适用于该类项目"))
         src = criteria.sources[crit.source]
         text["source"][:, j] = f"{crit.source} {crit.section or src.section or ''}".strip()
         text["dimension"][:, j] = dim.id

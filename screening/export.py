@@ -684,7 +684,7 @@ def criteria_frame(result: Result, lang: str) -> pd.DataFrame:
 
 def rationale_frame(result: Result, lang: str) -> pd.DataFrame:
     zh = lang == "zh"
-    rat = result.rationale()
+    rat = result.rationale(langs=(lang,))
     status = rat["status"].map(STATUS_ZH).fillna(rat["status"]) if zh else rat["status"]
     return pd.DataFrame({
         "project_id": rat["project_id"], "dimension": rat["dimension"], "criterion_id": rat["criterion"],

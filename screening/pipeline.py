@@ -69,9 +69,9 @@ class Result:
         c = self.records["outcome"].value_counts()
         return {"records": len(self.records), **{k: int(c.get(k, 0)) for k in ("ranked", "excluded", "invalid")}}
 
-    def rationale(self) -> pd.DataFrame:
+    def rationale(self, langs: tuple[str, ...] = ("en", "zh")) -> pd.DataFrame:
         frame = self._scored_frame
-        return rationale(frame, self.pm, self.scores, self.criteria)
+        return rationale(frame, self.pm, self.scores, self.criteria, langs)
 
     @property
     def _scored_frame(self) -> pd.DataFrame:
