@@ -45,6 +45,19 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
 
+def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A field as floats, NaN where blank or not a number."""
+    result: np.ndarray = pd.to_numeric(_column(frame, name), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return result
+
+
+def _strictly_increasing(pairs: list[tuple[float, float]], what: str) -> list[tuple[float, float]]:
+    xs = [p[0] for p in pairs]
+    if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+        raise ValueError(f"{what} must increase strictly")
+    return pairs
+
+
 def _present(series: pd.Series) -> np.ndarray:
     return np.asarray(series.notna(), dtype=bool)
 
@@ -358,16 +371,13 @@ class LinearScorer(Strict):
     @field_validator("anchors")
     @classmethod
     def _increasing(cls, anchors: list[tuple[float, float]]) -> list[tuple[float, float]]:
-        xs = [a[0] for a in anchors]
-        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
-            raise ValueError("anchor x values must increase strictly")
-        return anchors
+        return _strictly_increasing(anchors, "anchor x values")
 
     def fields(self) -> set[str]:
         return {self.field}
 
     def score(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
-        values = pd.to_numeric(_column(frame, self.field), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        values = _numbers(frame, self.field)
         xs = np.array([a[0] for a in self.anchors])
         ys = np.array([a[1] for a in self.anchors])
         out = np.interp(values, xs, ys)
@@ -389,16 +399,13 @@ class StepsScorer(Strict):
     @field_validator("steps")
     @classmethod
     def _increasing(cls, steps: list[tuple[float, float]]) -> list[tuple[float, float]]:
-        xs = [s[0] for s in steps]
-        if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
-            raise ValueError("step thresholds must increase strictly")
-        return steps
+        return _strictly_increasing(steps, "step thresholds")
 
     def fields(self) -> set[str]:
         return {self.field}
 
     def score(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
-        values = pd.to_numeric(_column(frame, self.field), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        values = _numbers(frame, self.field)
         thresholds = np.array([s[0] for s in self.steps])
         points = np.array([self.below] + [s[1] for s in self.steps])
         idx = np.searchsorted(thresholds, np.nan_to_num(values, nan=-np.inf), side="right")

@@ -54,6 +54,24 @@ def write_xlsx(path: Path, headers: list[str], rows: list[list[object]], *, shee
     return path
 
 
+def rec(pid: str, **kw: object) -> dict[str, object]:
+    """A minimal valid record with ``project_id`` and any fields overridden."""
+    return {**BASE_RECORD, "project_id": pid, **kw}
+
+
+def write_csv(path: Path, records: list[dict[str, object]]) -> Path:
+    """A UTF-8 CSV of records (a CSV cell is text, whatever it starts with)."""
+    import csv
+
+    headers = list(dict.fromkeys(k for r in records for k in r))
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(headers)
+        for r in records:
+            w.writerow(["" if r.get(h) is None else r.get(h) for h in headers])
+    return path
+
+
 @pytest.fixture
 def xlsx(tmp_path):
     """Build a workbook from records (dicts); returns its path."""

@@ -7,7 +7,7 @@ from io import BytesIO
 
 import openpyxl
 import pytest
-from conftest import BASE_RECORD
+from conftest import rec, write_csv
 
 from screening.export import MAX_CELL, write_workbook
 from screening.pipeline import run
@@ -23,20 +23,6 @@ def expected_sheets(result, lang):
             + ([SHEETS["countries"][lang]] if result.input.countries is not None else []) + [SHEETS["audit"][lang]])
 
 
-def rec(pid, **kw):
-    return {**BASE_RECORD, "project_id": pid, **kw}
-
-
-def write_csv(path, records):
-    import csv
-
-    headers = list(dict.fromkeys(k for r in records for k in r))
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(headers)
-        for r in records:
-            w.writerow(["" if r.get(h) is None else r.get(h) for h in headers])
-    return path
 
 
 @pytest.fixture

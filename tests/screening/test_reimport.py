@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-
 import numpy as np
 import openpyxl
 import pytest
-from conftest import BASE_RECORD, SAMPLES
+from conftest import BASE_RECORD, SAMPLES, rec, write_csv
 
 from screening.columns import header_lookup, norm_key
 from screening.export import write_workbook
 from screening.ingest import read_input
 from screening.pipeline import run
 from screening.reimport import RESERVED_HEADERS, SHEETS, decision_code, is_exported
-
-
-def rec(pid, **kw):
-    return {**BASE_RECORD, "project_id": pid, **kw}
-
-
-def write_csv(path, records):
-    headers = list(dict.fromkeys(k for r in records for k in r))
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(headers)
-        for r in records:
-            w.writerow(["" if r.get(h) is None else r.get(h) for h in headers])
-    return path
-
 
 RECORDS = [
     rec("R1", project_name="Clinic", sector="health", total_investment_usd_m=5, livelihood_focus="yes",
