@@ -48,23 +48,28 @@ def value_strings(frame: pd.DataFrame, fields: list[str]) -> np.ndarray:
 
 
 def rationale(frame: pd.DataFrame, pm: PointMatrix, scores: Scores, criteria: CriteriaSet,
-              langs: tuple[str, ...] = ("en", "zh")) -> pd.DataFrame:
+              langs: tuple[str, ...] = ("en", "zh"), rows: slice | None = None) -> pd.DataFrame:
     """Long table: one row per (project, criterion), projects in input order, criteria in file order.
 
     Built as (projects × criteria) arrays raveled row-major, so no sort of the 10⁵–10⁶-row result is needed.
-    ``langs`` limits the reason columns built (the export needs one language: half the memory at 100k rows).
+    ``langs`` limits the reason columns built (the export needs one language: half the memory at 100k rows);
+    ``rows`` limits the projects (positions in ``frame`` and the point matrix), so a caller can stream it.
     """
+    sel = rows if rows is not None else slice(None)
+    frame = frame.iloc[sel]
+    points_all, applicable, ids = pm.points[sel], pm.applicable[sel], pm.project_ids[sel]
+    eff, contrib = scores.effective_weight[sel], scores.contributions[sel]
     n, m = len(frame), len(criteria.criteria)
     if n == 0 or m == 0:
         return pd.DataFrame(columns=["row_key", *RATIONALE_COLUMNS])
     names = ["dimension", "criterion", "criterion_en", "criterion_zh", "status", "value",
              *[f"reason_{lang}" for lang in ("en", "zh") if lang in langs], "source"]
     text = {k: np.empty((n, m), dtype=object) for k in names}
-    points = np.where(pm.applicable & ~np.isnan(pm.points), np.round(pm.points, 2), np.nan)
+    points = np.where(applicable & ~np.isnan(points_all), np.round(points_all, 2), np.nan)
     for j, (dim, crit) in enumerate(criteria.criteria):
         fields = sorted(crit.scorer.fields())
-        app = pm.applicable[:, j]
-        assessed = app & ~np.isnan(pm.points[:, j])
+        app = applicable[:, j]
+        assessed = app & ~np.isnan(points_all[:, j])
         status = np.where(~app, "not_applicable", np.where(assessed, "assessed", "not_assessed"))
         values = value_strings(frame, fields)
         pts_codes, pts_u = pd.factorize(pd.Series(points[:, j]), use_na_sentinel=True)
@@ -94,12 +99,12 @@ def rationale(frame: pd.DataFrame, pm: PointMatrix, scores: Scores, criteria: Cr
         text["value"][:, j] = values
     out = pd.DataFrame({
         "row_key": np.repeat(frame["row_key"].to_numpy(), m),
-        "project_id": pd.Series(np.repeat(pm.project_ids, m), dtype=object),
+        "project_id": pd.Series(np.repeat(ids, m), dtype=object),
         **{k: pd.Series(text[k].ravel(), dtype=object) for k in names[:6]},  # object: no str-array conversion
         "points": points.ravel(),
-        "max_points": np.where(pm.applicable, 100.0, np.nan).ravel(),
-        "weight": np.round(scores.effective_weight * 100, 4).ravel(),
-        "contribution": np.round(scores.contributions, 4).ravel(),
+        "max_points": np.where(applicable, 100.0, np.nan).ravel(),
+        "weight": np.round(eff * 100, 4).ravel(),
+        "contribution": np.round(contrib, 4).ravel(),
         **{k: pd.Series(text[k].ravel(), dtype=object) for k in names[6:]},
     })
     return out

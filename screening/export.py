@@ -42,6 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .columns import CODE_LISTS, COLUMN_BY_NAME, norm_key
 from .columns import label as column_label
 from .countries import country_name
+from .explain import rationale
 from .pipeline import Result, tool_version
 from .rank import TIE_BREAK
 from .reimport import (
@@ -275,7 +276,7 @@ class _Writer:
             cells.append(c)
         ws.append(cells)
 
-    def table(self, key: str, frame: pd.DataFrame, headers: list[str] | None = None,
+    def table(self, key: str, frame: pd.DataFrame | LazyFrame, headers: list[str] | None = None,
               widths: dict[str, float] | None = None, number_formats: dict[str, str] | None = None,
               notes: dict[str, str | None] | None = None, title: str | None = None,
               freeze: str | None = None, after: Callable[[Worksheet, int, list[str]], None] | None = None
@@ -287,33 +288,36 @@ class _Writer:
         chunks = max(1, math.ceil(len(frame) / per_sheet))
         sheets: list[Worksheet] = []
         base = title if title is not None else (SHEETS[key][self.lang] if key in SHEETS else key)
+        sample = frame.head(200)
         for k in range(chunks):
-            part = frame.iloc[k * per_sheet:(k + 1) * per_sheet]
+            a, b = k * per_sheet, min(len(frame), (k + 1) * per_sheet)
+            pieces = frame.slices(a, b) if isinstance(frame, LazyFrame) else iter([frame.iloc[a:b]])
+            n_part = b - a
             ws = self.sheet(key, "" if k == 0 else f" ({k + 1})", title=title)
             sheets.append(ws)
             if k:
                 self.stats.continued_sheets.append(ws.title)
-            self._layout(ws, names, headers, part, widths or {}, freeze)
+            self._layout(ws, names, headers, sample, n_part, widths or {}, freeze)
             col_notes = [(notes or {}).get(n, _note(n, self.lang)) for n in names]
             if chunks > 1:
-                more = (f"Rows {k * per_sheet + 1:,}–{k * per_sheet + len(part):,} of {len(frame):,}; "
+                more = (f"Rows {k * per_sheet + 1:,}–{k * per_sheet + n_part:,} of {len(frame):,}; "
                         f"continued on sheets {base} (2) … ({chunks})")
-                more_zh = f"第 {k * per_sheet + 1:,}–{k * per_sheet + len(part):,} 行，共 {len(frame):,} 行；续见工作表 {base} (2)…({chunks})"
+                more_zh = f"第 {k * per_sheet + 1:,}–{k * per_sheet + n_part:,} 行，共 {len(frame):,} 行；续见工作表 {base} (2)…({chunks})"
                 col_notes[0] = f"{more_zh}\n{more}" if self.lang == "zh" else f"{more}\n{more_zh}"
             self.header(ws, headers, col_notes)
             fmts = {i: f for i, c in enumerate(names) if (f := (number_formats or {}).get(c))}
-            self.body(ws, part, fmts)
+            for piece in pieces:
+                self.body(ws, piece, fmts)
             if after is not None:
-                after(ws, len(part), names)
+                after(ws, n_part, names)
         return sheets
 
-    def _layout(self, ws: Worksheet, names: list[str], headers: list[str], part: pd.DataFrame,
+    def _layout(self, ws: Worksheet, names: list[str], headers: list[str], sample: pd.DataFrame, n_rows: int,
                 widths: dict[str, float], freeze: str | None) -> None:
         ws.freeze_panes = freeze or ("B2" if names and names[0] == "project_id" else "A2")
         last = get_column_letter(max(1, len(names)))
-        ws.auto_filter.ref = f"A1:{last}{len(part) + 1}"
+        ws.auto_filter.ref = f"A1:{last}{n_rows + 1}"
         _print_setup(ws)
-        sample = part.head(200)
         for i, (name, head) in enumerate(zip(names, headers, strict=True), start=1):
             if name in widths:
                 width = widths[name]
@@ -682,9 +686,54 @@ def criteria_frame(result: Result, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "id", "label", "weight", "details", "source"])
 
 
+RATIONALE_CHUNK = 2000  # projects per piece when the rationale is streamed into its sheets
+
+
+class LazyFrame:
+    """A long table produced piece by piece (``make(first, stop)`` for item positions), so that writing it
+    needs memory for one piece only. Each item (a project) gives ``per_item`` rows."""
+
+    def __init__(self, columns: list[str], items: int, per_item: int,
+                 make: Callable[[int, int], pd.DataFrame], chunk: int) -> None:
+        self.columns, self.items, self.per_item, self.make, self.chunk = columns, items, per_item, make, chunk
+
+    def __len__(self) -> int:
+        return self.items * self.per_item
+
+    def head(self, n: int) -> pd.DataFrame:
+        return self.make(0, min(self.items, max(1, math.ceil(n / max(1, self.per_item)))))[:n]
+
+    def slices(self, start: int, stop: int) -> Iterator[pd.DataFrame]:
+        """The rows ``start:stop`` in pieces of at most ``chunk`` items."""
+        if self.per_item == 0:
+            return
+        first_item, last_item = start // self.per_item, math.ceil(stop / self.per_item)
+        for a in range(first_item, last_item, self.chunk):
+            b = min(last_item, a + self.chunk)
+            piece = self.make(a, b)
+            lo, hi = max(start, a * self.per_item), min(stop, b * self.per_item)
+            yield piece.iloc[lo - a * self.per_item:hi - a * self.per_item]
+
+
+def rationale_lazy(result: Result, lang: str) -> LazyFrame:
+    """The Rationale sheet's table, made in pieces of :data:`RATIONALE_CHUNK` projects."""
+    frame = result._scored_frame   # sorted once, shared by every piece
+    m = len(result.criteria.criteria)
+
+    def make(a: int, b: int) -> pd.DataFrame:
+        return _rationale_table(rationale(frame, result.pm, result.scores, result.criteria, (lang,), slice(a, b)), lang)
+
+    cols = list(_rationale_table(rationale(frame.iloc[:0], result.pm, result.scores, result.criteria, (lang,),
+                                           slice(0, 0)), lang).columns)
+    return LazyFrame(cols, len(frame), m, make, RATIONALE_CHUNK)
+
+
 def rationale_frame(result: Result, lang: str) -> pd.DataFrame:
+    return _rationale_table(result.rationale(langs=(lang,)), lang)
+
+
+def _rationale_table(rat: pd.DataFrame, lang: str) -> pd.DataFrame:
     zh = lang == "zh"
-    rat = result.rationale(langs=(lang,))
     status = rat["status"].map(STATUS_ZH).fillna(rat["status"]) if zh else rat["status"]
     return pd.DataFrame({
         "project_id": rat["project_id"], "dimension": rat["dimension"], "criterion_id": rat["criterion"],
@@ -912,7 +961,7 @@ def _review_sheet(w: _Writer, result: Result, lang: str) -> None:
     ws = w.sheet("review")
     names = list(frame.columns)
     headers = [_tcol(c, lang) for c in names]
-    w._layout(ws, names, headers, frame, {"reviewer_note": 50.0, "project_name": 36.0}, "A2")
+    w._layout(ws, names, headers, frame.head(200), len(frame), {"reviewer_note": 50.0, "project_name": 36.0}, "A2")
     ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(frame) + 1}"
     notes = [("上次导出时的值（重新导入前）\nValue in the workbook loaded again" if c.startswith("previous_")
               else _note(c, lang)) for c in names]
@@ -979,7 +1028,7 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
                 after=lambda ws, n, names: _ranking_formatting(ws, n, names, result, lang))
     _review_sheet(w, result, lang)
     say("export: rationale", 0.3)
-    rat = rationale_frame(result, lang)
+    rat = rationale_lazy(result, lang)
     w.table("rationale", rat, widths={"reason": 70.0, "criterion": 30.0, "value": 24.0, "source": 24.0},
             number_formats={"weight": "0.00", "contribution": "0.00"})
     say("export: excluded", 0.8)

@@ -69,9 +69,10 @@ class Result:
         c = self.records["outcome"].value_counts()
         return {"records": len(self.records), **{k: int(c.get(k, 0)) for k in ("ranked", "excluded", "invalid")}}
 
-    def rationale(self, langs: tuple[str, ...] = ("en", "zh")) -> pd.DataFrame:
+    def rationale(self, langs: tuple[str, ...] = ("en", "zh"), rows: slice | None = None) -> pd.DataFrame:
+        """Per project and criterion; ``rows`` selects projects by position (point-matrix order)."""
         frame = self._scored_frame
-        return rationale(frame, self.pm, self.scores, self.criteria, langs)
+        return rationale(frame, self.pm, self.scores, self.criteria, langs, rows)
 
     @property
     def _scored_frame(self) -> pd.DataFrame:
