@@ -149,14 +149,15 @@ def reweigh(result: Result, weights: Weights) -> Result:
     total, completeness = scores.total[pos], scores.completeness[pos]
     caps = _caps_from_flags(result, result.ranked)
     tiers = assign_tiers(total, completeness, result.criteria, caps)
-    ranks, in_track, order = rank_arrays(total, completeness, result.pm.project_ids[pos],
-                                         result.pm.tracks[pos])
-    columns: dict[str, object] = {"score": total, "completeness": completeness, "tier": tiers, "rank": ranks,
-                                  "rank_in_track": in_track}
-    dims = scores.dimension_scores.to_numpy()[pos]
+    ranks, in_track, order = rank_arrays(total, completeness, result.pm.id_order[pos], result.pm.tracks[pos])
+    ranked = result.ranked.take(order)           # one reorder of the wide table, then the new values
+    dims = scores.dimension_scores.to_numpy()[pos[order]]
+    columns: dict[str, np.ndarray] = {"score": total[order], "completeness": completeness[order],
+                                      "tier": tiers[order], "rank": ranks[order], "rank_in_track": in_track[order]}
     for k, d in enumerate(scores.dimension_scores.columns):
         columns[f"dim_{d}"] = dims[:, k]
-    ranked = result.ranked.assign(**columns).take(order)  # type: ignore[arg-type]
+    for name, values in columns.items():
+        ranked[name] = values
     return replace(result, ranked=ranked, scores=scores, weights=weights)
 
 

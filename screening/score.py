@@ -9,6 +9,7 @@ BLAS product, and are rounded to 0.01 before ranking (DESIGN.md contract 4).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,14 @@ class PointMatrix:
     points: np.ndarray               # (n, m) float, NaN = not assessed
     applicable: np.ndarray           # (n, m) bool: the criterion applies to the project's track
     tracks: np.ndarray               # (n,) str
+
+    @cached_property
+    def id_order(self) -> np.ndarray:
+        """Each project's position in ``project_id`` text order: the last tie-break, as integers."""
+        order = np.argsort(self.project_ids.astype(str), kind="stable")
+        pos = np.empty(len(order), dtype=np.int64)
+        pos[order] = np.arange(len(order))
+        return pos
 
     @property
     def assessed(self) -> np.ndarray:
