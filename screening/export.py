@@ -65,7 +65,6 @@ if TYPE_CHECKING:
 MAX_ROWS = 1_048_576          # Excel's rows per sheet (header included); tests monkeypatch it to split sheets
 MAX_CELL = 32_767
 TRUNCATION_MARK = " …[truncated / 已截断]"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Headers of the non-reserved columns (sheets that are not read back), English / Chinese.
 LABELS: dict[str, tuple[str, str]] = {

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -113,6 +112,3 @@ def mapping_yaml(mapping: Mapping) -> str:
     data = mapping.model_dump(by_alias=True, exclude_none=True)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
-
-def empty_frame_like(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(columns=columns, dtype=object)

@@ -300,11 +300,12 @@ RULE_KINDS: dict[str, type[Strict]] = {
 
 def _rule_tag(value: Any) -> str | None:
     """Pick the rule kind from the keys a rule mapping carries (``{field: x, ge: 1}`` is a comparison)."""
-    keys = set(value) if isinstance(value, dict) else set(type(value).model_fields) if isinstance(value, BaseModel) else set()
     if isinstance(value, BaseModel):
         return type(value).__name__
+    if not isinstance(value, dict):
+        return None
     for key, cls in RULE_KINDS.items():
-        if key in keys:
+        if key in value:
             return cls.__name__
     return None
 

@@ -257,20 +257,20 @@ def code_label(list_name: str, code: object, lang: Lang) -> str:
     return CODE_LISTS[list_name].label(code, lang)
 
 
+def _set_label(items: Iterable[Any], ident: object, list_name: str, lang: Lang) -> str:
+    """The criteria set's own label for ``ident`` (tiers, tracks), else the code list's."""
+    for x in items:
+        if x.id == ident:
+            return str(x.label.get(lang))
+    return code_label(list_name, ident, lang)
+
+
 def tier_label(tier: object, lang: Lang, criteria: CriteriaSet | None = None) -> str:
-    if criteria is not None:
-        for x in criteria.tiers:
-            if x.id == tier:
-                return x.label.get(lang)
-    return code_label("tier", tier, lang)
+    return _set_label(criteria.tiers if criteria is not None else (), tier, "tier", lang)
 
 
 def track_label(track: object, lang: Lang, criteria: CriteriaSet | None = None) -> str:
-    if criteria is not None:
-        for x in criteria.tracks:
-            if x.id == track:
-                return x.label.get(lang)
-    return code_label("track", track, lang)
+    return _set_label(criteria.tracks if criteria is not None else (), track, "track", lang)
 
 
 def light_label(light: object, lang: Lang, criteria: CriteriaSet | None = None) -> str:
