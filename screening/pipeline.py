@@ -51,6 +51,7 @@ class Result:
     pm: PointMatrix
     scores: Scores
     weights: Weights
+    tier_caps: np.ndarray           # (n,) per point-matrix row: best tier a review flag allows, -1 for none
     made_at: str = field(default_factory=lambda: _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
 
     @property
@@ -135,7 +136,7 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str, say: Prog
     ranked = rank(live)
     for col in ("track",):
         records[col] = records["row_key"].map(frame.set_index("row_key")[col])
-    return Result(inp, criteria, criteria_sha256, val, records, ranked, hits, pm, scores, weights)
+    return Result(inp, criteria, criteria_sha256, val, records, ranked, hits, pm, scores, weights, caps)
 
 
 def reweigh(result: Result, weights: Weights) -> Result:
@@ -147,24 +148,16 @@ def reweigh(result: Result, weights: Weights) -> Result:
     scores = weigh(result.pm, weights, result.criteria.missing_policy)
     pos = result.ranked.index.to_numpy()          # point-matrix row of each ranked row
     total, completeness = scores.total[pos], scores.completeness[pos]
-    caps = _caps_from_flags(result, result.ranked)
-    tiers = assign_tiers(total, completeness, result.criteria, caps)
-    ranks, in_track, order = rank_arrays(total, completeness, result.pm.id_order[pos], result.pm.tracks[pos])
+    ranks, in_track, order = rank_arrays(total, completeness, result.pm.id_order[pos], result.pm.track_codes[pos])
+    rows = pos[order]                             # point-matrix rows in the new rank order
+    tiers = assign_tiers(scores.total[rows], scores.completeness[rows], result.criteria, result.tier_caps[rows])
     ranked = result.ranked.take(order)           # one reorder of the wide table, then the new values
-    dims = scores.dimension_scores.to_numpy()[pos[order]]
-    columns: dict[str, np.ndarray] = {"score": total[order], "completeness": completeness[order],
-                                      "tier": tiers[order], "rank": ranks[order], "rank_in_track": in_track[order]}
+    dims = scores.dimension_scores.to_numpy()[rows]
+    columns: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
+        "score": total[order], "completeness": completeness[order], "tier": pd.array(tiers, dtype="str"),
+        "rank": ranks[order], "rank_in_track": in_track[order]}
     for k, d in enumerate(scores.dimension_scores.columns):
         columns[f"dim_{d}"] = dims[:, k]
     for name, values in columns.items():
         ranked[name] = values
     return replace(result, ranked=ranked, scores=scores, weights=weights)
-
-
-def _caps_from_flags(result: Result, live: pd.DataFrame) -> np.ndarray:
-    """Best tier each project's flags allow (index into the tiers, -1 for none), per distinct flag string."""
-    tier_ids: list[str] = [str(t.id) for t in result.criteria.tiers]
-    capping = {f.id: tier_ids.index(f.max_tier) for f in result.criteria.flags if f.max_tier is not None}
-    codes, uniques = pd.factorize(live["flags"].astype(str))
-    cap_u = np.array([max([capping[f] for f in u.split(";") if f in capping], default=-1) for u in uniques], dtype=int)
-    return cap_u[codes] if len(codes) else np.full(0, -1)

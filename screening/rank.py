@@ -15,12 +15,23 @@ TIE_BREAK = ("score desc", "completeness desc", "project_id asc")
 
 def rank_arrays(score: np.ndarray, completeness: np.ndarray, project_ids: np.ndarray,
                 tracks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(rank, rank_in_track, order): 1-based ranks by :data:`TIE_BREAK`, and the positions in rank order."""
-    order = np.lexsort((project_ids.astype(str), -completeness.astype(float), -score.astype(float)))
-    ranks = np.empty(len(order), dtype=int)
-    ranks[order] = np.arange(1, len(order) + 1)
-    in_track = np.empty(len(order), dtype=int)
-    in_track[order] = pd.Series(tracks[order]).groupby(tracks[order], sort=False).cumcount().to_numpy() + 1
+    """(rank, rank_in_track, order): 1-based ranks by :data:`TIE_BREAK`, and the positions in rank order.
+
+    ``project_ids`` may be the ids themselves (compared as text) or integers already in their text order
+    (``PointMatrix.id_order``), which are compared as numbers.
+    """
+    ids = project_ids if np.issubdtype(project_ids.dtype, np.integer) else project_ids.astype(str)
+    order = np.lexsort((ids, -completeness.astype(float), -score.astype(float)))
+    n = len(order)
+    ranks = np.empty(n, dtype=int)
+    ranks[order] = np.arange(1, n + 1)
+    codes = pd.factorize(tracks)[0][order]
+    in_track_sorted = np.empty(n, dtype=int)
+    for code in np.unique(codes):
+        mask = codes == code
+        in_track_sorted[mask] = np.arange(1, int(mask.sum()) + 1)
+    in_track = np.empty(n, dtype=int)
+    in_track[order] = in_track_sorted
     return ranks, in_track, order
 
 

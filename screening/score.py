@@ -43,6 +43,50 @@ class PointMatrix:
     def assessed(self) -> np.ndarray:
         return ~np.isnan(self.points) & self.applicable
 
+    # Weight-independent pieces of weigh(), worked out once per point matrix.
+    @cached_property
+    def id_index(self) -> pd.Index:
+        return pd.Index(self.project_ids)
+
+    @cached_property
+    def track_codes(self) -> np.ndarray:
+        """Each project's track as an integer code (for ranking within tracks)."""
+        return pd.factorize(self.tracks)[0]
+
+    @cached_property
+    def dimension_layout(self) -> tuple[list[str], np.ndarray]:
+        """Dimension ids in first-seen order, and each criterion's index into them."""
+        dims = list(dict.fromkeys(self.dimension_of))
+        return dims, np.array([dims.index(d) for d in self.dimension_of], dtype=int).reshape(-1)
+
+    @cached_property
+    def assessed_f(self) -> np.ndarray:
+        """:attr:`assessed` as 0/1 floats, columns contiguous."""
+        return np.asfortranarray(self.assessed, dtype=float)
+
+    def filled(self, value: float) -> np.ndarray:
+        """Points with ``value`` where not assessed, columns contiguous (cached per value)."""
+        cache = self.__dict__.setdefault("_filled", {})
+        if value not in cache:
+            cache[value] = np.asfortranarray(np.where(self.assessed, self.points, value))
+        return cache[value]  # type: ignore[no-any-return]
+
+    def patterns(self, assessed_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct rows of the criteria that count (applicable, and assessed if ``assessed_only``) and each
+        project's row among them."""
+        cache = self.__dict__.setdefault("_patterns", {})
+        if assessed_only not in cache:
+            counts = self.assessed if assessed_only else self.applicable
+            if len(counts) == 0 or counts.shape[1] == 0:
+                cache[assessed_only] = (np.zeros((min(len(counts), 1), counts.shape[1]), dtype=bool),
+                                        np.zeros(len(counts), dtype=np.intp))
+            else:
+                packed = np.packbits(counts, axis=1)
+                keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+                _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+                cache[assessed_only] = (counts[first], inverse.reshape(-1).astype(np.intp))
+        return cache[assessed_only]  # type: ignore[no-any-return]
+
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.points, index=self.project_ids, columns=self.criterion_ids)
 
@@ -94,51 +138,73 @@ def weigh(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Scores:
     A criterion's share of the total is ``W_d / ΣW × w_c / Σw`` over the dimensions and criteria that apply to
     the project's track. ``policy``: ``zero`` — not assessed earns 0 (default); ``neutral`` — earns 50;
     ``renormalise`` — not-assessed criteria drop out of the denominators (DESIGN.md "Missing data").
+
+    Shares depend only on which criteria count for a project (its track, and under ``renormalise`` also which
+    were assessed), so they are worked out once per distinct pattern and gathered; points enter column by
+    column in criteria-file order. Every project's figures come from the same element-wise operations wherever
+    it sits in the file (contract 4), which ``tests/screening/test_score.py`` checks against a row-by-row
+    reference.
     """
     n, m = pm.points.shape
     w = np.array([weights.criteria[c] for c in pm.criterion_ids], dtype=float)
-    dims = list(dict.fromkeys(pm.dimension_of))
-    dim_index = np.array([dims.index(d) for d in pm.dimension_of])
+    dims, dim_index = pm.dimension_layout
     big_w = np.array([weights.dimensions[d] for d in dims], dtype=float)
-    counts = pm.applicable & ~np.isnan(pm.points) if policy == "renormalise" else pm.applicable
-    crit_w = counts * w                                       # (n, m)
-    dim_sum = np.zeros((n, len(dims)))
-    for j in range(m):                                        # fixed order, element-wise
-        dim_sum[:, dim_index[j]] += crit_w[:, j]
-    dim_active = dim_sum > 0
-    active_w = np.zeros(n)
-    for k in range(len(dims)):
-        active_w += np.where(dim_active[:, k], big_w[k], 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share_in_dim = np.where(crit_w > 0, crit_w / dim_sum[:, dim_index], 0.0)
-        dim_share = np.where(active_w[:, None] > 0, big_w[None, :] / active_w[:, None], 0.0)
-    eff = share_in_dim * dim_share[:, dim_index]
-    assessed = ~np.isnan(pm.points) & pm.applicable
-    filled = np.where(assessed, pm.points, NEUTRAL_POINTS if policy == "neutral" else 0.0)
-    contributions = eff * filled
+    patterns, inverse = pm.patterns(policy == "renormalise")
+    share_u, eff_u = _pattern_shares(patterns, w, big_w, dim_index)
+    base_u, base_inverse = eff_u, inverse                    # completeness counts zero-policy shares
+    if policy == "renormalise":
+        app_patterns, base_inverse = pm.patterns(False)
+        base_u = _pattern_shares(app_patterns, w, big_w, dim_index)[1]
+    filled = pm.filled(NEUTRAL_POINTS if policy == "neutral" else 0.0)      # Fortran order: columns contiguous
+    assessed = pm.assessed_f
+    eff, share, base = (_gather(a, i) for a, i in ((eff_u, inverse), (share_u, inverse), (base_u, base_inverse)))
+    contributions = np.empty((n, m), order="F")
     total = np.zeros(n)
     completeness = np.zeros(n)
-    base_eff = eff if policy != "renormalise" else weigh_shares(pm, weights)
-    for j in range(m):
+    tmp = np.empty(n)
+    for j in range(m):                                        # fixed order, element-wise
+        np.multiply(eff[:, j], filled[:, j], out=contributions[:, j])
         total += contributions[:, j]
-        completeness += np.where(assessed[:, j], base_eff[:, j], 0.0)
+        completeness += np.multiply(base[:, j], assessed[:, j], out=tmp)
     dim_scores = np.full((n, len(dims)), np.nan)
     for k in range(len(dims)):
         cols = np.flatnonzero(dim_index == k)
         num = np.zeros(n)
-        den = np.zeros(n)
+        den_u = np.zeros(len(patterns))
         for jc in cols:
-            num += np.where(assessed[:, jc], share_in_dim[:, jc] * pm.points[:, jc], 0.0) if policy == "renormalise" \
-                else share_in_dim[:, jc] * filled[:, jc]
-            den += share_in_dim[:, jc]
+            num += np.multiply(share[:, jc], filled[:, jc], out=tmp)
+            den_u += share_u[:, jc]
+        den = den_u[inverse]
         dim_scores[:, k] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
     return Scores(
         total=np.round(total + 0.0, 2),
         completeness=np.clip(np.round(completeness, 6), 0, 1),
         contributions=contributions,
         effective_weight=eff,
-        dimension_scores=pd.DataFrame(np.round(dim_scores, 2), columns=dims, index=pm.project_ids),
+        dimension_scores=pd.DataFrame(np.round(dim_scores, 2), columns=dims, index=pm.id_index),
     )
+
+
+def _gather(per_pattern: np.ndarray, inverse: np.ndarray) -> np.ndarray:
+    """Each project's row of a per-pattern array, as an (n, m) array with contiguous columns."""
+    return np.take(per_pattern.T, inverse, axis=1).T
+
+
+def _pattern_shares(counts: np.ndarray, w: np.ndarray, big_w: np.ndarray,
+                    dim_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(share within its dimension, effective weight) of each criterion, for each row of ``counts`` (bool)."""
+    u, m = counts.shape
+    crit_w = counts * w
+    dim_sum = np.zeros((u, len(big_w)))
+    for j in range(m):
+        dim_sum[:, dim_index[j]] += crit_w[:, j]
+    active_w = np.zeros(u)
+    for k in range(len(big_w)):
+        active_w += np.where(dim_sum[:, k] > 0, big_w[k], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_in_dim = np.where(crit_w > 0, crit_w / dim_sum[:, dim_index], 0.0)
+        dim_share = np.where(active_w[:, None] > 0, big_w[None, :] / active_w[:, None], 0.0)
+    return share_in_dim, share_in_dim * dim_share[:, dim_index]
 
 
 def weigh_shares(pm: PointMatrix, weights: Weights) -> np.ndarray:

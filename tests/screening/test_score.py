@@ -123,3 +123,81 @@ def test_ties_broken_by_completeness_then_project_id(xlsx):
                   rec("C", total_investment_usd_m=200, local_jobs=0)]), criteria=crit())
     assert r.ranked["project_id"].tolist() == ["A", "B", "C"]
     assert np.all(r.ranked["score"].to_numpy() == 0)
+
+
+def test_reweigh_breaks_ties_by_project_id_text_beyond_ten_projects(xlsx):
+    # Twelve identical projects: only the project_id tie-break orders them, and positions 10 and 11 must not
+    # sort as the text "10" < "2".
+    ids = [f"P{i:02d}" for i in range(12)]
+    path = xlsx([rec(pid, total_investment_usd_m=200, local_jobs=300, open_procurement="yes") for pid in ids[::-1]])
+    new = reweigh(run(path, criteria=crit()), Weights({"social": 2, "gov": 1}, {"jobs": 1, "trainees": 1,
+                                                                                "procurement": 1}))
+    assert new.ranked["project_id"].tolist() == ids
+    assert new.ranked["rank"].tolist() == list(range(1, 13))
+
+
+def _reference_weigh(points, applicable, dim_index, w, big_w, policy):
+    """weigh() as first written, straight from its docstring: every share computed in place for every row."""
+    n, m = points.shape
+    assessed = ~np.isnan(points) & applicable
+    counts = assessed if policy == "renormalise" else applicable
+
+    def shares(counts):
+        crit_w = counts * w
+        dim_sum = np.zeros((n, len(big_w)))
+        for j in range(m):
+            dim_sum[:, dim_index[j]] += crit_w[:, j]
+        active_w = np.zeros(n)
+        for k in range(len(big_w)):
+            active_w += np.where(dim_sum[:, k] > 0, big_w[k], 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(crit_w > 0, crit_w / dim_sum[:, dim_index], 0.0)
+            dim_share = np.where(active_w[:, None] > 0, big_w[None, :] / active_w[:, None], 0.0)
+        return share, share * dim_share[:, dim_index]
+
+    share, eff = shares(counts)
+    base = shares(applicable)[1] if policy == "renormalise" else eff
+    filled = np.where(assessed, points, 50.0 if policy == "neutral" else 0.0)
+    total, completeness = np.zeros(n), np.zeros(n)
+    for j in range(m):
+        total += eff[:, j] * filled[:, j]
+        completeness += np.where(assessed[:, j], base[:, j], 0.0)
+    dims = np.full((n, len(big_w)), np.nan)
+    for k in range(len(big_w)):
+        num, den = np.zeros(n), np.zeros(n)
+        for j in np.flatnonzero(dim_index == k):
+            num += share[:, j] * filled[:, j]
+            den += share[:, j]
+        dims[:, k] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    return np.round(total + 0.0, 2), np.clip(np.round(completeness, 6), 0, 1), eff, np.round(dims, 2)
+
+
+@pytest.mark.parametrize("policy", ["zero", "neutral", "renormalise"])
+@pytest.mark.parametrize("seed", range(4))
+def test_weigh_equals_a_row_by_row_reference_bit_for_bit(policy, seed):
+    from screening.score import PointMatrix, weigh
+
+    rng = np.random.default_rng(seed)
+    n, dim_of = 80, ["a", "a", "b", "c", "c", "c", "b", "a"]
+    m = len(dim_of)
+    tracks = rng.choice(["s", "t", "u"], n)
+    applicable = np.column_stack([tracks != "s" if j in (1, 5) else np.ones(n, bool) for j in range(m)])
+    points = np.round(rng.uniform(0, 100, (n, m)), rng.integers(0, 3))
+    points[rng.random((n, m)) < 0.3] = np.nan
+    points[~applicable] = np.nan
+    pm = PointMatrix(np.array([f"P{i}" for i in range(n)]), [f"c{j}" for j in range(m)], dim_of, points,
+                     applicable, tracks)
+    weights = Weights({"a": rng.uniform(0.1, 5), "b": rng.uniform(0.1, 5), "c": 0.0 if seed == 3 else 2.0},
+                      {f"c{j}": float(rng.uniform(0, 3)) for j in range(m)})
+    got = weigh(pm, weights, policy)
+    dim_index = np.array([["a", "b", "c"].index(d) for d in dim_of])
+    w = np.array([weights.criteria[f"c{j}"] for j in range(m)])
+    big_w = np.array([weights.dimensions[d] for d in "abc"])
+    for i in range(n):  # each row on its own: the figures must not depend on the other rows
+        total, completeness, eff, dims = _reference_weigh(points[i:i + 1], applicable[i:i + 1], dim_index, w, big_w,
+                                                          policy)
+        assert got.total[i] == total[0] and got.completeness[i] == completeness[0]
+        np.testing.assert_array_equal(got.effective_weight[i], eff[0])
+        np.testing.assert_array_equal(got.dimension_scores.to_numpy()[i], dims[0])
+        np.testing.assert_array_equal(got.contributions[i], eff[0] * np.where(np.isnan(points[i]), 50.0 if policy
+                                                                              == "neutral" else 0.0, points[i]))
