@@ -83,10 +83,15 @@ def load_criteria_cached(data: bytes, name: str) -> CriteriaSet:
     return load_criteria_bytes(data, name)
 
 
-@st.cache_data(show_spinner=False, max_entries=3)
+@st.cache_resource(show_spinner=False, max_entries=3, ttl=3600)
 def screen_cached(data: bytes, name: str, criteria_data: bytes, criteria_name: str, mapping_text: str | None,
                   sheet: str | None, _progress: Callable[[str, float], None] | None = None) -> pipeline.Result:
-    """One screening run per (file bytes, criteria bytes, mapping, sheet); the cache key is those bytes."""
+    """One screening run per (file bytes, criteria bytes, mapping, sheet); the cache key is those bytes.
+
+    A resource cache, not a data cache: the result is shared, never pickled. Pages only read it (re-weighting
+    builds a new result; pandas copy-on-write keeps derived frames apart), and at 100,000 rows pickling
+    cost 3.3 s and 474 MB per run (docs/benchmarks.md).
+    """
     criteria = load_criteria_bytes(criteria_data, criteria_name)
     mapping: Mapping | None = views.mapping_from_text(mapping_text) if mapping_text else None
     return pipeline.run(data, name=name, criteria=criteria,

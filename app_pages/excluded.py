@@ -43,15 +43,18 @@ def body() -> None:
         st.dataframe(inv.astype(str).replace({"None": "", "nan": ""}), hide_index=True,
                      column_config=_config(inv, lang, cs))
 
-    flagged = result.hits[(result.hits["kind"] == "flag")
-                          & result.hits["project_id"].astype(str).isin(result.ranked["project_id"].astype(str))]
-    st.subheader(f"{common.t('flagged_section')} ({flagged['project_id'].nunique():,})")
+    flagged = views.flagged_projects(result, lang)
+    st.subheader(f"{common.t('flagged_section')} ({len(flagged):,})")
     if flagged.empty:
         st.success(common.t("none_flagged"))
     else:
-        table = flagged[["project_id", "id", f"label_{lang}", f"reason_{lang}", "source"]].rename(
-            columns={f"label_{lang}": "label", f"reason_{lang}": "reason"})
-        st.dataframe(table, hide_index=True, column_config={c: views.t(c, lang) for c in table.columns})
+        summary = views.flag_summary(result, lang)
+        st.dataframe(summary, hide_index=True, column_config={
+            **{c: views.t(c, lang) for c in summary.columns},
+            "reason": st.column_config.TextColumn(views.t("reason", lang), width="large")})
+        st.caption(common.t("flagged_hint"))
+        st.dataframe(flagged, hide_index=True, column_config={c: views.column_title(str(c), lang, cs)
+                                                              for c in flagged.columns})
 
 
 common.guarded(body)

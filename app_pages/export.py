@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 import streamlit as st
 
 from app_pages import common
-from screening import views
-from screening.export import ranking_frame, workbook_bytes
+from screening import pipeline, views
+from screening.export import ranking_frame, workbook_bytes, write_workbook
+
+# Above this many records the workbook is prepared behind a button with a progress bar (about 1 s per 1,000
+# projects, docs/benchmarks.md) instead of being built silently when the download is clicked.
+PREPARE_ABOVE = 5_000
+
+
+def _prepared(result: pipeline.Result, wb_lang: str) -> bytes | None:
+    """Build the workbook with a progress bar when asked; keep the bytes for this result and language."""
+    ss = st.session_state
+    key = (views.result_fingerprint(result), wb_lang)
+    kept = ss.get("_export_bytes")
+    if kept is not None and kept[0] == key:
+        return kept[1]  # type: ignore[no-any-return]
+    st.caption(common.t("export_large", n=f"{len(result.records):,}"))
+    if not st.button(common.t("export_prepare"), type="primary", key="export_prepare"):
+        return None
+    bar = st.progress(0.0, text=common.t("export_stage_start"))
+
+    def say(stage: str, share: float) -> None:
+        bar.progress(min(max(share, 0.0), 1.0), text=common.t("export_stage_" + stage.split(": ")[-1]))
+
+    buf = BytesIO()
+    write_workbook(result, buf, wb_lang, progress=say)
+    bar.empty()
+    ss["_export_bytes"] = (key, buf.getvalue())
+    return buf.getvalue()
 
 
 def body() -> None:
@@ -24,10 +51,13 @@ def body() -> None:
     wb_lang = st.radio(common.t("export_lang"), ["zh", "en"], index=0 if lang == "zh" else 1, horizontal=True,
                        format_func=lambda c: {"zh": "中文", "en": "English"}[c], key="export_lang")
     stem = Path(st.session_state["source"]["name"]).stem or "projects"
-    st.download_button(common.t("download_workbook"), data=lambda: workbook_bytes(result, wb_lang),
-                       file_name=f"{stem}_ranked_{wb_lang}.xlsx", type="primary", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="download_workbook")
+    data = (lambda: workbook_bytes(result, wb_lang)) if len(result.records) <= PREPARE_ABOVE \
+        else _prepared(result, wb_lang)
+    if data is not None:
+        st.download_button(common.t("download_workbook"), data=data,
+                           file_name=f"{stem}_ranked_{wb_lang}.xlsx", type="primary", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key="download_workbook")
     csv = ranking_frame(result).to_csv(index=False).encode("utf-8-sig")
     st.download_button(common.t("download_csv"), data=csv, file_name=f"{stem}_ranking.csv", mime="text/csv",
                        on_click="ignore", key="download_csv")

@@ -714,12 +714,15 @@ class LazyFrame:
             yield piece.iloc[lo - a * self.per_item:hi - a * self.per_item]
 
 
-def rationale_lazy(result: Result, lang: str) -> LazyFrame:
-    """The Rationale sheet's table, made in pieces of :data:`RATIONALE_CHUNK` projects."""
+def rationale_lazy(result: Result, lang: str, progress: Callable[[float], None] | None = None) -> LazyFrame:
+    """The Rationale sheet's table, made in pieces of :data:`RATIONALE_CHUNK` projects; ``progress`` hears
+    the share of projects done before each piece."""
     frame = result._scored_frame   # sorted once, shared by every piece
     m = len(result.criteria.criteria)
 
     def make(a: int, b: int) -> pd.DataFrame:
+        if progress is not None and len(frame):
+            progress(a / len(frame))
         return _rationale_table(rationale(frame, result.pm, result.scores, result.criteria, (lang,), slice(a, b)), lang)
 
     cols = list(_rationale_table(rationale(frame.iloc[:0], result.pm, result.scores, result.criteria, (lang,),
@@ -1027,7 +1030,7 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
                 after=lambda ws, n, names: _ranking_formatting(ws, n, names, result, lang))
     _review_sheet(w, result, lang)
     say("export: rationale", 0.3)
-    rat = rationale_lazy(result, lang)
+    rat = rationale_lazy(result, lang, lambda share: say("export: rationale", 0.3 + 0.5 * share))
     w.table("rationale", rat, widths={"reason": 70.0, "criterion": 30.0, "value": 24.0, "source": 24.0},
             number_formats={"weight": "0.00", "contribution": "0.00"})
     say("export: excluded", 0.8)

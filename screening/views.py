@@ -210,6 +210,10 @@ LABELS: dict[str, dict[str, str]] = {
     "none_excluded": {"zh": "没有被排除的项目。", "en": "No project is excluded."},
     "none_invalid": {"zh": "没有无效记录。", "en": "No record is invalid."},
     "none_flagged": {"zh": "没有带复核标记的项目。", "en": "No project is flagged."},
+    "projects": {"zh": "项目数", "en": "Projects"},
+    "flagged_hint": {"zh": "每个标记的理由见上表；每个项目的全部命中（含疑似重复的对应项目）见“项目详情”页。",
+                     "en": "Each flag's reason is in the table above; every hit of one project (with the partners of a "
+                           "possible duplicate) is on the Project page."},
     "gate_ids": {"zh": "命中排除项", "en": "Gates hit"},
     "reasons": {"zh": "理由", "en": "Reasons"},
     "sources": {"zh": "依据", "en": "Sources"},
@@ -228,6 +232,15 @@ LABELS: dict[str, dict[str, str]] = {
                     "en": "Written by the same writer as the command-line tool: summary, ranking, rationale, excluded, invalid, data issues, criteria and audit sheets, with the current weights."},
     "download_workbook": {"zh": "下载排名工作簿（.xlsx）", "en": "Download the ranked workbook (.xlsx)"},
     "download_csv": {"zh": "下载当前排名（CSV）", "en": "Download the current ranking (CSV)"},
+    "export_large": {"zh": "共 {n} 条记录：工作簿较大，先生成再下载（约每千个项目 1 秒）。",
+                     "en": "{n} records: a large workbook is prepared first, then downloaded (about 1 s per 1,000 projects)."},
+    "export_prepare": {"zh": "生成排名工作簿", "en": "Prepare the ranked workbook"},
+    "export_stage_start": {"zh": "正在生成工作簿…", "en": "Preparing the workbook…"},
+    "export_stage_ranking": {"zh": "写出排名表", "en": "Writing the ranking"},
+    "export_stage_tracks": {"zh": "写出分类排名与审核表", "en": "Writing the track views and review sheet"},
+    "export_stage_rationale": {"zh": "写出逐项理由", "en": "Writing the rationale"},
+    "export_stage_excluded": {"zh": "写出排除、无效与其他工作表", "en": "Writing the excluded, invalid and other sheets"},
+    "export_stage_saving": {"zh": "保存文件", "en": "Saving the file"},
 }
 
 LIGHT_LABELS: dict[str, dict[str, str]] = {
@@ -725,6 +738,42 @@ def excluded_table(result: Result, lang: Lang) -> pd.DataFrame:
     ex = ex.rename(columns={"gates": "gate_ids"})
     lead = [c for c in ("project_id", "project_name", "country", "gate_ids", "reasons", "sources") if c in ex]
     return ex[lead + [c for c in ex.columns if c not in lead]].reset_index(drop=True)
+
+
+def flag_summary(result: Result, lang: Lang) -> pd.DataFrame:
+    """One row per review flag raised on ranked projects: how many projects, the reason once, the source.
+
+    The reason is the same for every project a flag hits, so it is shown once here rather than once per hit (at
+    100,000 projects the per-hit table ran to hundreds of thousands of rows); each project's own hits, with
+    partners for duplicates, are on the project page (:func:`project_hits`).
+    """
+    hits = result.hits
+    flags = hits[(hits["kind"] == "flag") & hits["row_key"].isin(result.ranked["row_key"])]
+    cols = ["id", "label", "projects", "reason", "source"]
+    if flags.empty:
+        return pd.DataFrame(columns=cols)
+    counts = flags.groupby("id", sort=False)["row_key"].nunique()
+    first = flags.drop_duplicates("id").set_index("id")
+    sections = first["section"] if "section" in first else pd.Series("", index=first.index)
+    generic = {f.id: f.reason.get(lang) for f in result.criteria.flags}   # without one hit's duplicate partners
+    out = pd.DataFrame({
+        "id": counts.index.to_numpy(),
+        "label": first.loc[counts.index, f"label_{lang}"].to_numpy(),
+        "projects": counts.to_numpy(),
+        "reason": [generic.get(i, r) for i, r in zip(counts.index, first.loc[counts.index, f"reason_{lang}"],
+                                                          strict=True)],
+        "source": [source_text(result.criteria, f"{s} {sec}".strip() if isinstance(sec, str) else str(s))
+                   for s, sec in zip(first.loc[counts.index, "source"], sections.loc[counts.index], strict=True)],
+    }, columns=cols)
+    return out.sort_values(["projects", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def flagged_projects(result: Result, lang: Lang) -> pd.DataFrame:
+    """Every ranked project with at least one review flag, in rank order, its flags as labels."""
+    ranked = result.ranked
+    flagged = ranked[ranked["flags"].astype(str) != ""]
+    cols = [c for c in ("rank", "project_id", "project_name", "country", "tier", "flags") if c in ranked]
+    return ranking_table(flagged, lang, result.criteria)[cols]
 
 
 def invalid_table(result: Result, lang: Lang) -> pd.DataFrame:

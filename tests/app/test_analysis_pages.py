@@ -5,54 +5,27 @@ message, never an exception."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import pytest
+from app_helpers import APP, SAMPLE
+from app_helpers import errors as _errors
+from app_helpers import metric as _metric
+from app_helpers import ok as _ok
+from app_helpers import open_app as _app
+from app_helpers import page as _page
 from streamlit.testing.v1 import AppTest
 
 from screening import pipeline, views
 from screening.portfolio import PortfolioConstraints, efficient_frontier, optimise, value_for_money
 from screening.sensitivity import monte_carlo, one_at_a_time, smallest_change, sweep_curves
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-SAMPLE = ROOT / "sample_projects" / "sample_projects.xlsx"
-TIMEOUT = float(os.environ.get("APPTEST_TIMEOUT", "180"))
-
 
 @pytest.fixture(scope="module")
 def result() -> pipeline.Result:
     return pipeline.run(SAMPLE)
-
-
-def _app(lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["lang"] = lang
-    return at.run()
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def _page(at: AppTest, name: str) -> AppTest:
-    at.switch_page(f"app_pages/{name}.py").run()
-    _ok(at)
-    return at
-
-
-def _errors(at: AppTest) -> list[str]:
-    return [str(e.value) for e in at.error]
-
-
-def _metric(at: AppTest, label: str) -> str:
-    for m in at.metric:
-        if m.label == label:
-            return str(m.value)
-    raise AssertionError(f"no metric {label!r}: {[m.label for m in at.metric]}")
 
 
 # a read-only st.dataframe keeps no key in AppTest: find each table by a column only it has

@@ -7,13 +7,17 @@ AppTest cannot read a download's bytes: the export's content is tested through t
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
+from app_helpers import ROOT, SAMPLE, XLSX
+from app_helpers import errors as _errors
+from app_helpers import metric_int as _metric
+from app_helpers import ok as _ok
+from app_helpers import open_app as _app
+from app_helpers import page as _page
 
 from screening import pipeline, views
 from screening.criteria import load_criteria
@@ -21,50 +25,16 @@ from screening.export import workbook_bytes
 from screening.mapping import load_mapping, mapping_yaml
 from screening.score import Weights
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-SAMPLE = ROOT / "sample_projects" / "sample_projects.xlsx"
 PROBLEMS = ROOT / "sample_projects" / "problem_projects.xlsx"
 AIDDATA = ROOT.parent / "shared" / "data" / "aiddata_gcdf3_extract.csv"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGES = {"data": "page_data", "criteria": "page_criteria", "ranking": "page_ranking", "project": "page_project",
          "excluded": "page_excluded", "export": "page_export"}
 TITLES = {"data": "data_title", "criteria": "criteria_title", "ranking": "ranking_title",
           "project": "project_title", "excluded": "excluded_title", "export": "export_title"}
-TIMEOUT = float(os.environ.get("APPTEST_TIMEOUT", "180"))
-
 
 @pytest.fixture(scope="module")
 def sample_result() -> pipeline.Result:
     return pipeline.run(SAMPLE)
-
-
-def _app(lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    if lang:
-        at.session_state["lang"] = lang
-    return at.run()
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def _page(at: AppTest, name: str) -> AppTest:
-    at.switch_page(f"app_pages/{name}.py").run()
-    _ok(at)
-    return at
-
-
-def _metric(at: AppTest, label: str) -> int:
-    for m in at.metric:
-        if m.label == label:
-            return int(str(m.value).replace(",", ""))
-    raise AssertionError(f"no metric {label!r}: {[m.label for m in at.metric]}")
-
-
-def _errors(at: AppTest) -> list[str]:
-    return [str(e.value) for e in at.error]
 
 
 def test_opens_on_the_sample_ranking(sample_result: pipeline.Result) -> None:
@@ -188,6 +158,7 @@ def test_all_dimension_weights_zero_is_refused() -> None:
 
 def test_weight_change_does_not_read_the_file_again(monkeypatch: pytest.MonkeyPatch) -> None:
     st.cache_data.clear()
+    st.cache_resource.clear()   # the screening run is a shared resource (app_pages/common.screen_cached)
     calls = {"n": 0}
     real = pipeline.read_input
 
@@ -246,6 +217,19 @@ def test_excluded_page_hides_nothing(sample_result: pipeline.Result) -> None:
         mine = gates[gates["project_id"].astype(str) == str(row["project_id"])]
         for reason in mine["reason_zh"]:
             assert reason in row["reasons"]
+    # Review flags: one summary row per flag (its reason once) and one row per flagged ranked project.
+    ranked = sample_result.ranked
+    flagged_ids = ranked.loc[ranked["flags"].astype(str) != "", "project_id"].astype(str).tolist()
+    per_project = next(f for f in frames if "flags" in f.columns)
+    assert per_project["project_id"].astype(str).tolist() == flagged_ids
+    summary = next(f for f in frames if "projects" in f.columns)
+    hits = sample_result.hits
+    live_flags = hits[(hits["kind"] == "flag") & hits["project_id"].astype(str).isin(flagged_ids)]
+    assert dict(zip(summary["id"], summary["projects"], strict=True)) == \
+        live_flags.groupby("id")["project_id"].nunique().to_dict()
+    for flag in sample_result.criteria.flags:
+        if flag.id in set(summary["id"]):
+            assert summary.set_index("id").loc[flag.id, "reason"] == flag.reason.zh
 
 
 @pytest.mark.skipif(not AIDDATA.exists(), reason="../shared/data is not beside the repository")
