@@ -58,9 +58,9 @@ def body() -> None:
                            file_name=f"{stem}_ranked_{wb_lang}.xlsx", type="primary", on_click="ignore",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key="download_workbook")
-    csv = ranking_frame(result).to_csv(index=False).encode("utf-8-sig")
-    st.download_button(common.t("download_csv"), data=csv, file_name=f"{stem}_ranking.csv", mime="text/csv",
-                       on_click="ignore", key="download_csv")
+    st.download_button(common.t("download_csv"), data=lambda: ranking_frame(result).to_csv(index=False).encode(
+                       "utf-8-sig"), file_name=f"{stem}_ranking.csv", mime="text/csv", on_click="ignore",
+                       key="download_csv")   # made when clicked: 100,000 rows take seconds
     counts = views.counts_frame(result, lang)
     st.dataframe(counts[["label", "count"]], hide_index=True,
                  column_config={"label": " ", "count": views.t("count", lang)})

@@ -2,8 +2,8 @@
 
 Usage:  python benchmarks/app_bench.py [--sizes 1000 20000 100000]
 
-For each size, a child process (so that peak memory is that size's own) generates a workbook with every
-canonical column (``pipeline_bench.make_workbook``), uploads it through the Data page's ``file_uploader`` and
+For each size, the script generates a workbook with every canonical column (``pipeline_bench.make_workbook``);
+a child process (so that peak memory is the app's own) uploads it through the Data page's ``file_uploader`` and
 times: the upload screened (first run), a change of weights on the Ranking page (the re-rank and the redrawn
 table and charts), and a first visit to every other page. It prints a Markdown table; the figures in
 docs/benchmarks.md come from this script. Times include AppTest's own script runs, not the browser's
@@ -34,13 +34,11 @@ def peak_mb() -> float:
 
 
 def bench_one(n: int, workdir: Path) -> dict[str, float]:
-    from pipeline_bench import make_workbook
     from streamlit.testing.v1 import AppTest
 
     from screening.criteria import load_criteria
 
-    src = workdir / f"app_{n}.xlsx"
-    make_workbook(src, n)
+    src = workdir / f"app_{n}.xlsx"     # made by the parent, so that peak memory is the app's own
     data = src.read_bytes()
     out: dict[str, float] = {"rows": n, "file_mb": len(data) / 1e6}
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
@@ -81,10 +79,13 @@ def main() -> None:
     if args.child:
         print(json.dumps(bench_one(args.child, args.workdir)))
         return
+    from pipeline_bench import make_workbook
+
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             print(f"… {n:,} rows", file=sys.stderr, flush=True)
+            make_workbook(Path(tmp) / f"app_{n}.xlsx", n)
             p = subprocess.run([sys.executable, __file__, "--child", str(n), "--workdir", tmp],
                                capture_output=True, text=True, check=False)
             if p.returncode != 0:
