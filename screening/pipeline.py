@@ -124,7 +124,7 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str, say: Prog
     live = live.copy()
     live["score"] = scores.total
     live["completeness"] = scores.completeness
-    live["tier"] = assign_tiers(scores.total, scores.completeness, criteria, caps)
+    live["tier"] = pd.array(assign_tiers(scores.total, scores.completeness, criteria, caps), dtype="str")
     live = pd.concat([live, _dimension_frame(scores, live.index.to_numpy()).set_axis(live.index)], axis=1)
     idx = indices(pm, criteria)
     for col in idx.columns:

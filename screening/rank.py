@@ -40,8 +40,8 @@ def rank(frame: pd.DataFrame) -> pd.DataFrame:
     return it in rank order (the index keeps the frame's labels)."""
     out = frame.copy()
     if out.empty:
-        out["rank"] = pd.Series(dtype="Int64")
-        out["rank_in_track"] = pd.Series(dtype="Int64")
+        out["rank"] = pd.Series(dtype=int)
+        out["rank_in_track"] = pd.Series(dtype=int)
         return out
     ranks, in_track, order = rank_arrays(out["score"].to_numpy(), out["completeness"].to_numpy(),
                                          out["project_id"].to_numpy(dtype=object), out["track"].to_numpy(dtype=object))

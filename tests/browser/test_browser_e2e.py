@@ -1,7 +1,8 @@
 """End-to-end in a real headless browser: Debian's chromium driven by Playwright against `streamlit run app.py`.
 
 Opens the app, checks the sample ranking is shown, takes the README screenshots (ranking page, a project's
-rationale), uploads a workbook, changes a weight, downloads the export and opens it with openpyxl.
+rationale; written to docs/images only with ``SCREENSHOTS_DIR=docs/images``), uploads a workbook, changes a
+weight, downloads the export and opens it with openpyxl.
 
 Needs /usr/bin/chromium and the Python ``playwright`` package: ``scripts/install_browser.sh`` installs both
 (it never runs ``playwright install``). In CI (``CI`` set) a missing browser is a failure, not a skip.
@@ -23,7 +24,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-IMAGES = ROOT / "docs" / "images"
+# Screenshots go to the test's temporary folder; SCREENSHOTS_DIR=docs/images refreshes the README's pictures.
+SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR")
 UPLOAD = ROOT / "sample_projects" / "sample_projects_zh.xlsx"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -119,7 +121,8 @@ def test_browser_end_to_end(app_url: str, tmp_path: Path) -> None:
     from openpyxl import load_workbook
     from playwright.sync_api import expect, sync_playwright
 
-    IMAGES.mkdir(parents=True, exist_ok=True)
+    images = Path(SCREENSHOTS_DIR) if SCREENSHOTS_DIR else tmp_path / "images"
+    images.mkdir(parents=True, exist_ok=True)
     expect.set_options(timeout=60_000)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
@@ -149,7 +152,7 @@ def test_browser_end_to_end(app_url: str, tmp_path: Path) -> None:
             assert ranked and ranked[0].split()[-1].isdigit(), metrics.all_inner_texts()
             page.set_viewport_size({"width": 1440, "height": 2000})  # the app scrolls inside: show it all
             page.wait_for_timeout(2000)  # let the charts finish drawing
-            page.screenshot(path=str(IMAGES / "ranking.png"))
+            page.screenshot(path=str(images / "ranking.png"))
 
             # 3. A project's rationale: a flagged project below the top tier shows the most.
             _nav(page, "Project")
@@ -165,7 +168,7 @@ def test_browser_end_to_end(app_url: str, tmp_path: Path) -> None:
             _no_exception(page)
             page.set_viewport_size({"width": 1440, "height": 2200})
             page.wait_for_timeout(2000)
-            page.screenshot(path=str(IMAGES / "project.png"))
+            page.screenshot(path=str(images / "project.png"))
             page.set_viewport_size({"width": 1440, "height": 1000})
 
             # 4. Upload a workbook (Chinese headers) on the Data page.
@@ -212,4 +215,4 @@ def test_browser_end_to_end(app_url: str, tmp_path: Path) -> None:
     row = next(r for r in wb[crit_sheet].iter_rows(values_only=True) if r[0] == "dimension" and r[1] == first.id)
     assert abs(float(row[3]) - 60 / total * 100) < 0.01, row
     for image in ("ranking.png", "project.png"):
-        assert (IMAGES / image).stat().st_size > 10_000
+        assert (images / image).stat().st_size > 10_000
