@@ -65,7 +65,8 @@ def body() -> None:
     # ---- one at a time: flip points and the smallest change
     st.subheader(common.t("rb_oat"))
     st.caption(common.t("rb_oat_help"))
-    flips = _oat(fp, k, result)
+    with st.spinner(common.t("rb_oat_running")):   # a few seconds at 100,000 projects (docs/benchmarks.md)
+        flips = _oat(fp, k, result)
     st.info(views.smallest_change_text(smallest_change(flips), k, lang, cs))
     summary = views.flip_summary(flips, result, lang)
     num = st.column_config.NumberColumn

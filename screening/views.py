@@ -1073,6 +1073,7 @@ LABELS.update({
     "rb_kappa": {"zh": "集中度 κ（越大越确定）", "en": "Concentration κ (larger = more certain)"},
     "rb_run": {"zh": "运行蒙特卡洛", "en": "Run the Monte Carlo"},
     "rb_running": {"zh": "正在抽样并重新排名…", "en": "Drawing weights and re-ranking…"},
+    "rb_oat_running": {"zh": "正在逐一调整维度权重并重新排名…", "en": "Moving each dimension's weight and re-ranking…"},
     "rb_press_run": {"zh": "设置参数后点击“运行蒙特卡洛”。", "en": "Set the parameters and press “Run the Monte Carlo”."},
     "rb_stale": {"zh": "数据或权重已改变，请重新运行蒙特卡洛。", "en": "The data or weights changed since the last run: run the Monte Carlo again."},
     "rb_mc_done": {"zh": "{draws:,} 次抽样 × {n:,} 个项目，用时 {seconds:.2f} 秒（种子 {seed}，κ = {kappa:g}，前 {k} 名）。稳健 {stable} 个，敏感 {sensitive} 个。",
