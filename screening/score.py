@@ -207,11 +207,6 @@ def _pattern_shares(counts: np.ndarray, w: np.ndarray, big_w: np.ndarray,
     return share_in_dim, share_in_dim * dim_share[:, dim_index]
 
 
-def weigh_shares(pm: PointMatrix, weights: Weights) -> np.ndarray:
-    """Effective weights as under the ``zero`` policy (every applicable criterion counts)."""
-    return weigh(pm, weights, "zero").effective_weight
-
-
 def assign_tiers(total: np.ndarray, completeness: np.ndarray, criteria: CriteriaSet,
                  caps: np.ndarray | None = None) -> np.ndarray:
     """Highest tier whose ``min_score`` the total reaches; ``insufficient_data`` below the completeness line.
