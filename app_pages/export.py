@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from pathlib import Path
 
 import streamlit as st
 
 from app_pages import common
 from screening import pipeline, views
-from screening.export import ranking_frame, workbook_bytes, write_workbook
+from screening.export import ranking_frame, workbook_bytes
 
 # Above this many records the workbook is prepared behind a button with a progress bar (about 1 s per 1,000
 # projects, docs/benchmarks.md) instead of being built silently when the download is clicked.
@@ -31,11 +30,10 @@ def _prepared(result: pipeline.Result, wb_lang: str) -> bytes | None:
     def say(stage: str, share: float) -> None:
         bar.progress(min(max(share, 0.0), 1.0), text=common.t("export_stage_" + stage.split(": ")[-1]))
 
-    buf = BytesIO()
-    write_workbook(result, buf, wb_lang, progress=say)
+    data = workbook_bytes(result, wb_lang, progress=say)
     bar.empty()
-    ss["_export_bytes"] = (key, buf.getvalue())
-    return buf.getvalue()
+    ss["_export_bytes"] = (key, data)
+    return data
 
 
 def body() -> None:

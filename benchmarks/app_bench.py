@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,11 +27,8 @@ PAGES = ["ranking", "project", "robustness", "portfolio", "excluded", "export", 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def bench_one(n: int, workdir: Path) -> dict[str, float]:
+    from pipeline_bench import peak_mb
     from streamlit.testing.v1 import AppTest
 
     from screening.criteria import load_criteria
@@ -79,18 +74,14 @@ def main() -> None:
     if args.child:
         print(json.dumps(bench_one(args.child, args.workdir)))
         return
-    from pipeline_bench import make_workbook
+    from pipeline_bench import make_workbook, run_child
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             print(f"… {n:,} rows", file=sys.stderr, flush=True)
             make_workbook(Path(tmp) / f"app_{n}.xlsx", n)
-            p = subprocess.run([sys.executable, __file__, "--child", str(n), "--workdir", tmp],
-                               capture_output=True, text=True, check=False)
-            if p.returncode != 0:
-                raise SystemExit(f"{n:,} rows failed:\n{p.stderr[-3000:]}")
-            rows.append(json.loads(p.stdout.strip().splitlines()[-1]))
+            rows.append(run_child(__file__, n, Path(tmp)))
     cols = ["upload", "ranking", "reweigh_page", *PAGES[1:]]
     print("| rows | file MB | " + " | ".join(cols) + " | peak MB |")
     print("|---:|---:|" + "---:|" * (len(cols) + 1))

@@ -96,6 +96,16 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def run_child(script: str, n: int, workdir: Path, *extra: str) -> dict[str, float]:
+    """Run ``script --child n --workdir workdir *extra`` in a new process (so that its peak memory is its own);
+    return the JSON figures it prints last."""
+    p = subprocess.run([sys.executable, script, "--child", str(n), "--workdir", str(workdir), *extra],
+                       capture_output=True, text=True, check=False)
+    if p.returncode != 0:
+        raise SystemExit(f"{n:,} rows failed:\n{p.stderr[-3000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def bench_one(n: int, workdir: Path, mode: str) -> dict[str, float]:
     """Run in a child process. ``stages``: time each stage once. ``full``: the whole pipeline as the CLI runs it,
     the export, re-weighting and the I/O floor, with this process's peak memory (so stage copies don't count)."""
@@ -205,9 +215,7 @@ def main() -> None:
             row: dict[str, float] = {}
             for mode in ("stages", "full"):
                 print(f"… {n:,} rows, {mode}", file=sys.stderr, flush=True)
-                p = subprocess.run([sys.executable, __file__, "--child", str(n), "--workdir", tmp, "--mode", mode],
-                                   capture_output=True, text=True, check=True)
-                row.update(json.loads(p.stdout.strip().splitlines()[-1]))
+                row.update(run_child(__file__, n, Path(tmp), "--mode", mode))
             rows.append(row)
     cols = ["read", "validate", "screen+classify", "score", "rank", "explain", "pipeline_total", "export"]
     print("| rows | " + " | ".join(cols) + " | total (pipeline+export) | floor (read+write) | ratio | reweigh | peak MB |")

@@ -1092,7 +1092,7 @@ def _reviews_carried(result: Result) -> int:
     return int((rev["reviewer_decision"].notna() | rev["reviewer_note"].notna()).sum())
 
 
-def workbook_bytes(result: Result, lang: str = "en") -> bytes:
+def workbook_bytes(result: Result, lang: str = "en", progress: Callable[[str, float], None] | None = None) -> bytes:
     buf = BytesIO()
-    write_workbook(result, buf, lang)
+    write_workbook(result, buf, lang, progress)
     return buf.getvalue()

@@ -150,11 +150,12 @@ def reweigh(result: Result, weights: Weights) -> Result:
     total, completeness = scores.total[pos], scores.completeness[pos]
     ranks, in_track, order = rank_arrays(total, completeness, result.pm.id_order[pos], result.pm.track_codes[pos])
     rows = pos[order]                             # point-matrix rows in the new rank order
-    tiers = assign_tiers(scores.total[rows], scores.completeness[rows], result.criteria, result.tier_caps[rows])
+    total, completeness = total[order], completeness[order]
+    tiers = assign_tiers(total, completeness, result.criteria, result.tier_caps[rows])
     ranked = result.ranked.take(order)           # one reorder of the wide table, then the new values
     dims = scores.dimension_scores.to_numpy()[rows]
     columns: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
-        "score": total[order], "completeness": completeness[order], "tier": pd.array(tiers, dtype="str"),
+        "score": total, "completeness": completeness, "tier": pd.array(tiers, dtype="str"),
         "rank": ranks[order], "rank_in_track": in_track[order]}
     for k, d in enumerate(scores.dimension_scores.columns):
         columns[f"dim_{d}"] = dims[:, k]

@@ -157,7 +157,8 @@ def weigh(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Scores:
         base_u = _pattern_shares(app_patterns, w, big_w, dim_index)[1]
     filled = pm.filled(NEUTRAL_POINTS if policy == "neutral" else 0.0)      # Fortran order: columns contiguous
     assessed = pm.assessed_f
-    eff, share, base = (_gather(a, i) for a, i in ((eff_u, inverse), (share_u, inverse), (base_u, base_inverse)))
+    eff, share = _gather(eff_u, inverse), _gather(share_u, inverse)
+    base = eff if base_u is eff_u else _gather(base_u, base_inverse)
     contributions = np.empty((n, m), order="F")
     total = np.zeros(n)
     completeness = np.zeros(n)

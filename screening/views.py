@@ -669,9 +669,15 @@ def project_hits(result: Result, project_id: str, lang: Lang) -> pd.DataFrame:
         "id": hits["id"].to_numpy(),
         "label": hits["label_zh" if lang == "zh" else "label_en"].to_numpy(),
         "reason": hits["reason_zh" if lang == "zh" else "reason_en"].to_numpy(),
-        "source": [source_text(result.criteria, f"{s} {sec}".strip() if isinstance(sec, str) else str(s))
-                   for s, sec in zip(hits["source"], hits.get("section", pd.Series([None] * len(hits))), strict=True)],
+        "source": hit_sources(result.criteria, hits),
     }, columns=["kind", "id", "label", "reason", "source"])
+
+
+def hit_sources(criteria: CriteriaSet, hits: pd.DataFrame) -> list[str]:
+    """'key section — citation' for each row of a hits table (the section may be blank or absent)."""
+    sections = hits["section"] if "section" in hits else pd.Series([None] * len(hits), index=hits.index)
+    return [source_text(criteria, f"{s} {sec}".strip() if isinstance(sec, str) else str(s))
+            for s, sec in zip(hits["source"], sections, strict=True)]
 
 
 def project_summary(result: Result, project_id: str) -> dict[str, Any]:
@@ -753,17 +759,14 @@ def flag_summary(result: Result, lang: Lang) -> pd.DataFrame:
     if flags.empty:
         return pd.DataFrame(columns=cols)
     counts = flags.groupby("id", sort=False)["row_key"].nunique()
-    first = flags.drop_duplicates("id").set_index("id")
-    sections = first["section"] if "section" in first else pd.Series("", index=first.index)
+    first = flags.drop_duplicates("id").set_index("id").loc[counts.index]
     generic = {f.id: f.reason.get(lang) for f in result.criteria.flags}   # without one hit's duplicate partners
     out = pd.DataFrame({
         "id": counts.index.to_numpy(),
-        "label": first.loc[counts.index, f"label_{lang}"].to_numpy(),
+        "label": first[f"label_{lang}"].to_numpy(),
         "projects": counts.to_numpy(),
-        "reason": [generic.get(i, r) for i, r in zip(counts.index, first.loc[counts.index, f"reason_{lang}"],
-                                                          strict=True)],
-        "source": [source_text(result.criteria, f"{s} {sec}".strip() if isinstance(sec, str) else str(s))
-                   for s, sec in zip(first.loc[counts.index, "source"], sections.loc[counts.index], strict=True)],
+        "reason": [generic.get(i, r) for i, r in zip(counts.index, first[f"reason_{lang}"], strict=True)],
+        "source": hit_sources(result.criteria, first),
     }, columns=cols)
     return out.sort_values(["projects", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
