@@ -9,13 +9,13 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from screening import views
+from screening import present
 
 st.set_page_config(page_title="一带一路项目筛选 · BRI project screening", page_icon=":material/travel_explore:", layout="wide")
 common.init_state()
 
 with st.sidebar:
-    st.radio(views.LABELS["language"]["zh"], options=["zh", "en"], key="lang", horizontal=True,
+    st.radio(present.LABELS["language"]["zh"], options=["zh", "en"], key="lang", horizontal=True,
              format_func=lambda code: {"zh": "中文", "en": "English"}[code])
 
 lang = common.lang()
@@ -29,7 +29,7 @@ PAGES = [
     ("excluded", "app_pages/excluded.py", ":material/block:"),
     ("export", "app_pages/export.py", ":material/download:"),
 ]
-pages = [st.Page(path, title=views.t(f"page_{key}", lang), icon=icon, url_path=key, default=(key == "ranking"))
+pages = [st.Page(path, title=present.t(f"page_{key}", lang), icon=icon, url_path=key, default=(key == "ranking"))
          for key, path, icon in PAGES]
 nav = st.navigation(pages)
 
@@ -43,16 +43,16 @@ except Exception as exc:  # noqa: BLE001 - never a traceback on the page
 with st.sidebar:
     ld = common.loaded()
     src = st.session_state["source"]
-    shown = views.t(src["label"], lang) if src.get("label") else src["name"]
-    st.caption(f"**{views.t('current_data', lang)}:** {shown}")
+    shown = present.t(src["label"], lang) if src.get("label") else src["name"]
+    st.caption(f"**{present.t('current_data', lang)}:** {shown}")
     if ld.result is not None:
         c = ld.result.counts()
-        st.caption(" · ".join(f"{views.t(k, lang)} {c[k]}" for k in ("records", "ranked", "excluded", "invalid")))
+        st.caption(" · ".join(f"{present.t(k, lang)} {c[k]}" for k in ("records", "ranked", "excluded", "invalid")))
     if ld.criteria is not None:
-        st.caption(f"**{views.t('current_criteria', lang)}:** {ld.criteria.title.get(lang)} "
+        st.caption(f"**{present.t('current_criteria', lang)}:** {ld.criteria.title.get(lang)} "
                    f"({ld.criteria.id} {ld.criteria.version})")
     if ld.edited is not None and ld.criteria is not None and ld.edited is not ld.criteria:
-        st.caption(f":material/balance: {views.t('weights_edited', lang)}")
+        st.caption(f":material/balance: {present.t('weights_edited', lang)}")
     if ld.error:
         st.error(ld.error)
 

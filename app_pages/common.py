@@ -13,10 +13,12 @@ from typing import Any
 
 import streamlit as st
 
-from screening import pipeline, views
-from screening.criteria import CriteriaError, CriteriaSet, load_criteria_bytes
-from screening.ingest import InputError
-from screening.mapping import Mapping, MappingError, load_mapping, mapping_yaml
+from screening import pipeline, present
+from screening.analysis.weights import apply_weights, validated_weights
+from screening.criteria.loader import load_criteria_bytes
+from screening.criteria.models import CriteriaError, CriteriaSet
+from screening.io.mapping import Mapping, MappingError, load_mapping, mapping_from_text, mapping_yaml
+from screening.model import InputError, Result
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_projects" / "sample_projects.xlsx"
@@ -48,7 +50,7 @@ def lang() -> str:
 
 
 def t(key: str, **fmt: Any) -> str:
-    return views.t(key, lang(), **fmt)
+    return present.t(key, lang(), **fmt)
 
 
 def set_source(name: str, data: bytes, label: str | None = None, mapping_text: str | None = None) -> None:
@@ -85,7 +87,7 @@ def load_criteria_cached(data: bytes, name: str) -> CriteriaSet:
 
 @st.cache_resource(show_spinner=False, max_entries=3, ttl=3600)
 def screen_cached(data: bytes, name: str, criteria_data: bytes, criteria_name: str, mapping_text: str | None,
-                  sheet: str | None, _progress: Callable[[str, float], None] | None = None) -> pipeline.Result:
+                  sheet: str | None, _progress: Callable[[str, float], None] | None = None) -> Result:
     """One screening run per (file bytes, criteria bytes, mapping, sheet); the cache key is those bytes.
 
     A resource cache, not a data cache: the result is shared, never pickled. Pages only read it (re-weighting
@@ -93,7 +95,7 @@ def screen_cached(data: bytes, name: str, criteria_data: bytes, criteria_name: s
     cost 3.3 s and 474 MB per run (docs/benchmarks.md).
     """
     criteria = load_criteria_bytes(criteria_data, criteria_name)
-    mapping: Mapping | None = views.mapping_from_text(mapping_text) if mapping_text else None
+    mapping: Mapping | None = mapping_from_text(mapping_text) if mapping_text else None
     return pipeline.run(data, name=name, criteria=criteria,
                         criteria_sha256=hashlib.sha256(criteria_data).hexdigest(), mapping=mapping, sheet=sheet,
                         progress=_progress)
@@ -103,8 +105,8 @@ def screen_cached(data: bytes, name: str, criteria_data: bytes, criteria_name: s
 class Loaded:
     """What the pages read: the base result (file weights), the current one (edited weights) and errors."""
 
-    base: pipeline.Result | None
-    result: pipeline.Result | None
+    base: Result | None
+    result: Result | None
     criteria: CriteriaSet | None
     edited: CriteriaSet | None
     error: str | None = None           # the file or criteria could not be used
@@ -185,12 +187,12 @@ def load() -> Loaded:
         ss["_base_memo"] = (run_key, base)
     edited, weights_error = criteria, None
     try:
-        edited = views.validated_weights(criteria, ss.get("weights"))
+        edited = validated_weights(criteria, ss.get("weights"))
         ss["_last_valid_weights"] = ss.get("weights")
     except CriteriaError as exc:
         weights_error = str(exc).splitlines()[0]
         try:
-            edited = views.validated_weights(criteria, ss.get("_last_valid_weights"))
+            edited = validated_weights(criteria, ss.get("_last_valid_weights"))
         except CriteriaError:
             edited = criteria
     memo_key = (run_key, edited.fingerprint())
@@ -198,7 +200,7 @@ def load() -> Loaded:
     if memo is not None and memo[0] == memo_key:
         result = memo[1]
     else:
-        result = views.apply_weights(base, edited)
+        result = apply_weights(base, edited)
         ss["_result_memo"] = (memo_key, result)
     return Loaded(base, result, criteria, edited, None, weights_error)
 
@@ -211,7 +213,7 @@ def loaded() -> Loaded:
     return got
 
 
-def need_result() -> pipeline.Result | None:
+def need_result() -> Result | None:
     """The current result, or None after showing why there is none (a plain message)."""
     ld = loaded()
     if ld.result is None:

@@ -13,12 +13,14 @@ import json
 import streamlit as st
 
 from app_pages import common
-from screening import views
-from screening.criteria import CriteriaError, load_criteria_bytes
+from screening import present
+from screening.analysis.weights import current_weights
+from screening.criteria.loader import criteria_files, load_criteria_bytes
+from screening.criteria.models import CriteriaError
 
 
 def _pick_file() -> None:
-    files = views.criteria_files()
+    files = criteria_files()
     names = [p.name for p in files]
     current = st.session_state["criteria_src"]["name"]
     uploaded_label = common.t("criteria_uploaded")
@@ -64,7 +66,7 @@ def _set_dimension(dim_id: str, widget_key: str) -> None:
 
 def _set_criteria(editor_key: str, ids: list[str]) -> None:
     """Callback: cells of the criterion table were edited; injected edits may skip the column's bounds,
-    which is why the weights are re-validated (``views.validated_weights``) before use."""
+    which is why the weights are re-validated (``validated_weights``) before use."""
     edits = (st.session_state.get(editor_key) or {}).get("edited_rows", {})
     w = dict(st.session_state.get("weights") or {})
     crits = dict(w.get("criteria", {}))
@@ -83,8 +85,8 @@ def _editors(ld: common.Loaded, lang: str) -> None:
     criteria = ld.criteria
     assert criteria is not None
     overrides = st.session_state.get("weights") or {}
-    weights = views.current_weights(criteria, overrides)
-    dims, crits = views.weights_frames(criteria, weights, lang)
+    weights = current_weights(criteria, overrides)
+    dims, crits = present.weights_frames(criteria, weights, lang)
     tag = f"{st.session_state.get('editor_version', 0)}_{hashlib.sha1(_key(overrides).encode()).hexdigest()[:10]}"
     st.caption(common.t("weights_help"))
     st.markdown(f"**{common.t('dimension_weights')}**")
@@ -111,7 +113,7 @@ def _editors(ld: common.Loaded, lang: str) -> None:
         common.reset_weights()
         st.rerun()
     if ld.edited is not None:
-        b2.download_button(common.t("download_criteria"), data=views.criteria_yaml(ld.edited).encode("utf-8"),
+        b2.download_button(common.t("download_criteria"), data=present.criteria_yaml(ld.edited).encode("utf-8"),
                            file_name=f"{ld.edited.id}-edited.yaml", mime="application/x-yaml",
                            on_click="ignore", key="download_criteria")
 
@@ -134,15 +136,15 @@ def body() -> None:
 
     if ld.base is not None and ld.result is not None:
         st.markdown(f"**{common.t('preview')}**")
-        moved = views.rank_changes(ld.base, ld.result)
-        moved["tier"] = moved["tier"].map(lambda v: views.tier_label(v, lang, cs))
-        st.dataframe(moved, hide_index=True, column_config={c: views.column_title(c, lang, cs) for c in moved.columns})
+        moved = present.rank_changes(ld.base, ld.result)
+        moved["tier"] = moved["tier"].map(lambda v: present.tier_label(v, lang, cs))
+        st.dataframe(moved, hide_index=True, column_config={c: present.column_title(c, lang, cs) for c in moved.columns})
     elif ld.error:
         st.warning(ld.error)
 
     st.subheader(common.t("anchors"))
-    details = views.criteria_details(ld.edited or cs, lang)
-    cfg = {c: views.t(c, lang) for c in details.columns}
+    details = present.criteria_details(ld.edited or cs, lang)
+    cfg = {c: present.t(c, lang) for c in details.columns}
     cfg["label"] = common.t("criterion")
     cfg["anchors"] = st.column_config.TextColumn(common.t("anchors"), width="large")
     cfg["source"] = st.column_config.TextColumn(common.t("source"), width="large")
@@ -150,10 +152,10 @@ def body() -> None:
 
     with st.expander(f"{common.t('gates')} ({len(cs.gates)}) · {common.t('flags')} ({len(cs.flags)})"):
         rows = [{"kind": common.t("kind_gate"), "id": g.id, "label": g.label.get(lang), "reason": g.reason.get(lang),
-                 "source": views.source_text(cs, f"{g.source} {g.section or ''}".strip())} for g in cs.gates]
+                 "source": present.source_text(cs, f"{g.source} {g.section or ''}".strip())} for g in cs.gates]
         rows += [{"kind": common.t("kind_flag"), "id": f.id, "label": f.label.get(lang), "reason": f.reason.get(lang),
-                  "source": views.source_text(cs, f"{f.source} {f.section or ''}".strip())} for f in cs.flags]
-        st.dataframe(rows, hide_index=True, column_config={c: views.t(c, lang) for c in
+                  "source": present.source_text(cs, f"{f.source} {f.section or ''}".strip())} for f in cs.flags]
+        st.dataframe(rows, hide_index=True, column_config={c: present.t(c, lang) for c in
                                                           ("kind", "id", "label", "reason", "source")})
     with st.expander(common.t("tiers")):
         st.dataframe([{"id": x.id, "label": x.label.get(lang), "min_score": x.min_score} for x in cs.tiers],

@@ -8,9 +8,10 @@ import hashlib
 import streamlit as st
 
 from app_pages import common
-from screening import views
-from screening.ingest import InputError
-from screening.mapping import MappingError
+from screening import present
+from screening.io.mapping import MappingError, builtin_mappings, mapping_from_text, mapping_text
+from screening.io.read import raw_headers
+from screening.model import InputError
 
 
 def _sources() -> None:
@@ -34,7 +35,7 @@ def _sources() -> None:
             common.set_source(up.name, data)
             st.rerun()
     src = st.session_state["source"]
-    shown = views.t(src["label"], lang) if src.get("label") else src["name"]
+    shown = present.t(src["label"], lang) if src.get("label") else src["name"]
     st.caption(f"{common.t('current_data')}: **{shown}** ({len(src['data']) / 1e6:,.2f} MB)")
 
 
@@ -49,7 +50,7 @@ def _sheet_and_mapping(sheets: list[str], current_sheet: str) -> None:
     if sheet != chosen:
         ss["sheet"] = sheet
         st.rerun()
-    builtins = views.builtin_mappings()
+    builtins = builtin_mappings()
     texts = {name: common.sample_mapping_text(name) for name in builtins}
     current = ss.get("mapping_text")
     now = None if current is None else next((n for n, txt in texts.items() if txt == current), "__custom__")
@@ -67,7 +68,7 @@ def _sheet_and_mapping(sheets: list[str], current_sheet: str) -> None:
         if ss.get("_mapping_upload_seen") != tag:
             ss["_mapping_upload_seen"] = tag
             try:
-                views.mapping_from_text(text)
+                mapping_from_text(text)
             except MappingError as exc:
                 st.error(common.t("mapping_error", msg=str(exc)))
             else:
@@ -81,33 +82,33 @@ def _mapping_editor(table) -> None:  # noqa: ANN001 - a DataFrame
     st.subheader(common.t("mapping"))
     st.caption(common.t("mapping_help"))
     table = table.copy()
-    table["canonical_label"] = table["canonical"].map(lambda c: views.column_title(c, lang) if c else "")
+    table["canonical_label"] = table["canonical"].map(lambda c: present.column_title(c, lang) if c else "")
     tag = hashlib.sha1((ss["source"]["name"] + str(ss.get("mapping_text")) + str(ss.get("sheet"))).encode()).hexdigest()
     edited = st.data_editor(
         table[["source_header", "canonical", "canonical_label", "required"]], hide_index=True,
         key=f"header_editor_{tag[:10]}", disabled=["source_header", "canonical_label", "required"],
         column_config={
             "source_header": common.t("source_header"),
-            "canonical": st.column_config.SelectboxColumn(common.t("canonical"), options=views.canonical_options()),
+            "canonical": st.column_config.SelectboxColumn(common.t("canonical"), options=present.canonical_options()),
             "canonical_label": common.t("canonical_label"),
             "required": st.column_config.CheckboxColumn(common.t("required")),
         })
-    current = views.mapping_from_text(ss["mapping_text"]) if ss.get("mapping_text") else None
+    current = mapping_from_text(ss["mapping_text"]) if ss.get("mapping_text") else None
     b1, b2, b3 = st.columns(3)
     try:
-        mapping = views.mapping_from_table(edited, current)
+        mapping = present.mapping_from_table(edited, current)
     except MappingError as exc:
         msg = str(exc)
         st.error(common.t("mapping_dup", col=msg.split(":", 1)[1]) if msg.startswith("duplicate:")
                  else common.t("mapping_error", msg=msg))
         return
     if b1.button(common.t("apply_mapping"), key="apply_mapping", type="primary"):
-        ss["mapping_text"] = views.mapping_text(mapping)
+        ss["mapping_text"] = mapping_text(mapping)
         st.rerun()
     if ss.get("mapping_text") is not None and b2.button(common.t("reset_mapping"), key="reset_mapping"):
         ss["mapping_text"] = None
         st.rerun()
-    b3.download_button(common.t("download_mapping"), data=views.mapping_text(mapping).encode("utf-8"),
+    b3.download_button(common.t("download_mapping"), data=mapping_text(mapping).encode("utf-8"),
                        file_name="mapping.yaml", mime="application/x-yaml", on_click="ignore",
                        key="download_mapping")
 
@@ -120,7 +121,7 @@ def _report(ld: common.Loaded) -> None:
     st.subheader(common.t("validation"))
     st.caption(common.t("file_info", name=inp.name, sheet=inp.projects.sheet, row=inp.projects.header_row,
                         sheets=", ".join(inp.sheets)))
-    counts = views.counts_frame(result, lang)
+    counts = present.counts_frame(result, lang)
     for col, (_, row) in zip(st.columns(len(counts)), counts.iterrows(), strict=True):
         col.metric(row["label"], f"{row['count']:,}")
     warnings = [w for table in (inp.projects, inp.countries) if table is not None for w in table.warnings]
@@ -128,21 +129,21 @@ def _report(ld: common.Loaded) -> None:
         with st.expander(f"{common.t('read_warnings')} ({len(warnings)})"):
             for en, zh in warnings:
                 st.write("• " + (zh if lang == "zh" else en))
-    issues = views.issues_table(result, lang)
+    issues = present.issues_table(result, lang)
     if issues.empty:
         st.success(common.t("no_issues"))
         return
     f1, f2, f3 = st.columns(3)
     sev_opts = sorted(issues["severity_code"].unique())
     sev = f1.multiselect(common.t("severity"), sev_opts, key="issue_severity",
-                         format_func=lambda s: views.SEVERITY_LABELS.get(s, {}).get(lang, s))
+                         format_func=lambda s: present.SEVERITY_LABELS.get(s, {}).get(lang, s))
     cols = f2.multiselect(common.t("column"), sorted(issues["column"].astype(str).unique()), key="issue_column")
     query = f3.text_input(common.t("search"), key="issue_query")
-    shown = views.filter_issues(issues, sev, cols, query).drop(columns=["severity_code"])
+    shown = present.filter_issues(issues, sev, cols, query).drop(columns=["severity_code"])
     st.caption(common.t("showing_rows", shown=len(shown), total=len(issues)))
-    cfg = {c: views.t(c, lang) for c in shown.columns}
-    cfg["project_id"] = views.column_title("project_id", lang)
-    cfg["message"] = st.column_config.TextColumn(views.t("message", lang), width="large")
+    cfg = {c: present.t(c, lang) for c in shown.columns}
+    cfg["project_id"] = present.column_title("project_id", lang)
+    cfg["message"] = st.column_config.TextColumn(present.t("message", lang), width="large")
     st.dataframe(shown, hide_index=True, column_config=cfg)
     st.download_button(common.t("download_issues"), data=shown.to_csv(index=False).encode("utf-8-sig"),
                        file_name="data_issues.csv", mime="text/csv", on_click="ignore", key="download_issues")
@@ -157,18 +158,18 @@ def body() -> None:
         st.error(ld.error or "")
         src = ss["source"]
         try:
-            raw = views.raw_headers(src["data"], src["name"], ss.get("sheet"))
+            raw = raw_headers(src["data"], src["name"], ss.get("sheet"))
         except InputError:
             return  # unreadable: the message above says why
         _sheet_and_mapping(raw.sheets, raw.sheet)
         if raw.headers:
-            _mapping_editor(views.guess_table(raw.headers))
+            _mapping_editor(present.guess_table(raw.headers))
         return
     result = ld.result
     _sheet_and_mapping(result.input.sheets, result.input.projects.sheet)
-    current = views.mapping_from_text(ss["mapping_text"]) if ss.get("mapping_text") else None
+    current = mapping_from_text(ss["mapping_text"]) if ss.get("mapping_text") else None
     with st.expander(common.t("mapping"), expanded=False):
-        _mapping_editor(views.header_table(result.input, current))
+        _mapping_editor(present.header_table(result.input, current))
     _report(ld)
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from screening import views
+from screening import present
 
 
 def _config(frame, lang: str, cs) -> dict:  # noqa: ANN001 - display helper
-    cfg: dict = {c: views.column_title(str(c), lang, cs) for c in frame.columns}
+    cfg: dict = {c: present.column_title(str(c), lang, cs) for c in frame.columns}
     for wide in ("reasons", "problems"):
         if wide in frame.columns:
-            cfg[wide] = st.column_config.TextColumn(views.t(wide, lang), width="large")
+            cfg[wide] = st.column_config.TextColumn(present.t(wide, lang), width="large")
     return cfg
 
 
@@ -27,33 +27,33 @@ def body() -> None:
     st.caption(" · ".join(f"{common.t(k)} {counts[k]:,}" for k in ("records", "ranked", "excluded", "invalid")))
 
     st.subheader(f"{common.t('excluded_section')} ({counts['excluded']:,})")
-    ex = views.excluded_table(result, lang)
+    ex = present.excluded_table(result, lang)
     if ex.empty:
         st.success(common.t("none_excluded"))
     else:
         if "country" in ex:
-            ex["country"] = ex["country"].map(lambda v: views.country_label(v, lang))
+            ex["country"] = ex["country"].map(lambda v: present.country_label(v, lang))
         st.dataframe(ex, hide_index=True, column_config=_config(ex, lang, cs))
 
     st.subheader(f"{common.t('invalid_section')} ({counts['invalid']:,})")
-    inv = views.invalid_table(result, lang)
+    inv = present.invalid_table(result, lang)
     if inv.empty:
         st.success(common.t("none_invalid"))
     else:
         st.dataframe(inv.astype(str).replace({"None": "", "nan": ""}), hide_index=True,
                      column_config=_config(inv, lang, cs))
 
-    flagged = views.flagged_projects(result, lang)
+    flagged = present.flagged_projects(result, lang)
     st.subheader(f"{common.t('flagged_section')} ({len(flagged):,})")
     if flagged.empty:
         st.success(common.t("none_flagged"))
     else:
-        summary = views.flag_summary(result, lang)
+        summary = present.flag_summary(result, lang)
         st.dataframe(summary, hide_index=True, column_config={
-            **{c: views.t(c, lang) for c in summary.columns},
-            "reason": st.column_config.TextColumn(views.t("reason", lang), width="large")})
+            **{c: present.t(c, lang) for c in summary.columns},
+            "reason": st.column_config.TextColumn(present.t("reason", lang), width="large")})
         st.caption(common.t("flagged_hint"))
-        st.dataframe(flagged, hide_index=True, column_config={c: views.column_title(str(c), lang, cs)
+        st.dataframe(flagged, hide_index=True, column_config={c: present.column_title(str(c), lang, cs)
                                                               for c in flagged.columns})
 
 

@@ -7,18 +7,20 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import common
-from screening import pipeline, views
-from screening.export import ranking_frame, workbook_bytes
+from screening import present
+from screening.io.export import workbook_bytes
+from screening.model import Result
+from screening.report import ranking_frame, result_fingerprint
 
 # Above this many records the workbook is prepared behind a button with a progress bar (about 1 s per 1,000
 # projects, docs/benchmarks.md) instead of being built silently when the download is clicked.
 PREPARE_ABOVE = 5_000
 
 
-def _prepared(result: pipeline.Result, wb_lang: str) -> bytes | None:
+def _prepared(result: Result, wb_lang: str) -> bytes | None:
     """Build the workbook with a progress bar when asked; keep the bytes for this result and language."""
     ss = st.session_state
-    key = (views.result_fingerprint(result), wb_lang)
+    key = (result_fingerprint(result), wb_lang)
     kept = ss.get("_export_bytes")
     if kept is not None and kept[0] == key:
         return kept[1]  # type: ignore[no-any-return]
@@ -59,9 +61,9 @@ def body() -> None:
     st.download_button(common.t("download_csv"), data=lambda: ranking_frame(result).to_csv(index=False).encode(
                        "utf-8-sig"), file_name=f"{stem}_ranking.csv", mime="text/csv", on_click="ignore",
                        key="download_csv")   # made when clicked: 100,000 rows take seconds
-    counts = views.counts_frame(result, lang)
+    counts = present.counts_frame(result, lang)
     st.dataframe(counts[["label", "count"]], hide_index=True,
-                 column_config={"label": " ", "count": views.t("count", lang)})
+                 column_config={"label": " ", "count": present.t("count", lang)})
 
 
 common.guarded(body)

@@ -13,8 +13,16 @@ import streamlit as st
 from pydantic import ValidationError
 
 from app_pages import common
-from screening import views
-from screening.portfolio import COST, PortfolioConstraints, efficient_frontier, optimise, value_for_money
+from screening import present
+from screening.analysis.portfolio import (
+    COST,
+    PortfolioConstraints,
+    efficient_frontier,
+    frontier_budgets,
+    optimise,
+    value_for_money,
+)
+from screening.report import result_fingerprint
 
 FRONTIER_POINTS = 8
 
@@ -51,7 +59,7 @@ def _solve(result, cons: PortfolioConstraints) -> dict[str, Any]:  # noqa: ANN00
     vfm = value_for_money(result, portfolio, cons)
     frontier = None
     if portfolio.status != "no_candidates" and len(vfm):
-        budgets = views.frontier_budgets(vfm["cost"].to_numpy(), cons.budget, FRONTIER_POINTS)
+        budgets = frontier_budgets(vfm["cost"].to_numpy(), cons.budget, FRONTIER_POINTS)
         bar = st.progress(0.0, text=common.t("pf_frontier_progress", i=0, n=len(budgets)))
         parts = []
         for i, b in enumerate(budgets, start=1):
@@ -74,7 +82,7 @@ def body() -> None:
         return
     cs = result.criteria
     st.caption(common.t("pf_intro"))
-    fp = views.result_fingerprint(result)
+    fp = result_fingerprint(result)
     total = float(pd.to_numeric(ranked.get(COST, pd.Series(dtype=float)), errors="coerce").fillna(0).sum())
 
     budget = st.number_input(common.t("pf_budget"), min_value=0.0, value=round(0.2 * total, 1), step=10.0,
@@ -91,13 +99,13 @@ def body() -> None:
         c2.number_input(common.t("pf_time_limit"), min_value=1.0, max_value=600.0, value=30.0, step=5.0,
                         key="pf_time_limit")
         tiers = [x.id for x in cs.tiers]
-        tiers += [x for x in views.filter_options(ranked)["tier"] if x not in tiers]
-        c3.multiselect(common.t("pf_exclude_tiers"), tiers, format_func=lambda v: views.tier_label(v, lang, cs),
+        tiers += [x for x in present.filter_options(ranked)["tier"] if x not in tiers]
+        c3.multiselect(common.t("pf_exclude_tiers"), tiers, format_func=lambda v: present.tier_label(v, lang, cs),
                        key="pf_exclude_tiers")
-        present = sorted({f for s in ranked.get("flags", pd.Series(dtype=str)).dropna().astype(str)
+        flags_present = sorted({f for s in ranked.get("flags", pd.Series(dtype=str)).dropna().astype(str)
                           for f in s.split(";") if f})
         flag_labels = {f.id: f.label.get(lang) for f in cs.flags}
-        c3.multiselect(common.t("pf_exclude_flags"), present, format_func=lambda f: flag_labels.get(f, f),
+        c3.multiselect(common.t("pf_exclude_flags"), flags_present, format_func=lambda f: flag_labels.get(f, f),
                        key="pf_exclude_flags")
         c3.checkbox(common.t("pf_exclude_flagged"), key="pf_exclude_flagged")
         c3.checkbox(common.t("pf_no_duplicates"), key="pf_no_duplicates")
@@ -124,10 +132,10 @@ def body() -> None:
 
 def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 - CriteriaSet, pipeline.Result
     p = sol["portfolio"]
-    message = views.portfolio_message(p.message, lang)
+    message = present.portfolio_message(p.message, lang)
     {"optimal": st.success, "time_limit": st.warning}.get(p.status, st.error)(message)
     m = st.columns(5)
-    m[0].metric(common.t("pf_status"), views.status_label(p.status, lang))
+    m[0].metric(common.t("pf_status"), present.status_label(p.status, lang))
     m[1].metric(common.t("pf_gap"), "—" if p.gap is None else f"{p.gap:.4%}")
     m[2].metric(common.t("pf_chosen_count"), f"{len(p.chosen):,}")
     m[3].metric(common.t("pf_total_cost"), f"{p.total_cost:,.1f}")
@@ -137,13 +145,13 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
 
     if p.ok and len(p.chosen):
         st.subheader(common.t("pf_chosen"))
-        table = views.portfolio_table(p.chosen, lang, cs)
+        table = present.portfolio_table(p.chosen, lang, cs)
         num = st.column_config.NumberColumn
-        cfg = {c: views.column_title(c, lang, cs) for c in table.columns}
-        cfg.update({"cost": num(views.t("cost", lang), format="%.1f"),
-                    "score": num(views.t("score", lang), format="%.2f"),
-                    "cum_cost": num(views.t("cum_cost", lang), format="%.1f"),
-                    "cum_score": num(views.t("cum_score", lang), format="%.2f")})
+        cfg = {c: present.column_title(c, lang, cs) for c in table.columns}
+        cfg.update({"cost": num(present.t("cost", lang), format="%.1f"),
+                    "score": num(present.t("score", lang), format="%.2f"),
+                    "cum_cost": num(present.t("cum_cost", lang), format="%.1f"),
+                    "cum_score": num(present.t("cum_score", lang), format="%.2f")})
         st.dataframe(table, hide_index=True, column_config=cfg, key="pf_chosen_table")
         stem = Path(st.session_state["source"]["name"]).stem or "projects"
         st.download_button(common.t("download_portfolio"), data=p.chosen.to_csv(index=False).encode("utf-8-sig"),
@@ -153,17 +161,17 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
         details = p.constraints_frame()
         details["value"] = details["value"].map(lambda v: "" if v is None else str(v))
         details.loc[details["item"] == "message", "value"] = message
-        st.dataframe(details, hide_index=True, column_config={"item": views.t("pf_item", lang),
-                                                              "value": views.t("pf_value", lang)})
+        st.dataframe(details, hide_index=True, column_config={"item": present.t("pf_item", lang),
+                                                              "value": present.t("pf_value", lang)})
 
     frontier = sol.get("frontier")
     left, right = st.columns(2)
     if frontier is not None and frontier["objective"].notna().any():
-        left.altair_chart(views.frontier_chart(frontier, lang, p.constraints.budget), width="stretch")
+        left.altair_chart(present.frontier_chart(frontier, lang, p.constraints.budget), width="stretch")
         left.caption(common.t("pf_frontier_note", n=len(frontier)))
     vfm = sol.get("vfm")
     if vfm is not None and len(vfm):
-        right.altair_chart(views.value_for_money_chart(vfm, lang, cs, names), width="stretch")
+        right.altair_chart(present.value_for_money_chart(vfm, lang, cs, names), width="stretch")
         right.caption(common.t("pf_vfm_note"))
 
 

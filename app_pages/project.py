@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from screening import views
+from screening import present
 
 
 def _option_labels(result, lang: str) -> dict[str, str]:  # noqa: ANN001 - a pipeline.Result
@@ -14,7 +14,7 @@ def _option_labels(result, lang: str) -> dict[str, str]:  # noqa: ANN001 - a pip
     rec = result.records
     ids = rec["project_id"].astype(str)
     names = rec["project_name"].astype(str) if "project_name" in rec else ids
-    outcome = rec["outcome"].map({o: views.t("outcome_" + o, lang) for o in ("ranked", "excluded", "invalid")})
+    outcome = rec["outcome"].map({o: present.t("outcome_" + o, lang) for o in ("ranked", "excluded", "invalid")})
     text = ids + " · " + names.str.slice(0, 60) + " (" + outcome.astype(str) + ")"
     return dict(zip(ids[::-1], text[::-1], strict=True))  # a shared id shows its first record
 
@@ -46,10 +46,10 @@ def body() -> None:
     pid = st.selectbox(common.t("project_pick"), options, format_func=lambda p: labels.get(p, p),
                        key="project_pick", on_change=_picked)
     st.session_state["project_id"] = pid
-    info = views.project_summary(result, pid)
+    info = present.project_summary(result, pid)
     outcome = info["outcome"]
-    hits = views.project_hits(result, pid, lang)
-    hit_cols = {c: views.t(c, lang) for c in hits.columns}
+    hits = present.project_hits(result, pid, lang)
+    hit_cols = {c: present.t(c, lang) for c in hits.columns}
 
     if outcome == "excluded":
         st.error(common.t("excluded_project"))
@@ -57,27 +57,27 @@ def body() -> None:
         return
     if outcome == "invalid":
         st.error(common.t("invalid_project"))
-        issues = views.issues_table(result, lang)
+        issues = present.issues_table(result, lang)
         mine = issues[issues["project_id"].astype(str) == pid].drop(columns=["severity_code"])
-        st.dataframe(mine, hide_index=True, column_config={c: views.t(c, lang) for c in mine.columns})
+        st.dataframe(mine, hide_index=True, column_config={c: present.t(c, lang) for c in mine.columns})
         return
 
     row = info["row"]
     m = st.columns(4)
-    m[0].metric(views.t("rank", lang), f"{int(row['rank'])} / {len(result.ranked)}")
-    m[1].metric(views.t("rank_in_track", lang), int(row["rank_in_track"]))
-    m[2].metric(views.t("score", lang), f"{float(row['score']):.2f}")
-    m[3].metric(views.t("tier", lang), views.tier_label(row["tier"], lang, cs))
-    st.markdown(f"**{views.t('track', lang)}:** {views.track_label(row['track'], lang, cs)}  \n"
-                f"**{views.t('traffic_light', lang)}:** {views.light_label(row.get('traffic_light'), lang, cs)}")
+    m[0].metric(present.t("rank", lang), f"{int(row['rank'])} / {len(result.ranked)}")
+    m[1].metric(present.t("rank_in_track", lang), int(row["rank_in_track"]))
+    m[2].metric(present.t("score", lang), f"{float(row['score']):.2f}")
+    m[3].metric(present.t("tier", lang), present.tier_label(row["tier"], lang, cs))
+    st.markdown(f"**{present.t('track', lang)}:** {present.track_label(row['track'], lang, cs)}  \n"
+                f"**{present.t('traffic_light', lang)}:** {present.light_label(row.get('traffic_light'), lang, cs)}")
     st.caption(" · ".join([
-        f"{views.column_title('project_name', lang)}: {row.get('project_name', '')}",
-        f"{views.column_title('country', lang)}: {views.country_label(row.get('country'), lang)}",
-        f"{views.column_title('sector', lang)}: {views.code_label('sector', row.get('sector'), lang)}",
-        f"{views.t('investment', lang)}: {row.get('total_investment_usd_m', '')}",
-        f"{views.t('completeness', lang)}: {float(row['completeness']):.0%}",
+        f"{present.column_title('project_name', lang)}: {row.get('project_name', '')}",
+        f"{present.column_title('country', lang)}: {present.country_label(row.get('country'), lang)}",
+        f"{present.column_title('sector', lang)}: {present.code_label('sector', row.get('sector'), lang)}",
+        f"{present.t('investment', lang)}: {row.get('total_investment_usd_m', '')}",
+        f"{present.t('completeness', lang)}: {float(row['completeness']):.0%}",
     ]))
-    st.info(views.next_tier_text(result, pid, lang))
+    st.info(present.next_tier_text(result, pid, lang))
 
     st.subheader(common.t("gates_flags"))
     if hits.empty:
@@ -87,17 +87,17 @@ def body() -> None:
 
     st.subheader(common.t("points_by_dimension"))
     st.caption(f"▇ {common.t('this_project')} · ┃ {common.t('track_median')} "
-               f"({views.track_label(row['track'], lang, cs)})")
-    st.altair_chart(views.dimension_vs_median_chart(result, pid, lang), width="stretch")
+               f"({present.track_label(row['track'], lang, cs)})")
+    st.altair_chart(present.dimension_vs_median_chart(result, pid, lang), width="stretch")
 
     st.subheader(common.t("rationale"))
-    rat = views.project_rationale(result, pid, lang)
-    cfg = {c: views.t(c, lang) for c in rat.columns}
-    cfg["points"] = st.column_config.NumberColumn(views.t("points", lang), format="%.1f")
-    cfg["weight"] = st.column_config.NumberColumn(views.t("weight", lang) + " (%)", format="%.2f")
-    cfg["contribution"] = st.column_config.NumberColumn(views.t("contribution", lang), format="%.2f")
-    cfg["reason"] = st.column_config.TextColumn(views.t("reason", lang), width="large")
-    dims = views.dimension_vs_median(result, pid, lang)
+    rat = present.project_rationale(result, pid, lang)
+    cfg = {c: present.t(c, lang) for c in rat.columns}
+    cfg["points"] = st.column_config.NumberColumn(present.t("points", lang), format="%.1f")
+    cfg["weight"] = st.column_config.NumberColumn(present.t("weight", lang) + " (%)", format="%.2f")
+    cfg["contribution"] = st.column_config.NumberColumn(present.t("contribution", lang), format="%.2f")
+    cfg["reason"] = st.column_config.TextColumn(present.t("reason", lang), width="large")
+    dims = present.dimension_vs_median(result, pid, lang)
     for dim_label in rat["dimension"].drop_duplicates():
         part = rat[rat["dimension"] == dim_label]
         score = dims.loc[dims["label"] == dim_label, "project"]

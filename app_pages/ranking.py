@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from screening import views
+from screening import present
 
 
 def _picked() -> None:
@@ -26,34 +26,34 @@ def body() -> None:
     if result is None:
         return
     cs = result.criteria
-    counts = views.counts_frame(result, lang)
+    counts = present.counts_frame(result, lang)
     cols = st.columns(len(counts))
     for col, (_, row) in zip(cols, counts.iterrows(), strict=True):
         col.metric(row["label"], f"{row['count']:,}")
 
-    opts = views.filter_options(result.ranked)
+    opts = present.filter_options(result.ranked)
     fmt = {
-        "country": lambda v: views.country_label(v, lang),
-        "sector": lambda v: views.code_label("sector", v, lang),
-        "track": lambda v: views.track_label(v, lang, cs),
-        "tier": lambda v: views.tier_label(v, lang, cs),
-        "traffic_light": lambda v: views.light_label(v, lang, cs),
+        "country": lambda v: present.country_label(v, lang),
+        "sector": lambda v: present.code_label("sector", v, lang),
+        "track": lambda v: present.track_label(v, lang, cs),
+        "tier": lambda v: present.tier_label(v, lang, cs),
+        "traffic_light": lambda v: present.light_label(v, lang, cs),
     }
     with st.expander(common.t("filters"), expanded=False):
         fcols = st.columns(5)
         chosen = {}
         for fc, key in zip(fcols, ["country", "sector", "track", "tier", "traffic_light"], strict=True):
             chosen[key] = fc.multiselect(common.t(key), opts[key], format_func=fmt[key], key=f"filter_{key}")
-    shown = views.apply_filters(result.ranked, views.Filters(**chosen))
+    shown = present.apply_filters(result.ranked, present.Filters(**chosen))
     st.caption(common.t("showing_rows", shown=len(shown), total=len(result.ranked)))
     if shown.empty:
         st.info(common.t("no_match"))
         return
-    table = views.ranking_table(shown, lang, cs)
-    column_config = {c: views.column_title(c, lang, cs) for c in table.columns}
+    table = present.ranking_table(shown, lang, cs)
+    column_config = {c: present.column_title(c, lang, cs) for c in table.columns}
     column_config["score"] = st.column_config.ProgressColumn(
-        views.column_title("score", lang), min_value=0, max_value=100, format="%.2f")
-    column_config["completeness"] = st.column_config.NumberColumn(views.column_title("completeness", lang),
+        present.column_title("score", lang), min_value=0, max_value=100, format="%.2f")
+    column_config["completeness"] = st.column_config.NumberColumn(present.column_title("completeness", lang),
                                                                   format="%d%%")
     st.caption(common.t("select_hint"))
     st.session_state["_ranking_ids"] = table["project_id"].astype(str).tolist()
@@ -63,11 +63,11 @@ def body() -> None:
         st.switch_page("app_pages/project.py")
 
     left, right = st.columns(2)
-    left.altair_chart(views.score_distribution_chart(shown, lang, cs), width="stretch")
-    right.altair_chart(views.ipf_quadrant_chart(shown, lang, cs), width="stretch")
+    left.altair_chart(present.score_distribution_chart(shown, lang, cs), width="stretch")
+    right.altair_chart(present.ipf_quadrant_chart(shown, lang, cs), width="stretch")
     if not any(i.id == "ipf_financial_economic" for i in cs.indices):
         right.caption(common.t("ipf_missing"))
-    st.altair_chart(views.tier_by_country_chart(shown, lang, cs), width="stretch")
+    st.altair_chart(present.tier_by_country_chart(shown, lang, cs), width="stretch")
     _reviews(result, lang)
 
 

@@ -7,20 +7,22 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import common
-from screening import pipeline, views
-from screening.sensitivity import Smaa, monte_carlo, one_at_a_time, smallest_change, sweep_curves
+from screening import present
+from screening.analysis.sensitivity import Smaa, monte_carlo, one_at_a_time, smallest_change, sweep_curves
+from screening.model import Result
+from screening.report import result_fingerprint
 
 MAX_DRAWS = 20_000
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _oat(fingerprint: str, top_k: int, _result: pipeline.Result):  # noqa: ANN202 - a DataFrame
+def _oat(fingerprint: str, top_k: int, _result: Result):  # noqa: ANN202 - a DataFrame
     r = _result
     return one_at_a_time(r.pm, r.weights, r.criteria.missing_policy, top_k=top_k)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _sweep(fingerprint: str, dimension: str, ids: tuple[str, ...], _result: pipeline.Result):  # noqa: ANN202
+def _sweep(fingerprint: str, dimension: str, ids: tuple[str, ...], _result: Result):  # noqa: ANN202
     r = _result
     return sweep_curves(r.pm, r.weights, r.criteria.missing_policy, dimension=dimension, project_ids=list(ids),
                         steps=101)
@@ -28,7 +30,7 @@ def _sweep(fingerprint: str, dimension: str, ids: tuple[str, ...], _result: pipe
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _monte_carlo(fingerprint: str, draws: int, top_k: int, seed: int, concentration: float,
-                 _result: pipeline.Result) -> Smaa:
+                 _result: Result) -> Smaa:
     """One Monte Carlo per (result fingerprint: data, criteria and weights; parameters)."""
     r = _result
     return monte_carlo(r.pm, r.weights, r.criteria.missing_policy, draws=draws, top_k=top_k, seed=seed,
@@ -54,7 +56,7 @@ def body() -> None:
         return
     st.caption(common.t("rb_intro"))
     cs = result.criteria
-    fp = views.result_fingerprint(result)
+    fp = result_fingerprint(result)
     st.session_state["_rb_fingerprint"] = fp
     names = {str(k): str(v) for k, v in zip(result.ranked["project_id"], result.ranked.get(
         "project_name", result.ranked["project_id"]), strict=True)}
@@ -67,35 +69,35 @@ def body() -> None:
     st.caption(common.t("rb_oat_help"))
     with st.spinner(common.t("rb_oat_running")):   # a few seconds at 100,000 projects (docs/benchmarks.md)
         flips = _oat(fp, k, result)
-    st.info(views.smallest_change_text(smallest_change(flips), k, lang, cs))
-    summary = views.flip_summary(flips, result, lang)
+    st.info(present.smallest_change_text(smallest_change(flips), k, lang, cs))
+    summary = present.flip_summary(flips, result, lang)
     num = st.column_config.NumberColumn
     cfg = {
-        "rank": views.t("rank", lang), "project_id": views.t("id", lang),
-        "project_name": views.column_title("project_name", lang),
-        "exit_dimension": views.t("rb_exit_dimension", lang), "direction": views.t("rb_direction", lang),
-        "weight": num(views.t("rb_current_weight", lang), format="%.2f"),
-        "exit_weight": num(views.t("rb_exit_weight", lang), format="%.2f"),
-        "exit_change": num(views.t("rb_exit_change", lang), format="%+.2f"),
-        "exit_rival": views.t("rb_exit_rival", lang),
-        "rank_flip_dimension": views.t("dimension", lang) + " · " + views.t("rb_direction", lang),
-        "rank_flip_weight": num(views.t("rb_rank_flip_weight", lang), format="%.2f"),
-        "rank_flip_rival": views.t("rb_rank_flip_rival", lang),
+        "rank": present.t("rank", lang), "project_id": present.t("id", lang),
+        "project_name": present.column_title("project_name", lang),
+        "exit_dimension": present.t("rb_exit_dimension", lang), "direction": present.t("rb_direction", lang),
+        "weight": num(present.t("rb_current_weight", lang), format="%.2f"),
+        "exit_weight": num(present.t("rb_exit_weight", lang), format="%.2f"),
+        "exit_change": num(present.t("rb_exit_change", lang), format="%+.2f"),
+        "exit_rival": present.t("rb_exit_rival", lang),
+        "rank_flip_dimension": present.t("dimension", lang) + " · " + present.t("rb_direction", lang),
+        "rank_flip_weight": num(present.t("rb_rank_flip_weight", lang), format="%.2f"),
+        "rank_flip_rival": present.t("rb_rank_flip_rival", lang),
     }
     st.dataframe(summary, hide_index=True, column_config=cfg, key="rb_flip_summary")
     with st.expander(common.t("rb_all_flips")):
-        full = views.flips_table(flips, result, lang)
+        full = present.flips_table(flips, result, lang)
         st.dataframe(full, hide_index=True, column_config={
-            "rank": views.t("rank", lang), "project_id": views.t("id", lang),
-            "dimension": views.t("dimension", lang), "direction": views.t("rb_direction", lang),
-            "weight": num(views.t("rb_current_weight", lang), format="%.2f"),
-            "rank_flip_weight": num(views.t("rb_rank_flip_weight", lang), format="%.2f"),
-            "rank_flip_rival": views.t("rb_rank_flip_rival", lang),
-            "topk_flip_weight": num(views.t("rb_exit_weight", lang), format="%.2f"),
-            "topk_flip_rival": views.t("rb_exit_rival", lang),
-            "topk_band_from": num(views.t("rb_band", lang) + " ↓", format="%.2f"),
-            "topk_band_to": num(views.t("rb_band", lang) + " ↑", format="%.2f"),
-            "topk_change": num(views.t("rb_exit_change", lang), format="%+.2f"),
+            "rank": present.t("rank", lang), "project_id": present.t("id", lang),
+            "dimension": present.t("dimension", lang), "direction": present.t("rb_direction", lang),
+            "weight": num(present.t("rb_current_weight", lang), format="%.2f"),
+            "rank_flip_weight": num(present.t("rb_rank_flip_weight", lang), format="%.2f"),
+            "rank_flip_rival": present.t("rb_rank_flip_rival", lang),
+            "topk_flip_weight": num(present.t("rb_exit_weight", lang), format="%.2f"),
+            "topk_flip_rival": present.t("rb_exit_rival", lang),
+            "topk_band_from": num(present.t("rb_band", lang) + " ↓", format="%.2f"),
+            "topk_band_to": num(present.t("rb_band", lang) + " ↑", format="%.2f"),
+            "topk_change": num(present.t("rb_exit_change", lang), format="%+.2f"),
         })
 
     # ---- sweep chart
@@ -106,11 +108,11 @@ def body() -> None:
         first = str(default_dim["dimension"]) if default_dim is not None and default_dim["dimension"] in dims else dims[0]
         if st.session_state.get("rb_dimension") not in dims:
             st.session_state["rb_dimension"] = first
-        dim = st.selectbox(common.t("rb_sweep_dim"), dims, format_func=lambda d: views.dimension_label(d, lang, cs),
+        dim = st.selectbox(common.t("rb_sweep_dim"), dims, format_func=lambda d: present.dimension_label(d, lang, cs),
                            key="rb_dimension")
         top_ids = tuple(result.ranked["project_id"].astype(str).head(k))
         curves = _sweep(fp, dim, top_ids, result)
-        st.altair_chart(views.sweep_chart(curves, lang, cs, dim, float(result.weights.dimensions[dim]), names),
+        st.altair_chart(present.sweep_chart(curves, lang, cs, dim, float(result.weights.dimensions[dim]), names),
                         width="stretch")
 
     # ---- Monte Carlo
@@ -120,7 +122,7 @@ def body() -> None:
     c2.number_input(common.t("rb_seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="rb_seed")
     kappa = c3.number_input(common.t("rb_kappa"), min_value=1.0, max_value=10_000.0, value=100.0, step=10.0,
                             key="rb_kappa")
-    st.caption(views.uncertainty_text(float(kappa), lang))
+    st.caption(present.uncertainty_text(float(kappa), lang))
     st.button(common.t("rb_run"), type="primary", key="rb_run", on_click=_run_pressed)
     req = st.session_state.get("rb_mc_request")
     if req is None:
@@ -136,16 +138,16 @@ def body() -> None:
                         kappa=smaa.concentration, k=smaa.top_k, stable=int(labels.get("stable", 0)),
                         sensitive=int(labels.get("sensitive", 0))))
     top = min(len(smaa.table), max(20, 2 * smaa.top_k))
-    st.altair_chart(views.rank_interval_chart(smaa.table, lang, smaa.top_k, top=top), width="stretch")
+    st.altair_chart(present.rank_interval_chart(smaa.table, lang, smaa.top_k, top=top), width="stretch")
     st.caption(common.t("rb_interval_legend"))
-    shown = views.smaa_table(smaa.table, result, lang)
-    tcfg = {c: views.t(c, lang) for c in shown.columns if c in views.LABELS}
-    tcfg.update({"project_id": views.t("id", lang), "project_name": views.column_title("project_name", lang),
-                 "label": views.t("rb_label", lang),
-                 "p_top_k": st.column_config.ProgressColumn(views.t("p_top_n", lang, k=smaa.top_k),
+    shown = present.smaa_table(smaa.table, result, lang)
+    tcfg = {c: present.t(c, lang) for c in shown.columns if c in present.LABELS}
+    tcfg.update({"project_id": present.t("id", lang), "project_name": present.column_title("project_name", lang),
+                 "label": present.t("rb_label", lang),
+                 "p_top_k": st.column_config.ProgressColumn(present.t("p_top_n", lang, k=smaa.top_k),
                                                            min_value=0.0, max_value=1.0, format="percent"),
-                 "p_first": st.column_config.NumberColumn(views.t("p_first", lang), format="percent"),
-                 "rank_mean": st.column_config.NumberColumn(views.t("rank_mean", lang), format="%.2f")})
+                 "p_first": st.column_config.NumberColumn(present.t("p_first", lang), format="percent"),
+                 "rank_mean": st.column_config.NumberColumn(present.t("rank_mean", lang), format="%.2f")})
     st.dataframe(shown, hide_index=True, column_config=tcfg, height=420, key="rb_smaa_table")
     csv = smaa.table.to_csv(index=False).encode("utf-8-sig")
     st.download_button(common.t("download_sensitivity"), data=csv, file_name="sensitivity.csv", mime="text/csv",

@@ -24,10 +24,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screening.portfolio import PortfolioConstraints, efficient_frontier, optimise  # noqa: E402
-from screening.rank import rank  # noqa: E402
-from screening.score import PointMatrix, Weights, weigh  # noqa: E402
-from screening.sensitivity import monte_carlo, one_at_a_time  # noqa: E402
+from screening.analysis.portfolio import PortfolioConstraints, efficient_frontier, optimise  # noqa: E402
+from screening.analysis.sensitivity import monte_carlo, one_at_a_time  # noqa: E402
+from screening.stages.rank import rank  # noqa: E402
+from screening.stages.score import PointMatrix, Weights, weigh  # noqa: E402
 
 TRACKS = np.array(["flagship", "small_and_beautiful", "standard"])
 COUNTRIES = np.array(["KEN", "PAK", "LAO", "KHM", "SRB", "KAZ", "IDN", "EGY", "ETH", "VNM"])

@@ -31,7 +31,7 @@ def bench_one(n: int, workdir: Path) -> dict[str, float]:
     from pipeline_bench import peak_mb
     from streamlit.testing.v1 import AppTest
 
-    from screening.criteria import load_criteria
+    from screening.criteria.loader import load_criteria
 
     src = workdir / f"app_{n}.xlsx"     # made by the parent, so that peak memory is the app's own
     data = src.read_bytes()

@@ -25,10 +25,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screening import export  # noqa: E402
-from screening.export import write_workbook  # noqa: E402
-from screening.ingest import InputError, read_input  # noqa: E402
+from screening.io import export
+from screening.io.export import write_workbook  # noqa: E402
+from screening.io.read import read_input  # noqa: E402
+from screening.model import InputError  # noqa: E402
 from screening.pipeline import run  # noqa: E402
+from screening.report import ranking_frame
 
 SECTORS = ["transport", "energy", "mining", "manufacturing", "digital", "water", "agriculture", "health",
            "education", "industrial_park", "trade_logistics", "tourism", "environment"]
@@ -83,7 +85,7 @@ def bench(n: int, tmp: Path, slow: bool) -> None:
     c = result.counts()
     n_crit = len(result.criteria.criteria)
     rat_rows = len(result.ranked) * n_crit
-    ranking_cells = len(result.ranked) * (len(export.ranking_frame(result).columns))
+    ranking_cells = len(result.ranked) * (len(ranking_frame(result).columns))
     cells = ranking_cells + rat_rows * 12
     size = out.stat().st_size / 1e6
     t0 = time.perf_counter()

@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from screening import pipeline
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -32,7 +34,7 @@ def make_workbook(path: Path, n: int, seed: int = 7) -> None:
     import numpy as np
     from openpyxl import Workbook
 
-    from screening.columns import CODE_LISTS, COUNTRY_COLUMNS, PROJECT_COLUMNS
+    from screening.vocab.columns import CODE_LISTS, COUNTRY_COLUMNS, PROJECT_COLUMNS
 
     rng = np.random.default_rng(seed)
     wb = Workbook(write_only=True)
@@ -110,15 +112,15 @@ def bench_one(n: int, workdir: Path, mode: str) -> dict[str, float]:
     """Run in a child process. ``stages``: time each stage once. ``full``: the whole pipeline as the CLI runs it,
     the export, re-weighting and the I/O floor, with this process's peak memory (so stage copies don't count)."""
 
-    from screening.classify import add_derived, classify
-    from screening.criteria import load_criteria
-    from screening.explain import rationale
-    from screening.ingest import read_input
-    from screening.rank import rank
-    from screening.rules import Context
-    from screening.score import Weights, point_matrix, weigh
-    from screening.screen import screen
-    from screening.validate import validate
+    from screening.criteria.loader import load_criteria
+    from screening.criteria.rules import Context
+    from screening.io.read import read_input
+    from screening.stages.classify import add_derived, classify
+    from screening.stages.explain import rationale
+    from screening.stages.rank import rank
+    from screening.stages.score import Weights, point_matrix, weigh
+    from screening.stages.screen import screen
+    from screening.stages.validate import validate
 
     src = workdir / f"bench_{n}.xlsx"
     t = time.perf_counter()
@@ -159,9 +161,8 @@ def _full(n, src, workdir, cs, times, timed):  # type: ignore[no-untyped-def]
     from openpyxl import Workbook
     from python_calamine import CalamineWorkbook
 
-    from screening import pipeline
-    from screening.export import write_workbook
-    from screening.score import Weights
+    from screening.io.export import write_workbook
+    from screening.stages.score import Weights
 
     # The whole pipeline as the CLI runs it (includes duplicate flags and everything above).
     result = timed("pipeline_total", lambda: pipeline.run(src, criteria=cs))

@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE.parent))
 from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Alignment, Font, PatternFill  # noqa: E402
 
-from screening.columns import CODE_LISTS, COUNTRY_COLUMNS, PROJECT_COLUMNS  # noqa: E402
+from screening.vocab.columns import CODE_LISTS, COUNTRY_COLUMNS, PROJECT_COLUMNS  # noqa: E402
 
 FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)  # pinned document timestamps (never the clock)
 
@@ -633,7 +633,7 @@ CSV_ROWS = ("PX-002", "PX-005", "PX-006", "PX-009", "PX-013", "PX-017", "PX-018"
 
 
 def write_problems_csv(path: Path) -> None:
-    from screening.columns import COLUMN_BY_NAME
+    from screening.vocab.columns import COLUMN_BY_NAME
 
     header = [COLUMN_BY_NAME[c].zh for c in PROBLEM_COLUMNS] + ["演示说明"]
     buf = io.StringIO(newline="")

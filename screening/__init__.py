@@ -5,13 +5,15 @@ call it. Stages: :mod:`ingest` → :mod:`validate` → :mod:`screen` → :mod:`c
 :mod:`rank` → :mod:`explain` → :mod:`export`.
 """
 
-from .criteria import CriteriaError, CriteriaSet, load_criteria, load_criteria_bytes
-from .export import workbook_bytes, write_workbook
-from .ingest import InputError, read_input
-from .mapping import Mapping, MappingError, load_mapping
-from .pipeline import Result, reweigh, run, tool_version
-from .score import PointMatrix, Scores, Weights, weigh
-from .validate import validate
+from screening.criteria.loader import load_criteria, load_criteria_bytes
+from screening.criteria.models import CriteriaError, CriteriaSet
+from screening.io.export import workbook_bytes, write_workbook
+from screening.io.mapping import Mapping, MappingError, load_mapping
+from screening.io.read import read_input
+from screening.model import InputError, Result
+from screening.pipeline import reweigh, run, tool_version
+from screening.stages.score import PointMatrix, Scores, Weights, weigh
+from screening.stages.validate import validate
 
 __all__ = [
     "CriteriaError",

@@ -13,15 +13,24 @@ from typing import Annotated
 
 import typer
 
-from .criteria import DEFAULT_CRITERIA, CriteriaError, criteria_sha256, load_criteria_bytes
-from .ingest import InputError
-from .mapping import MappingError, load_mapping
+from screening.criteria.loader import DEFAULT_CRITERIA, criteria_sha256, load_criteria_bytes
+from screening.criteria.models import CriteriaError
+from screening.io.mapping import MappingError, load_mapping
+from screening.model import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Screen and score Belt and Road cooperation projects / 共建“一带一路”项目筛选与评分")
+
+
 criteria_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Criteria sets / 评价标准")
+
+
 app.add_typer(criteria_app, name="criteria")
+
+
 columns_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Input columns / 输入列")
+
+
 app.add_typer(columns_app, name="columns")
 
 
@@ -88,8 +97,8 @@ def score(
     seed: Annotated[int, typer.Option(help="Random seed (results are reproducible for a seed)")] = 0,
 ) -> None:
     """Screen, score and rank every project; write the ranked workbook."""
-    from .export import write_workbook
-    from .pipeline import run
+    from screening.io.export import write_workbook
+    from screening.pipeline import run
 
     cs, sha = _load_criteria(criteria, lang)
     mp = None
@@ -133,14 +142,14 @@ def _analyses(result: object, lang: Lang, progress: _Progress, *, budget: float 
     """Portfolio and sensitivity sheets requested on the command line (a bad constraint: exit 2)."""
     from pydantic import ValidationError
 
-    from .analysis import portfolio_sheet, sensitivity_sheet
+    from screening.analysis.sheets import portfolio_sheet, sensitivity_sheet
 
     sheets: list[object] = []
     if budget is None and any(v not in (None, False) for v in constraints.values()):
         progress.done()
         _fail("Portfolio options need --budget", "投资组合选项需要同时给出 --budget", lang, 2)
     if budget is not None:
-        from .portfolio import PortfolioConstraints, optimise
+        from screening.analysis.portfolio import PortfolioConstraints, optimise
 
         try:
             cons = PortfolioConstraints(budget=budget, **constraints)  # type: ignore[arg-type]
@@ -155,7 +164,7 @@ def _analyses(result: object, lang: Lang, progress: _Progress, *, budget: float 
         typer.echo(message.split(" / ")[1] if lang == Lang.zh and " / " in message else message.split(" / ")[0])
         sheets.append(portfolio_sheet(portfolio))
     if sensitivity:
-        from .sensitivity import monte_carlo
+        from screening.analysis.sensitivity import monte_carlo
 
         progress("sensitivity", 0.9)
         smaa = monte_carlo(result.pm, result.weights, result.criteria.missing_policy,  # type: ignore[attr-defined]
@@ -175,11 +184,11 @@ def compare(
     lang: Annotated[Lang, typer.Option(help="Language of the workbook and messages")] = Lang.en,
 ) -> None:
     """Score the same input under two criteria sets; write B's ranked workbook with a Comparison sheet."""
-    from .analysis import comparison_sheet
-    from .compare import compare as compare_results
-    from .export import write_workbook
-    from .ingest import read_input
-    from .pipeline import run_input
+    from screening.analysis.compare import compare as compare_results
+    from screening.analysis.sheets import comparison_sheet
+    from screening.io.export import write_workbook
+    from screening.io.read import read_input
+    from screening.pipeline import run_input
 
     cs_a, sha_a = _load_criteria(criteria_a, lang)
     cs_b, sha_b = _load_criteria(criteria_b, lang)
@@ -208,8 +217,8 @@ def validate(
     lang: Annotated[Lang, typer.Option(help="Language of the messages")] = Lang.en,
 ) -> None:
     """List every data problem. Exit 0: none; 1: problems found; 2: file unreadable."""
-    from .ingest import read_input
-    from .validate import validate as run_validate
+    from screening.io.read import read_input
+    from screening.stages.validate import validate as run_validate
 
     try:
         mp = load_mapping(mapping) if mapping else None
@@ -239,7 +248,7 @@ def template(
     lang: Annotated[Lang, typer.Option(help="Header language")] = Lang.en,
 ) -> None:
     """Write an empty input template (headers in both languages, drop-downs, a countries sheet)."""
-    from .template import write_template
+    from screening.io.template import write_template
 
     try:
         write_template(out, lang.value)
@@ -254,7 +263,7 @@ def criteria_docs(
     out: Annotated[Path, typer.Option(help="Markdown page to write")] = Path("docs/criteria.md"),
 ) -> None:
     """Render the criteria set into a readable bilingual reference page."""
-    from .criteria_docs import render_criteria_markdown
+    from screening.criteria.docs import render_criteria_markdown
 
     cs, _ = _load_criteria(criteria, Lang.en)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -267,7 +276,7 @@ def columns_docs(
     out: Annotated[Path, typer.Option(help="Markdown page to write")] = Path("docs/columns.md"),
 ) -> None:
     """Render the input-column reference page (canonical names, labels, aliases, code lists)."""
-    from .columns import columns_markdown
+    from screening.vocab.columns import columns_markdown
 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(columns_markdown(), encoding="utf-8")

@@ -7,27 +7,25 @@ keeps the per-criterion point matrix so that re-weighting never re-reads or re-v
 
 from __future__ import annotations
 
-import datetime as _dt
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .classify import add_derived, classify, indices
-from .criteria import CriteriaSet, load_criteria
-from .explain import rationale
-from .ingest import Input, read_input
-from .mapping import Mapping
-from .rank import rank, rank_arrays
-from .rules import Context
-from .score import PointMatrix, Scores, Weights, assign_tiers, point_matrix, weigh
-from .screen import duplicate_flags, screen
-from .validate import Validated, validate
-
-Progress = Callable[[str, float], None]
+from screening.criteria.loader import load_criteria
+from screening.criteria.models import CriteriaSet
+from screening.criteria.rules import Context
+from screening.io.mapping import Mapping
+from screening.io.read import read_input
+from screening.model import Input, Progress, Result
+from screening.stages.classify import add_derived, classify, indices
+from screening.stages.duplicates import duplicate_flags
+from screening.stages.rank import rank, rank_arrays
+from screening.stages.score import Scores, Weights, assign_tiers, point_matrix, weigh
+from screening.stages.screen import screen
+from screening.stages.validate import validate
 
 
 def tool_version() -> str:
@@ -35,49 +33,6 @@ def tool_version() -> str:
         return version("bri-screening")
     except PackageNotFoundError:
         return "0.0.0+source"
-
-
-@dataclass
-class Result:
-    """Everything one screening run produced. ``records`` holds every input record with its ``outcome``."""
-
-    input: Input
-    criteria: CriteriaSet
-    criteria_sha256: str
-    validated: Validated
-    records: pd.DataFrame           # all records: outcome ∈ {ranked, excluded, invalid}
-    ranked: pd.DataFrame            # ranked projects, best first, with scores and labels
-    hits: pd.DataFrame              # every gate and flag hit
-    pm: PointMatrix
-    scores: Scores
-    weights: Weights
-    tier_caps: np.ndarray           # (n,) per point-matrix row: best tier a review flag allows, -1 for none
-    made_at: str = field(default_factory=lambda: _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
-
-    @property
-    def excluded(self) -> pd.DataFrame:
-        return self.records[self.records["outcome"] == "excluded"]
-
-    @property
-    def invalid(self) -> pd.DataFrame:
-        return self.records[self.records["outcome"] == "invalid"]
-
-    @property
-    def issues(self) -> pd.DataFrame:
-        return self.validated.issues
-
-    def counts(self) -> dict[str, int]:
-        c = self.records["outcome"].value_counts()
-        return {"records": len(self.records), **{k: int(c.get(k, 0)) for k in ("ranked", "excluded", "invalid")}}
-
-    def rationale(self, langs: tuple[str, ...] = ("en", "zh"), rows: slice | None = None) -> pd.DataFrame:
-        """Per project and criterion; ``rows`` selects projects by position (point-matrix order)."""
-        frame = self._scored_frame
-        return rationale(frame, self.pm, self.scores, self.criteria, langs, rows)
-
-    @property
-    def _scored_frame(self) -> pd.DataFrame:
-        return self.ranked.sort_values("row_key", kind="stable")
 
 
 def _dimension_frame(scores: Scores, row_keys: np.ndarray) -> pd.DataFrame:

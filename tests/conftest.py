@@ -21,7 +21,7 @@ SAMPLES = ROOT / "sample_projects"
 
 @pytest.fixture(scope="session")
 def default_criteria():
-    from screening.criteria import load_criteria
+    from screening.criteria.loader import load_criteria
 
     return load_criteria()
 

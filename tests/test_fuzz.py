@@ -12,8 +12,9 @@ from conftest import write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.criteria import CriteriaError, load_criteria_bytes
-from screening.ingest import InputError
+from screening.criteria.loader import load_criteria_bytes
+from screening.criteria.models import CriteriaError
+from screening.model import InputError
 from screening.pipeline import run
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -92,7 +93,7 @@ def test_random_yaml_text_gives_criteria_errors_only(text):
 
 
 def test_mutating_the_default_criteria_gives_located_errors():
-    from screening.criteria import DEFAULT_CRITERIA
+    from screening.criteria.loader import DEFAULT_CRITERIA
 
     doc = yaml.safe_load(DEFAULT_CRITERIA.read_text(encoding="utf-8"))
     doc["dimensions"][0]["criteria"][0]["scorer"]["kind"] = "eval"

@@ -13,7 +13,8 @@ import pytest
 from conftest import BASE_RECORD, write_xlsx
 from openpyxl import Workbook
 
-from screening.ingest import InputError, read_input
+from screening.io.read import read_input
+from screening.model import InputError
 from screening.pipeline import run
 
 REQ = list(BASE_RECORD)
@@ -111,7 +112,7 @@ def test_dates_and_years_in_mixed_formats(tmp_path):
 
 
 def test_very_long_text_survives_to_the_workbook(tmp_path):
-    from screening.export import workbook_bytes
+    from screening.io.export import workbook_bytes
 
     path = tmp_path / "long.csv"
     path.write_text(",".join([*REQ, "description"]) + "\nL1,x,Kenya,energy,10," + "长" * 100_000 + "\n", encoding="utf-8")

@@ -126,7 +126,7 @@ def test_reweighing_the_point_matrix_equals_a_fresh_run_with_those_weights(recor
     base = run(payload, name="a.csv", criteria=default_criteria)
     edited = default_criteria.with_weights(dims, crits)
     from screening.pipeline import reweigh
-    from screening.score import Weights
+    from screening.stages.score import Weights
 
     got = reweigh(base, Weights.of(edited)).ranked
     fresh = run(payload, name="a.csv", criteria=edited).ranked

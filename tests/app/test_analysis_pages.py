@@ -18,13 +18,22 @@ from app_helpers import open_app as _app
 from app_helpers import page as _page
 from streamlit.testing.v1 import AppTest
 
-from screening import pipeline, views
-from screening.portfolio import PortfolioConstraints, efficient_frontier, optimise, value_for_money
-from screening.sensitivity import monte_carlo, one_at_a_time, smallest_change, sweep_curves
+from screening import pipeline, present
+from screening.analysis.portfolio import (
+    PortfolioConstraints,
+    efficient_frontier,
+    frontier_budgets,
+    optimise,
+    value_for_money,
+)
+from screening.analysis.sensitivity import monte_carlo, one_at_a_time, smallest_change, sweep_curves
+from screening.analysis.weights import apply_weights, validated_weights
+from screening.model import Result
+from screening.report import result_fingerprint
 
 
 @pytest.fixture(scope="module")
-def result() -> pipeline.Result:
+def result() -> Result:
     return pipeline.run(SAMPLE)
 
 
@@ -47,7 +56,7 @@ def _frame(at: AppTest, key: str) -> pd.DataFrame:
 @pytest.mark.parametrize("page,title", [("robustness", "rb_title"), ("portfolio", "pf_title")])
 def test_page_renders(page: str, title: str, lang: str) -> None:
     at = _page(_app(lang), page)
-    assert at.title[0].value == views.t(title, lang)
+    assert at.title[0].value == present.t(title, lang)
     assert not _errors(at), _errors(at)
 
 
@@ -57,10 +66,10 @@ def test_navigation_order() -> None:
     assert order == sorted(order)
 
 
-def test_robustness_shows_flip_points_and_the_smallest_change(result: pipeline.Result) -> None:
+def test_robustness_shows_flip_points_and_the_smallest_change(result: Result) -> None:
     at = _page(_app("en"), "robustness")
     flips = one_at_a_time(result.pm, result.weights, result.criteria.missing_policy, top_k=10)
-    text = views.smallest_change_text(smallest_change(flips), 10, "en", result.criteria)
+    text = present.smallest_change_text(smallest_change(flips), 10, "en", result.criteria)
     assert text in [str(i.value) for i in at.info]
     summary = _frame(at, "rb_flip_summary")
     assert summary["project_id"].tolist() == result.ranked["project_id"].astype(str).head(10).tolist()
@@ -73,9 +82,9 @@ def test_robustness_shows_flip_points_and_the_smallest_change(result: pipeline.R
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_monte_carlo_gives_one_row_per_ranked_project(result: pipeline.Result, lang: str) -> None:
+def test_monte_carlo_gives_one_row_per_ranked_project(result: Result, lang: str) -> None:
     at = _page(_app(lang), "robustness")
-    assert views.t("rb_press_run", lang) in [str(i.value) for i in at.info]
+    assert present.t("rb_press_run", lang) in [str(i.value) for i in at.info]
     at.slider(key="rb_draws").set_value(200)
     at.number_input(key="rb_seed").set_value(7)
     at.button(key="rb_run").click().run()
@@ -84,7 +93,7 @@ def test_monte_carlo_gives_one_row_per_ranked_project(result: pipeline.Result, l
     table = _frame(at, "rb_smaa_table")
     assert len(table) == len(result.ranked)
     assert table["project_id"].tolist() == result.ranked["project_id"].astype(str).tolist()
-    assert set(table["label"]) <= {views.t("rb_stable", lang), views.t("rb_sensitive", lang)}
+    assert set(table["label"]) <= {present.t("rb_stable", lang), present.t("rb_sensitive", lang)}
     expected = monte_carlo(result.pm, result.weights, result.criteria.missing_policy, draws=200, top_k=10, seed=7)
     assert table["p_top_k"].tolist() == expected.table["p_top_k"].tolist()       # the library's, reproducibly
     assert table["rank_p95"].tolist() == expected.table["rank_p95"].tolist()
@@ -94,7 +103,7 @@ def test_monte_carlo_gives_one_row_per_ranked_project(result: pipeline.Result, l
     assert len(_frame(at, "rb_smaa_table")) == len(result.ranked)
 
 
-def test_monte_carlo_marked_stale_after_a_weight_change(result: pipeline.Result) -> None:
+def test_monte_carlo_marked_stale_after_a_weight_change(result: Result) -> None:
     at = _page(_app("en"), "robustness")
     at.slider(key="rb_draws").set_value(200)
     at.button(key="rb_run").click().run()
@@ -103,33 +112,33 @@ def test_monte_carlo_marked_stale_after_a_weight_change(result: pipeline.Result)
     at.session_state["weights"] = {"dimensions": {dim: 40.0}, "criteria": {}}
     at.run()
     _ok(at)
-    assert views.t("rb_stale", "en") in [str(w.value) for w in at.warning]
+    assert present.t("rb_stale", "en") in [str(w.value) for w in at.warning]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_portfolio_with_a_budget_is_optimal_within_it(result: pipeline.Result, lang: str) -> None:
+def test_portfolio_with_a_budget_is_optimal_within_it(result: Result, lang: str) -> None:
     at = _page(_app(lang), "portfolio")
-    assert views.t("pf_press_solve", lang) in [str(i.value) for i in at.info]
+    assert present.t("pf_press_solve", lang) in [str(i.value) for i in at.info]
     budget = 3000.0
     at.number_input(key="pf_budget").set_value(budget)
     at.button(key="pf_solve").click().run()
     _ok(at)
     assert not _errors(at), _errors(at)
-    assert _metric(at, views.t("pf_status", lang)) == views.status_label("optimal", lang)
-    assert _metric(at, views.t("pf_gap", lang)) == f"{0.0:.4%}"
+    assert _metric(at, present.t("pf_status", lang)) == present.status_label("optimal", lang)
+    assert _metric(at, present.t("pf_gap", lang)) == f"{0.0:.4%}"
     chosen = _frame(at, "pf_chosen_table")
     assert chosen["cost"].sum() <= budget + 1e-6
     expected = optimise(result, PortfolioConstraints(budget=budget, time_limit=30))
     assert set(chosen["project_id"]) == set(expected.chosen["project_id"]) or \
         round(chosen["score"].sum(), 2) == expected.objective
-    msg = views.portfolio_message(expected.message, lang)
+    msg = present.portfolio_message(expected.message, lang)
     assert msg in [str(s.value) for s in at.success]
     other = expected.message.split(" / ")[0 if lang == "zh" else 1]
     assert other not in [str(s.value) for s in at.success]                  # one language only
     assert len(at.get("vega_lite_chart")) == 2                          # frontier and value for money
 
 
-def test_portfolio_default_budget_is_a_fifth_of_the_total(result: pipeline.Result) -> None:
+def test_portfolio_default_budget_is_a_fifth_of_the_total(result: Result) -> None:
     at = _page(_app("en"), "portfolio")
     total = float(result.ranked["total_investment_usd_m"].sum())
     assert at.number_input(key="pf_budget").value == pytest.approx(round(0.2 * total, 1))
@@ -140,7 +149,7 @@ def test_portfolio_default_budget_is_a_fifth_of_the_total(result: pipeline.Resul
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_infeasible_constraint_shows_the_message(result: pipeline.Result, lang: str) -> None:
+def test_infeasible_constraint_shows_the_message(result: Result, lang: str) -> None:
     at = _page(_app(lang), "portfolio")
     at.number_input(key="pf_min_flagship_count").set_value(999)
     at.button(key="pf_solve").click().run()
@@ -148,12 +157,12 @@ def test_infeasible_constraint_shows_the_message(result: pipeline.Result, lang: 
     expected = optimise(result, PortfolioConstraints(budget=round(0.2 * float(
         result.ranked["total_investment_usd_m"].sum()), 1), min_flagship_count=999))
     assert expected.status == "infeasible"
-    assert _errors(at) == [views.portfolio_message(expected.message, lang)]
-    assert _metric(at, views.t("pf_status", lang)) == views.status_label("infeasible", lang)
+    assert _errors(at) == [present.portfolio_message(expected.message, lang)]
+    assert _metric(at, present.t("pf_status", lang)) == present.status_label("infeasible", lang)
     assert "Traceback" not in " ".join(_errors(at))
 
 
-def test_portfolio_constraints_reach_the_solver(result: pipeline.Result) -> None:
+def test_portfolio_constraints_reach_the_solver(result: Result) -> None:
     at = _page(_app("en"), "portfolio")
     at.number_input(key="pf_budget").set_value(5000.0)
     at.slider(key="pf_max_country_share").set_value(30)
@@ -167,14 +176,14 @@ def test_portfolio_constraints_reach_the_solver(result: pipeline.Result) -> None
     assert round(chosen["score"].sum(), 2) == expected.objective
     # changing a constraint without solving again marks the shown solution as stale
     at.slider(key="pf_max_country_share").set_value(50).run()
-    assert views.t("pf_stale", "en") in [str(w.value) for w in at.warning]
+    assert present.t("pf_stale", "en") in [str(w.value) for w in at.warning]
 
 
 # ----------------------------------------------------------------------------------------------- views
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_analysis_charts_build(result: pipeline.Result, lang: str) -> None:
+def test_analysis_charts_build(result: Result, lang: str) -> None:
     cs, pm, w, pol = result.criteria, result.pm, result.weights, result.criteria.missing_policy
     smaa = monte_carlo(pm, w, pol, draws=100, top_k=10, seed=1)
     dim = next(iter(w.dimensions))
@@ -183,36 +192,36 @@ def test_analysis_charts_build(result: pipeline.Result, lang: str) -> None:
     cons = PortfolioConstraints(budget=2000)
     p = optimise(result, cons)
     vfm = value_for_money(result, p, cons)
-    frontier = efficient_frontier(result, cons, budgets=views.frontier_budgets(vfm["cost"], 2000, 4))
-    charts = [views.rank_interval_chart(smaa.table, lang, 10, top=20),
-              views.sweep_chart(curves, lang, cs, dim, float(w.dimensions[dim])),
-              views.frontier_chart(frontier, lang, 2000), views.value_for_money_chart(vfm, lang, cs)]
+    frontier = efficient_frontier(result, cons, budgets=frontier_budgets(vfm["cost"], 2000, 4))
+    charts = [present.rank_interval_chart(smaa.table, lang, 10, top=20),
+              present.sweep_chart(curves, lang, cs, dim, float(w.dimensions[dim])),
+              present.frontier_chart(frontier, lang, 2000), present.value_for_money_chart(vfm, lang, cs)]
     for chart in charts:
         assert isinstance(chart, alt.LayerChart)
         chart.to_dict()                                                         # a valid Vega-Lite spec
-    shown = views.smaa_table(smaa.table, result, lang)
+    shown = present.smaa_table(smaa.table, result, lang)
     assert len(shown) == len(result.ranked)
-    assert set(shown["label"]) <= {views.t("rb_stable", lang), views.t("rb_sensitive", lang)}
+    assert set(shown["label"]) <= {present.t("rb_stable", lang), present.t("rb_sensitive", lang)}
     flips = one_at_a_time(pm, w, pol, top_k=10)
-    summary = views.flip_summary(flips, result, lang)
+    summary = present.flip_summary(flips, result, lang)
     assert summary["rank"].tolist() == list(range(1, 11))
-    assert len(views.flips_table(flips, result, lang)) == len(flips)
+    assert len(present.flips_table(flips, result, lang)) == len(flips)
 
 
 def test_frontier_budgets_include_the_chosen_budget() -> None:
-    b = views.frontier_budgets([10.0, 20.0, 70.0], 33.0, 8)
+    b = frontier_budgets([10.0, 20.0, 70.0], 33.0, 8)
     assert 33.0 in b and min(b) == 10.0 and max(b) == 100.0 and len(b) == 8 and b == sorted(b)
 
 
 def test_portfolio_message_picks_one_language() -> None:
-    assert views.portfolio_message("Optimal: 3 / 最优：3", "en") == "Optimal: 3"
-    assert views.portfolio_message("Optimal: 3 / 最优：3", "zh") == "最优：3"
-    assert views.portfolio_message("plain", "zh") == "plain"
+    assert present.portfolio_message("Optimal: 3 / 最优：3", "en") == "Optimal: 3"
+    assert present.portfolio_message("Optimal: 3 / 最优：3", "zh") == "最优：3"
+    assert present.portfolio_message("plain", "zh") == "plain"
 
 
-def test_fingerprint_follows_the_weights(result: pipeline.Result) -> None:
+def test_fingerprint_follows_the_weights(result: Result) -> None:
     cs = result.criteria
-    edited = views.validated_weights(cs, {"dimensions": {cs.dimensions[0].id: 40.0}, "criteria": {}})
-    other = views.apply_weights(result, edited)
-    assert views.result_fingerprint(result) == views.result_fingerprint(result)
-    assert views.result_fingerprint(other) != views.result_fingerprint(result)
+    edited = validated_weights(cs, {"dimensions": {cs.dimensions[0].id: 40.0}, "criteria": {}})
+    other = apply_weights(result, edited)
+    assert result_fingerprint(result) == result_fingerprint(result)
+    assert result_fingerprint(other) != result_fingerprint(result)

@@ -19,11 +19,13 @@ from app_helpers import ok as _ok
 from app_helpers import open_app as _app
 from app_helpers import page as _page
 
-from screening import pipeline, views
-from screening.criteria import load_criteria
-from screening.export import workbook_bytes
-from screening.mapping import load_mapping, mapping_yaml
-from screening.score import Weights
+from screening import pipeline, present
+from screening.analysis.weights import apply_weights, current_weights, validated_weights
+from screening.criteria.loader import load_criteria
+from screening.io.export import workbook_bytes
+from screening.io.mapping import load_mapping, mapping_yaml
+from screening.model import Result
+from screening.stages.score import Weights
 
 PROBLEMS = ROOT / "sample_projects" / "problem_projects.xlsx"
 AIDDATA = ROOT.parent / "shared" / "data" / "aiddata_gcdf3_extract.csv"
@@ -33,18 +35,18 @@ TITLES = {"data": "data_title", "criteria": "criteria_title", "ranking": "rankin
           "project": "project_title", "excluded": "excluded_title", "export": "export_title"}
 
 @pytest.fixture(scope="module")
-def sample_result() -> pipeline.Result:
+def sample_result() -> Result:
     return pipeline.run(SAMPLE)
 
 
-def test_opens_on_the_sample_ranking(sample_result: pipeline.Result) -> None:
+def test_opens_on_the_sample_ranking(sample_result: Result) -> None:
     at = _app()
     _ok(at)
-    assert at.title[0].value == views.t("ranking_title", "zh")
+    assert at.title[0].value == present.t("ranking_title", "zh")
     counts = sample_result.counts()
-    assert _metric(at, views.t("ranked", "zh")) == counts["ranked"]
-    assert _metric(at, views.t("excluded", "zh")) == counts["excluded"]
-    assert _metric(at, views.t("invalid", "zh")) == counts["invalid"]
+    assert _metric(at, present.t("ranked", "zh")) == counts["ranked"]
+    assert _metric(at, present.t("excluded", "zh")) == counts["excluded"]
+    assert _metric(at, present.t("invalid", "zh")) == counts["invalid"]
     table = at.dataframe[0].value
     assert len(table) == counts["ranked"]
     assert table["project_id"].tolist() == sample_result.ranked["project_id"].astype(str).tolist()
@@ -55,7 +57,7 @@ def test_opens_on_the_sample_ranking(sample_result: pipeline.Result) -> None:
 @pytest.mark.parametrize("page", list(PAGES))
 def test_every_page_renders(page: str, lang: str) -> None:
     at = _page(_app(lang), page)
-    assert at.title[0].value == views.t(TITLES[page], lang)
+    assert at.title[0].value == present.t(TITLES[page], lang)
     assert not _errors(at), _errors(at)
 
 
@@ -65,7 +67,7 @@ def test_language_switch_changes_labels() -> None:
     at.radio(key="lang").set_value("en").run()
     _ok(at)
     assert at.title[0].value == "Project ranking"
-    assert [m.label for m in at.metric] == [views.t(k, "en") for k in
+    assert [m.label for m in at.metric] == [present.t(k, "en") for k in
                                             ("records", "ranked", "excluded", "invalid", "data_issues")]
     assert [m.label for m in at.metric] != zh_labels
     at.radio(key="lang").set_value("zh").run()
@@ -105,12 +107,12 @@ def test_bad_upload_shows_a_plain_message(tmp_path: Path) -> None:
             assert _errors(at)
 
 
-def test_weights_injected_through_session_state_rerank(sample_result: pipeline.Result) -> None:
+def test_weights_injected_through_session_state_rerank(sample_result: Result) -> None:
     cs = load_criteria()
     dims = [d.id for d in cs.dimensions]
     overrides = {"dimensions": {d: (1000.0 if i == len(dims) - 1 else 0.0) for i, d in enumerate(dims)},
                  "criteria": {}}
-    expected = pipeline.reweigh(sample_result, views.current_weights(cs, overrides))
+    expected = pipeline.reweigh(sample_result, current_weights(cs, overrides))
     at = _app("en")
     before = at.dataframe[0].value["project_id"].tolist()
     at.session_state["weights"] = overrides
@@ -120,7 +122,7 @@ def test_weights_injected_through_session_state_rerank(sample_result: pipeline.R
     assert after["project_id"].tolist() == expected.ranked["project_id"].astype(str).tolist()
     assert after["project_id"].tolist() != before
     assert np.allclose(after["score"].to_numpy(float), expected.ranked["score"].to_numpy(float))
-    assert any(views.t("weights_edited", "en") in str(c.value) for c in at.sidebar.caption)
+    assert any(present.t("weights_edited", "en") in str(c.value) for c in at.sidebar.caption)
 
 
 def test_weight_widget_edit_and_reset() -> None:
@@ -135,7 +137,7 @@ def test_weight_widget_edit_and_reset() -> None:
 
 
 @pytest.mark.parametrize("bad", [-5.0, float("nan"), 5000.0, "abc"])
-def test_bad_weights_are_revalidated_and_reported(bad: object, sample_result: pipeline.Result) -> None:
+def test_bad_weights_are_revalidated_and_reported(bad: object, sample_result: Result) -> None:
     cs = load_criteria()
     crit = cs.criteria[0][1].id
     at = _app("en")
@@ -177,7 +179,7 @@ def test_weight_change_does_not_read_the_file_again(monkeypatch: pytest.MonkeyPa
     assert calls["n"] == 1
 
 
-def test_project_page_shows_the_full_rationale(sample_result: pipeline.Result) -> None:
+def test_project_page_shows_the_full_rationale(sample_result: Result) -> None:
     ranked = sample_result.ranked
     flagged = ranked[ranked["flags"].astype(str) != ""]
     pid = str((flagged if len(flagged) else ranked)["project_id"].iloc[0])
@@ -193,11 +195,11 @@ def test_project_page_shows_the_full_rationale(sample_result: pipeline.Result) -
     assert all(f["reason"].astype(str).str.len().gt(0).all() for f in frames if "contribution" in f.columns)
     assert all(f["source"].astype(str).str.len().gt(0).all() for f in frames if "contribution" in f.columns)
     assert len(at.get("vega_lite_chart")) >= 1
-    assert any(views.t("top_tier", "en") in str(i.value) or "short of" in str(i.value)
+    assert any(present.t("top_tier", "en") in str(i.value) or "short of" in str(i.value)
                or "Completeness" in str(i.value) for i in at.info)
 
 
-def test_project_page_for_an_excluded_record(sample_result: pipeline.Result) -> None:
+def test_project_page_for_an_excluded_record(sample_result: Result) -> None:
     if sample_result.excluded.empty:
         pytest.skip("the sample has no excluded project under the current criteria")
     pid = str(sample_result.excluded["project_id"].iloc[0])
@@ -207,7 +209,7 @@ def test_project_page_for_an_excluded_record(sample_result: pipeline.Result) -> 
     assert any("excluded by the negative list" in e for e in _errors(at))
 
 
-def test_excluded_page_hides_nothing(sample_result: pipeline.Result) -> None:
+def test_excluded_page_hides_nothing(sample_result: Result) -> None:
     at = _page(_app("zh"), "excluded")
     frames = [df.value for df in at.dataframe]
     ex = next(f for f in frames if "reasons" in f.columns)
@@ -260,15 +262,15 @@ def test_unrecognised_headers_can_be_mapped_by_hand() -> None:
     assert _metric(at, "Ranked") > 0
 
 
-def test_export_page_and_the_exported_content(sample_result: pipeline.Result) -> None:
+def test_export_page_and_the_exported_content(sample_result: Result) -> None:
     at = _page(_app("en"), "export")
     assert not _errors(at)
     # The workbook the page offers is workbook_bytes(result with the current weights): check that content.
     from openpyxl import load_workbook
 
     cs = load_criteria()
-    edited = views.validated_weights(cs, {"dimensions": {cs.dimensions[0].id: 60.0}})
-    result = views.apply_weights(sample_result, edited)
+    edited = validated_weights(cs, {"dimensions": {cs.dimensions[0].id: 60.0}})
+    result = apply_weights(sample_result, edited)
     assert result.weights == Weights.of(edited)
     wb = load_workbook(io.BytesIO(workbook_bytes(result, "en")))
     rows = [r for r in wb["Criteria"].iter_rows(values_only=True) if r[0] == "dimension"]
@@ -282,7 +284,7 @@ def test_export_page_and_the_exported_content(sample_result: pipeline.Result) ->
         result.ranked["project_id"].astype(str).tolist()
 
 
-def test_reviewer_decisions_from_a_reloaded_workbook_are_shown(sample_result: pipeline.Result, tmp_path: Path) -> None:
+def test_reviewer_decisions_from_a_reloaded_workbook_are_shown(sample_result: Result, tmp_path: Path) -> None:
     import openpyxl
 
     exported = tmp_path / "ranked.xlsx"

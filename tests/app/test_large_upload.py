@@ -17,7 +17,7 @@ import pytest
 from app_helpers import ROOT, XLSX, errors, metric_int, ok, open_app, page
 
 from app_pages.export import PREPARE_ABOVE
-from screening import views
+from screening.report import result_fingerprint
 
 PAGES = ["ranking", "criteria", "project", "robustness", "portfolio", "excluded", "export", "data"]
 
@@ -86,4 +86,4 @@ def test_a_large_export_is_prepared_then_offered(tmp_path: Path) -> None:
     ranking = wb[wb.sheetnames[1]]
     rows = sum(1 for _ in ranking.iter_rows(min_row=2, values_only=True))
     assert rows == metric_int(page(at, "data"), "Ranked")
-    assert key[1] == "en" and len(key[0]) == 32 == len(views.result_fingerprint(at.session_state["_base_memo"][1]))
+    assert key[1] == "en" and len(key[0]) == 32 == len(result_fingerprint(at.session_state["_base_memo"][1]))

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from screening import pipeline
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 # Screenshots go to the test's temporary folder; SCREENSHOTS_DIR=docs/images refreshes the README's pictures.
@@ -108,7 +110,6 @@ def _nav(page, title: str) -> None:  # noqa: ANN001
 
 def _showcase_project() -> str | None:
     """The best-ranked sample project that has a review flag and is not in the top tier (else None)."""
-    from screening import pipeline
 
     ranked = pipeline.run(ROOT / "sample_projects" / "sample_projects.xlsx").ranked
     top = ranked["tier"].iloc[0] if len(ranked) else None
@@ -206,7 +207,7 @@ def test_browser_end_to_end(app_url: str, tmp_path: Path) -> None:
     assert audit.get("input_file") == UPLOAD.name, audit
     assert wb[ranking_name].max_row > 10
     # The export carries the edited weight: the first dimension now weighs 60 (as a share of the total).
-    from screening.criteria import load_criteria
+    from screening.criteria.loader import load_criteria
 
     cs = load_criteria()
     first = cs.dimensions[0]

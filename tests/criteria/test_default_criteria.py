@@ -10,13 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from screening.classify import add_derived, classify
-from screening.columns import COLUMNS
-from screening.criteria import CriteriaSet, load_criteria
-from screening.criteria_docs import render_criteria_markdown
-from screening.rules import CasesScorer, CombineScorer, Context, LinearScorer, StepsScorer
-from screening.score import PointMatrix, Scores, Weights, point_matrix, weigh
-from screening.screen import duplicate_flags, screen
+from screening.criteria.docs import render_criteria_markdown
+from screening.criteria.loader import load_criteria
+from screening.criteria.models import CriteriaSet
+from screening.criteria.rules import CasesScorer, CombineScorer, Context, LinearScorer, StepsScorer
+from screening.stages.classify import add_derived, classify
+from screening.stages.duplicates import duplicate_flags
+from screening.stages.score import PointMatrix, Scores, Weights, point_matrix, weigh
+from screening.stages.screen import screen
+from screening.vocab.columns import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 PAPER_KEYS = {"xie-2025", "liu-zhang-2024", "hu-liu-2025", "chengdu-2024", "soft-rules"}
@@ -348,7 +350,7 @@ def test_better_value_never_lowers_total(cs, field, better, worse):
 
 
 def test_combinations_balance_property(cs):
-    from screening.rules import COMBINERS
+    from screening.criteria.rules import COMBINERS
     combos = [(c.id, s) for _, c in cs.criteria for s in _walk_scorers(c.scorer) if isinstance(s, CombineScorer)]
     top = {c.id for d in cs.dimensions if d.id == "four_combinations" for c in d.criteria}
     assert top <= {cid for cid, _ in combos} and len(top) == 4

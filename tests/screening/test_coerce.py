@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from screening.coerce import (
+from screening.vocab.coerce import (
     is_blank,
     make_code_parser,
     parse_bool,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from screening.columns import CODE_LISTS, COLUMNS, REQUIRED, columns_markdown, header_lookup, norm_key
+from screening.vocab.columns import CODE_LISTS, COLUMNS, REQUIRED, columns_markdown, header_lookup, norm_key
 
 
 def test_required_five_with_chinese_aliases():

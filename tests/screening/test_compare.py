@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from conftest import SAMPLES
 
-from screening.compare import compare
+from screening.analysis.compare import compare
 
 
 def frame(rows):
@@ -53,7 +53,7 @@ def test_identical_scenarios():
 
 def test_two_weight_profiles_through_the_pipeline():
     from screening.pipeline import reweigh, run
-    from screening.score import Weights
+    from screening.stages.score import Weights
 
     r = run(SAMPLES / "sample_projects.xlsx")
     dims = dict(r.weights.dimensions)

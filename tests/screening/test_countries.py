@@ -10,7 +10,7 @@ import pandas as pd
 import pycountry
 import pytest
 
-from screening.countries import (
+from screening.vocab.countries import (
     UN_MEMBERS,
     ZH_NAMES,
     all_iso3,

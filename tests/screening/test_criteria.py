@@ -4,7 +4,8 @@ import textwrap
 
 import pytest
 
-from screening.criteria import CriteriaError, load_criteria, load_criteria_bytes
+from screening.criteria.loader import load_criteria, load_criteria_bytes
+from screening.criteria.models import CriteriaError
 
 MINI = textwrap.dedent("""
     id: mini

@@ -9,12 +9,14 @@ import openpyxl
 import pytest
 from conftest import rec, write_csv
 
-from screening.export import MAX_CELL, write_workbook
+from screening import report
+from screening.io import export
+from screening.io.export import MAX_CELL, write_workbook
 from screening.pipeline import run
 
 
 def expected_sheets(result, lang):
-    from screening.reimport import SHEETS
+    from screening.io.schema import SHEETS
 
     tracks = [t.label.get(lang)[:31].strip() for t in result.criteria.tracks]
     keys_before = ["summary", "ranking"]
@@ -105,7 +107,7 @@ def test_chinese_workbook(result, tmp_path):
 
 
 def test_sheet_titles_legal():
-    from screening.export import _legal_title
+    from screening.io.export import _legal_title
 
     assert _legal_title("a/b:c*d?[e]" + "x" * 40) == "a b c d  e " + "x" * 20
     assert len(_legal_title("y" * 50)) == 31
@@ -293,7 +295,6 @@ def test_chinese_labels_and_codes(rich):
 
 
 def test_rationale_continues_on_numbered_sheets(rich, tmp_path, monkeypatch):
-    import screening.export as export
 
     result = rich[0]
     monkeypatch.setattr(export, "MAX_ROWS", 40)
@@ -338,7 +339,6 @@ def test_formula_like_text_everywhere_is_text(tmp_path):
 
 def test_raw_row_stream_matches_openpyxl_cells(rich, tmp_path, monkeypatch):
     """The fast body writer and openpyxl's own cell path give the same values, types and formats."""
-    import screening.export as export
 
     result = rich[0]
     fast = tmp_path / "fast.xlsx"
@@ -358,7 +358,7 @@ def test_text_with_cr_tab_and_markup_is_kept():
     """The body writer keeps text exactly: leading CR or tab, markup characters, padding, line breaks."""
     import pandas as pd
 
-    from screening.export import _Writer
+    from screening.io.export import _Writer
 
     texts = ["\rstarts with CR", "\tstarts with tab", "a < b & c > d", "  padded  ", "line\nbreak", "=1+2", "-3", "8"]
     w = _Writer("en")
@@ -375,7 +375,7 @@ def test_text_with_cr_tab_and_markup_is_kept():
 def test_extra_sheets_come_before_audit_and_are_not_read_back(rich, tmp_path):
     import pandas as pd
 
-    from screening.analysis import ExtraSheet
+    from screening.analysis.sheets import ExtraSheet
 
     result = rich[0]
     out = tmp_path / "extra.xlsx"
@@ -390,18 +390,17 @@ def test_extra_sheets_come_before_audit_and_are_not_read_back(rich, tmp_path):
 def test_streamed_rationale_equals_the_whole_table(rich, tmp_path, monkeypatch, chunk):
     """The Rationale sheets are written piece by piece (bounded memory); pieces and sheet breaks must not
     lose, repeat or reorder a row."""
-    import screening.export as export
 
     result = rich[0]
     monkeypatch.setattr(export, "MAX_ROWS", 29)           # sheet breaks fall inside a project's criteria
-    monkeypatch.setattr(export, "RATIONALE_CHUNK", chunk)
+    monkeypatch.setattr(report, "RATIONALE_CHUNK", chunk)
     out = tmp_path / f"stream{chunk}.xlsx"
     write_workbook(result, out, "en")
     wb = openpyxl.load_workbook(out, read_only=True)
     written = []
     for name in [s for s in wb.sheetnames if s.startswith("Rationale")]:
         written += [r for r in wb[name].iter_rows(min_row=2, values_only=True)]
-    whole = export.rationale_frame(result, "en")
+    whole = report.rationale_frame(result, "en")
     assert len(written) == len(whole)
     assert [r[0] for r in written] == whole["project_id"].tolist()
     assert [r[2] for r in written] == whole["criterion_id"].tolist()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
-from screening.formulas import uncached_formulas
+from screening.io.formulas import uncached_formulas
 
 
 def test_formulas_without_cached_values_are_found(tmp_path):

@@ -6,7 +6,9 @@ import zipfile
 import pytest
 from conftest import BASE_RECORD, write_xlsx
 
-from screening.ingest import InputError, read_input
+from screening.io import safety
+from screening.io.read import read_input
+from screening.model import InputError
 
 REQ = ["project_id", "project_name", "country", "sector", "total_investment_usd_m"]
 
@@ -109,10 +111,9 @@ def test_workbook_declaring_entities_is_refused(tmp_path):
 
 
 def test_decompression_bomb_refused_before_parsing(monkeypatch, tmp_path):
-    import screening.ingest as ingest
 
     path = write_xlsx(tmp_path / "t.xlsx", REQ, [list(BASE_RECORD.values())] * 50)
-    monkeypatch.setattr(ingest, "MAX_UNCOMPRESSED_BYTES", 1000)   # the real limit is 1 GB
+    monkeypatch.setattr(safety, "MAX_UNCOMPRESSED_BYTES", 1000)   # the real limit is 1 GB
     with pytest.raises(InputError, match="decompression bomb"):
         read_input(path)
 

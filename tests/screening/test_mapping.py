@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from conftest import AIDDATA, write_xlsx
 
-from screening.ingest import read_input
-from screening.mapping import MappingError, load_mapping, mapping_from_headers, mapping_yaml
-from screening.validate import validate
+from screening.io.mapping import MappingError, load_mapping, mapping_from_headers, mapping_yaml
+from screening.io.read import read_input
+from screening.stages.validate import validate
 
 
 def test_aiddata_mapping_converts_units_sectors_and_status():

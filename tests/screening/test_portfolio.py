@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from conftest import SAMPLES
 
-import screening.portfolio as portfolio
-from screening.portfolio import (
+import screening.analysis.portfolio as portfolio
+from screening.analysis.portfolio import (
     PortfolioConstraints,
     duplicate_pairs_from_hits,
     efficient_frontier,

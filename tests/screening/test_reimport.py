@@ -7,11 +7,13 @@ import openpyxl
 import pytest
 from conftest import BASE_RECORD, SAMPLES, rec, write_csv
 
-from screening.columns import header_lookup, norm_key
-from screening.export import write_workbook
-from screening.ingest import read_input
+from screening.io import export
+from screening.io.export import write_workbook
+from screening.io.read import read_input
+from screening.io.reimport import is_exported
+from screening.io.schema import RESERVED_HEADERS, SHEETS, decision_code
 from screening.pipeline import run
-from screening.reimport import RESERVED_HEADERS, SHEETS, decision_code, is_exported
+from screening.vocab.columns import header_lookup, norm_key
 
 RECORDS = [
     rec("R1", project_name="Clinic", sector="health", total_investment_usd_m=5, livelihood_focus="yes",
@@ -163,7 +165,6 @@ def test_track_sheets_are_not_read(first):
 
 
 def test_numbered_continuation_sheets_are_read(first, monkeypatch, tmp_path):
-    import screening.export as export
 
     result, _ = first
     monkeypatch.setattr(export, "MAX_ROWS", 3)                      # 2 records a sheet
@@ -217,6 +218,6 @@ def test_reserved_headers_never_collide_with_input_headers():
     lookup = header_lookup()
     for name, (en, zh) in RESERVED_HEADERS.items():
         assert norm_key(en) not in lookup and norm_key(zh) not in lookup, name
-    from screening.columns import RESERVED
+    from screening.vocab.columns import RESERVED
 
     assert set(RESERVED) <= set(RESERVED_HEADERS)

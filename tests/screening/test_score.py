@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from conftest import BASE_RECORD
 
-from screening.criteria import load_criteria_bytes
+from screening.criteria.loader import load_criteria_bytes
 from screening.pipeline import reweigh, run
-from screening.score import Weights
+from screening.stages.score import Weights
 
 CRIT = textwrap.dedent("""
     id: engine-test
@@ -175,7 +175,7 @@ def _reference_weigh(points, applicable, dim_index, w, big_w, policy):
 @pytest.mark.parametrize("policy", ["zero", "neutral", "renormalise"])
 @pytest.mark.parametrize("seed", range(4))
 def test_weigh_equals_a_row_by_row_reference_bit_for_bit(policy, seed):
-    from screening.score import PointMatrix, weigh
+    from screening.stages.score import PointMatrix, weigh
 
     rng = np.random.default_rng(seed)
     n, dim_of = 80, ["a", "a", "b", "c", "c", "c", "b", "a"]

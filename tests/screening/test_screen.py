@@ -6,8 +6,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from screening.criteria import DuplicateCheck
-from screening.screen import _candidate_pairs, _similar, _tokens, duplicate_pairs
+from screening.criteria.models import DuplicateCheck
+from screening.stages.duplicates import _candidate_pairs, _similar, _tokens, duplicate_pairs
 
 tokens = st.frozensets(st.sampled_from([f"w{i}" for i in range(20)]), min_size=1, max_size=6)
 

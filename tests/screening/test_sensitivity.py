@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 from conftest import SAMPLES
 
-from screening.score import PointMatrix, Weights, weigh
-from screening.sensitivity import (
+from screening.analysis.sensitivity import (
     decompose,
     draw_ranks,
     draw_weights,
@@ -19,6 +18,7 @@ from screening.sensitivity import (
     sweep_curves,
     swept_weights,
 )
+from screening.stages.score import PointMatrix, Weights, weigh
 
 TRACKS = np.array(["flagship", "small_and_beautiful", "standard"])
 
@@ -64,7 +64,7 @@ def test_decomposition_reproduces_weigh(policy):
 
 
 def test_rank_positions_match_rank_module():
-    from screening.rank import rank
+    from screening.stages.rank import rank
 
     pm, w = make_pm(300, 3, decimals=0, nan_share=0.4)       # many ties
     s = weigh(pm, w)

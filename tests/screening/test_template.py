@@ -10,8 +10,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from screening import template
-from screening.columns import (
+from screening.io import template
+from screening.io.read import read_input
+from screening.io.template import SHEET_NAMES, write_template
+from screening.pipeline import run
+from screening.vocab.columns import (
     CODE_LISTS,
     COLUMN_BY_NAME,
     COUNTRY_COLUMNS,
@@ -21,9 +24,6 @@ from screening.columns import (
     header_lookup,
     norm_key,
 )
-from screening.ingest import read_input
-from screening.pipeline import run
-from screening.template import SHEET_NAMES, write_template
 
 LANGS = ["en", "zh"]
 COUNTRY_SHEET_COLUMNS = [COLUMN_BY_NAME["country"], *COUNTRY_COLUMNS]

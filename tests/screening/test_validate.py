@@ -3,8 +3,8 @@ from __future__ import annotations
 import numpy as np
 from conftest import BASE_RECORD
 
-from screening.ingest import read_input
-from screening.validate import validate
+from screening.io.read import read_input
+from screening.stages.validate import validate
 
 
 def _validate(xlsx, records, **kw):

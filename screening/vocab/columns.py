@@ -222,8 +222,12 @@ CODE_LISTS: dict[str, CodeList] = {
     ]
 }
 
+
 _YN = "是/否、Y/N、yes/no、true/false、1/0"
+
+
 _YN_EN = "yes/no, Y/N, 是/否, true/false, 1/0"
+
 
 COLUMNS: tuple[Column, ...] = (
     # Required five (DESIGN.md contract 1).
@@ -322,10 +326,18 @@ COLUMNS: tuple[Column, ...] = (
            table="countries", minimum=0, maximum=1),
 )
 
+
 COLUMN_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
+
+
 PROJECT_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.table == "projects")
+
+
 COUNTRY_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.table == "countries")
+
+
 REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
+
 
 # Names the tool adds to its output. They are never read back as input data (DESIGN.md "CLI").
 RESERVED: tuple[str, ...] = (

@@ -32,33 +32,57 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .columns import CODE_LISTS, COLUMN_BY_NAME, COUNTRY_COLUMNS, PROJECT_COLUMNS, Column
+from screening.vocab.columns import CODE_LISTS, COLUMN_BY_NAME, COUNTRY_COLUMNS, PROJECT_COLUMNS, Column
 
 LABEL_ROW = 1
+
+
 NOTE_ROW = 2
+
+
 HEADER_ROW = 3
+
+
 FIRST_DATA_ROW = 4
+
+
 LAST_DATA_ROW = 2000
+
+
 MAX_LIST_CHARS = 255  # Excel's limit on an inline list formula (checked with the quotes included)
+
+
 LISTS_SHEET = "lists"
+
 
 SHEET_NAMES = {
     "en": {"projects": "projects", "countries": "countries", "readme": "README"},
     "zh": {"projects": "项目", "countries": "国家", "readme": "说明"},
 }
 
+
 _REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
+
+
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
 _NOTE_FILL = PatternFill("solid", fgColor="EDEDED")
+
+
 _NOTE_FONT = Font(italic=True, color="595959", size=9)
+
+
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+
+
 _AUTHOR = "BRI screening"
 
+
 _YES_NO = {"en": ["yes", "no"], "zh": ["是", "否"]}
+
+
 _LEVELS = ["0", "1", "2", "3"]
-
-
-# ----------------------------------------------------------------- notes
 
 
 def _code_note(column: Column) -> tuple[str, str]:
@@ -137,9 +161,6 @@ def _comment_text(column: Column, lang: str) -> str:
 
 def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-# ----------------------------------------------------------------- validations
 
 
 class _Lists:
@@ -222,9 +243,6 @@ def _add_validations(ws: Worksheet, columns: list[Column], lang: str, lists: _Li
             dv.add(cells)
 
 
-# ----------------------------------------------------------------- sheets
-
-
 def _table_sheet(ws: Worksheet, columns: list[Column], lang: str, lists: _Lists) -> None:
     note_lines = 1
     for j, column in enumerate(columns, start=1):
@@ -301,9 +319,6 @@ def _readme_sheet(ws: Worksheet, lang: str) -> None:
                 cell.font = Font(bold=True, size=13)
     ws.column_dimensions["A"].width = 70
     ws.column_dimensions["B"].width = 70
-
-
-# ----------------------------------------------------------------- workbook
 
 
 def build_template(lang: str = "en") -> Workbook:

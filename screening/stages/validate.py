@@ -11,14 +11,13 @@ the record goes on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .coerce import is_blank, parse_series, parser_for
-from .columns import (
+from screening.model import Input, RawTable, Validated
+from screening.vocab.coerce import is_blank, parse_series, parser_for
+from screening.vocab.columns import (
     CODE_LISTS,
     COLUMN_BY_NAME,
     COLUMNS,
@@ -28,21 +27,13 @@ from .columns import (
     RESERVED,
     Column,
 )
-from .countries import resolve_countries
-from .ingest import Input, RawTable
+from screening.vocab.countries import resolve_countries
 
 ISSUE_COLUMNS = ["row_key", "source_sheet", "source_row", "project_id", "column", "value", "message_en",
                  "message_zh", "severity"]
+
+
 NUMERIC_KINDS = {"money", "number", "count", "share", "pct", "year", "level"}
-
-
-@dataclass
-class Validated:
-    records: pd.DataFrame      # every input record: row_key, source_sheet, source_row, typed canonical + extra columns
-    valid: np.ndarray          # (n,) bool
-    issues: pd.DataFrame       # ISSUE_COLUMNS; severity 'invalid' makes a record invalid, 'data' does not
-    extra_columns: list[str]   # input columns that are not canonical, carried to the output
-    input_columns: list[str]   # every input column in input order (canonical names where matched)
 
 
 def _schema(columns: tuple[Column, ...]) -> pa.DataFrameSchema:
@@ -64,6 +55,8 @@ def _schema(columns: tuple[Column, ...]) -> pa.DataFrameSchema:
 
 
 PROJECT_SCHEMA = _schema(PROJECT_COLUMNS)
+
+
 COUNTRY_SCHEMA = _schema(COUNTRY_COLUMNS)
 
 

@@ -13,10 +13,8 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel
 
-from .columns import COLUMN_BY_NAME
-from .columns import label as column_label
-from .criteria import Classifier, CriteriaSet, Criterion, Dimension, Flag, Gate
-from .rules import (
+from screening.criteria.models import Classifier, CriteriaSet, Criterion, Dimension, Flag, Gate
+from screening.criteria.rules import (
     AllOf,
     AnyOf,
     CasesScorer,
@@ -31,15 +29,22 @@ from .rules import (
     StepsScorer,
     TextContains,
 )
+from screening.vocab.columns import COLUMN_BY_NAME
+from screening.vocab.columns import label as column_label
 
 __all__ = ["describe_rule", "describe_scorer", "render_criteria_markdown"]
 
+
 _OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+
+
 _METHODS = {
     "min": ("最小值（底线：任何一半都不能被另一半弥补）", "minimum (a floor: neither half can make up for the other)"),
     "geometric": ("几何平均（两半都须具备）", "geometric mean (both halves needed)"),
     "mean": ("算术平均（各部分都须具备）", "mean (every part needed)"),
 }
+
+
 _POLICIES = {
     "zero": ("未评估的准则得 0 分，并在说明中标明“未评估”（而非“得 0 分”）。",
              "A criterion not assessed earns 0 points and the rationale says \"not assessed\", not \"scored 0\"."),

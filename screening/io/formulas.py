@@ -17,8 +17,12 @@ from defusedxml import ElementTree
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
 # A cell with a formula and either no <v> or an empty one.
 _CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+[0-9]+)"[^>]*>(.*?)</c>', re.S)
+
+
 MAX_REPORTED = 50
 
 

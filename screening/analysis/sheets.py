@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .compare import Comparison
-from .portfolio import Portfolio
-from .sensitivity import Smaa
+from screening.analysis.compare import Comparison
+from screening.analysis.portfolio import Portfolio
+from screening.analysis.sensitivity import Smaa
 
 __all__ = ["ExtraSheet", "comparison_sheet", "portfolio_sheet", "sensitivity_sheet"]
 

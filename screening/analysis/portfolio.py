@@ -22,14 +22,19 @@ The efficient frontier re-solves the same model with only the budget right-hand 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
+
+if TYPE_CHECKING:
+    pass
+
 
 __all__ = [
     "Portfolio",
@@ -40,9 +45,16 @@ __all__ = [
     "value_for_money",
 ]
 
+
 COST = "total_investment_usd_m"
+
+
 SMALL = "small_and_beautiful"
+
+
 FLAGSHIP = "flagship"
+
+
 DUPLICATE_FLAG = "duplicate_construction"
 
 
@@ -406,3 +418,22 @@ def value_for_money(ranked: Any, portfolio: Portfolio | None = None,
         if col in elig.columns:
             out[col] = elig[col].to_numpy()
     return out
+
+
+def frontier_budgets(costs: Sequence[float] | np.ndarray, budget: float, points: int = 8) -> list[float]:
+    """``points`` budgets spaced geometrically from the cheapest eligible project's cost up to the total
+    eligible cost (the frontier bends most at small budgets), with ``budget`` among them (so the chosen budget
+    lies on the drawn frontier)."""
+    c = np.asarray(costs, dtype=float)
+    c = c[np.isfinite(c)]
+    total = float(c.sum()) if len(c) else float(budget)
+    top = max(total, float(budget))
+    low = float(c[c > 0].min()) if (c > 0).any() else top
+    n = max(points - 1, 2)
+    if top <= 0:
+        grid = np.array([0.0])
+    elif low < top:
+        grid = np.geomspace(low, top, n)
+    else:
+        grid = np.linspace(top / n, top, n)
+    return sorted({round(float(b), 6) for b in [*grid, float(budget)]})

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .columns import label as column_label
-from .criteria import CriteriaSet
-from .score import PointMatrix, Scores
+from screening.criteria.models import CriteriaSet
+from screening.stages.score import PointMatrix, Scores
+from screening.vocab.columns import label as column_label
 
 RATIONALE_COLUMNS = ["project_id", "dimension", "criterion", "criterion_en", "criterion_zh", "status", "value",
                      "points", "max_points", "weight", "contribution", "reason_en", "reason_zh", "source"]

@@ -82,8 +82,6 @@ class Context:
         self.text_cache: dict[tuple[int, int, tuple[str, ...]], pd.Series] = {}
 
 
-# ---------------------------------------------------------------- rules
-
 class Compare(Strict):
     """``{field: x, ge: 3}``: a comparison; false where the field is blank."""
 
@@ -321,8 +319,6 @@ Rule = Annotated[
 ]
 
 
-# ---------------------------------------------------------------- scorers
-
 Points = Annotated[float, Field(ge=0, le=100)]
 
 
@@ -516,11 +512,15 @@ COMBINERS = {
     "geometric": _geometric,
 }
 
+
 Scorer = Annotated[
     MapScorer | LinearScorer | StepsScorer | CasesScorer | CombineScorer, Field(discriminator="kind")
 ]
+
+
 SCORER_KINDS = {"map": MapScorer, "linear": LinearScorer, "steps": StepsScorer, "cases": CasesScorer,
                 "combine": CombineScorer}
+
 
 for _model in (AllOf, AnyOf, Not, Case, CasesScorer, CombineScorer):
     _model.model_rebuild()

@@ -14,11 +14,16 @@ from typing import TYPE_CHECKING
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .coerce import is_blank, parse_number
-from .columns import COLUMN_BY_NAME, REQUIRED, header_lookup, norm_key
+from screening.vocab.coerce import is_blank, parse_number
+from screening.vocab.columns import COLUMN_BY_NAME, REQUIRED, header_lookup, norm_key
 
 if TYPE_CHECKING:
-    from .ingest import RawTable
+    from screening.model import RawTable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    pass
+
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 
@@ -112,3 +117,27 @@ def mapping_yaml(mapping: Mapping) -> str:
     data = mapping.model_dump(by_alias=True, exclude_none=True)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
+
+def builtin_mappings() -> list[str]:
+    return sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml"))
+
+
+def mapping_from_text(text: str) -> Mapping:
+    """Parse a mapping YAML text (uploaded or edited); raises :class:`MappingError` with a one-line reason."""
+    try:
+        data = yaml.safe_load(text)
+        mapping = Mapping.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise MappingError(f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise MappingError(f"{'.'.join(str(p) for p in first['loc']) or '(top level)'}: {first['msg']}") from None
+    unknown = [c for c in mapping.columns if c not in COLUMN_BY_NAME]
+    if unknown:
+        raise MappingError(f"columns.{unknown[0]}: not a standard column")
+    return mapping
+
+
+def mapping_text(mapping: Mapping) -> str:
+
+    return mapping_yaml(mapping)

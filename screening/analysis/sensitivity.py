@@ -68,10 +68,11 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 import pandas as pd
 
-from .score import PointMatrix, Weights, weigh
+from screening.stages.score import PointMatrix, Weights, weigh
 
 if TYPE_CHECKING:
     from pandas._typing import Scalar
+
 
 __all__ = [
     "Decomposition",
@@ -87,16 +88,17 @@ __all__ = [
     "swept_weights",
 ]
 
+
 ROUND_BAND = 0.01          # totals are rounded to 0.01 before ranking
+
+
 SMAA_COLUMNS = ["project_id", "rank", "rank_p05", "rank_p50", "rank_p95", "rank_min", "rank_max", "rank_mean",
                 "p_top_k", "p_first", "label"]
+
+
 STABLE_RULE = ("stable: P(top k) >= 0.95 or <= 0.05, and the 5th-95th percentile rank interval is at most "
                "max(2, 0.2 x rank) positions wide; otherwise sensitive")
 
-
-# ---------------------------------------------------------------------------------------------------------
-# Decomposition of weigh() by dimension
-# ---------------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Decomposition:
@@ -238,10 +240,6 @@ def swept_weights(weights: Weights, dimension: str, value: float) -> Weights:
     dims = {d: (float(value) if d == dimension else float(w) * factor) for d, w in weights.dimensions.items()}
     return Weights(dims, dict(weights.criteria))
 
-
-# ---------------------------------------------------------------------------------------------------------
-# One-at-a-time sweeps with exact flip points
-# ---------------------------------------------------------------------------------------------------------
 
 def _coefficients(dec: Decomposition, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """f_i(s) = (a·s + b)/(p·s + q) when dimension k has weight s and the others keep their base weights."""
@@ -437,10 +435,6 @@ def sweep_curves(pm: PointMatrix, weights: Weights, policy: str = "zero", *, dim
         "rank": ranks[:, keep].ravel(),
     })
 
-
-# ---------------------------------------------------------------------------------------------------------
-# Monte Carlo (SMAA-style)
-# ---------------------------------------------------------------------------------------------------------
 
 @dataclass
 class Smaa:

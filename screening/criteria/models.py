@@ -8,18 +8,12 @@ what to do.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from .columns import COLUMN_BY_NAME
-from .rules import BaseModel, CasesScorer, CombineScorer, Rule, Scorer, Strict, Text
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CRITERIA_DIR = REPO_ROOT / "criteria"
-DEFAULT_CRITERIA = CRITERIA_DIR / "default.yaml"
+from screening.criteria.rules import CasesScorer, CombineScorer, Rule, Scorer, Strict, Text
+from screening.vocab.columns import COLUMN_BY_NAME
 
 Weight = Annotated[float, Field(ge=0, le=1000)]
 
@@ -341,29 +335,3 @@ def load_criteria_data(data: object, where: str) -> CriteriaSet:
     if problems:
         raise CriteriaError("\n".join(f"{where}: {p}" for p in problems[:12]))
     return cs
-
-
-def load_criteria(path: str | Path | None = None) -> CriteriaSet:
-    """Load a criteria YAML file (the default set when ``path`` is None)."""
-    file = Path(path) if path is not None else DEFAULT_CRITERIA
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise CriteriaError(f"{file}: cannot read the criteria file ({exc.strerror})") from None
-    return load_criteria_bytes(raw, str(file))
-
-
-def load_criteria_bytes(raw: bytes, where: str) -> CriteriaSet:
-    if len(raw) > 5_000_000:
-        raise CriteriaError(f"{where}: the criteria file is larger than 5 MB; it cannot be a criteria set")
-    try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        place = f"line {mark.line + 1}" if mark is not None else "(file)"
-        raise CriteriaError(f"{where}: {place}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    return load_criteria_data(data, where)
-
-
-def criteria_sha256(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()

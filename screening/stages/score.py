@@ -14,8 +14,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .criteria import CriteriaSet
-from .rules import Context
+from screening.criteria.models import CriteriaSet
+from screening.criteria.rules import Context
 
 NEUTRAL_POINTS = 50.0
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .criteria import CriteriaSet
-from .rules import Context
-from .score import PointMatrix
+from screening.criteria.models import CriteriaSet
+from screening.criteria.rules import Context
+from screening.stages.score import PointMatrix
 
 
 def add_derived(frame: pd.DataFrame, criteria: CriteriaSet) -> pd.DataFrame:

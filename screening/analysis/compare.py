@@ -18,6 +18,7 @@ from scipy.stats import kendalltau
 
 __all__ = ["Comparison", "compare"]
 
+
 MOVEMENTS = ("entered", "left", "stayed_in", "stayed_out", "only_a", "only_b")
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "resolve_country",
 ]
 
+
 # The 193 member states of the United Nations, by ISO 3166-1 alpha-3 code.
 UN_MEMBERS: frozenset[str] = frozenset("""
     AFG AGO ALB AND ARE ARG ARM ATG AUS AUT AZE BDI BEL BEN BFA BGD
@@ -59,10 +60,12 @@ UN_MEMBERS: frozenset[str] = frozenset("""
     ZWE
 """.split())
 
+
 # Codes outside ISO 3166-1 that the tool accepts: alpha-3 → (alpha-2, English name).
 _EXTRA_COUNTRIES: dict[str, tuple[str, str]] = {
     "XKX": ("XK", "Kosovo"),
 }
+
 
 # ISO3 → Chinese short name (外交部 usage). Covers every pycountry code plus Kosovo.
 ZH_NAMES: dict[str, str] = {
@@ -318,6 +321,7 @@ ZH_NAMES: dict[str, str] = {
     "ZWE": "津巴布韦",
 }
 
+
 # Other Chinese forms: full official names, older or colloquial short names, common mis-spellings.
 _ZH_ALIASES: dict[str, tuple[str, ...]] = {
     "ARE": ("阿拉伯联合酋长国",),
@@ -372,6 +376,7 @@ _ZH_ALIASES: dict[str, tuple[str, ...]] = {
     "VNM": ("越南社会主义共和国",),
 }
 
+
 # English spellings ISO does not carry: customary short names, former names, World Bank / AidData forms.
 _EN_ALIASES: dict[str, tuple[str, ...]] = {
     "ARE": ("UAE", "Emirates"),
@@ -422,6 +427,7 @@ _EN_ALIASES: dict[str, tuple[str, ...]] = {
     "YEM": ("Yemen, Rep.",),
 }
 
+
 # English display names where ISO's name is inverted or unusual ("Congo, The Democratic Republic of the").
 _EN_DISPLAY: dict[str, str] = {
     "BRN": "Brunei",
@@ -437,11 +443,14 @@ _EN_DISPLAY: dict[str, str] = {
     "VIR": "U.S. Virgin Islands",
 }
 
+
 # Cell values meaning "missing" (not Namibia's alpha-2 code "NA").
 _MISSING = frozenset({"", "na", "n/a", "n.a.", "nan", "none", "null", "#n/a", "-", "--", "—"})
 
+
 # Rewritten (loose) keys that would fit more than one country and are therefore refused.
 _AMBIGUOUS = frozenset({"korea", "virginislands"})
+
 
 _ABBREVIATIONS: dict[str, str] = {
     "rep": "republic",
@@ -452,10 +461,17 @@ _ABBREVIATIONS: dict[str, str] = {
     "ste": "sainte",
     "isl": "islands",
 }
+
+
 _STOPWORDS = frozenset({"the", "of", "and", "republic"})
 
+
 _APOSTROPHES = re.compile(r"['’‘`´]")
+
+
 _TWO_LETTERS = re.compile(r"[a-z]{2}")
+
+
 _THREE_LETTERS = re.compile(r"[a-z]{3}")
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .columns import CODE_LISTS, Column, norm_key
+from screening.vocab.columns import CODE_LISTS, Column, norm_key
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,19 @@ class Problem:
 
 
 Parsed = tuple[object, Problem | None]
+
+
 Parser = Callable[[object], Parsed]
 
+
 TRUE_WORDS = {"yes", "y", "true", "t", "1", "是", "有", "对", "√", "✓", "已完成", "已建立", "x"}
+
+
 FALSE_WORDS = {"no", "n", "false", "f", "0", "否", "无", "没有", "×", "✗", "未完成", "未建立"}
+
+
 _BLANK = {"", "na", "n/a", "nan", "null", "-", "—", "--", "/", "无数据", "不详", "未知", "unknown", "#n/a"}
+
 
 _MULTIPLIERS: list[tuple[re.Pattern[str], float]] = [
     (re.compile(r"(亿美元|亿)$"), 1e8),
@@ -39,6 +47,8 @@ _MULTIPLIERS: list[tuple[re.Pattern[str], float]] = [
     (re.compile(r"(million|mn|m)$", re.I), 1e6),
     (re.compile(r"(thousand|k)$", re.I), 1e3),
 ]
+
+
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 

@@ -1,0 +1,295 @@
+"""The frames a run is reported in — ranking, excluded, invalid, review, criteria, rationale — shared by the
+workbook (:mod:`screening.io.export`), the app (:mod:`screening.present`) and CSV downloads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from screening.vocab.columns import norm_key
+
+if TYPE_CHECKING:
+    from screening.model import Input
+import math
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from screening.io.schema import (
+    decision_word,
+)
+from screening.model import Result
+from screening.stages.explain import rationale
+from screening.vocab.columns import CODE_LISTS
+
+if TYPE_CHECKING:
+    pass
+from screening.model import Input
+
+if TYPE_CHECKING:
+    pass
+
+
+def reviews_by_row(inp: Input) -> pd.DataFrame | None:
+    """The re-imported reviews indexed by ``row_key`` (None when the input was not an exported workbook)."""
+    reviews: Any = getattr(inp, "reviews", None)
+    if reviews is None or len(reviews) == 0:
+        return None
+    return reviews.set_index("row_key")
+
+
+def source_sheet_of(inp: Input, row_keys: pd.Series | np.ndarray, default: pd.Series | np.ndarray) -> np.ndarray:
+    """The sheet each re-imported record came from (the table's label for a direct input)."""
+    rev = reviews_by_row(inp)
+    default = np.asarray(default, dtype=object)
+    if rev is None:
+        return default
+    keys = np.asarray(row_keys)
+    mapped = pd.Series(keys).map(rev["source_sheet"]).to_numpy(dtype=object)
+    return np.where(pd.isna(mapped), default, mapped)
+
+
+STATUS_ZH = {"assessed": "已评估", "not_assessed": "未评估", "not_applicable": "不适用"}
+
+
+OUTCOME_LABELS = {"ranked": ("Ranked", "参与排名"), "excluded": ("Excluded (negative list)", "排除（负面清单）"),
+                  "invalid": ("Invalid (cannot be screened)", "无效记录")}
+
+
+def input_columns(result: Result) -> list[str]:
+    """The record's input columns, in input order, canonical names where matched (carried for re-import)."""
+    cols = list(result.validated.input_columns)
+    return [c for c in cols if c in result.records.columns]
+
+
+def _reviews(result: Result, keys: np.ndarray, lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """(decision, note) carried from a re-imported workbook for the records with these row keys."""
+    rev = reviews_by_row(result.input)
+    if rev is None:
+        empty = np.full(len(keys), None, dtype=object)
+        return empty, empty.copy()
+    s = pd.Series(keys)
+    dec = s.map(rev["reviewer_decision"]).map(lambda v: decision_word(v, lang) if isinstance(v, str) else None)
+    note = s.map(rev["reviewer_note"]).map(lambda v: v if isinstance(v, str) else None)
+    return dec.to_numpy(dtype=object), note.to_numpy(dtype=object)
+
+
+def _criteria_columns(result: Result) -> tuple[list[str], list[str], list[str]]:
+    ranked = result.ranked
+    classifiers = [c.id for c in result.criteria.classifiers if c.id in ranked.columns]
+    dims = [c for c in ranked.columns if c.startswith("dim_")]
+    idx = [i.id for i in result.criteria.indices if i.id in ranked.columns]
+    return classifiers, dims, idx
+
+
+def ranking_frame(result: Result, lang: str = "en") -> pd.DataFrame:
+    """Ranking sheet: tool columns, the reviewer columns, then every input column (for re-import)."""
+    ranked = result.ranked
+    classifiers, dims, idx = _criteria_columns(result)
+    lead = ["project_id", "rank", "rank_in_track", "score", "tier", "track", *classifiers, "reviewer_decision",
+            "reviewer_note", "flags", "completeness", *dims, "positive_list", *idx]
+    frame = ranked.reindex(columns=[c for c in lead if c in ranked.columns or c.startswith("reviewer_")])
+    dec, note = _reviews(result, ranked["row_key"].to_numpy(), lang)
+    frame["reviewer_decision"] = dec
+    frame["reviewer_note"] = note
+    rest = [c for c in input_columns(result) if c not in frame.columns]
+    return pd.concat([frame, ranked[rest]], axis=1)
+
+
+def excluded_frame(result: Result, lang: str = "en") -> pd.DataFrame:
+    zh = lang == "zh"
+    gates = result.hits[result.hits["kind"] == "gate"]
+    agg = gates.groupby("row_key").agg(
+        gates=("label_zh" if zh else "label_en", lambda s: ("；" if zh else "; ").join(s)),
+        reasons=("reason_zh" if zh else "reason_en", lambda s: ("；" if zh else "; ").join(s)),
+        sources=("source", lambda s: "; ".join(dict.fromkeys(s))),
+    )
+    ex = result.excluded
+    keys = ex["row_key"].to_numpy()
+    frame = pd.DataFrame({"project_id": ex["project_id"].to_numpy()})
+    for c in ("gates", "reasons", "sources"):
+        frame[c] = agg[c].reindex(keys).to_numpy() if len(agg) else np.full(len(keys), None, dtype=object)
+    frame["reviewer_decision"], frame["reviewer_note"] = _reviews(result, keys, lang)
+    for c in input_columns(result):
+        if c != "project_id":
+            frame[c] = ex[c].to_numpy()
+    return frame
+
+
+def invalid_frame(result: Result, lang: str = "en") -> pd.DataFrame:
+    """One row per invalid record (never one per problem: a re-import must not double it), raw input values."""
+    zh = lang == "zh"
+    inv = result.invalid
+    issues = result.issues[result.issues["severity"] == "invalid"]
+    sep = "；" if zh else "; "
+    msgs = issues.groupby("row_key").agg(
+        problem_columns=("column", lambda s: "; ".join(dict.fromkeys(str(x) for x in s))),
+        problem_values=("value", lambda s: "; ".join("" if x is None or x != x else str(x) for x in s)),
+        problems=("message_zh" if zh else "message_en", lambda s: sep.join(s)))
+    raw = result.input.projects.frame
+    keys = inv["row_key"].to_numpy()
+    sheets = source_sheet_of(result.input, keys, inv["source_sheet"].to_numpy())
+    frame = pd.DataFrame({"source_sheet": sheets, "source_row": inv["source_row"].to_numpy()})
+    for c in ("problem_columns", "problem_values", "problems"):
+        frame[c] = msgs[c].reindex(keys).to_numpy() if len(msgs) else np.full(len(keys), None, dtype=object)
+    frame["reviewer_decision"], frame["reviewer_note"] = _reviews(result, keys, lang)
+    for c in input_columns(result):
+        frame[c] = raw[c].to_numpy(dtype=object)[keys] if c in raw.columns else inv[c].to_numpy()
+    return frame
+
+
+def criteria_frame(result: Result, lang: str) -> pd.DataFrame:
+    cs = result.criteria
+    weights = result.weights
+    rows: list[dict[str, Any]] = []
+
+    def cite(key: str, section: str | None) -> str:
+        src = cs.sources[key]
+        return f"{key} {section or src.section or ''}".strip() + f" — {src.cite}"
+
+    for g in cs.gates:
+        rows.append({"kind": "gate", "id": g.id, "label": g.label.get(lang), "weight": None,
+                     "details": g.reason.get(lang), "source": cite(g.source, g.section)})
+    for f in cs.flags:
+        rows.append({"kind": "flag", "id": f.id, "label": f.label.get(lang), "weight": None,
+                     "details": f.reason.get(lang), "source": cite(f.source, f.section)})
+    for c in cs.positive_list:
+        rows.append({"kind": "positive_list", "id": c.id, "label": c.label.get(lang), "weight": None,
+                     "details": "", "source": cite(c.source, c.section)})
+    for t in cs.tracks:
+        rows.append({"kind": "track", "id": t.id, "label": t.label.get(lang), "weight": None,
+                     "details": "" if t.when is None else ("规则见评价标准文件" if lang == "zh" else "rule in the criteria file"),
+                     "source": ""})
+    dim_w = {d.id: weights.dimensions.get(d.id, d.weight) for d in cs.dimensions}
+    total_w = sum(dim_w.values()) or 1
+    for d in cs.dimensions:
+        rows.append({"kind": "dimension", "id": d.id, "label": d.label.get(lang),
+                     "weight": round(dim_w[d.id] / total_w * 100, 2), "details": "", "source": ""})
+        for crit in d.criteria:
+            scope = ", ".join(crit.tracks) if crit.tracks else ("全部" if lang == "zh" else "all tracks")
+            rows.append({"kind": "criterion", "id": crit.id, "label": crit.label.get(lang),
+                         "weight": weights.criteria.get(crit.id, crit.weight),
+                         "details": f"[{scope}] {crit.scorer.describe(lang)}", "source": cite(crit.source, crit.section)})
+    for tier in cs.tiers:
+        rows.append({"kind": "tier", "id": tier.id, "label": tier.label.get(lang), "weight": None,
+                     "details": f"score ≥ {tier.min_score:g}", "source": ""})
+    return pd.DataFrame(rows, columns=["kind", "id", "label", "weight", "details", "source"])
+
+
+RATIONALE_CHUNK = 2000  # projects per piece when the rationale is streamed into its sheets
+
+
+class LazyFrame:
+    """A long table produced piece by piece (``make(first, stop)`` for item positions), so that writing it
+    needs memory for one piece only. Each item (a project) gives ``per_item`` rows."""
+
+    def __init__(self, columns: list[str], items: int, per_item: int,
+                 make: Callable[[int, int], pd.DataFrame], chunk: int) -> None:
+        self.columns, self.items, self.per_item, self.make, self.chunk = columns, items, per_item, make, chunk
+
+    def __len__(self) -> int:
+        return self.items * self.per_item
+
+    def head(self, n: int) -> pd.DataFrame:
+        return self.make(0, min(self.items, max(1, math.ceil(n / max(1, self.per_item)))))[:n]
+
+    def slices(self, start: int, stop: int) -> Iterator[pd.DataFrame]:
+        """The rows ``start:stop`` in pieces of at most ``chunk`` items."""
+        if self.per_item == 0:
+            return
+        first_item, last_item = start // self.per_item, math.ceil(stop / self.per_item)
+        for a in range(first_item, last_item, self.chunk):
+            b = min(last_item, a + self.chunk)
+            piece = self.make(a, b)
+            lo, hi = max(start, a * self.per_item), min(stop, b * self.per_item)
+            yield piece.iloc[lo - a * self.per_item:hi - a * self.per_item]
+
+
+def rationale_lazy(result: Result, lang: str, progress: Callable[[float], None] | None = None) -> LazyFrame:
+    """The Rationale sheet's table, made in pieces of :data:`RATIONALE_CHUNK` projects; ``progress`` hears
+    the share of projects done before each piece."""
+    frame = result._scored_frame   # sorted once, shared by every piece
+    m = len(result.criteria.criteria)
+
+    def make(a: int, b: int) -> pd.DataFrame:
+        if progress is not None and len(frame):
+            progress(a / len(frame))
+        return _rationale_table(rationale(frame, result.pm, result.scores, result.criteria, (lang,), slice(a, b)), lang)
+
+    cols = list(_rationale_table(rationale(frame.iloc[:0], result.pm, result.scores, result.criteria, (lang,),
+                                           slice(0, 0)), lang).columns)
+    return LazyFrame(cols, len(frame), m, make, RATIONALE_CHUNK)
+
+
+def rationale_frame(result: Result, lang: str) -> pd.DataFrame:
+    return _rationale_table(result.rationale(langs=(lang,)), lang)
+
+
+def _rationale_table(rat: pd.DataFrame, lang: str) -> pd.DataFrame:
+    zh = lang == "zh"
+    status = rat["status"].map(STATUS_ZH).fillna(rat["status"]) if zh else rat["status"]
+    return pd.DataFrame({
+        "project_id": rat["project_id"], "dimension": rat["dimension"], "criterion_id": rat["criterion"],
+        "criterion": rat["criterion_zh" if zh else "criterion_en"], "assessment": status, "value": rat["value"],
+        "points": rat["points"], "max_points": rat["max_points"], "weight": rat["weight"],
+        "contribution": rat["contribution"], "reason": rat["reason_zh" if zh else "reason_en"], "source": rat["source"],
+    })
+
+
+def review_frame(result: Result, lang: str) -> pd.DataFrame:
+    """One row per re-imported record with a reviewer decision or note: then and now."""
+    rev = getattr(result.input, "reviews", None)
+    cols = ["project_id", "project_name", "reviewer_decision", "reviewer_note", "previous_outcome", "previous_rank",
+            "previous_score", "previous_tier", "now_outcome", "rank", "score", "tier"]
+    if rev is None or not len(rev):
+        return pd.DataFrame(columns=cols)
+    rev = rev[rev["reviewer_decision"].notna() | rev["reviewer_note"].notna()]
+    rec = result.records.set_index("row_key")
+    ranked = result.ranked.set_index("row_key")
+    keys = rev["row_key"]
+    tier_zh = {c.code: c.zh for c in CODE_LISTS["tier"].codes}
+    tier_code = CODE_LISTS["tier"].lookup()
+
+    def tier_shown(v: object) -> object:
+        code = tier_code.get(norm_key(v), v) if isinstance(v, str) else v
+        return tier_zh.get(code, code) if lang == "zh" and isinstance(code, str) else code
+    out = pd.DataFrame({
+        "project_id": rev["project_id"].to_numpy(dtype=object),
+        "project_name": keys.map(rec["project_name"]).to_numpy(dtype=object) if "project_name" in rec else None,
+        "reviewer_decision": rev["reviewer_decision"].map(lambda v: decision_word(v, lang)).to_numpy(dtype=object),
+        "reviewer_note": rev["reviewer_note"].to_numpy(dtype=object),
+        "previous_outcome": rev["previous_outcome"].map(lambda v: _outcome_label(v, lang)).to_numpy(dtype=object),
+        "previous_rank": rev["previous_rank"].to_numpy(),
+        "previous_score": rev["previous_score"].to_numpy(),
+        "previous_tier": rev["previous_tier"].map(tier_shown).to_numpy(dtype=object),
+        "now_outcome": keys.map(rec["outcome"]).map(lambda v: _outcome_label(v, lang)).to_numpy(dtype=object),
+        "rank": keys.map(ranked["rank"]).to_numpy(dtype=float),
+        "score": keys.map(ranked["score"]).to_numpy(dtype=float),
+        "tier": keys.map(ranked["tier"]).map(tier_shown).to_numpy(dtype=object),
+    })
+    return out
+
+
+def _outcome_label(v: object, lang: str) -> object:
+    if isinstance(v, str) and v in OUTCOME_LABELS:
+        return v if lang == "en" else {"ranked": "参与排名", "excluded": "排除", "invalid": "无效"}[v]
+    return v
+
+
+def result_fingerprint(result: Result) -> str:
+    """A short key that changes whenever the result's data, criteria or weights do (for caching analyses)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    h.update(str(result.input.sha256).encode())
+    h.update(str(result.criteria_sha256).encode())
+    h.update(repr(sorted(result.weights.dimensions.items())).encode())
+    h.update(repr(sorted(result.weights.criteria.items())).encode())
+    pm = result.pm
+    h.update(np.ascontiguousarray(pm.points).tobytes())
+    h.update(np.ascontiguousarray(pm.applicable).tobytes())
+    h.update("\x1f".join(np.asarray(pm.project_ids).astype(str)).encode())
+    h.update(str(result.criteria.missing_policy).encode())
+    return h.hexdigest()[:32]
