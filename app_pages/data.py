@@ -127,8 +127,8 @@ def _report(ld: common.Loaded) -> None:
     warnings = [w for table in (inp.projects, inp.countries) if table is not None for w in table.warnings]
     if warnings:
         with st.expander(f"{common.t('read_warnings')} ({len(warnings)})"):
-            for en, zh in warnings:
-                st.write("• " + (zh if lang == "zh" else en))
+            for w in warnings:
+                st.write("• " + w.get(lang))
     issues = present.issues_table(result, lang)
     if issues.empty:
         st.success(common.t("no_issues"))

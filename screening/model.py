@@ -1,23 +1,44 @@
-"""The data the pipeline passes between stages: raw tables, the input, a run's result, and the one input error.
+"""The data the pipeline passes between stages: raw tables, the input, a run's result, the one input error,
+and the pandera schemas of the internal frames.
 
-Everything here is plain data (no stage logic), so that every layer can import it.
+Everything here is plain, frozen data (no stage logic), so that every layer can import it. Stages return new
+objects (pandas Copy-on-Write keeps that cheap) and never assign to an input's fields.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from screening.criteria.models import CriteriaSet
-from screening.stages.explain import rationale
-from screening.stages.score import PointMatrix, Scores, Weights
+from screening.i18n import Text
+
+if TYPE_CHECKING:
+    from screening.criteria.models import CriteriaSet
+    from screening.stages.score import PointMatrix, Scores, Weights
 
 
-@dataclass
+class Outcome(StrEnum):
+    """Where each input record ends: exactly one of these (DESIGN.md contract 1)."""
+
+    RANKED = "ranked"
+    EXCLUDED = "excluded"
+    INVALID = "invalid"
+
+
+class Severity(StrEnum):
+    """A data issue either makes its record invalid or is only reported."""
+
+    INVALID = "invalid"
+    DATA = "data"
+
+
+@dataclass(frozen=True)
 class Validated:
     records: pd.DataFrame      # every input record: row_key, source_sheet, source_row, typed canonical + extra columns
     valid: np.ndarray          # (n,) bool
@@ -29,7 +50,7 @@ class Validated:
 Progress = Callable[[str, float], None]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
     """Everything one screening run produced. ``records`` holds every input record with its ``outcome``."""
 
@@ -62,29 +83,27 @@ class Result:
         c = self.records["outcome"].value_counts()
         return {"records": len(self.records), **{k: int(c.get(k, 0)) for k in ("ranked", "excluded", "invalid")}}
 
-    def rationale(self, langs: tuple[str, ...] = ("en", "zh"), rows: slice | None = None) -> pd.DataFrame:
-        """Per project and criterion; ``rows`` selects projects by position (point-matrix order)."""
-        frame = self._scored_frame
-        return rationale(frame, self.pm, self.scores, self.criteria, langs, rows)
-
-    @property
-    def _scored_frame(self) -> pd.DataFrame:
-        return self.ranked.sort_values("row_key", kind="stable")
-
 
 class InputError(ValueError):
-    """The input cannot be read at all; ``en``/``zh`` say why in one line, and what to do."""
+    """The input cannot be read at all; :attr:`text` says why in one line, and what to do, in both languages."""
 
     def __init__(self, en: str, zh: str) -> None:
         super().__init__(en)
-        self.en = en
-        self.zh = zh
+        self.text = Text(en=en, zh=zh)
+
+    @property
+    def en(self) -> str:
+        return self.text.en
+
+    @property
+    def zh(self) -> str:
+        return self.text.zh
 
     def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return self.text.get(lang)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RawTable:
     """One sheet's records as read: raw cell values, the canonical name of each matched header."""
 
@@ -94,10 +113,16 @@ class RawTable:
     source_rows: np.ndarray              # row number of each record, as a spreadsheet program shows it
     matched: dict[str, str]              # header as written → canonical name
     renamed: dict[str, str] = field(default_factory=dict)  # canonical → header as written (for messages)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    warnings: tuple[Text, ...] = ()
+
+    def with_frame(self, frame: pd.DataFrame) -> RawTable:
+        return replace(self, frame=frame)
+
+    def with_warnings(self, *more: Text) -> RawTable:
+        return replace(self, warnings=(*self.warnings, *more))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Input:
     name: str
     sha256: str

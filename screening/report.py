@@ -20,16 +20,9 @@ from typing import TYPE_CHECKING
 from screening.io.schema import (
     decision_word,
 )
-from screening.model import Result
+from screening.model import Input, Result
 from screening.stages.explain import rationale
 from screening.vocab.columns import CODE_LISTS
-
-if TYPE_CHECKING:
-    pass
-from screening.model import Input
-
-if TYPE_CHECKING:
-    pass
 
 
 def reviews_by_row(inp: Input) -> pd.DataFrame | None:
@@ -210,7 +203,7 @@ class LazyFrame:
 def rationale_lazy(result: Result, lang: str, progress: Callable[[float], None] | None = None) -> LazyFrame:
     """The Rationale sheet's table, made in pieces of :data:`RATIONALE_CHUNK` projects; ``progress`` hears
     the share of projects done before each piece."""
-    frame = result._scored_frame   # sorted once, shared by every piece
+    frame = scored_frame(result)   # sorted once, shared by every piece
     m = len(result.criteria.criteria)
 
     def make(a: int, b: int) -> pd.DataFrame:
@@ -224,7 +217,7 @@ def rationale_lazy(result: Result, lang: str, progress: Callable[[float], None] 
 
 
 def rationale_frame(result: Result, lang: str) -> pd.DataFrame:
-    return _rationale_table(result.rationale(langs=(lang,)), lang)
+    return _rationale_table(rationale_of(result, langs=(lang,)), lang)
 
 
 def _rationale_table(rat: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -293,3 +286,13 @@ def result_fingerprint(result: Result) -> str:
     h.update("\x1f".join(np.asarray(pm.project_ids).astype(str)).encode())
     h.update(str(result.criteria.missing_policy).encode())
     return h.hexdigest()[:32]
+
+
+def scored_frame(result: Result) -> pd.DataFrame:
+    """The ranked projects in point-matrix order (the order the rationale is built in)."""
+    return result.ranked.sort_values("row_key", kind="stable")
+
+
+def rationale_of(result: Result, langs: tuple[str, ...] = ("en", "zh"), rows: slice | None = None) -> pd.DataFrame:
+    """Per project and criterion; ``rows`` selects projects by position (point-matrix order)."""
+    return rationale(scored_frame(result), result.pm, result.scores, result.criteria, langs, rows)

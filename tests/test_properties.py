@@ -6,6 +6,7 @@ import csv
 import io
 
 import numpy as np
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -133,3 +134,15 @@ def test_reweighing_the_point_matrix_equals_a_fresh_run_with_those_weights(recor
     cols = ["project_id", "score", "completeness", "tier", "rank", "rank_in_track",
             *[c for c in fresh.columns if c.startswith("dim_")]]
     assert got[cols].reset_index(drop=True).equals(fresh[cols].reset_index(drop=True))
+    # one function builds both tables: every column, its dtype and place, and the index agree
+    pd.testing.assert_frame_equal(got, fresh)
+
+
+@given(records=st.lists(record, min_size=0, max_size=30))
+def test_reweighing_under_the_files_own_weights_gives_the_run_back(records, default_criteria):
+    from screening.pipeline import reweigh
+
+    base = run(to_csv(_unique_ids(records)), name="a.csv", criteria=default_criteria)
+    again = reweigh(base, base.weights)
+    pd.testing.assert_frame_equal(again.ranked, base.ranked)
+    assert again.ranked.equals(base.ranked)

@@ -9,12 +9,14 @@ where ``S_id`` is the project's weighted points in dimension ``d`` (criterion sh
 :func:`screening.score.weigh`) and a dimension is *active* for a project when at least one of its criteria
 applies to the project's track (under the ``renormalise`` policy: when at least one was assessed). A
 dimension with no applicable criterion for a track drops out of that project's denominator, exactly as in
-``weigh``. Completeness decomposes the same way (with the ``zero``-policy shares, as in ``weigh``). Totals are
-rounded to 0.01 and ranked by the stated rule of :mod:`screening.rank` (score desc, completeness desc,
-``project_id`` asc). The per-dimension sum differs from ``weigh``'s criterion-by-criterion sum only in the
-last bits, which matters only when a total lies on a half-cent: such entries (within 1e-6 of a rounding
-half-point) are recomputed with ``weigh``'s own operations in its order, so rounded totals, completeness and
-ranks equal ``weigh``'s exactly (the tests check this, draw by draw).
+``weigh``. Completeness decomposes the same way (with the ``zero``-policy shares, as in ``weigh``). The shares,
+``S_id`` and the active dimensions come from ``weigh``'s own functions (:func:`screening.stages.score.
+within_dimension_shares`, :func:`~screening.stages.score.dimension_sums`). Totals are rounded to 0.01 and
+ranked by the rule of :func:`screening.stages.rank.order` (score desc, completeness desc, ``project_id`` asc).
+The per-dimension sum differs from ``weigh``'s criterion-by-criterion sum only in the last bits, which matters
+only when a total lies on a half-cent: such entries (within 1e-6 of a rounding half-point) are recomputed with
+``weigh``'s own functions (:meth:`Decomposition.exact`), so rounded totals, completeness and ranks equal
+``weigh``'s exactly (the tests check this, draw by draw).
 
 **One-at-a-time sweeps** (:func:`one_at_a_time`). The weight of one dimension ``d`` moves to ``t`` while the
 others are rescaled proportionally so that the sum of weights stays ``Σ``. Because totals are invariant to
@@ -68,7 +70,19 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 import pandas as pd
 
-from screening.stages.score import PointMatrix, Weights, weigh
+from screening.stages import rank as ranking
+from screening.stages.score import (
+    PointMatrix,
+    Weights,
+    dimension_shares,
+    dimension_sums,
+    effective_weights,
+    fill_value,
+    weigh,
+    weight_vectors,
+    weighted_sum,
+    within_dimension_shares,
+)
 
 if TYPE_CHECKING:
     from pandas._typing import Scalar
@@ -82,7 +96,6 @@ __all__ = [
     "draw_weights",
     "monte_carlo",
     "one_at_a_time",
-    "rank_positions",
     "smallest_change",
     "sweep_curves",
     "swept_weights",
@@ -114,7 +127,9 @@ class Decomposition:
     dim_index: np.ndarray            # (m,) dimension of each criterion
     shares: np.ndarray               # (n, m) criterion share within its dimension (the policy's)
     filled: np.ndarray               # (n, m) points, blanks filled as the policy says
-    assessed_shares: np.ndarray      # (n, m) zero-policy share where assessed, else 0 (completeness terms)
+    base_shares: np.ndarray          # (n, m) zero-policy share within its dimension (completeness terms)
+    assessed: np.ndarray             # (n, m) 1.0 where assessed, else 0.0
+    id_order: np.ndarray             # (n,) position in project_id text order (the last tie-break)
 
     @property
     def n(self) -> int:
@@ -156,20 +171,12 @@ class Decomposition:
 
     def exact(self, w_rows: np.ndarray, idx: np.ndarray, kind: str = "total") -> np.ndarray:
         """``weigh``'s unrounded total (or completeness) of projects ``idx`` under weight rows ``w_rows``,
-        computed with the same operations in the same order as :func:`screening.score.weigh`."""
-        active = (self.score_active if kind == "total" else self.completeness_active)[idx]
-        aw = np.zeros(len(idx))
-        for k in range(len(self.dimensions)):
-            aw += np.where(active[:, k], w_rows[:, k], 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ds = np.where(aw[:, None] > 0, w_rows / aw[:, None], 0.0)
-        out = np.zeros(len(idx))
-        for j, d in enumerate(self.dim_index):
-            if kind == "total":
-                out += (self.shares[idx, j] * ds[:, d]) * self.filled[idx, j]
-            else:
-                out += self.assessed_shares[idx, j] * ds[:, d]
-        return out + 0.0
+        computed by :func:`screening.stages.score.weigh`'s own functions (same operations, same order)."""
+        if kind == "total":
+            eff = effective_weights(self.shares[idx], self.score_active[idx], w_rows, self.dim_index)
+            return weighted_sum(eff, self.filled[idx]) + 0.0
+        eff = effective_weights(self.base_shares[idx], self.completeness_active[idx], w_rows, self.dim_index)
+        return weighted_sum(eff, self.assessed[idx])
 
 
 def _ratio(w: np.ndarray, parts: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -189,42 +196,23 @@ def _ratio(w: np.ndarray, parts: np.ndarray, active: np.ndarray) -> np.ndarray:
 def decompose(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Decomposition:
     """Split ``weigh(pm, weights, policy)`` into per-dimension parts (dimension scores are fixed under
     dimension re-weighting; only the dimension weights then vary)."""
-    n, m = pm.points.shape
-    dims = list(dict.fromkeys(pm.dimension_of))
-    dim_index = np.array([dims.index(d) for d in pm.dimension_of], dtype=int)
-    w = np.array([weights.criteria[c] for c in pm.criterion_ids], dtype=float)
-    assessed = ~np.isnan(pm.points) & pm.applicable
-
-    def shares_for(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        crit_w = counts * w
-        dim_sum = np.zeros((n, len(dims)))
-        for j in range(m):
-            dim_sum[:, dim_index[j]] += crit_w[:, j]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(crit_w > 0, crit_w / dim_sum[:, dim_index], 0.0) if m else np.zeros((n, 0))
-        return share, dim_sum > 0
-
-    share, s_active = shares_for(assessed if policy == "renormalise" else pm.applicable)
-    share0, c_active = shares_for(pm.applicable)
-    filled = np.where(assessed, pm.points, 50.0 if policy == "neutral" else 0.0)
-    assessed_share = np.where(assessed, share0, 0.0)
-    s_parts = np.zeros((n, len(dims)))
-    c_parts = np.zeros((n, len(dims)))
-    for j in range(m):
-        s_parts[:, dim_index[j]] += share[:, j] * filled[:, j]
-        c_parts[:, dim_index[j]] += assessed_share[:, j]
-    base = np.array([float(weights.dimensions[d]) for d in dims], dtype=float)
-    return Decomposition(np.asarray(pm.project_ids).astype(str), dims, base, s_parts, s_active, c_parts, c_active,
-                         dim_index, share, filled, assessed_share)
+    dims, dim_index = pm.dimension_layout
+    w, base = weight_vectors(pm, weights)
+    share, s_active = within_dimension_shares(pm.assessed if policy == "renormalise" else pm.applicable, w,
+                                              dim_index, len(dims))
+    share0, c_active = within_dimension_shares(pm.applicable, w, dim_index, len(dims))
+    filled, assessed = pm.filled(fill_value(policy)), pm.assessed_f
+    return Decomposition(
+        project_ids=np.asarray(pm.project_ids).astype(str), dimensions=dims, base=base,
+        score_parts=dimension_sums(share, dim_index, len(dims), filled), score_active=s_active,
+        completeness_parts=dimension_sums(share0, dim_index, len(dims), assessed), completeness_active=c_active,
+        dim_index=dim_index, shares=share, filled=filled, base_shares=share0, assessed=assessed,
+        id_order=pm.id_order)
 
 
-def rank_positions(total: np.ndarray, completeness: np.ndarray, project_ids: np.ndarray) -> np.ndarray:
-    """Rank (1 = best) by the rule of :mod:`screening.rank`: score desc, completeness desc, id asc."""
-    order = np.lexsort((np.asarray(project_ids).astype(str), -np.asarray(completeness, dtype=float),
-                        -np.asarray(total, dtype=float)))
-    ranks = np.empty(len(order), dtype=np.int64)
-    ranks[order] = np.arange(1, len(order) + 1)
-    return ranks
+def _ranks(total: np.ndarray, completeness: np.ndarray, id_order: np.ndarray) -> np.ndarray:
+    """Rank (1 = best) of each project by :func:`screening.stages.rank.order`."""
+    return ranking.ranks_of(ranking.order(total, completeness, id_order))
 
 
 def swept_weights(weights: Weights, dimension: str, value: float) -> Weights:
@@ -312,7 +300,7 @@ def one_at_a_time(pm: PointMatrix, weights: Weights, policy: str = "zero", *, to
     if n == 0 or not dec.dimensions:
         return pd.DataFrame(columns=cols)
     scores = weigh(pm, weights, policy)
-    ranks = rank_positions(scores.total, scores.completeness, dec.project_ids)
+    ranks = _ranks(scores.total, scores.completeness, dec.id_order)
     k_eff = min(top_k, n)
     top = np.argsort(ranks)[:k_eff]
     total_w = float(dec.base.sum())
@@ -426,7 +414,7 @@ def sweep_curves(pm: PointMatrix, weights: Weights, policy: str = "zero", *, dim
         ws = np.tile(dec.base, (steps, 1))
     tot = np.round(dec.totals(ws) + 0.0, 2)
     comp = dec.completeness(ws)
-    ranks = np.stack([rank_positions(tot[s], comp[s], dec.project_ids) for s in range(steps)])
+    ranks = np.stack([_ranks(tot[s], comp[s], dec.id_order) for s in range(steps)])
     keep = np.arange(dec.n) if project_ids is None else np.flatnonzero(np.isin(dec.project_ids, project_ids))
     return pd.DataFrame({
         "weight": np.repeat(grid, len(keep)),
@@ -481,7 +469,8 @@ def draw_weights(base: np.ndarray, draws: int, concentration: float = 100.0, see
 
 
 class _Ranker:
-    """Ranks every project under many weight vectors at once, by the rule of :mod:`screening.rank`.
+    """Ranks every project under many weight vectors at once: the fast path of
+    :func:`screening.stages.rank.order` for Monte Carlo draws (a property test checks they agree).
 
     One float64 sort key per project and draw holds exact integers below 2**53:
     ``(cents + offset) · M + completeness·10⁶ · n + (n − 1 − position of project_id)`` with ``M = (10⁶+1)·n``
@@ -492,16 +481,13 @@ class _Ranker:
     def __init__(self, dec: Decomposition, base_completeness: np.ndarray):
         self.dec = dec
         n = self.n = dec.n
-        ids = dec.project_ids.astype(str)
-        id_pos = np.empty(n, dtype=np.int64)
-        id_pos[np.argsort(ids, kind="stable")] = np.arange(n)
-        self.id_key = (n - 1 - id_pos).astype(float)
+        self.id_key = (n - 1 - dec.id_order).astype(float)
         ca, cp = dec.completeness_active, dec.completeness_parts
         ref = np.where(ca.any(axis=1), np.max(np.where(ca, cp, -np.inf), axis=1, initial=-np.inf), 0.0)
         self.comp_static = bool(np.all(~ca | np.isclose(cp, ref[:, None], rtol=0, atol=1e-12)))
         self.cents_off = int(math.ceil(float(np.abs(dec.score_parts).max(initial=0.0)) * 100 + 2))
         if self.comp_static:
-            static = np.lexsort((ids, -np.asarray(base_completeness, dtype=float)))   # best first
+            static = ranking.order(np.zeros(n), base_completeness, dec.id_order)   # best first
             self.sec = np.empty(n)
             self.sec[static] = np.arange(n - 1, -1, -1)
             self.mult = n
@@ -597,7 +583,7 @@ def monte_carlo(pm: PointMatrix, weights: Weights, policy: str = "zero", *, draw
     dec = decompose(pm, weights, policy)
     n = dec.n
     scores = weigh(pm, weights, policy)
-    base_rank = rank_positions(scores.total, scores.completeness, dec.project_ids)
+    base_rank = _ranks(scores.total, scores.completeness, dec.id_order)
     k_eff = max(1, min(top_k, n)) if n else 0
     wdraws = draw_weights(dec.base, draws, concentration, seed)
     if n == 0:

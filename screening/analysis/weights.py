@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,9 +10,6 @@ from screening.criteria.models import CriteriaSet
 from screening.model import Result
 from screening.pipeline import reweigh
 from screening.stages.score import Weights
-
-if TYPE_CHECKING:
-    pass
 
 
 def current_weights(criteria: CriteriaSet, overrides: dict[str, dict[str, float]] | None) -> Weights:

@@ -6,15 +6,10 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
 from screening.criteria.models import CriteriaError, CriteriaSet, load_criteria_data
-
-if TYPE_CHECKING:
-    pass
-
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from screening.criteria.rules import CasesScorer, CombineScorer, Rule, Scorer, Strict, Text
+from screening.criteria.rules import CasesScorer, CombineScorer, Rule, Scorer, Strict
+from screening.i18n import Text
 from screening.vocab.columns import COLUMN_BY_NAME
 
 Weight = Annotated[float, Field(ge=0, le=1000)]

@@ -19,21 +19,13 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
+from screening.i18n import Text
+
 DEFAULT_TEXT_FIELDS = ("project_name", "subsector", "description")
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(Strict):
-    """A bilingual string."""
-
-    zh: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 Scalar = Union[bool, int, float, str]
@@ -79,7 +71,9 @@ class Context:
 
     def __init__(self, flags: dict[str, np.ndarray] | None = None) -> None:
         self.flags = flags or {}
-        self.text_cache: dict[tuple[int, int, tuple[str, ...]], pd.Series] = {}
+        # id(frame) is only a key while the entry also holds the frame itself: a frame freed and its id reused
+        # by a new frame can never be taken for the cached one (the entry's frame must be the same object).
+        self.text_cache: dict[tuple[int, tuple[str, ...]], tuple[pd.DataFrame, pd.Series]] = {}
 
 
 class Compare(Strict):
@@ -229,15 +223,16 @@ def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
 
 def _joined_text(frame: pd.DataFrame, fields: list[str], ctx: Context) -> pd.Series:
     """Lower-cased text of the fields, joined; cached per frame within one stage (the text never changes)."""
-    cache_key = (id(frame), len(frame), tuple(fields))
-    cache = ctx.text_cache
-    if cache_key not in cache:
-        text = pd.Series([""] * len(frame), index=frame.index, dtype=object)
-        for name in fields:
-            text = text + " " + _column(frame, name).fillna("").astype(str)
-        cache[cache_key] = text.str.lower()
-    result: pd.Series = cache[cache_key]
-    return result
+    cache_key = (id(frame), tuple(fields))
+    hit = ctx.text_cache.get(cache_key)
+    if hit is not None and hit[0] is frame:
+        return hit[1]
+    text = pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    for name in fields:
+        text = text + " " + _column(frame, name).fillna("").astype(str)
+    lowered = text.str.lower()
+    ctx.text_cache[cache_key] = (frame, lowered)
+    return lowered
 
 
 class HasFlag(Strict):

@@ -21,10 +21,6 @@ if TYPE_CHECKING:
     from screening.model import RawTable
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    pass
-
-
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 
 
@@ -71,8 +67,7 @@ class Mapping(BaseModel):
                 table_ = {norm_key(k): v for k, v in rule.values.items()}
                 frame[canonical] = col.map(
                     lambda v, t=table_, d=rule.default: None if is_blank(v) else t.get(norm_key(v), d if d is not None else v))
-        table.frame = frame
-        return table
+        return table.with_frame(frame)
 
 
 def _scaled(value: object, scale: float) -> object:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from screening.i18n import Text
 from screening.io.mapping import Mapping
 from screening.io.safety import _check_zip, _sniff
 from screening.io.sheets import _find_header, _read_csv_rows, _read_workbook_sheets, _table
@@ -22,10 +22,6 @@ from screening.vocab.columns import (
     header_lookup,
     norm_key,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024
 
@@ -83,7 +79,7 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
     idx, _, sheet_name = best
     table = _table(sheet_name, sheets[sheet_name], idx, lookup)
     if kind == "xlsx":
-        _warn_uncached_formulas(data, table)
+        table = _warn_uncached_formulas(data, table)
     if mapping is not None:
         table = mapping.apply(table)
     missing = [c for c in REQUIRED if c not in table.frame.columns]
@@ -99,16 +95,17 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
     return Input(name, sha, table, countries, list(sheets))
 
 
-def _warn_uncached_formulas(data: bytes, table: RawTable) -> None:
+def _warn_uncached_formulas(data: bytes, table: RawTable) -> RawTable:
     """Formula cells without a stored result read as blank: say which, and what to do."""
     from screening.io.formulas import uncached_formulas
 
     cells = uncached_formulas(data, table.sheet)
-    if cells:
-        shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
-        table.warnings.append((
-            f"Formula cells without a cached value read as blank ({shown}); open the workbook in Excel and save it to store the results",
-            f"公式单元格没有缓存结果，按空白读取（{shown}）；请在 Excel 中打开并保存工作簿以保存计算结果"))
+    if not cells:
+        return table
+    shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
+    return table.with_warnings(Text.of(
+        f"Formula cells without a cached value read as blank ({shown}); open the workbook in Excel and save it to store the results",
+        f"公式单元格没有缓存结果，按空白读取（{shown}）；请在 Excel 中打开并保存工作簿以保存计算结果"))
 
 
 def _countries(sheets: dict[str, list[list[object]]], exclude: set[str]) -> RawTable | None:

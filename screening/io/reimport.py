@@ -21,11 +21,12 @@ The tables here (sheet names, reserved headers, decision words) are the single s
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
+from screening.i18n import Text
 from screening.io.schema import (
     _CONTINUED,
     _RESERVED_KEYS,
@@ -36,10 +37,8 @@ from screening.io.schema import (
     TOOL_NAME,
     decision_code,
 )
+from screening.model import Input, RawTable
 from screening.vocab.columns import COUNTRY_COLUMNS, REQUIRED, header_lookup, norm_key
-
-if TYPE_CHECKING:
-    from screening.model import Input, RawTable
 
 
 def _audit_sheet(sheets: dict[str, list[list[object]]]) -> str | None:
@@ -157,17 +156,17 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
     tables: list[RawTable] = []
     tools: list[pd.DataFrame] = []
     outcomes: list[str] = []
-    warnings: list[tuple[str, str]] = []
+    warnings: list[Text] = []
     for key in RECORD_SHEETS:
         names = _sheet_names(sheets, key)
         if not names:
-            warnings.append((f"The exported workbook has no '{SHEETS[key]['en']}' sheet; its records were not read",
+            warnings.append(Text.of(f"The exported workbook has no '{SHEETS[key]['en']}' sheet; its records were not read",
                              f"导出的工作簿缺少“{SHEETS[key]['zh']}”工作表，其中的记录未读取"))
         read = 0
         for sheet in names:
             got = _read_sheet(sheet, sheets[sheet], tool_headers, lookup)
             if got is None:
-                warnings.append((f"Sheet '{sheet}' has no header row naming project_id; not read",
+                warnings.append(Text.of(f"Sheet '{sheet}' has no header row naming project_id; not read",
                                  f"工作表“{sheet}”没有包含项目编号的表头行，未读取"))
                 continue
             table, tool = got
@@ -177,7 +176,7 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
             read += len(table.frame)
         expected = audit.get("ranked" if key == "ranking" else key)
         if names and isinstance(expected, int | float) and int(expected) != read:
-            warnings.append((f"Sheet '{SHEETS[key]['en']}' holds {read} records but the workbook's Audit says "
+            warnings.append(Text.of(f"Sheet '{SHEETS[key]['en']}' holds {read} records but the workbook's Audit says "
                              f"{int(expected)}; rows were added or deleted since it was written",
                              f"“{SHEETS[key]['zh']}”工作表有 {read} 条记录，但审计信息记为 {int(expected)} 条；"
                              "导出后有行被增删"))
@@ -201,7 +200,7 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
                          f"导出工作簿的记录表缺少必填列“{missing[0]}”")
     label = " + ".join(dict.fromkeys(t.sheet for t in tables))
     table = RawTable(label, 1, frame, source_rows, matched, {v: k for k, v in matched.items()},
-                     list(dict.fromkeys(warnings)))
+                     tuple(dict.fromkeys(warnings)))
     tool = pd.concat(tools, ignore_index=True, sort=False)
     def text(values: Iterable[object]) -> pd.Series:   # object dtype: blanks stay None (pandas would infer 'str' + NaN)
         return pd.Series([None if isinstance(v, float) and v != v else v for v in values], dtype=object)

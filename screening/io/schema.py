@@ -5,15 +5,10 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from screening.vocab.columns import norm_key
-
-if TYPE_CHECKING:
-    pass
-
 
 TOOL_NAME = "bri-screening"
 

@@ -9,6 +9,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from screening.i18n import Text
 from screening.model import InputError, RawTable
 from screening.vocab.columns import norm_key
 
@@ -82,7 +83,7 @@ def _table(sheet: str, rows: list[list[object]], header_idx: int, lookup: dict[s
     header = header[:width]
     names: list[str] = []
     matched: dict[str, str] = {}
-    warnings: list[tuple[str, str]] = []
+    warnings: list[Text] = []
     used: set[str] = set()
     for j, h in enumerate(header):
         canonical = lookup.get(norm_key(h)) if h else None
@@ -93,10 +94,10 @@ def _table(sheet: str, rows: list[list[object]], header_idx: int, lookup: dict[s
         else:
             base = h or f"column_{j + 1}"
             if canonical:
-                warnings.append((f"Column '{h}' repeats '{canonical}'; the first one is used, this one is kept as extra data",
-                                 f"列“{h}”与“{canonical}”重复；使用第一列，此列作为附加数据保留"))
+                warnings.append(Text.of(f"Column '{h}' repeats '{canonical}'; the first one is used, this one is kept as extra data",
+                                      f"列“{h}”与“{canonical}”重复；使用第一列，此列作为附加数据保留"))
             elif not h:
-                warnings.append((f"Column {j + 1} has no header; kept as '{base}'", f"第 {j + 1} 列没有表头，保留为“{base}”"))
+                warnings.append(Text.of(f"Column {j + 1} has no header; kept as '{base}'", f"第 {j + 1} 列没有表头，保留为“{base}”"))
             name = base
             k = 2
             while name in names or name in used:
@@ -109,4 +110,4 @@ def _table(sheet: str, rows: list[list[object]], header_idx: int, lookup: dict[s
     frame = pd.DataFrame([cells[i] for i in keep], columns=names, dtype=object) if keep else pd.DataFrame(columns=names, dtype=object)
     frame = frame.replace({"": None})
     return RawTable(sheet, header_idx + 1, frame, source_rows[keep] if keep else np.array([], dtype=int), matched,
-                    {v: k for k, v in matched.items()}, warnings)
+                    {v: k for k, v in matched.items()}, tuple(warnings))

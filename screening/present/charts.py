@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import altair as alt
 import numpy as np
@@ -22,9 +22,6 @@ from screening.present.labels import (
     track_label,
 )
 from screening.present.tables import _map_unique
-
-if TYPE_CHECKING:
-    pass
 
 
 def _chart_frame(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from screening.present.labels import LIGHT_COLOURS, TIER_ORDER
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,10 +11,6 @@ import pandas as pd
 from screening.criteria.models import CriteriaSet
 from screening.vocab.columns import CODE_LISTS, COLUMN_BY_NAME
 from screening.vocab.countries import country_name
-
-if TYPE_CHECKING:
-    pass
-
 
 Lang = str  # "zh" or "en"
 

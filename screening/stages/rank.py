@@ -1,8 +1,9 @@
-"""Ranking: overall and within each track, with a stated tie-break.
+"""Ranking: overall and within each track, with a stated tie-break — the one home of the ranking rule.
 
 Order: score (rounded to 0.01) descending, then completeness descending (a better-documented project first),
 then ``project_id`` ascending as text. The rule ends in ``project_id`` so that the order never depends on the
-order of rows in the file (DESIGN.md contract 4).
+order of rows in the file (DESIGN.md contract 4). :func:`order` is the rule; the pipeline, re-weighting and the
+sensitivity analyses all rank with it (the Monte Carlo's many-draw sort keys are tested against it).
 """
 
 from __future__ import annotations
@@ -10,41 +11,81 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from screening.criteria.models import CriteriaSet
+from screening.stages.score import PointMatrix, Scores, assign_tiers
+
 TIE_BREAK = ("score desc", "completeness desc", "project_id asc")
 
 
-def rank_arrays(score: np.ndarray, completeness: np.ndarray, project_ids: np.ndarray,
-                tracks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(rank, rank_in_track, order): 1-based ranks by :data:`TIE_BREAK`, and the positions in rank order.
+def text_order(project_ids: np.ndarray) -> np.ndarray:
+    """Each id's position in text order, as integers (equal ids keep their order): the last tie-break."""
+    order_ = np.argsort(np.asarray(project_ids).astype(str), kind="stable")
+    pos = np.empty(len(order_), dtype=np.int64)
+    pos[order_] = np.arange(len(order_))
+    return pos
 
-    ``project_ids`` may be the ids themselves (compared as text) or integers already in their text order
-    (``PointMatrix.id_order``), which are compared as numbers.
+
+def order(score: np.ndarray, completeness: np.ndarray, id_order: np.ndarray) -> np.ndarray:
+    """Positions in rank order by :data:`TIE_BREAK`.
+
+    ``id_order`` holds integers already in ``project_id`` text order (:func:`text_order`,
+    ``PointMatrix.id_order``); distinct integers make the order total.
     """
-    ids = project_ids if np.issubdtype(project_ids.dtype, np.integer) else project_ids.astype(str)
-    order = np.lexsort((ids, -completeness.astype(float), -score.astype(float)))
-    n = len(order)
-    ranks = np.empty(n, dtype=int)
-    ranks[order] = np.arange(1, n + 1)
-    codes = pd.factorize(tracks)[0][order]
-    in_track_sorted = np.empty(n, dtype=int)
+    return np.lexsort((np.asarray(id_order), -np.asarray(completeness, dtype=float),
+                       -np.asarray(score, dtype=float)))
+
+
+def ranks_of(order_: np.ndarray) -> np.ndarray:
+    """1-based rank of each position, given the positions in rank order (the inverse of :func:`order`)."""
+    ranks = np.empty(len(order_), dtype=np.int64)
+    ranks[order_] = np.arange(1, len(order_) + 1)
+    return ranks
+
+
+def running_count(codes: np.ndarray) -> np.ndarray:
+    """1-based count of each entry among the entries with its code so far: ranks within tracks when
+    ``codes`` are track codes in rank order."""
+    out = np.empty(len(codes), dtype=np.int64)
     for code in np.unique(codes):
         mask = codes == code
-        in_track_sorted[mask] = np.arange(1, int(mask.sum()) + 1)
-    in_track = np.empty(n, dtype=int)
-    in_track[order] = in_track_sorted
-    return ranks, in_track, order
+        out[mask] = np.arange(1, int(mask.sum()) + 1)
+    return out
 
 
 def rank(frame: pd.DataFrame) -> pd.DataFrame:
     """Add ``rank`` and ``rank_in_track`` (1 = best) to a frame with score, completeness, project_id, track;
     return it in rank order (the index keeps the frame's labels)."""
-    out = frame.copy()
-    if out.empty:
-        out["rank"] = pd.Series(dtype=int)
-        out["rank_in_track"] = pd.Series(dtype=int)
-        return out
-    ranks, in_track, order = rank_arrays(out["score"].to_numpy(), out["completeness"].to_numpy(),
-                                         out["project_id"].to_numpy(dtype=object), out["track"].to_numpy(dtype=object))
-    out["rank"] = ranks
-    out["rank_in_track"] = in_track
-    return out.take(order)
+    o = order(frame["score"].to_numpy(), frame["completeness"].to_numpy(),
+              text_order(frame["project_id"].to_numpy(dtype=object)))
+    out = frame.take(o)
+    out["rank"] = np.arange(1, len(o) + 1, dtype=np.int64)
+    out["rank_in_track"] = running_count(pd.factorize(out["track"].to_numpy(dtype=object))[0])
+    return out
+
+
+def ranked_table(live: pd.DataFrame, pm: PointMatrix, scores: Scores, caps: np.ndarray,
+                 criteria: CriteriaSet) -> pd.DataFrame:
+    """The ranked table: ``live`` in rank order with the weight-dependent columns set from ``scores``.
+
+    ``live`` has one row per live project, its index the project's row in ``pm`` (and in ``scores`` and
+    ``caps``, the best tier a review flag allows per row); its order does not matter. The columns ``score``,
+    ``completeness``, ``tier``, ``dim_<dimension>`` …, ``rank`` and ``rank_in_track`` replace those of ``live``
+    where it has them (a ranked table being re-ranked) and are added in that order where not. The returned
+    index keeps the point-matrix rows, so the table can be re-ranked again.
+    """
+    pos = live.index.to_numpy()
+    o = order(scores.total[pos], scores.completeness[pos], pm.id_order[pos])
+    rows = pos[o]                                 # point-matrix rows in rank order
+    total, completeness = scores.total[rows], scores.completeness[rows]
+    columns: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
+        "score": total, "completeness": completeness,
+        "tier": pd.array(assign_tiers(total, completeness, criteria, caps[rows]), dtype="str")}
+    dims = scores.dimension_scores.to_numpy()[rows]
+    for k, d in enumerate(scores.dimension_scores.columns):
+        columns[f"dim_{d}"] = dims[:, k]
+    columns["rank"] = np.arange(1, len(rows) + 1, dtype=np.int64)
+    columns["rank_in_track"] = running_count(pm.track_codes[rows])
+    table = live.take(o)                          # one reorder of the wide table, then the new values
+    for name, values in columns.items():
+        table[name] = values
+    return table

@@ -33,11 +33,11 @@ class PointMatrix:
 
     @cached_property
     def id_order(self) -> np.ndarray:
-        """Each project's position in ``project_id`` text order: the last tie-break, as integers."""
-        order = np.argsort(self.project_ids.astype(str), kind="stable")
-        pos = np.empty(len(order), dtype=np.int64)
-        pos[order] = np.arange(len(order))
-        return pos
+        """Each project's position in ``project_id`` text order: the last tie-break, as integers
+        (:func:`screening.stages.rank.text_order`)."""
+        from screening.stages.rank import text_order        # rank builds on this module
+
+        return text_order(self.project_ids)
 
     @property
     def assessed(self) -> np.ndarray:
@@ -136,47 +136,35 @@ def weigh(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Scores:
     """Combine the point matrix under ``weights``: dimension scores, total and completeness.
 
     A criterion's share of the total is ``W_d / ΣW × w_c / Σw`` over the dimensions and criteria that apply to
-    the project's track. ``policy``: ``zero`` — not assessed earns 0 (default); ``neutral`` — earns 50;
-    ``renormalise`` — not-assessed criteria drop out of the denominators (DESIGN.md "Missing data").
+    the project's track (:func:`criterion_shares`). ``policy``: ``zero`` — not assessed earns 0 (default);
+    ``neutral`` — earns 50; ``renormalise`` — not-assessed criteria drop out of the denominators (DESIGN.md
+    "Missing data").
 
     Shares depend only on which criteria count for a project (its track, and under ``renormalise`` also which
     were assessed), so they are worked out once per distinct pattern and gathered; points enter column by
-    column in criteria-file order. Every project's figures come from the same element-wise operations wherever
-    it sits in the file (contract 4), which ``tests/screening/test_score.py`` checks against a row-by-row
-    reference.
+    column in criteria-file order (:func:`weighted_sum`). Every project's figures come from the same
+    element-wise operations wherever it sits in the file (contract 4), which ``tests/screening/test_score.py``
+    checks against a row-by-row reference. The sensitivity analyses re-use these functions, so their exact
+    recomputation equals this one bit for bit.
     """
     n, m = pm.points.shape
-    w = np.array([weights.criteria[c] for c in pm.criterion_ids], dtype=float)
+    w, big_w = weight_vectors(pm, weights)
     dims, dim_index = pm.dimension_layout
-    big_w = np.array([weights.dimensions[d] for d in dims], dtype=float)
     patterns, inverse = pm.patterns(policy == "renormalise")
-    share_u, eff_u = _pattern_shares(patterns, w, big_w, dim_index)
+    share_u, eff_u = criterion_shares(patterns, w, big_w, dim_index)
     base_u, base_inverse = eff_u, inverse                    # completeness counts zero-policy shares
     if policy == "renormalise":
         app_patterns, base_inverse = pm.patterns(False)
-        base_u = _pattern_shares(app_patterns, w, big_w, dim_index)[1]
-    filled = pm.filled(NEUTRAL_POINTS if policy == "neutral" else 0.0)      # Fortran order: columns contiguous
-    assessed = pm.assessed_f
+        base_u = criterion_shares(app_patterns, w, big_w, dim_index)[1]
+    filled = pm.filled(fill_value(policy))                   # Fortran order: columns contiguous
     eff, share = _gather(eff_u, inverse), _gather(share_u, inverse)
     base = eff if base_u is eff_u else _gather(base_u, base_inverse)
     contributions = np.empty((n, m), order="F")
-    total = np.zeros(n)
-    completeness = np.zeros(n)
-    tmp = np.empty(n)
-    for j in range(m):                                        # fixed order, element-wise
-        np.multiply(eff[:, j], filled[:, j], out=contributions[:, j])
-        total += contributions[:, j]
-        completeness += np.multiply(base[:, j], assessed[:, j], out=tmp)
-    dim_scores = np.full((n, len(dims)), np.nan)
-    for k in range(len(dims)):
-        cols = np.flatnonzero(dim_index == k)
-        num = np.zeros(n)
-        den_u = np.zeros(len(patterns))
-        for jc in cols:
-            num += np.multiply(share[:, jc], filled[:, jc], out=tmp)
-            den_u += share_u[:, jc]
-        den = den_u[inverse]
-        dim_scores[:, k] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    total = weighted_sum(eff, filled, products=contributions)
+    completeness = weighted_sum(base, pm.assessed_f)
+    num = dimension_sums(share, dim_index, len(dims), filled)
+    den = dimension_sums(share_u, dim_index, len(dims))[inverse]
+    dim_scores = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
     return Scores(
         total=np.round(total + 0.0, 2),
         completeness=np.clip(np.round(completeness, 6), 0, 1),
@@ -186,26 +174,81 @@ def weigh(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Scores:
     )
 
 
+# The parts of weigh(), public so that the sensitivity analyses compute with the very same operations.
+
+def weight_vectors(pm: PointMatrix, weights: Weights) -> tuple[np.ndarray, np.ndarray]:
+    """(criterion weights in criteria-file order, dimension weights in :attr:`PointMatrix.dimension_layout`
+    order) as float arrays."""
+    dims, _ = pm.dimension_layout
+    return (np.array([weights.criteria[c] for c in pm.criterion_ids], dtype=float),
+            np.array([weights.dimensions[d] for d in dims], dtype=float))
+
+
+def fill_value(policy: str) -> float:
+    """Points a not-assessed criterion earns under ``policy`` (50 under ``neutral``, else 0)."""
+    return NEUTRAL_POINTS if policy == "neutral" else 0.0
+
+
+def dimension_sums(a: np.ndarray, dim_index: np.ndarray, n_dims: int, b: np.ndarray | None = None) -> np.ndarray:
+    """(rows, n_dims): for each dimension, the sum over its criteria of ``a[:, j]`` (times ``b[:, j]`` if
+    given), added criterion by criterion in criteria-file order; columns contiguous."""
+    out = np.zeros((a.shape[0], n_dims), order="F")
+    tmp = np.empty(a.shape[0]) if b is not None else None
+    for j in range(a.shape[1]):
+        out[:, dim_index[j]] += a[:, j] if b is None else np.multiply(a[:, j], b[:, j], out=tmp)
+    return out
+
+
+def weighted_sum(a: np.ndarray, b: np.ndarray, products: np.ndarray | None = None) -> np.ndarray:
+    """Σ_j ``a[:, j] · b[:, j]``, added column by column in criteria-file order (how every total and
+    completeness is summed); ``products`` (same shape), if given, receives the terms."""
+    total = np.zeros(a.shape[0])
+    tmp = np.empty(a.shape[0])
+    for j in range(a.shape[1]):
+        total += np.multiply(a[:, j], b[:, j], out=tmp if products is None else products[:, j])
+    return total
+
+
+def within_dimension_shares(counts: np.ndarray, w: np.ndarray, dim_index: np.ndarray,
+                            n_dims: int) -> tuple[np.ndarray, np.ndarray]:
+    """(share of each criterion within its dimension ``w_c / Σw``, whether each dimension is active) for each
+    row of ``counts`` (bool: the criteria that count). A dimension is active when a criterion with weight
+    counts in it."""
+    crit_w = counts * w
+    dim_sum = dimension_sums(crit_w, dim_index, n_dims)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(crit_w > 0, crit_w / dim_sum[:, dim_index], 0.0)
+    return share, dim_sum > 0
+
+
+def dimension_shares(active: np.ndarray, big_w: np.ndarray) -> np.ndarray:
+    """``W_d / ΣW`` over the active dimensions of each row (0 where inactive or no weight). ``big_w``: the
+    dimension weights, (n_dims,) for all rows or one row per row of ``active``."""
+    bw = np.broadcast_to(big_w, active.shape)
+    active_w = np.zeros(active.shape[0])
+    for k in range(active.shape[1]):
+        active_w += np.where(active[:, k], bw[:, k], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(active_w[:, None] > 0, bw / active_w[:, None], 0.0)
+
+
+def effective_weights(share: np.ndarray, active: np.ndarray, big_w: np.ndarray,
+                      dim_index: np.ndarray) -> np.ndarray:
+    """Each criterion's share of the total: its share within its dimension × the dimension's share."""
+    return share * dimension_shares(active, big_w)[:, dim_index]
+
+
+def criterion_shares(counts: np.ndarray, w: np.ndarray, big_w: np.ndarray,
+                     dim_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(share within its dimension, effective weight) of each criterion, for each row of ``counts`` (bool:
+    the criteria that count), under criterion weights ``w`` and dimension weights ``big_w``."""
+    share, active = within_dimension_shares(counts, w, dim_index, len(big_w))
+    return share, effective_weights(share, active, big_w, dim_index)
+
+
 def _gather(per_pattern: np.ndarray, inverse: np.ndarray) -> np.ndarray:
     """Each project's row of a per-pattern array, as an (n, m) array with contiguous columns."""
     return np.take(per_pattern.T, inverse, axis=1).T
-
-
-def _pattern_shares(counts: np.ndarray, w: np.ndarray, big_w: np.ndarray,
-                    dim_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(share within its dimension, effective weight) of each criterion, for each row of ``counts`` (bool)."""
-    u, m = counts.shape
-    crit_w = counts * w
-    dim_sum = np.zeros((u, len(big_w)))
-    for j in range(m):
-        dim_sum[:, dim_index[j]] += crit_w[:, j]
-    active_w = np.zeros(u)
-    for k in range(len(big_w)):
-        active_w += np.where(dim_sum[:, k] > 0, big_w[k], 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share_in_dim = np.where(crit_w > 0, crit_w / dim_sum[:, dim_index], 0.0)
-        dim_share = np.where(active_w[:, None] > 0, big_w[None, :] / active_w[:, None], 0.0)
-    return share_in_dim, share_in_dim * dim_share[:, dim_index]
 
 
 def assign_tiers(total: np.ndarray, completeness: np.ndarray, criteria: CriteriaSet,

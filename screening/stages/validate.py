@@ -134,7 +134,7 @@ def validate(inp: Input) -> Validated:
     """Type and check every record; mark invalid ones; join the countries sheet on ISO3."""
     table = inp.projects
     raw = table.frame.reset_index(drop=True)
-    table.frame = raw
+    table = table.with_frame(raw)
     typed, problems = _type_table(table, PROJECT_COLUMNS, "project_id")
     n = len(raw)
     canonical = {c.name for c in PROJECT_COLUMNS}
@@ -170,10 +170,10 @@ def validate(inp: Input) -> Validated:
         records[name] = raw[name].map(lambda v: None if v is None else _show(v))
     records, country_issues = _join_countries(records, inp.countries)
     issue_frame = pd.concat([issue_frame, country_issues], ignore_index=True) if len(country_issues) else issue_frame
-    for w_en, w_zh in table.warnings:
+    for w in table.warnings:
         issue_frame.loc[len(issue_frame)] = {"row_key": -1, "source_sheet": table.sheet, "source_row": table.header_row,
-                                             "project_id": "", "column": "", "value": None, "message_en": w_en,
-                                             "message_zh": w_zh, "severity": "data"}
+                                             "project_id": "", "column": "", "value": None, "message_en": w.en,
+                                             "message_zh": w.zh, "severity": "data"}
     issue_frame = issue_frame.sort_values(["source_sheet", "source_row", "column"], kind="stable").reset_index(drop=True)
     return Validated(records, valid, issue_frame, extra, input_columns)
 
@@ -184,7 +184,7 @@ def _join_countries(records: pd.DataFrame, countries: RawTable | None) -> tuple[
         records[c.name] = np.nan if c.kind in NUMERIC_KINDS else None
     if countries is None or "country" not in countries.frame.columns:
         return records, _issue_frame([])
-    countries.frame = countries.frame.reset_index(drop=True)
+    countries = countries.with_frame(countries.frame.reset_index(drop=True))
     typed, problems = _type_table(countries, (COLUMN_BY_NAME["country"], *COUNTRY_COLUMNS), None)
     for p in problems:
         p["row_key"] = -1

@@ -16,6 +16,7 @@ from screening.criteria.models import CriteriaError
 from screening.io.mapping import MappingError, load_mapping, mapping_from_text, mapping_text
 from screening.io.read import raw_headers
 from screening.model import InputError, Result
+from screening.report import rationale_of
 from screening.stages.score import Weights
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +87,7 @@ def test_dimension_vs_median(result: Result) -> None:
 def test_project_rationale_matches_the_library(result: Result) -> None:
     pid = str(result.ranked["project_id"].iloc[3])
     mine = present.project_rationale(result, pid, "en")
-    full = result.rationale()
+    full = rationale_of(result)
     theirs = full[full["project_id"].astype(str) == pid]
     assert len(mine) == len(theirs) == len(result.criteria.criteria)
     assert mine["reason"].tolist() == theirs["reason_en"].tolist()

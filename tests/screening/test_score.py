@@ -11,6 +11,7 @@ from conftest import BASE_RECORD
 
 from screening.criteria.loader import load_criteria_bytes
 from screening.pipeline import reweigh, run
+from screening.report import rationale_of
 from screening.stages.score import Weights
 
 CRIT = textwrap.dedent("""
@@ -97,7 +98,7 @@ def test_insufficient_data_below_half_completeness(xlsx):
 
 def test_not_assessed_is_explained_not_silent(xlsx):
     r = run(xlsx([rec("M", total_investment_usd_m=200, local_jobs=1000)]), criteria=crit())
-    rat = r.rationale().set_index("criterion")
+    rat = rationale_of(r).set_index("criterion")
     assert rat.loc["procurement", "status"] == "not_assessed"
     assert "not assessed" in rat.loc["procurement", "reason_en"] and "未评估" in rat.loc["procurement", "reason_zh"]
     assert rat.loc["trainees", "status"] == "not_applicable"
@@ -201,3 +202,28 @@ def test_weigh_equals_a_row_by_row_reference_bit_for_bit(policy, seed):
         np.testing.assert_array_equal(got.dimension_scores.to_numpy()[i], dims[0])
         np.testing.assert_array_equal(got.contributions[i], eff[0] * np.where(np.isnan(points[i]), 50.0 if policy
                                                                               == "neutral" else 0.0, points[i]))
+
+
+@pytest.mark.parametrize("policy", ["zero", "renormalise"])
+def test_criterion_shares_are_weighs_effective_weights(policy):
+    """The public parts of weigh (used by the sensitivity analyses) give weigh's shares, row by row."""
+    from screening.stages.score import PointMatrix, criterion_shares, dimension_sums, weigh, weight_vectors
+
+    rng = np.random.default_rng(5)
+    n, dim_of = 50, ["a", "b", "a", "c", "c"]
+    tracks = rng.choice(["s", "t"], n)
+    applicable = np.column_stack([tracks != "s" if j == 3 else np.ones(n, bool) for j in range(len(dim_of))])
+    points = np.where(rng.random((n, 5)) < 0.3, np.nan, np.round(rng.uniform(0, 100, (n, 5)), 1))
+    points[~applicable] = np.nan
+    pm = PointMatrix(np.array([f"P{i}" for i in range(n)]), [f"c{j}" for j in range(5)], dim_of, points,
+                     applicable, tracks)
+    weights = Weights({"a": 2.0, "b": 0.0, "c": 1.5}, {f"c{j}": float(j % 3) for j in range(5)})
+    s = weigh(pm, weights, policy)
+    w, big_w = weight_vectors(pm, weights)
+    dims, dim_index = pm.dimension_layout
+    share, eff = criterion_shares(pm.assessed if policy == "renormalise" else pm.applicable, w, big_w, dim_index)
+    np.testing.assert_array_equal(eff, s.effective_weight)
+    num = dimension_sums(share, dim_index, len(dims), pm.filled(0.0))
+    den = dimension_sums(share, dim_index, len(dims))
+    want = np.round(np.where(den > 0, num / np.where(den > 0, den, 1), np.nan), 2)
+    np.testing.assert_array_equal(want, s.dimension_scores.to_numpy())

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SAMPLES
+from hypothesis import given
+from hypothesis import strategies as st
 
 from screening.analysis.sensitivity import (
     decompose,
@@ -13,11 +15,11 @@ from screening.analysis.sensitivity import (
     draw_weights,
     monte_carlo,
     one_at_a_time,
-    rank_positions,
     smallest_change,
     sweep_curves,
     swept_weights,
 )
+from screening.stages.rank import order, ranks_of
 from screening.stages.score import PointMatrix, Weights, weigh
 
 TRACKS = np.array(["flagship", "small_and_beautiful", "standard"])
@@ -44,7 +46,7 @@ def make_pm(n: int, seed: int, *, dims: int = 4, per_dim: int = 3, nan_share: fl
 
 def ranks_under(pm: PointMatrix, w: Weights, policy: str = "zero") -> dict[str, int]:
     s = weigh(pm, w, policy)
-    return dict(zip(pm.project_ids, rank_positions(s.total, s.completeness, pm.project_ids), strict=True))
+    return dict(zip(pm.project_ids, ranks_of(order(s.total, s.completeness, pm.id_order)), strict=True))
 
 
 @pytest.mark.parametrize("policy", ["zero", "neutral", "renormalise"])
@@ -63,16 +65,69 @@ def test_decomposition_reproduces_weigh(policy):
             np.testing.assert_array_equal(comp, s.completeness)
 
 
-def test_rank_positions_match_rank_module():
+@pytest.mark.parametrize("policy", ["zero", "neutral", "renormalise"])
+def test_exact_equals_weigh_bit_for_bit(policy):
+    """Decomposition.exact (the recomputation near half-cents) is weigh's own arithmetic, for every project."""
+    for seed in range(4):
+        pm, w = make_pm(150, 20 + seed, decimals=seed % 2)
+        dec = decompose(pm, w, policy)
+        rng = np.random.default_rng(seed)
+        everyone = np.arange(dec.n)
+        for _ in range(10):
+            raw = rng.dirichlet(np.ones(len(dec.dimensions))) * 100
+            raw[rng.random(len(raw)) < 0.2] = 0.0
+            s = weigh(pm, Weights(dict(zip(dec.dimensions, raw, strict=True)), w.criteria), policy)
+            unrounded = np.zeros(dec.n)
+            for j in range(s.contributions.shape[1]):     # weigh's total before rounding, in its order
+                unrounded += s.contributions[:, j]
+            rows = np.tile(raw, (dec.n, 1))
+            np.testing.assert_array_equal(dec.exact(rows, everyone, "total"), unrounded + 0.0)
+            np.testing.assert_array_equal(np.round(dec.exact(rows, everyone, "total"), 2), s.total)
+            c = dec.exact(rows, everyone, "completeness")
+            np.testing.assert_array_equal(np.clip(np.round(c, 6), 0, 1), s.completeness)
+
+
+def test_sensitivity_ranks_match_rank_module():
     from screening.stages.rank import rank
 
     pm, w = make_pm(300, 3, decimals=0, nan_share=0.4)       # many ties
     s = weigh(pm, w)
     frame = pd.DataFrame({"project_id": pm.project_ids, "score": s.total, "completeness": s.completeness,
                           "track": pm.tracks})
-    ranked = rank(frame).set_index("project_id")["rank"]
-    ours = rank_positions(s.total, s.completeness, pm.project_ids)
-    assert ranked.loc[pm.project_ids].tolist() == ours.tolist()
+    ranked = rank(frame).set_index("project_id")["rank"].loc[pm.project_ids].tolist()
+    dec = decompose(pm, w)
+    assert draw_ranks(pm, w, dec.base)[0].tolist() == ranked          # the Monte Carlo fast path
+    smaa = monte_carlo(pm, w, draws=5, seed=0).table.set_index("project_id")["rank"]
+    assert smaa.loc[pm.project_ids].tolist() == ranked
+
+
+# Coarse points (0/50/100 or blank), few criteria and ids out of text order: ties in score, in completeness
+# and in both are common, so every part of the fast path's sort key is exercised.
+@given(n=st.integers(1, 40), seed=st.integers(0, 2**32 - 1), nan_share=st.sampled_from([0.0, 0.3, 0.7]),
+       policy=st.sampled_from(["zero", "neutral", "renormalise"]), draws=st.integers(1, 6))
+def test_fast_ranker_equals_rank_order_with_ties(n, seed, nan_share, policy, draws):
+    rng = np.random.default_rng(seed)
+    dims = int(rng.integers(1, 4))
+    dim_of = [f"d{k}" for k in range(dims) for _ in range(int(rng.integers(1, 3)))]
+    m = len(dim_of)
+    tracks = rng.choice(TRACKS[:2], n)
+    app = np.ones((n, m), dtype=bool)
+    app[:, -1] = tracks == TRACKS[0]                         # the last criterion applies to one track only
+    pts = rng.choice([0.0, 50.0, 100.0], (n, m))
+    pts[(rng.random((n, m)) < nan_share) | ~app] = np.nan
+    ids = rng.permutation([str(i) for i in range(n)])       # "10" sorts before "9"
+    pm = PointMatrix(ids, [f"c{j}" for j in range(m)], dim_of, pts, app, tracks)
+    w = Weights({f"d{k}": float(rng.integers(0, 5)) for k in range(dims)},
+                {f"c{j}": float(rng.integers(1, 3)) for j in range(m)})
+    if not any(w.dimensions.values()):
+        w = Weights({**w.dimensions, "d0": 1.0}, w.criteria)
+    dec = decompose(pm, w, policy)
+    wd = np.vstack([dec.base, draw_weights(dec.base, draws, concentration=2.0, seed=seed % 1000)])
+    wd[1::2] = np.round(wd[1::2])                             # whole weights: totals on half-cents happen
+    got = draw_ranks(pm, w, wd, policy)
+    for b in range(len(wd)):
+        s = weigh(pm, Weights(dict(zip(dec.dimensions, wd[b], strict=True)), w.criteria), policy)
+        assert got[b].tolist() == ranks_of(order(s.total, s.completeness, pm.id_order)).tolist()
 
 
 @pytest.mark.parametrize("policy", ["zero", "renormalise"])
