@@ -19,11 +19,11 @@ from screening.criteria.loader import load_criteria_bytes
 from screening.criteria.models import CriteriaError, CriteriaSet
 from screening.io.mapping import Mapping, MappingError, load_mapping, mapping_from_text, mapping_yaml
 from screening.model import InputError, Result
+from screening.resources import DEFAULT_CRITERIA, SAMPLES_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample_projects" / "sample_projects.xlsx"
-AIDDATA = ROOT.parent / "shared" / "data" / "aiddata_gcdf3_extract.csv"
-DEFAULT_CRITERIA = ROOT / "criteria" / "default.yaml"
+SAMPLE = SAMPLES_DIR / "sample_projects.xlsx"
+# The AidData extract is not ours to ship: offered only in a checkout with ../shared beside it.
+AIDDATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "aiddata_gcdf3_extract.csv"
 LOG = logging.getLogger("screening.app")
 
 

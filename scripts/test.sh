@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Install the project with its test extra, then run the whole test suite (README quick start, command 2).
+# Install the project with its test extra, check the installed wheel, then run the whole test suite
+# (README quick start, command 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
 bash scripts/install_browser.sh   # Debian chromium for the one browser test (never a downloaded browser)
+bash scripts/wheel_smoke.sh       # the wheel, installed in a fresh venv outside the repository, scores the sample
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
 python3 -m pytest -q -n 2 "$@"

@@ -1,4 +1,5 @@
-"""Static checks stay clean: ``ruff check .`` and ``mypy screening`` (configured in pyproject.toml) report nothing."""
+"""Static checks stay clean: ``ruff check .``, ``ruff format --check .`` and ``mypy`` (its files — the package,
+``app.py`` and ``app_pages/`` — and options configured in pyproject.toml) report nothing."""
 
 from __future__ import annotations
 
@@ -19,7 +20,13 @@ def test_ruff_reports_no_errors() -> None:
     assert proc.returncode == 0, f"ruff check . failed:\n{proc.stdout}\n{proc.stderr}"
 
 
-def test_mypy_reports_no_errors() -> None:
-    proc = _run("mypy", "screening")
+def test_ruff_format_is_applied() -> None:
+    proc = _run("ruff", "format", "--check", ".")
     print(proc.stdout, proc.stderr)
-    assert proc.returncode == 0, f"mypy screening failed:\n{proc.stdout}\n{proc.stderr}"
+    assert proc.returncode == 0, f"ruff format --check . failed (run `ruff format .`):\n{proc.stdout}\n{proc.stderr}"
+
+
+def test_mypy_reports_no_errors() -> None:
+    proc = _run("mypy")
+    print(proc.stdout, proc.stderr)
+    assert proc.returncode == 0, f"mypy failed:\n{proc.stdout}\n{proc.stderr}"

@@ -11,23 +11,7 @@ import yaml
 
 from screening.criteria.models import CriteriaError, CriteriaSet, load_criteria_data
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-CRITERIA_DIR = REPO_ROOT / "criteria"
-
-
-DEFAULT_CRITERIA = CRITERIA_DIR / "default.yaml"
-
-
-
-
-
-
-
-
-
-
+from screening.resources import CRITERIA_DIR, DEFAULT_CRITERIA
 
 
 def load_criteria(path: str | Path | None = None) -> CriteriaSet:

@@ -8,9 +8,10 @@ what to do.
 from __future__ import annotations
 
 import hashlib
+from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from screening.criteria.rules import CasesScorer, CombineScorer, Rule, Scorer, Strict
 from screening.i18n import Text
@@ -21,6 +22,32 @@ Weight = Annotated[float, Field(ge=0, le=1000)]
 
 class CriteriaError(ValueError):
     """A criteria file that cannot be used; the message names the file, the place in it and the fix."""
+
+
+# Roles: what the code needs a criteria item *for*, said in the file (``role:``) instead of by its id in code.
+# Each role may be given to at most one item of its group; an item without a role is only data.
+
+
+class ClassifierRole(StrEnum):
+    """Roles of classifiers."""
+
+    TRAFFIC_LIGHT = "traffic_light"   # the BRIGC green/yellow/red light: the app's filter and colours, the workbook's fills
+
+
+class IndexRole(StrEnum):
+    """Roles of indices: the axes of the World Bank IPF quadrant chart."""
+
+    IPF_SOCIAL_ENVIRONMENTAL = "ipf_social_environmental"   # horizontal axis
+    IPF_FINANCIAL_ECONOMIC = "ipf_financial_economic"       # vertical axis (the total score when absent)
+
+
+class FlagRole(StrEnum):
+    """Roles of review flags."""
+
+    DUPLICATES = "duplicates"   # the duplicate check whose pairs the portfolio's no_duplicates keeps apart
+
+
+_WITH_ROLE = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)   # a role is stored as its string
 
 
 class Source(Strict):
@@ -61,6 +88,8 @@ class DuplicateCheck(Strict):
 class Flag(Strict):
     """Review flag: the project stays, is flagged, and may be capped at ``max_tier``."""
 
+    model_config = _WITH_ROLE
+
     id: str
     label: Text
     when: Rule | None = None
@@ -69,6 +98,7 @@ class Flag(Strict):
     source: str
     section: str | None = None
     max_tier: str | None = None
+    role: FlagRole | None = None
 
     @model_validator(mode="after")
     def _one_test(self) -> Flag:
@@ -76,6 +106,8 @@ class Flag(Strict):
             raise ValueError("a flag needs exactly one of when, duplicates")
         if self.duplicates is not None and self.max_tier is not None:
             raise ValueError("a duplicates flag compares projects with each other and may not cap a tier")
+        if self.role == FlagRole.DUPLICATES and self.duplicates is None:
+            raise ValueError("the role 'duplicates' belongs on a flag with a duplicates check")
         return self
 
 
@@ -104,6 +136,8 @@ class ClassifierCase(Strict):
 class Classifier(Strict):
     """A label shown beside the score (traffic light, field type); first case wins; never scored."""
 
+    model_config = _WITH_ROLE
+
     id: str
     label: Text
     cases: list[ClassifierCase] = []
@@ -111,6 +145,7 @@ class Classifier(Strict):
     default: str | None = None
     values: dict[str, Text] = {}
     source: str
+    role: ClassifierRole | None = None
 
 
 class Derived(Strict):
@@ -151,10 +186,13 @@ class Tier(Strict):
 class Index(Strict):
     """World Bank IPF-style index: weighted mean of named criteria's points (0–100), for the quadrant chart."""
 
+    model_config = _WITH_ROLE
+
     id: str
     label: Text
     criteria: dict[str, Weight]
     source: str
+    role: IndexRole | None = None
 
 
 class CriteriaSet(Strict):
@@ -189,6 +227,22 @@ class CriteriaSet(Strict):
 
     def track_ids(self) -> list[str]:
         return [t.id for t in self.tracks]
+
+    def classifier_by_role(self, role: ClassifierRole) -> Classifier | None:
+        """The classifier given ``role`` in the file (None when no classifier has it)."""
+        return next((c for c in self.classifiers if c.role == role), None)
+
+    def index_by_role(self, role: IndexRole) -> Index | None:
+        """The index given ``role`` in the file (None when no index has it)."""
+        return next((i for i in self.indices if i.role == role), None)
+
+    def flag_by_role(self, role: FlagRole) -> Flag | None:
+        """The review flag given ``role`` in the file (None when no flag has it)."""
+        return next((f for f in self.flags if f.role == role), None)
+
+    def output_columns(self) -> list[str]:
+        """The columns a run adds from this set (one per classifier and index): tool output, never input."""
+        return [*(c.id for c in self.classifiers), *(i.id for i in self.indices)]
 
     def fingerprint(self) -> str:
         return hashlib.sha256(self.model_dump_json(by_alias=True).encode()).hexdigest()
@@ -270,6 +324,15 @@ def _check_references(cs: CriteriaSet) -> list[str]:
         for cid in idx.criteria:
             if cid not in all_criteria:
                 errors.append(f"indices.{i}.criteria: unknown criterion '{cid}'")
+    for group in ("classifiers", "indices", "flags"):
+        holders: dict[str, str] = {}
+        for i, item in enumerate(getattr(cs, group)):
+            if item.role is None:
+                continue
+            if item.role in holders:
+                errors.append(f"{group}.{i}.role: role '{item.role}' is already given to {holders[item.role]}; "
+                              "a role may be used once")
+            holders.setdefault(str(item.role), f"{group}.{i} ('{item.id}')")
     for i, der in enumerate(cs.derived):
         for f in (der.numerator, der.denominator):
             if f not in COLUMN_BY_NAME:

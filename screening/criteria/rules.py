@@ -456,7 +456,7 @@ class CasesScorer(Strict):
                 out[hit] = case.points
             decided |= hit
         if isinstance(self.default, BaseModel):
-            out = np.where(decided, out, self.default.score(frame, ctx))  # type: ignore[attr-defined]
+            out = np.where(decided, out, self.default.score(frame, ctx))
         elif self.default is not None:
             out[~decided] = float(self.default)
         needed = self.requires if self.requires is not None else sorted(self.fields())

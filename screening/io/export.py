@@ -11,20 +11,20 @@ Safe output (DESIGN.md contract 6): text from the input that starts with ``=`` i
 plain strings already. Illegal control characters are removed and counted; cells are cut at Excel's 32,767
 characters with a visible marker; a sheet that would pass :data:`MAX_ROWS` continues on numbered sheets.
 
-Speed: every sheet is streamed (write-only mode); values are cleaned column by column; styled cells are one
-reused cell object per column (openpyxl serialises a row as soon as it is appended).
+Speed: every sheet is streamed (write-only mode). Table bodies go through :mod:`screening.io.xlsx_stream`
+(values cleaned once, column by column; raw row XML, with or without lxml); the cleaning and the
+text-never-formula rule live there, the same on its fast and its cell path.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
+from typing import IO, TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -34,11 +34,11 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule, DataBarRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from screening.io import xlsx_stream
 from screening.io.schema import (
     DECISION_WORDS,
     DECISIONS,
@@ -49,6 +49,7 @@ from screening.io.schema import (
     decision_word,
     reserved_header,
 )
+from screening.io.xlsx_stream import MAX_CELL, TRUNCATION_MARK  # noqa: F401  # re-exported (tests, callers)
 from screening.model import Result
 from screening.pipeline import tool_version
 from screening.report import (
@@ -75,12 +76,6 @@ if TYPE_CHECKING:
 
 
 MAX_ROWS = 1_048_576          # Excel's rows per sheet (header included); tests monkeypatch it to split sheets
-
-
-MAX_CELL = 32_767
-
-
-TRUNCATION_MARK = " …[truncated / 已截断]"
 
 
 # Headers of the non-reserved columns (sheets that are not read back), English / Chinese.
@@ -169,8 +164,6 @@ SCORE_BANDS = [(0, 10), (10, 20), (20, 30), (30, 40), (40, 50), (50, 60), (60, 7
 
 @dataclass
 class _Stats:
-    control_chars_removed: int = 0
-    cells_truncated: int = 0
     continued_sheets: list[str] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)
     tool_headers: list[str] = field(default_factory=list)
@@ -226,63 +219,22 @@ class _Writer:
         self.wb = Workbook(write_only=True)
         self.lang = lang
         self.stats = _Stats()
+        self.cleaner = xlsx_stream.Cleaner()    # counts control characters removed and cells cut
         self.progress = progress or (lambda _s, _p: None)
         self.titles: set[str] = set()
 
     # ---- values
     def clean(self, value: Any) -> Any:
-        if value is None or value is pd.NA or value is pd.NaT:
-            return None
-        if isinstance(value, float):
-            return None if math.isnan(value) or math.isinf(value) else value
-        if isinstance(value, bool | int | np.integer | np.floating | np.bool_):
-            value = value.item() if hasattr(value, "item") else value
-            return None if isinstance(value, float) and (math.isnan(value) or math.isinf(value)) else value
-        if not isinstance(value, str):
-            value = str(value)
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            self.stats.control_chars_removed += len(ILLEGAL_CHARACTERS_RE.findall(value))
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(value) > MAX_CELL:
-            self.stats.cells_truncated += 1
-            value = value[: MAX_CELL - len(TRUNCATION_MARK)] + TRUNCATION_MARK
-        return value
+        return self.cleaner.value(value)
 
     def _text_cell(self, ws: Worksheet, value: str) -> Cell:
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"  # text, never a formula (contract 6)
-        return cell
+        return xlsx_stream.text_cell(ws, value)   # text, never a formula (contract 6)
 
     def _cell(self, ws: Worksheet, value: Any) -> Any:
         value = self.clean(value)
-        if isinstance(value, str) and value.startswith("="):
+        if isinstance(value, str) and value:
             return self._text_cell(ws, value)
         return value
-
-    def _column(self, values: pd.Series) -> list[Any]:
-        """One column as cleaned Python values: NaN → None, control characters removed, long text cut."""
-        kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else "O"
-        if kind == "f":
-            arr = values.to_numpy(dtype=float)
-            obj = arr.astype(object)
-            obj[~np.isfinite(arr)] = None
-            return obj.tolist()
-        if kind in "iub":
-            return values.to_numpy().tolist()
-        clean = self.clean
-        cache: dict[str, str] = {}       # text that needed no change, cleaned once (counts stay per cell)
-        out: list[Any] = []
-        for v in values.to_numpy(dtype=object):
-            if v.__class__ is str:
-                c = cache.get(v)
-                if c is None:
-                    c = clean(v)
-                    if c is v:
-                        cache[v] = c
-                out.append(c)
-            else:
-                out.append(clean(v))
-        return out
 
     # ---- sheets
     def sheet(self, key: str, suffix: str = "", title: str | None = None) -> Worksheet:
@@ -293,10 +245,9 @@ class _Writer:
             name = _legal_title(f"{base[:25]} ~{k}{suffix}")
             k += 1
         self.titles.add(name.lower())
-        ws = _StreamSheet(parent=self.wb, title=name)
-        self.wb._add_sheet(ws)  # type: ignore[attr-defined]  # openpyxl-internal (create_sheet's own step)
+        ws = xlsx_stream.new_sheet(self.wb, name)
         self.stats.sheets.append(name)
-        return cast(Worksheet, ws)   # openpyxl's write-only sheet borrows Worksheet's interface (its stubs omit it)
+        return ws
 
     def header(self, ws: Worksheet, headers: list[str], notes: list[str | None] | None = None) -> None:
         cells = []
@@ -367,32 +318,8 @@ class _Writer:
             ws.column_dimensions[get_column_letter(i)].width = width
 
     def body(self, ws: Worksheet, part: pd.DataFrame, fmts: dict[int, str]) -> None:
-        """Append the rows of ``part`` below the header (fast raw-XML stream where openpyxl allows it)."""
-        columns = [self._column(part.iloc[:, i]) for i in range(part.shape[1])]
-        if isinstance(ws, _StreamSheet) and FAST_ROWS:
-            ws.append_block(_Block(self, ws, columns, fmts))
-            return
-        for row in self._cells(ws, columns, fmts):
-            ws.append(row)
-
-    def _cells(self, ws: Worksheet, columns: list[list[Any]], fmts: dict[int, str]) -> Iterator[list[Any]]:
-        """Rows for ``ws.append``: '=' text as string cells, number formats on one reused cell per column."""
-        cells = {}
-        for i, fmt in fmts.items():
-            c = WriteOnlyCell(ws)
-            c.number_format = fmt
-            cells[i] = c
-        for values in zip(*columns, strict=True):
-            row = list(values)
-            for i, v in enumerate(row):
-                if isinstance(v, str) and v.startswith("="):
-                    row[i] = self._text_cell(ws, v)
-            for i, cell in cells.items():
-                v = row[i]
-                if v is not None and not isinstance(v, Cell | str):
-                    cell.value = v       # one reused styled cell per column: serialised on append
-                    row[i] = cell
-            yield row
+        """Append the rows of ``part`` below the header (cleaned once; fast raw-XML stream where possible)."""
+        xlsx_stream.write_body(ws, part, fmts, self.cleaner)
 
     def rows(self, ws: Worksheet, rows: Iterable[Iterable[Any]]) -> None:
         for r in rows:
@@ -424,124 +351,6 @@ class _Writer:
         ws.append(self.head_row(ws, ["key", "value"] if self.lang == "en" else ["项目", "取值"]))
         for k, v in rows:
             ws.append([self._cell(ws, k), self._cell(ws, v)])
-
-
-FAST_ROWS = True   # write table bodies as raw row XML (False: through openpyxl cells; same workbook, slower)
-
-
-class _StreamSheet(WriteOnlyWorksheet):
-    """A write-only sheet that can also take a whole block of rows at once (:meth:`append_block`).
-
-    openpyxl serialises each cell through an element tree, which dominates the time of a large workbook. A
-    block writes each row's XML directly into the same stream: numbers as ``<v>``, text as inline strings
-    like openpyxl's (so a text cell can never be a formula), styles by the workbook's own
-    style ids. Headers, comments, formatting, validation and charts still go through openpyxl. With lxml
-    installed (no raw stream), a block falls back to ordinary cells.
-    """
-
-    if TYPE_CHECKING:   # WriteOnlyWorksheet internals that its stubs leave out
-        _writer: Any
-        _rows: Generator[None, Any, None] | None
-
-        def _get_writer(self) -> None: ...
-        def _already_saved(self) -> NoReturn: ...
-        def _values_to_row(self, values: Iterable[Any], row_idx: int) -> Iterator[Cell]: ...
-
-    def append_block(self, block: _Block) -> None:
-        self._get_writer()
-        if self._rows is None:
-            self._rows = self._write_rows()
-            next(self._rows)
-        self._rows.send(block)
-
-    def _write_rows(self):  # type: ignore[no-untyped-def]  # openpyxl's loop, plus blocks
-        try:
-            xf = self._writer.xf.send(True)
-        except StopIteration:
-            self._already_saved()
-        with xf.element("sheetData"):
-            row_idx = 1
-            try:
-                while True:
-                    row = (yield)
-                    if isinstance(row, _Block):
-                        row_idx = row.write(xf, row_idx)
-                        continue
-                    row = self._values_to_row(row, row_idx)
-                    self._writer.write_row(xf, row, row_idx)
-                    row_idx += 1
-            except GeneratorExit:
-                pass
-        self._writer.xf.send(None)
-
-
-_XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-
-
-class _Block:
-    """Rows of one table body, written straight into a :class:`_StreamSheet`'s XML stream."""
-
-    CHUNK = 2000
-
-    def __init__(self, writer: _Writer, ws: _StreamSheet, columns: list[list[Any]], fmts: dict[int, str]) -> None:
-        self.writer, self.ws, self.columns, self.fmts = writer, ws, columns, fmts
-
-    def write(self, xf: Any, first: int) -> int:
-        raw = getattr(xf, "_file", None)
-        n = len(self.columns[0]) if self.columns else 0
-        if not callable(raw):                       # lxml's stream: write ordinary cells
-            for k, row in enumerate(self.writer._cells(cast(Worksheet, self.ws), self.columns, self.fmts)):
-                self.ws._writer.write_row(xf, self.ws._values_to_row(row, first + k), first + k)
-            return first + n
-        letters = [get_column_letter(i + 1) for i in range(len(self.columns))]
-        styles = {}
-        for i, fmt in self.fmts.items():
-            c = WriteOnlyCell(self.ws)
-            c.number_format = fmt
-            styles[i] = f' s="{c.style_id}"'
-        parts = [self._parts(col, styles.get(i, "")) for i, col in enumerate(self.columns)]
-        pairs = list(zip(letters, parts, strict=True))
-        for start in range(0, n, self.CHUNK):
-            out = []
-            for k in range(start, min(n, start + self.CHUNK)):
-                r = first + k
-                cells = "".join([f'<c r="{L}{r}"{p[k]}' for L, p in pairs if p[k] is not None])
-                out.append(f'<row r="{r}">{cells}</row>')
-            raw("".join(out))
-        return first + n
-
-    @staticmethod
-    def _parts(values: list[Any], style: str) -> list[str | None]:
-        """The part of each ``<c>`` element after its reference, or None for an empty cell."""
-        text: dict[str, str] = {}
-        number: dict[Any, str] = {}
-        out: list[str | None] = []
-        for v in values:
-            cls = v.__class__
-            if v is None or v == "":
-                out.append(None)
-            elif cls is str:
-                p = text.get(v)
-                if p is None:
-                    p = text[v] = _inline(v)
-                out.append(p)
-            elif cls is bool:
-                out.append(f' t="b"><v>{int(v)}</v></c>')
-            elif cls is float or cls is int:
-                p = number.get(v)
-                if p is None:
-                    p = number[v] = f'{style} t="n"><v>{v!r}</v></c>'
-                out.append(p)
-            else:
-                out.append(_inline(str(v)))
-        return out
-
-
-def _inline(text: str) -> str:
-    """An inline-string cell tail (as openpyxl writes text): always text, never a formula."""
-    body = text.translate(_XML_ESCAPE) if ("&" in text or "<" in text or ">" in text or "\r" in text) else text
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f' t="inlineStr"><is><t{space}>{body}</t></is></c>'
 
 
 def _print_setup(ws: Worksheet, landscape: bool = True) -> None:
@@ -883,8 +692,8 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
         ("reviews_carried", _reviews_carried(result)),
         ("rationale_rows", len(rat)),
         ("missing_policy", cs.missing_policy), ("tie_break", ", ".join(TIE_BREAK)), ("made_at", result.made_at),
-        ("language", lang), ("control_characters_removed", stats.control_chars_removed),
-        ("cells_truncated", stats.cells_truncated),
+        ("language", lang), ("control_characters_removed", w.cleaner.control_chars_removed),
+        ("cells_truncated", w.cleaner.cells_truncated),
         ("continued_sheets", ", ".join(stats.continued_sheets) or "none"),
         ("sheets", "; ".join([*stats.sheets, SHEETS["audit"][lang]])),
         ("tool_columns", "; ".join(dict.fromkeys(stats.tool_headers))),
@@ -892,7 +701,7 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
     w.keyvalue("audit", "审计信息 / Audit" if zh else "Audit / 审计信息", audit)
     say("export: saving", 0.95)
     w.wb.save(out)
-    return {"control_characters_removed": stats.control_chars_removed, "cells_truncated": stats.cells_truncated,
+    return {"control_characters_removed": w.cleaner.control_chars_removed, "cells_truncated": w.cleaner.cells_truncated,
             "continued_sheets": stats.continued_sheets, "sheets": [*stats.sheets]}
 
 

@@ -14,14 +14,12 @@ from typing import TYPE_CHECKING
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from screening.resources import MAPPINGS_DIR
 from screening.vocab.coerce import is_blank, parse_number
 from screening.vocab.columns import COLUMN_BY_NAME, REQUIRED, header_lookup, norm_key
 
 if TYPE_CHECKING:
     from screening.model import RawTable
-from typing import TYPE_CHECKING
-
-MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 
 
 class MappingError(ValueError):
@@ -79,6 +77,9 @@ def _scaled(value: object, scale: float) -> object:
     return number * scale
 
 
+MAX_MAPPING_BYTES = 1_000_000  # our choice: a mapping names at most a few hundred columns
+
+
 def load_mapping(name_or_path: str | Path) -> Mapping:
     """A built-in mapping by name (e.g. ``aiddata-gcdf3``) or a user's mapping file by path."""
     path = Path(name_or_path)
@@ -86,20 +87,32 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
     if not path.exists() and builtin.exists():
         path = builtin
     if not path.exists():
-        names = ", ".join(sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml")))
+        names = ", ".join(builtin_mappings())
         raise MappingError(f"mapping '{name_or_path}' not found: give a built-in name ({names}) or a YAML file path")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MappingError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+    return mapping_from_text(text, where=str(path))
+
+
+def mapping_from_text(text: str, where: str | None = None) -> Mapping:
+    """Parse a mapping's YAML text (a file, an upload or the app's editor); :class:`MappingError` with a
+    one-line reason, prefixed by ``where`` when given."""
+    prefix = f"{where}: " if where else ""
+    if len(text) > MAX_MAPPING_BYTES:
+        raise MappingError(f"{prefix}larger than {MAX_MAPPING_BYTES // 1000:,} kB; it cannot be a mapping")
+    try:
+        data = yaml.safe_load(text)
         mapping = Mapping.model_validate(data)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path}: not valid YAML ({exc})") from None
+    except yaml.YAMLError as exc:
+        raise MappingError(f"{prefix}not valid YAML ({getattr(exc, 'problem', exc)})") from None
     except ValidationError as err:
         first = err.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise MappingError(f"{path}: {loc}: {first['msg']}") from None
+        raise MappingError(f"{prefix}{'.'.join(str(p) for p in first['loc']) or '(top level)'}: {first['msg']}") from None
     unknown = [c for c in mapping.columns if c not in COLUMN_BY_NAME]
     if unknown:
-        raise MappingError(f"{path}: columns.{unknown[0]}: not a canonical column (see docs/columns.md)")
+        raise MappingError(f"{prefix}columns.{unknown[0]}: not a standard column (see docs/columns.md)")
     return mapping
 
 
@@ -117,22 +130,5 @@ def builtin_mappings() -> list[str]:
     return sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml"))
 
 
-def mapping_from_text(text: str) -> Mapping:
-    """Parse a mapping YAML text (uploaded or edited); raises :class:`MappingError` with a one-line reason."""
-    try:
-        data = yaml.safe_load(text)
-        mapping = Mapping.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise MappingError(f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    except ValidationError as err:
-        first = err.errors()[0]
-        raise MappingError(f"{'.'.join(str(p) for p in first['loc']) or '(top level)'}: {first['msg']}") from None
-    unknown = [c for c in mapping.columns if c not in COLUMN_BY_NAME]
-    if unknown:
-        raise MappingError(f"columns.{unknown[0]}: not a standard column")
-    return mapping
-
-
 def mapping_text(mapping: Mapping) -> str:
-
     return mapping_yaml(mapping)

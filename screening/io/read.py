@@ -13,8 +13,8 @@ from pathlib import Path
 
 from screening.i18n import Text
 from screening.io.mapping import Mapping
-from screening.io.safety import _check_zip, _sniff
-from screening.io.sheets import _find_header, _read_csv_rows, _read_workbook_sheets, _table
+from screening.io.safety import check_zip, sniff
+from screening.io.sheets import find_header, read_csv_rows, read_workbook_sheets, table_from_rows
 from screening.model import Input, InputError, RawTable
 from screening.vocab.columns import (
     COUNTRY_COLUMNS,
@@ -48,18 +48,18 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(f"The file is {len(data) / 1e6:,.0f} MB; the limit is {MAX_INPUT_BYTES / 1e6:,.0f} MB",
                          f"文件大小为 {len(data) / 1e6:,.0f} MB，超过上限 {MAX_INPUT_BYTES / 1e6:,.0f} MB")
-    kind = _sniff(data, name)
+    kind = sniff(data, name)
     if kind == "xlsx":
-        _check_zip(data)
+        check_zip(data)
         if sheet is None:  # a workbook this tool wrote (Audit sheet): records from Ranking, Excluded, Invalid
             from screening.io.reimport import read_if_exported
 
             exported = read_if_exported(data, name)
             if exported is not None:
                 return exported
-        sheets = _read_workbook_sheets(data)
+        sheets = read_workbook_sheets(data)
     else:
-        sheets = {Path(name).stem or "csv": _read_csv_rows(data)}
+        sheets = {Path(name).stem or "csv": read_csv_rows(data)}
     sha = hashlib.sha256(data).hexdigest()
     lookup = mapping.header_lookup() if mapping is not None else header_lookup()
     wanted = mapping.required_sources() if mapping is not None else REQUIRED
@@ -69,7 +69,7 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
                          f"没有名为“{sheet}”的工作表；工作簿中有：{'、'.join(sheets)}")
     best: tuple[int, int, str] = (-1, 0, "")
     for s in candidates:
-        idx, score = _find_header(sheets[s], lookup, wanted)
+        idx, score = find_header(sheets[s], lookup, wanted)
         if score > best[1]:
             best = (idx, score, s)
     if best[1] == 0:
@@ -77,7 +77,7 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
             "No project sheet found: no sheet has a header row naming project_id, project_name, country, sector or total_investment_usd_m (or 项目编号、项目名称、国家、行业、总投资（百万美元）) in its first 30 rows",
             "未找到项目表：没有任何工作表在前 30 行中包含 项目编号、项目名称、国家、行业、总投资（百万美元） 等表头")
     idx, _, sheet_name = best
-    table = _table(sheet_name, sheets[sheet_name], idx, lookup)
+    table = table_from_rows(sheet_name, sheets[sheet_name], idx, lookup)
     if kind == "xlsx":
         table = _warn_uncached_formulas(data, table)
     if mapping is not None:
@@ -115,13 +115,13 @@ def _countries(sheets: dict[str, list[list[object]]], exclude: set[str]) -> RawT
     for s, rows in sheets.items():
         if s in exclude:
             continue
-        idx, score = _find_header(rows, lookup, wanted)
+        idx, score = find_header(rows, lookup, wanted)
         names = {lookup.get(norm_key(c)) for c in (rows[idx] if idx >= 0 else []) if isinstance(c, str)}
         if "country" in names and score >= 2 and score > best[1]:
             best = (idx, score, s)
     if best[1] == 0:
         return None
-    return _table(best[2], sheets[best[2]], best[0], lookup)
+    return table_from_rows(best[2], sheets[best[2]], best[0], lookup)
 
 
 @dataclass(frozen=True)
@@ -139,15 +139,15 @@ def raw_headers(data: bytes, name: str, sheet: str | None = None) -> HeaderChoic
     Picks ``sheet`` (or the sheet with the most text cells in its first 30 rows) and, in it, the row with
     the most text cells. Raises :class:`InputError` when the file cannot be read at all.
     """
-    from screening.io.safety import _check_zip, _sniff
-    from screening.io.sheets import _read_csv_rows, _read_workbook_sheets
+    from screening.io.safety import check_zip, sniff
+    from screening.io.sheets import read_csv_rows, read_workbook_sheets
 
-    kind = _sniff(data, name)
+    kind = sniff(data, name)
     if kind == "xlsx":
-        _check_zip(data)
-        sheets = _read_workbook_sheets(data)
+        check_zip(data)
+        sheets = read_workbook_sheets(data)
     else:
-        sheets = {Path(name).stem or "csv": _read_csv_rows(data)}
+        sheets = {Path(name).stem or "csv": read_csv_rows(data)}
 
     def text_cells(row: list[object]) -> int:
         return sum(1 for c in row if isinstance(c, str) and c.strip())

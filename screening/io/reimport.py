@@ -90,17 +90,17 @@ def _is_tool_column(header: str, tool_headers: set[str]) -> str | None:
 def _read_sheet(sheet: str, rows: list[list[object]], tool_headers: set[str], lookup: dict[str, str]
                 ) -> tuple[RawTable, pd.DataFrame] | None:
     """One record sheet: (input columns as a raw table, the tool columns of the same records)."""
-    from screening.io.sheets import _find_header, _table
+    from screening.io.sheets import find_header, table_from_rows
 
     wanted = (*REQUIRED, "project_id")
-    idx, score = _find_header(rows, lookup, wanted)
+    idx, score = find_header(rows, lookup, wanted)
     if score == 0:
         return None
     header = [("" if c is None else str(c)).strip() for c in rows[idx]]
     keep = [j for j, h in enumerate(header) if not (h and _is_tool_column(h, tool_headers))]
     tool = {j: _is_tool_column(h, tool_headers) for j, h in enumerate(header) if h and _is_tool_column(h, tool_headers)}
     trimmed = [[r[j] if j < len(r) else None for j in keep] for r in rows]
-    table = _table(sheet, trimmed, idx, lookup)
+    table = table_from_rows(sheet, trimmed, idx, lookup)
     body_pos = table.source_rows - idx - 2            # position of each kept record among the body rows
     extra: dict[str, list[object]] = {}
     for j, name in tool.items():
@@ -146,7 +146,7 @@ def read_if_exported(data: bytes, name: str) -> Input | None:
 
 def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str) -> Input:
     """Records of an exported workbook (from Ranking, Excluded, Invalid) as one raw table, reviews kept aside."""
-    from screening.io.sheets import _find_header, _table
+    from screening.io.sheets import find_header, table_from_rows
     from screening.model import Input, InputError, RawTable
 
     audit = audit_values(sheets)
@@ -218,10 +218,10 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
     countries = None
     for cname in _sheet_names(sheets, "countries")[:1]:
         rows = sheets[cname]
-        idx, score = _find_header(rows, lookup, ("country",) + tuple(c.name for c in COUNTRY_COLUMNS))
+        idx, score = find_header(rows, lookup, ("country",) + tuple(c.name for c in COUNTRY_COLUMNS))
         if score:
-            countries = _table(cname, rows, idx, lookup)
-    return Input(name, sha256, table, countries, list(sheets), exported=True, reviews=reviews)  # type: ignore[call-arg]
+            countries = table_from_rows(cname, rows, idx, lookup)
+    return Input(name, sha256, table, countries, list(sheets), exported=True, reviews=reviews)
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:

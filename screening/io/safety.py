@@ -18,7 +18,7 @@ MAX_COMPRESSION_RATIO = 200
 MAX_PROLOG_BYTES = 1 << 20
 
 
-def _check_zip(data: bytes) -> None:
+def check_zip(data: bytes) -> None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
@@ -77,7 +77,7 @@ def _declares_dtd(stream: IO[bytes]) -> bool:
     return len(seen) >= MAX_PROLOG_BYTES
 
 
-def _sniff(data: bytes, name: str) -> str:
+def sniff(data: bytes, name: str) -> str:
     lower = name.lower()
     if not data:
         raise InputError("The file is empty", "文件为空")

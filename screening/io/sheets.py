@@ -36,7 +36,7 @@ def decode_text(data: bytes) -> str:
         return data.decode("gb18030", errors="replace")
 
 
-def _read_csv_rows(data: bytes) -> list[list[object]]:
+def read_csv_rows(data: bytes) -> list[list[object]]:
     """Rows of a CSV file; the delimiter (comma, semicolon or tab) is the one the first line uses most."""
     text = decode_text(data)
     first = text.split("\n", 1)[0]
@@ -48,7 +48,7 @@ def _read_csv_rows(data: bytes) -> list[list[object]]:
         raise InputError(f"The CSV file cannot be read: {exc}", f"无法读取 CSV 文件：{exc}") from None
 
 
-def _read_workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:
+def read_workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -63,7 +63,7 @@ def _read_workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:
                          f"无法读取该工作簿（{type(exc).__name__}）；请在 Excel 中打开后重新保存") from None
 
 
-def _find_header(rows: list[list[object]], lookup: dict[str, str], wanted: tuple[str, ...]) -> tuple[int, int]:
+def find_header(rows: list[list[object]], lookup: dict[str, str], wanted: tuple[str, ...]) -> tuple[int, int]:
     """(row index, score) of the row that names most of ``wanted``; score 0 when none does."""
     best = (-1, 0)
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -74,7 +74,7 @@ def _find_header(rows: list[list[object]], lookup: dict[str, str], wanted: tuple
     return best
 
 
-def _table(sheet: str, rows: list[list[object]], header_idx: int, lookup: dict[str, str]) -> RawTable:
+def table_from_rows(sheet: str, rows: list[list[object]], header_idx: int, lookup: dict[str, str]) -> RawTable:
     header = [("" if c is None else str(c)).strip() for c in rows[header_idx]]
     body = rows[header_idx + 1:]
     width = len(header)

@@ -10,7 +10,7 @@ import pytest
 from conftest import rec, write_csv
 
 from screening import report
-from screening.io import export
+from screening.io import export, xlsx_stream
 from screening.io.export import MAX_CELL, write_workbook
 from screening.pipeline import run
 
@@ -343,7 +343,7 @@ def test_raw_row_stream_matches_openpyxl_cells(rich, tmp_path, monkeypatch):
     result = rich[0]
     fast = tmp_path / "fast.xlsx"
     write_workbook(result, fast, "zh")
-    monkeypatch.setattr(export, "FAST_ROWS", False)
+    monkeypatch.setattr(xlsx_stream, "FAST_ROWS", False)
     slow = tmp_path / "slow.xlsx"
     write_workbook(result, slow, "zh")
     a, b = openpyxl.load_workbook(fast), openpyxl.load_workbook(slow)
