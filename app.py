@@ -10,13 +10,14 @@ import streamlit as st
 
 from app_pages import common
 from screening import present
+from screening.i18n import text
 
-st.set_page_config(page_title="一带一路项目筛选 · BRI project screening", page_icon=":material/travel_explore:", layout="wide")
+st.set_page_config(page_title=present.t("browser_title", "zh"), page_icon=":material/travel_explore:", layout="wide")
 common.init_state()
 
-with st.sidebar:
-    st.radio(present.LABELS["language"]["zh"], options=["zh", "en"], key="lang", horizontal=True,
-             format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+with st.sidebar:   # the language picker reads the same in both languages; each language is named in itself
+    st.radio(present.t("language", "zh"), options=["zh", "en"], key="lang", horizontal=True,
+             format_func=lambda code: text("language_name").get(code))
 
 lang = common.lang()
 PAGES = [

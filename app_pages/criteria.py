@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 import streamlit as st
 
@@ -144,7 +145,7 @@ def body() -> None:
 
     st.subheader(common.t("anchors"))
     details = present.criteria_details(ld.edited or cs, lang)
-    cfg = {c: present.t(c, lang) for c in details.columns}
+    cfg: dict[str, Any] = {c: present.t(c, lang) for c in details.columns}
     cfg["label"] = common.t("criterion")
     cfg["anchors"] = st.column_config.TextColumn(common.t("anchors"), width="large")
     cfg["source"] = st.column_config.TextColumn(common.t("source"), width="large")

@@ -4,6 +4,7 @@ editable, saveable as a mapping file), and the validation report (counts, then e
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import streamlit as st
 
@@ -36,7 +37,7 @@ def _sources() -> None:
             st.rerun()
     src = st.session_state["source"]
     shown = present.t(src["label"], lang) if src.get("label") else src["name"]
-    st.caption(f"{common.t('current_data')}: **{shown}** ({len(src['data']) / 1e6:,.2f} MB)")
+    st.caption(f"{common.t('current_data')}: **{shown}** ({common.t('file_size_mb', mb=len(src['data']) / 1e6)})")
 
 
 def _sheet_and_mapping(sheets: list[str], current_sheet: str) -> None:
@@ -136,12 +137,12 @@ def _report(ld: common.Loaded) -> None:
     f1, f2, f3 = st.columns(3)
     sev_opts = sorted(issues["severity_code"].unique())
     sev = f1.multiselect(common.t("severity"), sev_opts, key="issue_severity",
-                         format_func=lambda s: present.SEVERITY_LABELS.get(s, {}).get(lang, s))
+                         format_func=lambda s: present.severity_label(s, lang))
     cols = f2.multiselect(common.t("column"), sorted(issues["column"].astype(str).unique()), key="issue_column")
     query = f3.text_input(common.t("search"), key="issue_query")
     shown = present.filter_issues(issues, sev, cols, query).drop(columns=["severity_code"])
     st.caption(common.t("showing_rows", shown=len(shown), total=len(issues)))
-    cfg = {c: present.t(c, lang) for c in shown.columns}
+    cfg: dict[str, Any] = {c: present.t(c, lang) for c in shown.columns}
     cfg["project_id"] = present.column_title("project_id", lang)
     cfg["message"] = st.column_config.TextColumn(present.t("message", lang), width="large")
     st.dataframe(shown, hide_index=True, column_config=cfg)

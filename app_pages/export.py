@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from screening import present
+from screening.i18n import text
 from screening.io.export import workbook_bytes
 from screening.model import Result
 from screening.report import ranking_frame, result_fingerprint
@@ -23,7 +24,7 @@ def _prepared(result: Result, wb_lang: str) -> bytes | None:
     key = (result_fingerprint(result), wb_lang)
     kept = ss.get("_export_bytes")
     if kept is not None and kept[0] == key:
-        return kept[1]  # type: ignore[no-any-return]
+        return bytes(kept[1])
     st.caption(common.t("export_large", n=f"{len(result.records):,}"))
     if not st.button(common.t("export_prepare"), type="primary", key="export_prepare"):
         return None
@@ -48,8 +49,9 @@ def body() -> None:
     ld = common.loaded()
     if ld.edited is not None and ld.edited is not ld.criteria:
         st.caption(f":material/balance: {common.t('weights_edited')}")
-    wb_lang = st.radio(common.t("export_lang"), ["zh", "en"], index=0 if lang == "zh" else 1, horizontal=True,
-                       format_func=lambda c: {"zh": "中文", "en": "English"}[c], key="export_lang")
+    langs = ["zh", "en"]
+    wb_lang = st.radio(common.t("export_lang"), langs, index=langs.index(lang), horizontal=True,
+                       format_func=lambda c: text("language_name").get(c), key="export_lang")
     stem = Path(st.session_state["source"]["name"]).stem or "projects"
     data = (lambda: workbook_bytes(result, wb_lang)) if len(result.records) <= PREPARE_ABOVE \
         else _prepared(result, wb_lang)

@@ -98,7 +98,7 @@ def body() -> None:
         c2.slider(common.t("pf_max_sector_share"), 5, 100, 100, 5, key="pf_max_sector_share")
         c2.number_input(common.t("pf_time_limit"), min_value=1.0, max_value=600.0, value=30.0, step=5.0,
                         key="pf_time_limit")
-        tiers = [x.id for x in cs.tiers]
+        tiers: list[str] = [x.id for x in cs.tiers]
         tiers += [x for x in present.filter_options(ranked)["tier"] if x not in tiers]
         c3.multiselect(common.t("pf_exclude_tiers"), tiers, format_func=lambda v: present.tier_label(v, lang, cs),
                        key="pf_exclude_tiers")
@@ -117,7 +117,7 @@ def body() -> None:
             cons = PortfolioConstraints(**wanted)
         except ValidationError as err:
             first = err.errors()[0]
-            st.error(f"{first['loc'][0] if first['loc'] else ''}: {first['msg']}")
+            st.error(common.t("pf_invalid_option", option=first["loc"][0] if first["loc"] else "", msg=first["msg"]))
             return
         st.session_state["pf_solution"] = {"fingerprint": fp, "wanted": wanted, **_solve(result, cons)}
 
@@ -132,7 +132,7 @@ def body() -> None:
 
 def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 - CriteriaSet, pipeline.Result
     p = sol["portfolio"]
-    message = present.portfolio_message(p.message, lang)
+    message = p.message.get(lang)
     {"optimal": st.success, "time_limit": st.warning}.get(p.status, st.error)(message)
     m = st.columns(5)
     m[0].metric(common.t("pf_status"), present.status_label(p.status, lang))
@@ -147,7 +147,7 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
         st.subheader(common.t("pf_chosen"))
         table = present.portfolio_table(p.chosen, lang, cs)
         num = st.column_config.NumberColumn
-        cfg = {c: present.column_title(c, lang, cs) for c in table.columns}
+        cfg: dict[str, Any] = {c: present.column_title(c, lang, cs) for c in table.columns}
         cfg.update({"cost": num(present.t("cost", lang), format="%.1f"),
                     "score": num(present.t("score", lang), format="%.2f"),
                     "cum_cost": num(present.t("cum_cost", lang), format="%.1f"),
@@ -158,9 +158,8 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
                            file_name=f"{stem}_portfolio.csv", mime="text/csv", on_click="ignore",
                            key="pf_download")
     with st.expander(common.t("pf_details")):
-        details = p.constraints_frame()
+        details = p.constraints_frame(lang)
         details["value"] = details["value"].map(lambda v: "" if v is None else str(v))
-        details.loc[details["item"] == "message", "value"] = message
         st.dataframe(details, hide_index=True, column_config={"item": present.t("pf_item", lang),
                                                               "value": present.t("pf_value", lang)})
 

@@ -3,6 +3,8 @@ and sources, dimension scores against the track median, and the gap to the next 
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from app_pages import common
@@ -68,8 +70,10 @@ def body() -> None:
     m[1].metric(present.t("rank_in_track", lang), int(row["rank_in_track"]))
     m[2].metric(present.t("score", lang), f"{float(row['score']):.2f}")
     m[3].metric(present.t("tier", lang), present.tier_label(row["tier"], lang, cs))
-    st.markdown(f"**{present.t('track', lang)}:** {present.track_label(row['track'], lang, cs)}  \n"
-                f"**{present.t('traffic_light', lang)}:** {present.light_label(row.get('traffic_light'), lang, cs)}")
+    light = present.light_column(cs)
+    st.markdown(f"**{present.t('track', lang)}:** {present.track_label(row['track'], lang, cs)}"
+                + (f"  \n**{present.t('role_traffic_light', lang)}:** {present.light_label(row.get(light), lang, cs)}"
+                   if light else ""))
     st.caption(" · ".join([
         f"{present.column_title('project_name', lang)}: {row.get('project_name', '')}",
         f"{present.column_title('country', lang)}: {present.country_label(row.get('country'), lang)}",
@@ -92,7 +96,7 @@ def body() -> None:
 
     st.subheader(common.t("rationale"))
     rat = present.project_rationale(result, pid, lang)
-    cfg = {c: present.t(c, lang) for c in rat.columns}
+    cfg: dict[str, Any] = {c: present.t(c, lang) for c in rat.columns}
     cfg["points"] = st.column_config.NumberColumn(present.t("points", lang), format="%.1f")
     cfg["weight"] = st.column_config.NumberColumn(present.t("weight", lang) + " (%)", format="%.2f")
     cfg["contribution"] = st.column_config.NumberColumn(present.t("contribution", lang), format="%.2f")

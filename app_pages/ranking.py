@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from app_pages import common
 from screening import present
+from screening.criteria.models import IndexRole
 
 
 def _picked() -> None:
@@ -31,26 +34,28 @@ def body() -> None:
     for col, (_, row) in zip(cols, counts.iterrows(), strict=True):
         col.metric(row["label"], f"{row['count']:,}")
 
-    opts = present.filter_options(result.ranked)
+    opts = present.filter_options(result.ranked, cs)
     fmt = {
         "country": lambda v: present.country_label(v, lang),
         "sector": lambda v: present.code_label("sector", v, lang),
         "track": lambda v: present.track_label(v, lang, cs),
         "tier": lambda v: present.tier_label(v, lang, cs),
-        "traffic_light": lambda v: present.light_label(v, lang, cs),
+        "light": lambda v: present.light_label(v, lang, cs),
     }
+    title = {"light": "role_traffic_light"}    # the criteria set's traffic light, by its role
+    keys = [k for k in present.FILTERS if k != "light" or present.light_column(cs) is not None]
     with st.expander(common.t("filters"), expanded=False):
-        fcols = st.columns(5)
         chosen = {}
-        for fc, key in zip(fcols, ["country", "sector", "track", "tier", "traffic_light"], strict=True):
-            chosen[key] = fc.multiselect(common.t(key), opts[key], format_func=fmt[key], key=f"filter_{key}")
-    shown = present.apply_filters(result.ranked, present.Filters(**chosen))
+        for fc, key in zip(st.columns(len(keys)), keys, strict=True):
+            chosen[key] = fc.multiselect(common.t(title.get(key, key)), opts[key], format_func=fmt[key],
+                                         key=f"filter_{key}")
+    shown = present.apply_filters(result.ranked, present.Filters(**chosen), cs)
     st.caption(common.t("showing_rows", shown=len(shown), total=len(result.ranked)))
     if shown.empty:
         st.info(common.t("no_match"))
         return
     table = present.ranking_table(shown, lang, cs)
-    column_config = {c: present.column_title(c, lang, cs) for c in table.columns}
+    column_config: dict[str, Any] = {c: present.column_title(c, lang, cs) for c in table.columns}
     column_config["score"] = st.column_config.ProgressColumn(
         present.column_title("score", lang), min_value=0, max_value=100, format="%.2f")
     column_config["completeness"] = st.column_config.NumberColumn(present.column_title("completeness", lang),
@@ -65,7 +70,7 @@ def body() -> None:
     left, right = st.columns(2)
     left.altair_chart(present.score_distribution_chart(shown, lang, cs), width="stretch")
     right.altair_chart(present.ipf_quadrant_chart(shown, lang, cs), width="stretch")
-    if not any(i.id == "ipf_financial_economic" for i in cs.indices):
+    if cs.index_by_role(IndexRole.IPF_FINANCIAL_ECONOMIC) is None:
         right.caption(common.t("ipf_missing"))
     st.altair_chart(present.tier_by_country_chart(shown, lang, cs), width="stretch")
     _reviews(result, lang)
@@ -77,8 +82,7 @@ def _reviews(result: object, lang: str) -> None:
     if reviews is None or len(reviews) == 0:
         return
     filled = reviews[reviews["reviewer_decision"].notna() | reviews["reviewer_note"].notna()]
-    title = "审核意见（来自导入的工作簿）" if lang == "zh" else "Reviewers' decisions (from the loaded workbook)"
-    with st.expander(f"{title}: {len(filled)}", expanded=bool(len(filled))):
+    with st.expander(f"{common.t('reviews_title')}: {len(filled)}", expanded=bool(len(filled))):
         counts = filled["reviewer_decision"].fillna("—").value_counts()
         st.write(" · ".join(f"{k}: {v}" for k, v in counts.items()) or "—")
         cols = [c for c in ("project_id", "reviewer_decision", "reviewer_note", "previous_outcome", "previous_rank",

@@ -4,11 +4,14 @@ Every computation is :mod:`screening.sensitivity`; the charts and tables come fr
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from app_pages import common
 from screening import present
 from screening.analysis.sensitivity import Smaa, monte_carlo, one_at_a_time, smallest_change, sweep_curves
+from screening.i18n import has
 from screening.model import Result
 from screening.report import result_fingerprint
 
@@ -72,7 +75,7 @@ def body() -> None:
     st.info(present.smallest_change_text(smallest_change(flips), k, lang, cs))
     summary = present.flip_summary(flips, result, lang)
     num = st.column_config.NumberColumn
-    cfg = {
+    cfg: dict[str, Any] = {
         "rank": present.t("rank", lang), "project_id": present.t("id", lang),
         "project_name": present.column_title("project_name", lang),
         "exit_dimension": present.t("rb_exit_dimension", lang), "direction": present.t("rb_direction", lang),
@@ -141,7 +144,7 @@ def body() -> None:
     st.altair_chart(present.rank_interval_chart(smaa.table, lang, smaa.top_k, top=top), width="stretch")
     st.caption(common.t("rb_interval_legend"))
     shown = present.smaa_table(smaa.table, result, lang)
-    tcfg = {c: present.t(c, lang) for c in shown.columns if c in present.LABELS}
+    tcfg: dict[str, Any] = {c: present.t(c, lang) for c in shown.columns if has(c)}
     tcfg.update({"project_id": present.t("id", lang), "project_name": present.column_title("project_name", lang),
                  "label": present.t("rb_label", lang),
                  "p_top_k": st.column_config.ProgressColumn(present.t("p_top_n", lang, k=smaa.top_k),

@@ -15,6 +15,7 @@ import typer
 
 from screening.criteria.loader import DEFAULT_CRITERIA, criteria_sha256, load_criteria_bytes
 from screening.criteria.models import CriteriaError
+from screening.i18n import Text, lang_code, t, text
 from screening.io.mapping import MappingError, load_mapping
 from screening.model import InputError
 
@@ -39,8 +40,8 @@ class Lang(StrEnum):
     zh = "zh"
 
 
-def _fail(en: str, zh: str, lang: Lang, code: int = 1) -> None:
-    typer.echo(zh if lang == Lang.zh else en, err=True)
+def _fail(message: Text, lang: Lang, code: int = 1) -> None:
+    typer.echo(message.get(lang), err=True)
     raise typer.Exit(code)
 
 
@@ -49,12 +50,11 @@ def _load_criteria(path: Path | None, lang: Lang) -> tuple[object, str]:
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        _fail(f"Cannot read criteria file {file}: {exc.strerror}", f"无法读取评价标准文件 {file}：{exc.strerror}", lang)
+        _fail(text("cli_cannot_read_criteria", file=file, error=exc.strerror), lang)
     try:
         return load_criteria_bytes(raw, str(file)), criteria_sha256(raw)
     except CriteriaError as exc:
-        first = str(exc).splitlines()[0]
-        _fail(f"Criteria file invalid: {first}", f"评价标准文件无效：{first}", lang)
+        _fail(text("cli_criteria_invalid", error=str(exc).splitlines()[0]), lang)
     raise AssertionError("unreachable")
 
 
@@ -106,15 +106,15 @@ def score(
         try:
             mp = load_mapping(mapping)
         except MappingError as exc:
-            _fail(f"Mapping invalid: {exc}", f"映射文件无效：{exc}", lang)
+            _fail(text("cli_mapping_invalid", error=exc), lang)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
-        _fail("--out must name an .xlsx file", "--out 必须是 .xlsx 文件", lang, 2)
+        _fail(text("cli_out_not_xlsx"), lang, 2)
     progress = _Progress()
     try:
         result = run(input, criteria=cs, criteria_sha256=sha, mapping=mp, sheet=sheet, progress=progress)  # type: ignore[arg-type]
     except InputError as exc:
         progress.done()
-        _fail(f"Nothing written: {exc.en}", f"未写出文件：{exc.zh}", lang)
+        _fail(text("cli_nothing_written", reason=exc.text), lang)
     extra = _analyses(result, lang, progress, budget=budget, min_small_share=min_small_share,
                       min_small_count=min_small_count, min_flagship_count=min_flagship_count,
                       max_country_share=max_country_share, max_sector_share=max_sector_share,
@@ -124,17 +124,12 @@ def score(
         stats = write_workbook(result, out, lang.value, progress, extra_sheets=extra)
     except OSError as exc:
         progress.done()
-        _fail(f"Cannot write {out}: {exc.strerror}", f"无法写入 {out}：{exc.strerror}", lang)
+        _fail(text("cli_cannot_write", out=out, error=exc.strerror), lang)
     progress.done()
-    c = result.counts()
-    if lang == Lang.zh:
-        typer.echo(f"已写出 {out}：共 {c['records']} 条记录，排名 {c['ranked']}，排除 {c['excluded']}，无效 {c['invalid']}")
-    else:
-        typer.echo(f"Wrote {out}: {c['records']} records, {c['ranked']} ranked, {c['excluded']} excluded, "
-                   f"{c['invalid']} invalid")
+    typer.echo(t("cli_wrote_counts", lang, out=out, **result.counts()))
     if stats["control_characters_removed"] or stats["cells_truncated"]:
-        typer.echo(f"  control characters removed: {stats['control_characters_removed']}, "
-                   f"cells truncated: {stats['cells_truncated']} (see Audit)")
+        typer.echo(t("cli_cleaned", lang, removed=stats["control_characters_removed"],
+                     truncated=stats["cells_truncated"]))
 
 
 def _analyses(result: object, lang: Lang, progress: _Progress, *, budget: float | None, sensitivity: bool,
@@ -147,7 +142,7 @@ def _analyses(result: object, lang: Lang, progress: _Progress, *, budget: float 
     sheets: list[object] = []
     if budget is None and any(v not in (None, False) for v in constraints.values()):
         progress.done()
-        _fail("Portfolio options need --budget", "投资组合选项需要同时给出 --budget", lang, 2)
+        _fail(text("cli_needs_budget"), lang, 2)
     if budget is not None:
         from screening.analysis.portfolio import PortfolioConstraints, optimise
 
@@ -156,12 +151,10 @@ def _analyses(result: object, lang: Lang, progress: _Progress, *, budget: float 
         except ValidationError as exc:
             progress.done()
             first = exc.errors()[0]
-            _fail(f"Invalid portfolio option {first['loc'][0]}: {first['msg']}",
-                  f"投资组合选项 {first['loc'][0]} 无效：{first['msg']}", lang, 2)
+            _fail(text("pf_invalid_option", option=first["loc"][0], msg=first["msg"]), lang, 2)
         progress("portfolio", 0.85)
         portfolio = optimise(result, cons)
-        message = portfolio.message
-        typer.echo(message.split(" / ")[1] if lang == Lang.zh and " / " in message else message.split(" / ")[0])
+        typer.echo(portfolio.message.get(lang))
         sheets.append(portfolio_sheet(portfolio))
     if sensitivity:
         from screening.analysis.sensitivity import monte_carlo
@@ -195,18 +188,19 @@ def compare(
     try:
         mp = load_mapping(mapping) if mapping else None
     except MappingError as exc:
-        _fail(f"Mapping invalid: {exc}", f"映射文件无效：{exc}", lang)
+        _fail(text("cli_mapping_invalid", error=exc), lang)
     try:
         inp = read_input(input, mapping=mp)
     except InputError as exc:
-        _fail(f"Nothing written: {exc.en}", f"未写出文件：{exc.zh}", lang)
+        _fail(text("cli_nothing_written", reason=exc.text), lang)
     quiet = lambda _s, _p: None  # noqa: E731
     a = run_input(inp, cs_a, sha_a, quiet)  # type: ignore[arg-type]
     b = run_input(read_input(input, mapping=mp), cs_b, sha_b, quiet)  # type: ignore[arg-type]
     comparison = compare_results(a, b, top_k=top_k, labels=(criteria_a.stem, criteria_b.stem))
     write_workbook(b, out, lang.value, extra_sheets=[comparison_sheet(comparison)])
     s = comparison.summary
-    typer.echo(f"Wrote {out}: " + ", ".join(f"{k} {v}" for k, v in s.items() if isinstance(v, int | float))[:300])
+    summary = ", ".join(f"{k} {v}" for k, v in s.items() if isinstance(v, int | float))
+    typer.echo(t("cli_wrote_summary", lang, out=out, summary=summary)[:300])
 
 
 @app.command()
@@ -223,22 +217,19 @@ def validate(
     try:
         mp = load_mapping(mapping) if mapping else None
     except MappingError as exc:
-        _fail(f"Mapping invalid: {exc}", f"映射文件无效：{exc}", lang, 2)
+        _fail(text("cli_mapping_invalid", error=exc), lang, 2)
     try:
         inp = read_input(input, mapping=mp, sheet=sheet)
     except InputError as exc:
-        _fail(exc.en, exc.zh, lang, 2)
+        _fail(exc.text, lang, 2)
     val = run_validate(inp)
     issues = val.issues
-    msg = "message_zh" if lang == Lang.zh else "message_en"
+    msg = f"message_{lang_code(lang)}"
     for row in issues.itertuples(index=False):
         value = "" if row.value is None else f" [{str(row.value)[:60]}]"
         typer.echo(f"{row.source_sheet}!{row.source_row} {row.column}{value}: {getattr(row, msg)} ({row.severity})")
     n_invalid = int((~val.valid).sum())
-    if lang == Lang.zh:
-        typer.echo(f"共 {len(val.records)} 条记录：{n_invalid} 条无效，{len(issues)} 个问题")
-    else:
-        typer.echo(f"{len(val.records)} records: {n_invalid} invalid, {len(issues)} problems")
+    typer.echo(t("cli_validate_summary", lang, records=len(val.records), invalid=n_invalid, problems=len(issues)))
     raise typer.Exit(1 if len(issues) else 0)
 
 
@@ -253,8 +244,8 @@ def template(
     try:
         write_template(out, lang.value)
     except OSError as exc:
-        _fail(f"Cannot write {out}: {exc.strerror}", f"无法写入 {out}：{exc.strerror}", lang)
-    typer.echo(f"Wrote {out}" if lang == Lang.en else f"已写出 {out}")
+        _fail(text("cli_cannot_write", out=out, error=exc.strerror), lang)
+    typer.echo(t("cli_wrote", lang, out=out))
 
 
 @criteria_app.command("docs")
@@ -268,7 +259,7 @@ def criteria_docs(
     cs, _ = _load_criteria(criteria, Lang.en)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_criteria_markdown(cs), encoding="utf-8")  # type: ignore[arg-type]
-    typer.echo(f"Wrote {out}")
+    typer.echo(t("cli_wrote", Lang.en, out=out))
 
 
 @columns_app.command("docs")
@@ -280,7 +271,7 @@ def columns_docs(
 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(columns_markdown(), encoding="utf-8")
-    typer.echo(f"Wrote {out}")
+    typer.echo(t("cli_wrote", Lang.en, out=out))
 
 
 @criteria_app.command("check")
@@ -291,11 +282,11 @@ def criteria_check(
     try:
         load_criteria_bytes(path.read_bytes(), str(path))
     except OSError as exc:
-        _fail(f"Cannot read {path}: {exc.strerror}", f"无法读取 {path}", Lang.en)
+        _fail(text("cli_cannot_read", path=path, error=exc.strerror), Lang.en)
     except CriteriaError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"{path}: OK")
+    typer.echo(t("cli_check_ok", Lang.en, path=path))
 
 
 def main() -> None:

@@ -11,10 +11,11 @@ import datetime as _dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 
 from screening.i18n import Text
 
@@ -133,3 +134,88 @@ class Input:
     # Re-imported exported workbook only: one row per record read (row_key = position in projects.frame),
     # with source_sheet, source_row, reviewer_decision, reviewer_note and the previous outcome/rank/score/tier.
     reviews: pd.DataFrame | None = None
+
+
+# ----------------------------------------------------------------- schemas of the internal frames
+# Checked in tests and where a frame crosses into another layer's hands (the CLI checks a run once before it
+# writes); never on every hot call. Only the columns the contract names are checked; the frames carry more.
+# Text columns are typed Any: pandas keeps them as object or as its string dtype depending on how they were built.
+
+
+class RecordsFrame(pa.DataFrameModel):
+    """Every input record with exactly one outcome (DESIGN.md contract 1)."""
+
+    row_key: pa.typing.Series[int] = pa.Field(ge=0, unique=True)
+    source_row: pa.typing.Series[int] = pa.Field(ge=1)
+    outcome: pa.typing.Series[Any] = pa.Field(isin=[o.value for o in Outcome])
+
+    class Config:
+        coerce = False
+        strict = False
+
+
+class RankedFrame(pa.DataFrameModel):
+    """Ranked projects, best first: scores on 0–100, completeness a share, ranks 1..n without gaps."""
+
+    row_key: pa.typing.Series[int] = pa.Field(unique=True)
+    score: pa.typing.Series[float] = pa.Field(ge=0, le=100)
+    completeness: pa.typing.Series[float] = pa.Field(ge=0, le=1)
+    rank: pa.typing.Series[int] = pa.Field(ge=1, unique=True)
+    rank_in_track: pa.typing.Series[int] = pa.Field(ge=1)
+    tier: pa.typing.Series[Any] = pa.Field(nullable=False)
+
+    @pa.dataframe_check
+    def ranks_are_the_row_order(cls, frame: pd.DataFrame) -> bool:
+        return bool((frame["rank"].to_numpy() == np.arange(1, len(frame) + 1)).all())
+
+    class Config:
+        coerce = False
+        strict = False
+
+
+class HitsFrame(pa.DataFrameModel):
+    """Every gate and flag hit, each on a record that exists."""
+
+    row_key: pa.typing.Series[Any] = pa.Field(ge=0)      # object dtype when there is no hit at all
+    kind: pa.typing.Series[Any] = pa.Field(isin=["gate", "flag"])
+    id: pa.typing.Series[Any] = pa.Field(nullable=False)
+
+    class Config:
+        coerce = False
+        strict = False
+
+
+class IssuesFrame(pa.DataFrameModel):
+    """Data problems: a severity each, a bilingual message each."""
+
+    severity: pa.typing.Series[Any] = pa.Field(isin=[s.value for s in Severity])
+    message_en: pa.typing.Series[Any] = pa.Field(nullable=False)
+    message_zh: pa.typing.Series[Any] = pa.Field(nullable=False)
+
+    class Config:
+        coerce = False
+        strict = False
+
+
+class RationaleFrame(pa.DataFrameModel):
+    """One row per ranked project and criterion: every point explained (DESIGN.md contract 2)."""
+
+    project_id: pa.typing.Series[Any] = pa.Field(nullable=False)
+    criterion: pa.typing.Series[Any] = pa.Field(nullable=False)
+    status: pa.typing.Series[Any] = pa.Field(isin=["assessed", "not_assessed", "not_applicable"])
+    points: pa.typing.Series[float] = pa.Field(ge=0, le=100, nullable=True)
+    contribution: pa.typing.Series[float] = pa.Field(nullable=True)
+
+    class Config:
+        coerce = False
+        strict = False
+
+
+def check_result(result: Result) -> None:
+    """Validate a run's internal frames against their schemas; raises ``pandera.errors.SchemaError``."""
+    RecordsFrame.validate(result.records)
+    RankedFrame.validate(result.ranked)
+    HitsFrame.validate(result.hits)
+    IssuesFrame.validate(result.issues)
+    if not set(result.hits["row_key"]).issubset(set(result.records["row_key"])):
+        raise pa.errors.SchemaError(HitsFrame.to_schema(), result.hits, "a hit on a record that does not exist")

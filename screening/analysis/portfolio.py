@@ -10,7 +10,7 @@ Model (a 0-1 knapsack with side constraints, solved with ``scipy.optimize.milp``
                 Σ_{flagship} x_i ≥ N_f                                    min_flagship_count
                 Σ_{country c} cost_i · x_i ≤ C · Σ cost_i · x_i  ∀ c      max_country_share (linearised)
                 Σ_{sector s}  cost_i · x_i ≤ C · Σ cost_i · x_i  ∀ s      max_sector_share
-                x_i + x_j ≤ 1   for every duplicate-construction pair     no_duplicates
+                x_i + x_j ≤ 1   for every duplicate pair (the criteria's duplicates flag)   no_duplicates
     eligible:   every ranked project, less excluded tiers, excluded flags, or any flag (exclude_flagged).
 
 With only a budget, every ranked project is eligible and the objective is the plain sum of scores. Scores are
@@ -22,7 +22,7 @@ The efficient frontier re-solves the same model with only the budget right-hand 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,9 +32,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
 
+from screening.criteria.models import FlagRole
+from screening.i18n import Text, join, text
+
 __all__ = [
     "Portfolio",
     "PortfolioConstraints",
+    "duplicate_flag_ids",
     "duplicate_pairs_from_hits",
     "efficient_frontier",
     "optimise",
@@ -49,9 +53,6 @@ SMALL = "small_and_beautiful"
 
 
 FLAGSHIP = "flagship"
-
-
-DUPLICATE_FLAG = "duplicate_construction"
 
 
 class PortfolioConstraints(BaseModel):
@@ -72,37 +73,28 @@ class PortfolioConstraints(BaseModel):
     exclude_flagged: bool = Field(default=False, description="leave out every project with a review flag")
     time_limit: float = Field(default=60.0, gt=0, description="seconds")
 
-    def describe(self) -> tuple[list[str], list[str]]:
-        """The active constraints in words (English, Chinese)."""
-        en, zh = [f"budget {self.budget:,.2f} USD m"], [f"预算 {self.budget:,.2f} 百万美元"]
+    def describe(self) -> list[Text]:
+        """The active constraints in words."""
+        said = [text("pf_con_budget", budget=self.budget)]
         if self.min_small_share:
-            en.append(f"small-and-beautiful ≥ {self.min_small_share:.0%} of cost")
-            zh.append(f"小而美项目投资占比 ≥ {self.min_small_share:.0%}")
+            said.append(text("pf_con_min_small_share", share=self.min_small_share))
         if self.min_small_count:
-            en.append(f"at least {self.min_small_count} small-and-beautiful")
-            zh.append(f"小而美项目至少 {self.min_small_count} 个")
+            said.append(text("pf_con_min_small_count", n=self.min_small_count))
         if self.min_flagship_count:
-            en.append(f"at least {self.min_flagship_count} flagship")
-            zh.append(f"重大标志性工程至少 {self.min_flagship_count} 个")
+            said.append(text("pf_con_min_flagship_count", n=self.min_flagship_count))
         if self.max_country_share is not None:
-            en.append(f"each country ≤ {self.max_country_share:.0%} of cost")
-            zh.append(f"单一国家投资占比 ≤ {self.max_country_share:.0%}")
+            said.append(text("pf_con_max_country_share", share=self.max_country_share))
         if self.max_sector_share is not None:
-            en.append(f"each sector ≤ {self.max_sector_share:.0%} of cost")
-            zh.append(f"单一行业投资占比 ≤ {self.max_sector_share:.0%}")
+            said.append(text("pf_con_max_sector_share", share=self.max_sector_share))
         if self.no_duplicates:
-            en.append("no two duplicates")
-            zh.append("不同时选入重复建设项目")
+            said.append(text("pf_con_no_duplicates"))
         if self.exclude_tiers:
-            en.append("without tiers " + ", ".join(self.exclude_tiers))
-            zh.append("排除等级 " + "、".join(self.exclude_tiers))
+            said.append(text("pf_con_exclude_tiers", tiers=join(self.exclude_tiers)))
         if self.exclude_flags:
-            en.append("without flags " + ", ".join(self.exclude_flags))
-            zh.append("排除标记 " + "、".join(self.exclude_flags))
+            said.append(text("pf_con_exclude_flags", flags=join(self.exclude_flags)))
         if self.exclude_flagged:
-            en.append("without flagged projects")
-            zh.append("排除有复核标记的项目")
-        return en, zh
+            said.append(text("pf_con_exclude_flagged"))
+        return said
 
 
 @dataclass
@@ -118,7 +110,7 @@ class Portfolio:
     bound: float | None                # best bound on the total score
     constraints: PortfolioConstraints
     eligible: int
-    message: str                       # one line, English / Chinese
+    message: Text                      # one line in each language
     seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -126,8 +118,9 @@ class Portfolio:
     def ok(self) -> bool:
         return self.status in ("optimal", "time_limit") and not np.isnan(self.objective)
 
-    def constraints_frame(self) -> pd.DataFrame:
-        """Constraints, solver status and gap as ``item``/``value`` rows (for the ``Portfolio`` sheet)."""
+    def constraints_frame(self, lang: str | None = None) -> pd.DataFrame:
+        """Constraints, solver status and gap as ``item``/``value`` rows (for the ``Portfolio`` sheet); the
+        message in ``lang``, or in both languages ("English / 中文") when ``lang`` is None."""
         c = self.constraints
         rows: list[tuple[str, object]] = [
             ("budget_usd_m", c.budget), ("min_small_share", c.min_small_share),
@@ -139,17 +132,23 @@ class Portfolio:
             ("chosen_projects", len(self.chosen)), ("total_cost_usd_m", round(self.total_cost, 6)),
             ("total_score", self.objective), ("status", self.status), ("solver_message", self.status_text),
             ("mip_gap", self.gap), ("best_bound", self.bound), ("solve_seconds", round(self.seconds, 3)),
-            ("message", self.message),
+            ("message", f"{self.message.en} / {self.message.zh}" if lang is None else self.message.get(lang)),
         ]
         return pd.DataFrame(rows, columns=["item", "value"])
 
 
-def duplicate_pairs_from_hits(hits: pd.DataFrame | None, flag_id: str = DUPLICATE_FLAG) -> set[tuple[str, str]]:
-    """Unordered pairs of project ids flagged as duplicates of each other (from the hits' ``partners``)."""
+def duplicate_pairs_from_hits(hits: pd.DataFrame | None, flag_ids: Collection[str] | None = None
+                              ) -> set[tuple[str, str]]:
+    """Unordered pairs of project ids flagged as duplicates of each other (from the hits' ``partners``).
+
+    ``flag_ids``: the duplicate checks to read (a criteria set's flag with the role ``duplicates``:
+    :func:`duplicate_flag_ids`); None reads every hit that names partners (only a duplicate check does)."""
     pairs: set[tuple[str, str]] = set()
     if hits is None or hits.empty or "partners" not in hits.columns:
         return pairs
-    dup = hits[(hits["id"] == flag_id) & hits["partners"].notna()]
+    dup = hits[hits["partners"].notna()]
+    if flag_ids is not None:
+        dup = dup[dup["id"].isin(list(flag_ids))]
     for pid, partners in zip(dup["project_id"].astype(str), dup["partners"].astype(str), strict=True):
         for other in (p.strip() for p in partners.split(",")):
             if other and other != pid:
@@ -157,10 +156,22 @@ def duplicate_pairs_from_hits(hits: pd.DataFrame | None, flag_id: str = DUPLICAT
     return pairs
 
 
+def duplicate_flag_ids(criteria: Any) -> list[str]:
+    """The id of the criteria set's flag with the role ``duplicates`` (none without such a flag)."""
+    flag = criteria.flag_by_role(FlagRole.DUPLICATES)
+    return [] if flag is None else [flag.id]
+
+
 def _unpack(ranked: Any, hits: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     if hasattr(ranked, "ranked") and hasattr(ranked, "hits"):      # a pipeline Result
         return ranked.ranked, ranked.hits if hits is None else hits
     return ranked, hits
+
+
+def _pairs(ranked: Any, hits: pd.DataFrame | None) -> set[tuple[str, str]]:
+    """Duplicate pairs: from a Result, its criteria set's duplicates flag; from a bare frame, any partners."""
+    criteria = getattr(ranked, "criteria", None)
+    return duplicate_pairs_from_hits(hits, duplicate_flag_ids(criteria) if criteria is not None else None)
 
 
 def _eligible(frame: pd.DataFrame, c: PortfolioConstraints) -> pd.DataFrame:
@@ -243,26 +254,23 @@ def _fmt(x: float) -> str:
     return f"{x:,.2f}"
 
 
-def _infeasible_reason(m: _Model, cons: PortfolioConstraints) -> tuple[str, str]:
-    """The most specific reason we can give in one line (English, Chinese)."""
+def _infeasible_reason(m: _Model, cons: PortfolioConstraints) -> Text:
+    """The most specific reason we can give in one line."""
     frame = m.frame
     track = frame["track"].astype(str).to_numpy() if "track" in frame.columns else np.full(len(frame), "")
     cost = frame["_cost"].to_numpy()
-    for need, tr, en_name, zh_name in ((cons.min_flagship_count, FLAGSHIP, "flagship", "重大标志性工程"),
-                                       (cons.min_small_count, SMALL, "small-and-beautiful", "小而美项目")):
+    for need, tr, kind in ((cons.min_flagship_count, FLAGSHIP, "pf_kind_flagship"),
+                           (cons.min_small_count, SMALL, "pf_kind_small")):
         if not need:
             continue
         avail = np.sort(cost[track == tr])
         if len(avail) < need:
-            return (f"only {len(avail)} eligible {en_name} project(s), at least {need} required",
-                    f"符合条件的{zh_name}仅 {len(avail)} 个，要求至少 {need} 个")
+            return text("pf_reason_too_few", available=len(avail), kind=text(kind), need=need)
         cheapest = float(avail[:need].sum())
         if cheapest > cons.budget:
-            return (f"the {need} cheapest {en_name} projects cost {_fmt(cheapest)} USD m, above the budget "
-                    f"{_fmt(cons.budget)}",
-                    f"最便宜的 {need} 个{zh_name}投资 {_fmt(cheapest)} 百万美元，超过预算 {_fmt(cons.budget)}")
-    en, zh = cons.describe()
-    return "no set of eligible projects meets all of: " + "; ".join(en), "没有同时满足以下条件的项目组合：" + "；".join(zh)
+            return text("pf_reason_too_costly", need=need, kind=text(kind), cost=_fmt(cheapest),
+                        budget=_fmt(cons.budget))
+    return text("pf_reason_all_of", constraints=join(cons.describe(), "sep_items"))
 
 
 def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -> Portfolio:
@@ -275,8 +283,7 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
         cons = cons.model_copy(update={"budget": budget})
     empty = frame.iloc[:0]
     if n == 0:
-        msg = ("No eligible projects: every ranked project was left out by the tier/flag exclusions / "
-               "没有可选项目：所有已排名项目均被等级或标记排除")
+        msg = text("pf_msg_no_candidates")
         return Portfolio(_chosen_frame(empty), 0.0, 0.0, "no_candidates", "no eligible projects", 0.0, 0.0, cons,
                          0, msg, time.perf_counter() - start)
     lb = m.lb
@@ -306,15 +313,13 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
     bound = None if bound is None or not np.isfinite(bound) else -float(bound) / 100
     if x is None:
         if res.status == 2:
-            en, zh = _infeasible_reason(m, cons)
-            msg = f"Infeasible: {en}. Relax a constraint or raise the budget / 不可行：{zh}。请放宽约束或提高预算"
+            msg = text("pf_msg_infeasible", reason=_infeasible_reason(m, cons))
             status = "infeasible"
         elif res.status == 1:
-            msg = (f"Time limit of {cons.time_limit:g} s reached before any portfolio meeting the constraints was "
-                   f"found / 已达 {cons.time_limit:g} 秒时间上限，尚未找到满足约束的项目组合")
+            msg = text("pf_msg_time_limit_none", limit=cons.time_limit)
             status = "time_limit"
         else:
-            msg = f"Solver stopped: {status_text} / 求解器中止：{status_text}"
+            msg = text("pf_msg_solver_stopped", status=status_text)
             status = "error"
         return Portfolio(_chosen_frame(empty), float("nan"), 0.0, status, status_text, None, bound, cons, n, msg,
                          seconds)
@@ -324,14 +329,12 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
     if res.status == 0:
         status = "optimal"
         gap = 0.0 if gap is None else float(gap)
-        msg = (f"Optimal: {len(chosen)} projects, cost {_fmt(total_cost)} of {_fmt(cons.budget)} USD m, total score "
-               f"{_fmt(objective)} / 最优：{len(chosen)} 个项目，投资 {_fmt(total_cost)}／{_fmt(cons.budget)} 百万美元，"
-               f"总分 {_fmt(objective)}")
+        msg = text("pf_msg_optimal", n=len(chosen), cost=_fmt(total_cost), budget=_fmt(cons.budget),
+                   score=_fmt(objective))
     else:
         status = "time_limit"
-        gap_txt = "unknown" if gap is None else f"{float(gap):.4%}"
-        msg = (f"Time limit of {cons.time_limit:g} s reached: best portfolio found, gap {gap_txt} (not proven "
-               f"optimal) / 已达 {cons.time_limit:g} 秒时间上限：给出目前最好的组合，差距 {gap_txt}（未证明最优）")
+        gap_txt: Text | str = text("pf_gap_unknown") if gap is None else f"{float(gap):.4%}"
+        msg = text("pf_msg_time_limit_best", limit=cons.time_limit, gap=gap_txt)
     return Portfolio(_chosen_frame(chosen), objective, total_cost, status, status_text,
                      None if gap is None else float(gap), bound, cons, n, msg, seconds)
 
@@ -360,7 +363,7 @@ def optimise(ranked: Any, constraints: PortfolioConstraints, *, hits: pd.DataFra
     projects come in rank order with running totals of cost and score.
     """
     frame, hits = _unpack(ranked, hits)
-    model = _build(_eligible(frame, constraints), constraints, duplicate_pairs_from_hits(hits))
+    model = _build(_eligible(frame, constraints), constraints, _pairs(ranked, hits))
     return _solve(model, constraints)
 
 
@@ -370,7 +373,7 @@ def efficient_frontier(ranked: Any, constraints: PortfolioConstraints, budgets: 
     budget bound changes). Default budgets: ``points`` steps from the cheapest eligible project to the cost of
     all of them. Columns: ``budget``, ``objective``, ``total_cost``, ``projects``, ``status``, ``gap``."""
     frame, hits = _unpack(ranked, hits)
-    model = _build(_eligible(frame, constraints), constraints, duplicate_pairs_from_hits(hits))
+    model = _build(_eligible(frame, constraints), constraints, _pairs(ranked, hits))
     if budgets is None:
         costs = model.frame["_cost"].to_numpy()
         hi = float(costs.sum()) if len(costs) else constraints.budget

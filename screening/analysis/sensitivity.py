@@ -6,8 +6,8 @@ every criterion are fixed, so each project's total is a function of the dimensio
     total_i(W) = Σ_d [d active for i] · W_d · S_id  /  Σ_d [d active for i] · W_d
 
 where ``S_id`` is the project's weighted points in dimension ``d`` (criterion shares × points, as in
-:func:`screening.score.weigh`) and a dimension is *active* for a project when at least one of its criteria
-applies to the project's track (under the ``renormalise`` policy: when at least one was assessed). A
+:func:`screening.stages.score.weigh`) and a dimension is *active* for a project when at least one of its
+criteria applies to the project's track (under the ``renormalise`` policy: when at least one was assessed). A
 dimension with no applicable criterion for a track drops out of that project's denominator, exactly as in
 ``weigh``. Completeness decomposes the same way (with the ``zero``-policy shares, as in ``weigh``). The shares,
 ``S_id`` and the active dimensions come from ``weigh``'s own functions (:func:`screening.stages.score.
@@ -74,7 +74,6 @@ from screening.stages import rank as ranking
 from screening.stages.score import (
     PointMatrix,
     Weights,
-    dimension_shares,
     dimension_sums,
     effective_weights,
     fill_value,
@@ -475,7 +474,9 @@ class _Ranker:
     One float64 sort key per project and draw holds exact integers below 2**53:
     ``(cents + offset) · M + completeness·10⁶ · n + (n − 1 − position of project_id)`` with ``M = (10⁶+1)·n``
     (or ``cents · n + fixed secondary order`` when completeness does not depend on the weights), so one sort
-    per draw reproduces score desc, completeness desc, ``project_id`` asc.
+    per draw reproduces score desc, completeness desc, ``project_id`` asc. Completeness is fixed only while the
+    same dimensions carry weight for each project as under the chosen weights: a draw that takes all the weight
+    off a project's dimensions (or puts weight back on them) is ranked by ``rank.order`` itself.
     """
 
     def __init__(self, dec: Decomposition, base_completeness: np.ndarray):
@@ -500,6 +501,7 @@ class _Ranker:
         self.s_pat, s_inv = np.unique(dec.score_active, axis=0, return_inverse=True)
         self.c_pat, c_inv = np.unique(dec.completeness_active, axis=0, return_inverse=True)
         self.s_inv, self.c_inv = s_inv.ravel(), c_inv.ravel()
+        self.c_weighted = self._weighted(dec.base[None, :])[0]
         self.block = max(1, (1 << 17) // max(1, n))     # rows per cache-sized block
 
     @staticmethod
@@ -517,6 +519,10 @@ class _Ranker:
             den_p = den_p + w[:, d:d + 1] * pat[None, :, d]
         den = den_p[:, inv]
         np.divide(out, den, out=out, where=den > 0)
+
+    def _weighted(self, w: np.ndarray) -> np.ndarray:
+        """(B, patterns) bool: some dimension of the completeness pattern has weight in the draw."""
+        return (w > 0).astype(float) @ self.c_pat.T.astype(float) > 0     # exact: sums of 0/1
 
     def keys(self, w: np.ndarray) -> np.ndarray:
         """(B, n) sort keys, larger = better."""
@@ -538,6 +544,8 @@ class _Ranker:
             o *= self.mult
             if self.comp_static:
                 o += self.sec[None, :]
+                for r in np.flatnonzero((self._weighted(wb) != self.c_weighted).any(axis=1)):
+                    o[r] = n - ranking.ranks_of(ranking.order(*self.dec.scores(wb[r]), self.dec.id_order))
             else:
                 self._ratio_into(t, t2[:r1 - r0], wb, self.comp_t, self.c_pat, self.c_inv)
                 t *= 1e6

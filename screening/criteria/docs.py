@@ -29,6 +29,7 @@ from screening.criteria.rules import (
     StepsScorer,
     TextContains,
 )
+from screening.i18n import t, text
 from screening.vocab.columns import COLUMN_BY_NAME
 from screening.vocab.columns import label as column_label
 
@@ -36,22 +37,6 @@ __all__ = ["describe_rule", "describe_scorer", "render_criteria_markdown"]
 
 
 _OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
-
-
-_METHODS = {
-    "min": ("最小值（底线：任何一半都不能被另一半弥补）", "minimum (a floor: neither half can make up for the other)"),
-    "geometric": ("几何平均（两半都须具备）", "geometric mean (both halves needed)"),
-    "mean": ("算术平均（各部分都须具备）", "mean (every part needed)"),
-}
-
-
-_POLICIES = {
-    "zero": ("未评估的准则得 0 分，并在说明中标明“未评估”（而非“得 0 分”）。",
-             "A criterion not assessed earns 0 points and the rationale says \"not assessed\", not \"scored 0\"."),
-    "neutral": ("未评估的准则得 50 分（中性）。", "A criterion not assessed earns a neutral 50 points."),
-    "renormalise": ("未评估的准则不计入分母，按已评估准则重新归一。",
-                    "Criteria not assessed drop out and the weights of the assessed ones are renormalised."),
-}
 
 
 def _name(field: str, lang: str) -> str:
@@ -75,7 +60,6 @@ def _num(x: float) -> str:
 
 def describe_rule(rule: object, lang: str = "en") -> str:
     """A one-line, readable summary of a rule (condition) in Chinese or English."""
-    zh = lang == "zh"
     if isinstance(rule, Compare):
         for op, sym in _OPS.items():
             target = getattr(rule, op)
@@ -88,25 +72,22 @@ def describe_rule(rule: object, lang: str = "en") -> str:
             return f"{_name(rule.field, lang)} ∈ {{{listed}}}"
         return f"{_name(rule.field, lang)} ∉ {{{listed}}}"
     if isinstance(rule, Missing):
-        if rule.missing:
-            return f"{_name(rule.field, lang)} {'为空' if zh else 'is blank'}"
-        return f"{_name(rule.field, lang)} {'已填写' if zh else 'is filled'}"
+        return t("doc_is_blank" if rule.missing else "doc_is_filled", lang, field=_name(rule.field, lang))
     if isinstance(rule, TextContains):
         fields = ", ".join(f"`{f}`" for f in rule.fields_)
-        terms = ", ".join(f"“{t}”" for t in rule.text_contains)
-        text = (f"文本（{fields}）含任一词：{terms}" if zh else f"text ({fields}) contains any of {terms}")
+        terms = ", ".join(f"“{term}”" for term in rule.text_contains)
+        said = t("doc_text_contains", lang, fields=fields, terms=terms)
         if rule.unless:
-            unless = ", ".join(f"“{t}”" for t in rule.unless)
-            text += f"，且不含：{unless}" if zh else f", unless it contains {unless}"
-        return text
+            said += t("doc_text_unless", lang, terms=", ".join(f"“{term}”" for term in rule.unless))
+        return said
     if isinstance(rule, HasFlag):
-        return f"已触发复核提示 `{rule.has_flag}`" if zh else f"review flag `{rule.has_flag}` raised"
+        return t("doc_has_flag", lang, flag=rule.has_flag)
     if isinstance(rule, AllOf):
-        return _join(rule.all, "并且" if zh else "AND", lang)
+        return _join(rule.all, t("doc_and", lang), lang)
     if isinstance(rule, AnyOf):
-        return _join(rule.any, "或者" if zh else "OR", lang)
+        return _join(rule.any, t("doc_or", lang), lang)
     if isinstance(rule, Not):
-        return f"{'非' if zh else 'NOT'} ({describe_rule(rule.not_, lang)})"
+        return t("doc_not", lang, rule=describe_rule(rule.not_, lang))
     return str(rule)
 
 
@@ -119,15 +100,13 @@ def _join(rules: Iterable[object], word: str, lang: str) -> str:
 
 def describe_scorer(scorer: object, lang: str = "en") -> str:
     """How a scorer turns values into 0–100 points, in Chinese or English (one line; nested parts inline)."""
-    zh = lang == "zh"
     if isinstance(scorer, MapScorer):
         pairs = ", ".join(f"{k} → {v:g}" for k, v in scorer.map.items())
-        other = "" if scorer.other is None else (f"；其他值 → {scorer.other:g}" if zh else f"; other values → {scorer.other:g}")
+        other = "" if scorer.other is None else t("doc_other_values", lang, points=scorer.other)
         return f"{_name(scorer.field, lang)}: {pairs}{other}"
     if isinstance(scorer, LinearScorer):
         pairs = ", ".join(f"{_num(x)} → {y:g}" for x, y in scorer.anchors)
-        tail = "（线性插值）" if zh else " (linear)"
-        return f"{_name(scorer.field, lang)}: {pairs}{tail}"
+        return f"{_name(scorer.field, lang)}: {pairs}{t('doc_linear', lang)}"
     if isinstance(scorer, StepsScorer):
         first = scorer.steps[0][0]
         steps = ", ".join(f"≥ {_num(x)} → {y:g}" for x, y in scorer.steps)
@@ -136,25 +115,21 @@ def describe_scorer(scorer: object, lang: str = "en") -> str:
         parts = []
         for case in scorer.cases:
             outcome = f"{case.points:g}" if case.points is not None else describe_scorer(case.score, lang)
-            cond = describe_rule(case.when, lang)
-            parts.append(f"若 {cond} → {outcome}" if zh else f"if {cond} → {outcome}")
+            parts.append(t("doc_case", lang, cond=describe_rule(case.when, lang), outcome=outcome))
         if scorer.default is not None:
             default = f"{scorer.default:g}" if isinstance(scorer.default, int | float) else describe_scorer(scorer.default, lang)
-            parts.append(f"否则 → {default}" if zh else f"otherwise → {default}")
-        text = ("按顺序取第一个成立的情形：" if zh else "first matching case: ") + "; ".join(parts)
+            parts.append(t("doc_otherwise", lang, outcome=default))
+        said = t("doc_first_case", lang, cases="; ".join(parts))
         if scorer.requires:
-            need = ", ".join(_name(f, lang) for f in scorer.requires)
-            text += f"（须填写：{need}，否则未评估）" if zh else f" (needs {need}; otherwise not assessed)"
-        return text
+            said += t("doc_requires", lang, fields=", ".join(_name(f, lang) for f in scorer.requires))
+        return said
     if isinstance(scorer, CombineScorer):
-        method = _METHODS[scorer.method][0 if zh else 1]
         labels = scorer.labels or []
         parts = []
         for i, part in enumerate(scorer.of):
             head = f"{labels[i].get(lang)}: " if i < len(labels) else ""
             parts.append(f"[{head}{describe_scorer(part, lang)}]")
-        tail = "；任何一部分未评估则整体未评估" if zh else "; if any part is not assessed, the whole is not assessed"
-        return f"{method}{'：' if zh else ' of '}" + " × ".join(parts) + tail
+        return t("doc_combine", lang, method=t(f"doc_method_{scorer.method}", lang), parts=" × ".join(parts))
     if isinstance(scorer, BaseModel) and hasattr(scorer, "describe"):
         return str(scorer.describe(lang))
     return str(scorer)
@@ -199,6 +174,8 @@ def _flag_md(cs: CriteriaSet, flag: Flag) -> list[str]:
                 f"  - 中文：同一文件中另有项目 {same} 相同且 {similar} 相似（词集相似度 ≥ {d.threshold:g}）；"
                 "属于项目之间的比较，从不影响得分"]
     out += [f"- **理由 / Reason:** {flag.reason.zh} / {flag.reason.en}"]
+    if flag.role is not None:
+        out += [f"- {_role(flag.role)}"]
     if flag.max_tier is not None:
         tier = next((t for t in cs.tiers if t.id == flag.max_tier), None)
         name = f"{tier.label.zh} / {tier.label.en}" if tier is not None else flag.max_tier
@@ -210,6 +187,8 @@ def _flag_md(cs: CriteriaSet, flag: Flag) -> list[str]:
 def _classifier_md(cs: CriteriaSet, cl: Classifier) -> list[str]:
     kind = "多标签 / multi-label tags" if cl.tags else "按顺序取第一个成立的情形 / first matching case"
     out = [f"### {cl.label.zh} / {cl.label.en} (`{cl.id}`)", "", f"- {kind}; 依据 / Source: {_source(cs, cl.source, None)}"]
+    if cl.role is not None:
+        out += [f"- {_role(cl.role)}"]
     for case in cl.tags or cl.cases:
         value = cl.values.get(case.value)
         name = f"{value.zh} / {value.en}" if value is not None else ""
@@ -221,6 +200,11 @@ def _classifier_md(cs: CriteriaSet, cl: Classifier) -> list[str]:
         out += [f"- 其他 / otherwise: `{cl.default}` {name}".rstrip()]
     out.append("")
     return out
+
+
+def _role(role: str) -> str:
+    r = text("doc_role")
+    return f"{r.zh} / {r.en}: `{role}`"
 
 
 def _criterion_md(cs: CriteriaSet, dim: Dimension, crit: Criterion) -> list[str]:
@@ -324,20 +308,23 @@ def render_criteria_markdown(cs: CriteriaSet) -> str:
             lines += _criterion_md(cs, d, crit)
 
     lines += ["## 等级 / Tiers", "", "| tier | 中文 | English | min score |", "|---|---|---|---|"]
-    for t in cs.tiers:
-        lines.append(f"| `{t.id}` | {t.label.zh} | {t.label.en} | {t.min_score:g} |")
+    for tier in cs.tiers:
+        lines.append(f"| `{tier.id}` | {tier.label.zh} | {tier.label.en} | {tier.min_score:g} |")
     lines += [f"| `insufficient_data` | 资料不足 | Insufficient data | completeness < {cs.completeness_threshold:.0%} |", ""]
 
     if cs.indices:
         lines += ["## 世界银行IPF指数 / World Bank IPF indices", "",
                   "已评估准则得分的加权平均，用于象限图。", "Weighted mean of the assessed criteria's points, for the quadrant chart.",
-                  "", "| index | 中文 / English | criteria (weight) | source |", "|---|---|---|---|"]
+                  "", "| index | 中文 / English | criteria (weight) | source | 用途 / role |", "|---|---|---|---|---|"]
         for idx in cs.indices:
             crits = ", ".join(f"`{c}` ({w:g})" for c, w in idx.criteria.items())
-            lines.append(f"| `{idx.id}` | {idx.label.zh} / {idx.label.en} | {crits} | {_source(cs, idx.source, None)} |")
+            role = f"`{idx.role}`" if idx.role is not None else ""
+            lines.append(f"| `{idx.id}` | {idx.label.zh} / {idx.label.en} | {crits} | {_source(cs, idx.source, None)} | "
+                         f"{role} |")
         lines.append("")
 
-    zh, en = _POLICIES[cs.missing_policy]
+    policy = text(f"doc_policy_{cs.missing_policy}")
+    zh, en = policy.zh, policy.en
     lines += ["## 缺失数据 / Missing data", "",
               f"- 策略 / Policy: `{cs.missing_policy}`",
               f"- {zh}",

@@ -39,7 +39,28 @@ MUTED = "#b8c0c8"         # not chosen
 INK = "#333333"           # outlines and labels on charts
 
 
+BLACK = "#111111"         # the one mark that must stand out (a current rank)
+
+
 GRID = "#666666"          # reference lines
+
+
+WHITE = "#FFFFFF"         # text on the workbook's navy header cells
+
+
+NOTE = "#595959"          # the workbook's italic notes
+
+
+SCORE_BAR = "#5B9BD5"     # the workbook's data bar on the total score
+
+
+DIMENSION_BAR = "#A9D08E"  # the workbook's data bars on dimension scores
+
+
+FLAG_FILL = "#FFF2CC"     # a workbook row with a review flag
+
+
+ALERT = "#C00000"         # a workbook value below its line (completeness under 50 %)
 
 
 STABLE = TIER["priority"]          # robustness verdicts

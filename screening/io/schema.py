@@ -1,5 +1,10 @@
 """The workbook's vocabulary, shared by the writer (:mod:`screening.io.export`) and the reader
 (:mod:`screening.io.reimport`): sheet names, reserved headers the tool adds, reviewer decision words.
+
+The words themselves are in the string catalogue (keys ``sheet_*``, ``hdr_*``, ``decision_*``); this module
+gives them the shapes the reader matches against. Only the tool's own fixed columns are reserved here: the
+columns a criteria set adds (classifiers, indices) are named by the set, and an exported workbook lists them
+in its Audit row ``tool_columns``.
 """
 
 from __future__ import annotations
@@ -8,69 +13,43 @@ import re
 
 import numpy as np
 
+from screening.i18n import t, text
 from screening.vocab.columns import norm_key
 
 TOOL_NAME = "bri-screening"
 
 
+def _en_zh(key: str) -> tuple[str, str]:
+    words = text(key)
+    return words.en, words.zh
+
+
+SHEET_KEYS = ("summary", "ranking", "review", "rationale", "excluded", "invalid", "issues", "criteria", "countries",
+              "audit")
+
+
 # Sheet names by key, in English and Chinese (a continuation sheet adds " (2)", " (3)", …).
-SHEETS: dict[str, dict[str, str]] = {
-    "summary": {"en": "Summary", "zh": "概要"},
-    "ranking": {"en": "Ranking", "zh": "排名"},
-    "review": {"en": "Review", "zh": "审核汇总"},
-    "rationale": {"en": "Rationale", "zh": "评分依据"},
-    "excluded": {"en": "Excluded", "zh": "排除项目"},
-    "invalid": {"en": "Invalid", "zh": "无效记录"},
-    "issues": {"en": "Data issues", "zh": "数据问题"},
-    "criteria": {"en": "Criteria", "zh": "评价标准"},
-    "countries": {"en": "Countries", "zh": "国别信息"},
-    "audit": {"en": "Audit", "zh": "审计信息"},
-}
+SHEETS: dict[str, dict[str, str]] = {k: dict(zip(("en", "zh"), _en_zh(f"sheet_{k}"), strict=True)) for k in SHEET_KEYS}
 
 
 RECORD_SHEETS = ("ranking", "excluded", "invalid")   # the sheets records are read back from
 
 
-# Reserved names (columns the tool adds to a record sheet) → (English header, Chinese header). The writer
+RESERVED_NAMES = ("outcome", "rank", "rank_in_track", "score", "tier", "track", "flags", "completeness",
+                  "positive_list", "gates", "reasons", "sources", "source_sheet", "source_row", "problem_columns",
+                  "problem_values", "problems", "reviewer_decision", "reviewer_note", "iso3")
+
+
+# Reserved names (the tool's own columns on a record sheet) → (English header, Chinese header). The writer
 # uses these headers; the reader drops any header in either language. Never read back as input data.
-RESERVED_HEADERS: dict[str, tuple[str, str]] = {
-    "outcome": ("outcome", "结果"),
-    "rank": ("rank", "排名"),
-    "rank_in_track": ("rank_in_track", "类内排名"),
-    "score": ("score", "得分"),
-    "tier": ("tier", "等级"),
-    "track": ("track", "项目类型"),
-    "traffic_light": ("traffic_light", "红绿灯"),
-    "flags": ("flags", "审查提示"),
-    "completeness": ("completeness", "资料完整度"),
-    "field_type": ("field_type", "传统/新兴领域"),
-    "five_connectivities": ("five_connectivities", "五通"),
-    "positive_list": ("positive_list", "正面清单"),
-    "ipf_social_environmental": ("ipf_social_environmental", "社会环境指数"),
-    "ipf_financial_economic": ("ipf_financial_economic", "财务经济指数"),
-    "gates": ("gates", "触发的负面清单"),
-    "reasons": ("reasons", "排除理由"),
-    "sources": ("sources", "依据"),
-    "source_sheet": ("source_sheet", "来源工作表"),
-    "source_row": ("source_row", "来源行号"),
-    "problem_columns": ("problem_columns", "问题列"),
-    "problem_values": ("problem_values", "问题取值"),
-    "problems": ("problems", "问题说明"),
-    "reviewer_decision": ("reviewer_decision", "审核意见"),
-    "reviewer_note": ("reviewer_note", "审核备注"),
-    "iso3": ("iso3", "国家代码"),
-}
+RESERVED_HEADERS: dict[str, tuple[str, str]] = {name: _en_zh(f"hdr_{name}") for name in RESERVED_NAMES}
 
 
-DIMENSION_PREFIX = {"en": "dim_", "zh": "维度得分："}   # header of a dimension score: prefix + id / Chinese label
+DIMENSION_PREFIX = dict(zip(("en", "zh"), _en_zh("hdr_dim_prefix"), strict=True))   # prefix + id / Chinese label
 
 
 # Reviewer decisions: code → (English word, Chinese word). Both words are offered in the drop-down.
-DECISIONS: dict[str, tuple[str, str]] = {
-    "approve": ("approve", "通过"),
-    "reject": ("reject", "否决"),
-    "defer": ("defer", "暂缓"),
-}
+DECISIONS: dict[str, tuple[str, str]] = {code: _en_zh(f"decision_{code}") for code in ("approve", "reject", "defer")}
 
 
 DECISION_WORDS = [w for pair in DECISIONS.values() for w in pair]
@@ -89,8 +68,7 @@ REVIEW_COLUMNS = ["row_key", "source_sheet", "source_row", "project_id", "review
 
 
 def reserved_header(name: str, lang: str) -> str:
-    en, zh = RESERVED_HEADERS[name]
-    return zh if lang == "zh" else en
+    return t(f"hdr_{name}", lang)
 
 
 def decision_code(value: object) -> str | None:
@@ -105,7 +83,7 @@ def decision_code(value: object) -> str | None:
 
 def decision_word(code: object, lang: str) -> object:
     if isinstance(code, str) and code in DECISIONS:
-        return DECISIONS[code][1 if lang == "zh" else 0]
+        return t(f"decision_{code}", lang)
     return code
 
 

@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from screening.i18n import Text, both, join, other_lang, t, text
 from screening.vocab.columns import CODE_LISTS, COLUMN_BY_NAME, COUNTRY_COLUMNS, PROJECT_COLUMNS, Column
 
 LABEL_ROW = 1
@@ -55,10 +56,8 @@ MAX_LIST_CHARS = 255  # Excel's limit on an inline list formula (checked with th
 LISTS_SHEET = "lists"
 
 
-SHEET_NAMES = {
-    "en": {"projects": "projects", "countries": "countries", "readme": "README"},
-    "zh": {"projects": "项目", "countries": "国家", "readme": "说明"},
-}
+SHEET_NAMES = {lang: {key: t(f"tpl_sheet_{key}", lang) for key in ("projects", "countries", "readme")}
+               for lang in ("en", "zh")}
 
 
 _REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
@@ -79,18 +78,15 @@ _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _AUTHOR = "BRI screening"
 
 
-_YES_NO = {"en": ["yes", "no"], "zh": ["是", "否"]}
 
 
 _LEVELS = ["0", "1", "2", "3"]
 
 
-def _code_note(column: Column) -> tuple[str, str]:
+def _code_note(column: Column) -> Text:
     assert column.codes is not None
     codes = CODE_LISTS[column.codes].codes
-    zh = "可选：" + "、".join(c.zh for c in codes) + "（也可填代码）"
-    en = "One of: " + ", ".join(c.code for c in codes) + " (Chinese labels accepted)"
-    return zh, en
+    return text("tpl_code_note", values=join(Text(zh=c.zh, en=c.code) for c in codes))
 
 
 def _range_text(column: Column) -> str:
@@ -109,43 +105,36 @@ def column_note(column: Column) -> tuple[str, str]:
     zh, en = column.note_zh, column.note_en
     kind = column.kind
     if kind == "code":
-        code_zh, code_en = _code_note(column)
-        zh = f"{zh}；{code_zh}" if zh else code_zh
-        en = f"{en}; {code_en}" if en else code_en
+        code = _code_note(column)
+        if zh or en:
+            code = join([Text(zh=zh, en=en), code], "sep_items")
+        zh, en = code.zh, code.en
     if zh and en:
         return zh, en
     rng = _range_text(column)
-    made: dict[str, tuple[str, str]] = {
-        "id": ("唯一编号", "Unique identifier"),
-        "text": ("文本", "Free text"),
-        "country": ("国家名称或ISO三位代码", "Country name or ISO alpha-3 code"),
-        "money": ("单位：百万美元；可写“1.2亿”“3000万”", "USD million; '1.2 billion' or '300 million' accepted"),
-        "number": (f"数字，{rng}" if rng else "数字", f"Number, {rng}" if rng else "Number"),
-        "count": (f"整数，{rng}" if rng else "整数", f"Whole number, {rng}" if rng else "Whole number"),
-        "share": ("0–1，可写“45%”", "0–1; '45%' accepted"),
-        "pct": ("百分数：12 表示 12%，可写“12%”", "Percent: 12 means 12 %; '12%' accepted"),
-        "year": ("四位年份，如 2025", "Four-digit year, e.g. 2025"),
-        "bool": ("是/否、Y/N、yes/no、true/false、1/0", "yes/no, Y/N, 是/否, true/false, 1/0"),
-        "level": ("0–3：无、有限、较多、很强", "0–3: none, limited, substantial, strong"),
-    }
-    made_zh, made_en = made.get(kind, ("", ""))
-    return zh or made_zh, en or made_en
+    key = f"tpl_kind_{kind}_range" if rng and kind in ("number", "count") else f"tpl_kind_{kind}"
+    made = text(key, range=rng) if kind in _MADE else Text(zh="", en="")
+    return zh or made.zh, en or made.en
+
+
+_MADE = ("id", "text", "country", "money", "number", "count", "share", "pct", "year", "bool", "level")
 
 
 def _header(column: Column, lang: str) -> str:
-    return column.zh if lang == "zh" else column.name
+    """The header: the Chinese label in a Chinese template, the canonical name in an English one."""
+    return Text(zh=column.zh, en=column.name).get(lang)
 
 
 def _other_label(column: Column, lang: str) -> str:
     """Row-1 label in the other language; never equal to a header name, so the reader skips this row."""
-    return f"{column.en} / {column.name}" if lang == "zh" else f"{column.zh} / {column.en}"
+    return Text(zh=f"{column.zh} / {column.en}", en=f"{column.en} / {column.name}").get(other_lang(lang))
 
 
 def _note_text(column: Column, lang: str) -> str:
-    zh, en = column_note(column)
-    lines = [zh, en] if lang == "zh" else [en, zh]
+    note = Text(zh=column_note(column)[0], en=column_note(column)[1])
+    lines = [note.get(lang), note.get(other_lang(lang))]
     if column.required:
-        lines.insert(0, "* 必填 / Required" if lang == "zh" else "* Required / 必填")
+        lines.insert(0, "* " + both(text("tpl_required"), lang))
     return "\n".join(x for x in lines if x)
 
 
@@ -153,9 +142,9 @@ def _comment_text(column: Column, lang: str) -> str:
     zh, en = column_note(column)
     head = f"{column.zh} / {column.en} ({column.name})"
     if column.required:
-        head = "* 必填 / Required\n" + head
+        head = "* " + both(text("tpl_required")) + "\n" + head
     aliases = ", ".join([column.name, column.zh, column.en, *column.aliases])
-    parts = [head, zh, en, f"可用表头 / Accepted headers: {aliases}"]
+    parts = [head, zh, en, f"{both(text('tpl_accepted_headers'))}: {aliases}"]
     return "\n".join(p for p in parts if p)
 
 
@@ -197,9 +186,9 @@ class _Lists:
 def _list_values(column: Column, lang: str) -> list[str] | None:
     if column.kind == "code" and column.codes:
         codes = CODE_LISTS[column.codes].codes
-        return [c.zh for c in codes] if lang == "zh" else [c.code for c in codes]
+        return [Text(zh=c.zh, en=c.code).get(lang) for c in codes]     # Chinese labels, or the codes
     if column.kind == "bool":
-        return _YES_NO[lang]
+        return [t("tpl_yes", lang), t("tpl_no", lang)]
     if column.kind == "level":
         return _LEVELS
     return None
@@ -218,9 +207,8 @@ def _add_validations(ws: Worksheet, columns: list[Column], lang: str, lists: _Li
             if dv is None:
                 dv = DataValidation(
                     type="list", formula1=formula, allow_blank=True, showDropDown=False, showErrorMessage=True,
-                    errorStyle="warning", errorTitle="不在列表中 / Not in list",
-                    error=("不在下拉列表中；同义词（中英文名称、Y/N、1/0 等）也可读取。"
-                           "\nNot in the drop-down list; aliases (Chinese or English labels, Y/N, 1/0 …) are read too."),
+                    errorStyle="warning", errorTitle=both(text("tpl_not_in_list_title")),
+                    error=both(text("tpl_not_in_list"), sep="\n"),
                 )
                 by_formula[formula] = dv
                 ws.add_data_validation(dv)
@@ -233,10 +221,9 @@ def _add_validations(ws: Worksheet, columns: list[Column], lang: str, lists: _Li
             if dv is None:
                 dv = DataValidation(
                     type="decimal", operator="between", formula1=f"{lo:g}", formula2=f"{hi:g}", allow_blank=True,
-                    showErrorMessage=True, errorStyle="stop", errorTitle="超出范围 / Out of range",
-                    error=(f"请输入 {lo:g} 至 {hi:g} 之间的数（45% 即 0.45）。\nEnter a number from {lo:g} to {hi:g} (45% is 0.45)."
-                           if column.kind == "share" else
-                           f"请输入 {lo:g} 至 {hi:g} 之间的数。\nEnter a number from {lo:g} to {hi:g}."),
+                    showErrorMessage=True, errorStyle="stop", errorTitle=both(text("tpl_out_of_range_title")),
+                    error=both(text("tpl_out_of_range_share" if column.kind == "share" else "tpl_out_of_range",
+                                    lo=lo, hi=hi), sep="\n"),
                 )
                 by_range[(lo, hi)] = dv
                 ws.add_data_validation(dv)
@@ -277,42 +264,14 @@ def _table_sheet(ws: Worksheet, columns: list[Column], lang: str, lists: _Lists)
     _add_validations(ws, columns, lang, lists)
 
 
-_README: list[tuple[str, str]] = [
-    ("共建“一带一路”项目筛选工具 — 输入模板", "Belt and Road project screening tool — input template"),
-    ("每个项目占一行，从第 4 行起填写。第 1–2 行是说明（另一种语言的列名、单位和取值），第 3 行是表头；请勿删除或改写表头，"
-     "表头可用规范列名、中文或英文名称及其同义词。",
-     "Enter one project per row from row 4 on. Rows 1–2 are notes (the column name in the other language, units and "
-     "allowed values); row 3 is the header. Keep the header row: a header may be the canonical name, the Chinese or "
-     "English label, or an accepted alias (see the comment on each header cell)."),
-    ("必填列（表头标为橙色、加粗，说明中标“*”）：项目编号 project_id、项目名称 project_name、国家 country、行业 sector、"
-     "总投资（百万美元）total_investment_usd_m。缺少或无法读取必填值的记录为“无效”，其余问题只作为数据问题列出。",
-     "Required columns (orange, bold, marked '*' in their note): project_id, project_name, country, sector, "
-     "total_investment_usd_m. A record missing a required value, or with one that cannot be read, is invalid; any "
-     "other problem is only listed as a data issue."),
-    ("单位：金额以百万美元计，可写“1.2亿”“3000万”“1.2 billion”；*_share 列为 0–1 的比例，可写“45%”；"
-     "*_pct 列为百分数（12 表示 12%），可写“12%”；联通程度为 0–3（无、有限、较多、很强）。",
-     "Units: money in USD million ('1.2亿', '3000万', '1.2 billion' accepted); *_share columns are shares from 0 to 1 "
-     "('45%' accepted); *_pct columns are percent (12 means 12 %, '12%' accepted); connectivity levels are 0–3 "
-     "(none, limited, substantial, strong)."),
-    ("是/否列可填：是/否、Y/N、yes/no、true/false、1/0。留空表示未知（该项“未评估”，不按 0 分处理）。",
-     "Yes/no columns accept yes/no, Y/N, 是/否, true/false, 1/0. A blank cell means unknown (the criterion is 'not "
-     "assessed', never scored as 0)."),
-    ("下拉列表给出代码（英文模板）或中文名称（中文模板）；两者及其同义词均可读取。未知的行业词按“其他”处理并列为数据问题。",
-     "Drop-down lists offer the codes (English template) or the Chinese labels (Chinese template); both, and their "
-     "aliases, are read. An unknown sector word is read as 'other' and listed as a data issue."),
-    ("未识别的列会原样保留并带入输出结果，可自由增加列。",
-     "Columns the tool does not recognise are kept and carried to the output; add columns freely."),
-    ("国家表（一国一策）为可选项，按“国家”列与项目表关联；不需要时可留空或删除。没有债务评级的国家请填“未评级”，不要填“低风险”。",
-     "The countries sheet (one policy per country) is optional and is joined to the projects on 'country'; leave it "
-     "empty or delete it if not needed. A country without a debt rating is 'not_rated', never 'low'."),
-]
+README_LINES = 8   # catalogue keys tpl_readme_1 … tpl_readme_8: the README sheet (title, then paragraphs)
 
 
 def _readme_sheet(ws: Worksheet, lang: str) -> None:
-    first, second = (0, 1) if lang == "zh" else (1, 0)
-    for i, row in enumerate(_README, start=1):
-        for j, text in enumerate((row[first], row[second]), start=1):
-            cell = ws.cell(row=i, column=j, value=text)
+    for i in range(1, README_LINES + 1):
+        paragraph = text(f"tpl_readme_{i}")
+        for j, said in enumerate((paragraph.get(lang), paragraph.get(other_lang(lang))), start=1):
+            cell = ws.cell(row=i, column=j, value=said)
             cell.data_type = "s"
             cell.alignment = _WRAP_TOP
             if i == 1:

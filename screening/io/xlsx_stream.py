@@ -18,12 +18,17 @@ value is ``None``, ``bool``, ``int``, ``float`` or ``str``, and **every str is w
 * cell path (``FAST_ROWS = False``, or a sheet that is not ours): openpyxl cells; a str that openpyxl would
   type as a formula (``=...``) or an error (``#N/A``...) goes through :func:`text_cell` (``data_type="s"``).
 
-Independent of lxml: openpyxl streams a sheet through ``lxml.etree.xmlfile`` when lxml is installed and
-through ``et_xmlfile`` otherwise; neither lets raw text into its stream. So a block's rows go to a spool file
-and the stream gets a placeholder element (``<screening-rows/>``, made with openpyxl's own ``Element`` class
-for whichever backend is active); when the sheet is closed the placeholders are replaced by the spooled
-rows (:func:`_splice`, one sequential copy of the sheet file). Cell text can never contain a placeholder:
-every ``<`` in text is escaped. The two backends give byte-identical row XML.
+Independent of lxml: openpyxl streams a sheet through ``et_xmlfile`` or, when lxml is installed, through
+``lxml.etree.xmlfile``. The row XML is made the same way for both; only where it goes differs:
+
+* et_xmlfile's writer keeps its output function in ``_file``: the rows are written there directly, in order
+  with openpyxl's own output (the quickest; the default install).
+* any other writer (lxml's takes no raw text): the rows go to a spool file and the stream gets a placeholder
+  element (``<screening-rows/>``, made with openpyxl's own ``Element`` class for the active backend); when
+  the sheet is closed the placeholders are replaced by the spooled rows (:func:`_splice`: one more
+  sequential copy of the rows, about 5 % of the export time). Cell text can never contain a placeholder: every
+  ``<`` in text is escaped. The tests run this path under et_xmlfile too (:data:`_DIRECT_WRITE`), and
+  compare the row XML of both backends byte for byte.
 
 openpyxl private internals used (pinned to 3.1.x in pyproject.toml; ``tests/io/test_xlsx_stream.py`` checks
 :func:`missing_internals`, and at run time a missing one sends every body through the cell path, logged):
@@ -38,6 +43,8 @@ openpyxl private internals used (pinned to 3.1.x in pyproject.toml; ``tests/io/t
 * ``Workbook._add_sheet()``: registers a :class:`_StreamSheet` (``create_sheet``'s own step; there is no
   public way to add a sheet of a subclass).
 * ``openpyxl.xml.functions.Element`` (the active backend's element class) for the placeholder.
+* ``et_xmlfile.xmlfile._IncrementalFileWriter._file`` (et_xmlfile, not openpyxl): used when present and
+  callable, else the spool; so its absence costs speed, never correctness.
 """
 
 from __future__ import annotations
@@ -47,7 +54,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 import numpy as np
@@ -159,7 +166,7 @@ def new_sheet(wb: Workbook, title: str) -> Worksheet:
     if not _FAST_OK:
         return cast(Worksheet, wb.create_sheet(title))
     ws = _StreamSheet(parent=wb, title=title)
-    wb._add_sheet(ws)  # type: ignore[attr-defined]  # openpyxl-internal (create_sheet's own step)
+    wb._add_sheet(ws)     # openpyxl-internal (create_sheet's own step)
     return cast(Worksheet, ws)   # the write-only sheet borrows Worksheet's interface (its stubs omit it)
 
 
@@ -196,7 +203,7 @@ def missing_internals() -> list[str]:
                 missing.append(f"openpyxl.worksheet._writer.WorksheetWriter().{name}")
         writer.close()
         writer.cleanup()
-    except Exception as exc:   # noqa: BLE001  # any failure here means the protocol changed
+    except Exception as exc:   # any failure here means the protocol changed
         missing.append(f"WorksheetWriter(sheet) failed: {exc!r}")
     return missing
 
@@ -207,9 +214,9 @@ _TYPED_BY_OPENPYXL = ("=", "#")   # str that openpyxl types as a formula (``=...
 
 
 def _cell_rows(ws: Worksheet, columns: list[list[Any]], formats: dict[int, str]) -> Iterator[list[Any]]:
-    """Rows for ``ws.append``: text that openpyxl would not type as text through :func:`text_cell`, number
-    formats on one reused cell per column. (Any other str openpyxl types ``"s"`` itself; the tests check
-    every str cell of this path is ``"s"``.)"""
+    """Rows for ``ws.append``: a str that openpyxl would type as a formula or an error through
+    :func:`text_cell` (any other str openpyxl types ``"s"`` itself; the tests check every str cell of this
+    path is ``"s"``), number formats on one reused cell per column."""
     styled = {}
     for i, fmt in formats.items():
         c = WriteOnlyCell(ws)
@@ -236,15 +243,15 @@ _MARK = "screening-rows"                           # placeholder element for a s
 _MARK_RE = re.compile(rb"<screening-rows ?/>")     # as et_xmlfile (with the space) and lxml write it
 _MARK_MAX = len(b"<screening-rows />")
 _SPLICE_CHUNK = 1 << 22                            # bytes read at a time (tests make it tiny)
+_DIRECT_WRITE = True      # rows straight into et_xmlfile's stream when it allows (tests: False, to splice)
 
 
 class _StreamSheet(WriteOnlyWorksheet):
     """A write-only sheet that also takes whole blocks of rows (:meth:`append_block`).
 
     openpyxl serialises each cell through an element tree, which dominates the time of a large workbook. A
-    block's rows are written as raw XML to a spool file, a placeholder goes into openpyxl's stream, and
-    :meth:`close` splices the rows in. Headers, comments, formatting, validation and charts still go
-    through openpyxl.
+    block's rows are written as raw XML, into openpyxl's stream or (lxml) a spool that :meth:`close`
+    splices in. Headers, comments, formatting, validation and charts still go through openpyxl.
     """
 
     if TYPE_CHECKING:   # WriteOnlyWorksheet internals that its stubs leave out
@@ -267,7 +274,7 @@ class _StreamSheet(WriteOnlyWorksheet):
             next(self._rows)
         self._rows.send(block)
 
-    def _write_rows(self):  # type: ignore[no-untyped-def]  # openpyxl's loop, plus blocks
+    def _write_rows(self) -> Generator[None, Any, None]:   # openpyxl's loop, plus blocks
         try:
             xf = self._writer.xf.send(True)
         except StopIteration:
@@ -278,7 +285,7 @@ class _StreamSheet(WriteOnlyWorksheet):
                 while True:
                     row = (yield)
                     if isinstance(row, _Block):
-                        row_idx = self._spool_block(xf, row, row_idx)
+                        row_idx = self._write_block(xf, row, row_idx)
                         continue
                     row = self._values_to_row(row, row_idx)
                     self._writer.write_row(xf, row, row_idx)
@@ -287,12 +294,17 @@ class _StreamSheet(WriteOnlyWorksheet):
                 pass
         self._writer.xf.send(None)
 
-    def _spool_block(self, xf: Any, block: _Block, first: int) -> int:
+    def _write_block(self, xf: Any, block: _Block, first: int) -> int:
+        direct = getattr(xf, "_file", None) if _DIRECT_WRITE else None
+        if callable(direct):                       # et_xmlfile: its own output function (text)
+            return block.write(direct, first, self)
         if self._spool is None:
+            log.debug("xlsx_stream: %s takes no raw rows; spooling them for %r", type(xf).__name__, self.title)
             self._spool = tempfile.TemporaryFile(prefix="screening-rows.")
-        start = self._spool.tell()
-        nxt = block.write(self._spool, first, self)
-        self._spans.append((start, self._spool.tell() - start))
+        spool = self._spool
+        start = spool.tell()
+        nxt = block.write(lambda text: spool.write(text.encode("utf-8")), first, self)
+        self._spans.append((start, spool.tell() - start))
         xf.write(Element(_MARK))
         return nxt
 
@@ -356,8 +368,8 @@ class _Block:
     def __init__(self, columns: list[list[Any]], formats: dict[int, str]) -> None:
         self.columns, self.formats = columns, formats
 
-    def write(self, out: IO[bytes], first: int, ws: Worksheet | WriteOnlyWorksheet) -> int:
-        """Write rows ``first``, ``first + 1``, ... to ``out``; return the next row number."""
+    def write(self, out: Callable[[str], object], first: int, ws: Worksheet | WriteOnlyWorksheet) -> int:
+        """Write rows ``first``, ``first + 1``, ... through ``out``; return the next row number."""
         n = len(self.columns[0]) if self.columns else 0
         letters = [get_column_letter(i + 1) for i in range(len(self.columns))]
         styles = {}
@@ -373,7 +385,7 @@ class _Block:
                 r = first + k
                 cells = "".join([f'<c r="{L}{r}"{p[k]}' for L, p in pairs if p[k] is not None])
                 rows.append(f'<row r="{r}">{cells}</row>')
-            out.write("".join(rows).encode("utf-8"))
+            out("".join(rows))
         return first + n
 
     @staticmethod

@@ -1,4 +1,5 @@
-"""What the app shows, prepared without Streamlit: labels, display tables, filters and charts.
+"""What the app shows, prepared without Streamlit: labels, display tables, filters and charts (words from the
+catalogue :mod:`screening.i18n`, colours from :mod:`screening.i18n.palette`).
 
 The app (``app.py`` and ``app_pages/``) only lays these out. Nothing here scores, screens or ranks, and
 nothing here imports Streamlit or the Excel writer: it reads a :class:`~screening.model.Result`, re-weights
@@ -20,17 +21,13 @@ from screening.present.charts import (
     value_for_money_chart,
 )
 from screening.present.filters import (
+    FILTERS,
     Filters,
     apply_filters,
     filter_issues,
     filter_options,
 )
 from screening.present.labels import (
-    LABELS,
-    LIGHT_COLOURS,
-    LIGHT_LABELS,
-    SEVERITY_LABELS,
-    TIER_COLOURS,
     TIER_ORDER,
     Lang,
     code_label,
@@ -38,8 +35,10 @@ from screening.present.labels import (
     country_label,
     dimension_label,
     direction_label,
+    light_column,
     light_label,
     localise_columns,
+    severity_label,
     status_label,
     t,
     tier_label,
@@ -62,7 +61,6 @@ from screening.present.tables import (
     issues_table,
     mapping_from_table,
     next_tier_text,
-    portfolio_message,
     portfolio_table,
     project_hits,
     project_rationale,
@@ -78,11 +76,7 @@ from screening.present.tables import (
 )
 
 __all__ = [
-    "LABELS",
-    "LIGHT_COLOURS",
-    "LIGHT_LABELS",
-    "SEVERITY_LABELS",
-    "TIER_COLOURS",
+    "FILTERS",
     "Filters",
     "Lang",
     "MAX_MARKS",
@@ -113,11 +107,11 @@ __all__ = [
     "invalid_table",
     "ipf_quadrant_chart",
     "issues_table",
+    "light_column",
     "light_label",
     "localise_columns",
     "mapping_from_table",
     "next_tier_text",
-    "portfolio_message",
     "portfolio_table",
     "project_hits",
     "project_rationale",
@@ -126,6 +120,7 @@ __all__ = [
     "rank_interval_chart",
     "ranking_table",
     "score_distribution_chart",
+    "severity_label",
     "smaa_table",
     "smallest_change_text",
     "source_text",

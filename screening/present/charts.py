@@ -1,4 +1,5 @@
-"""The app's Altair charts, prepared without Streamlit (one palette, bilingual titles)."""
+"""The app's Altair charts, prepared without Streamlit (colours from :mod:`screening.i18n.palette`, the one
+palette the workbook uses too; titles from the catalogue)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from screening.criteria.models import CriteriaSet
+from screening.criteria.models import CriteriaSet, IndexRole
+from screening.i18n import palette
 from screening.model import Result
 from screening.present.labels import (
-    TIER_COLOURS,
     TIER_ORDER,
     Lang,
     column_title,
@@ -41,7 +42,7 @@ def _chart_frame(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.
 
 
 def _tier_scale(lang: Lang, criteria: CriteriaSet) -> alt.Scale:
-    return alt.Scale(domain=[tier_label(x, lang, criteria) for x in TIER_ORDER], range=[TIER_COLOURS[x] for x in TIER_ORDER])
+    return alt.Scale(domain=[tier_label(x, lang, criteria) for x in TIER_ORDER], range=[palette.TIER[x] for x in TIER_ORDER])
 
 
 MAX_MARKS = 5000  # above this many projects, charts draw aggregated marks (a browser stays responsive)
@@ -85,13 +86,13 @@ def score_distribution_chart(ranked: pd.DataFrame, lang: Lang, criteria: Criteri
     stats = _box_stats(frame)
     stats["pos"] = stats["track"].map(pos).astype(float)
     stats["top"], stats["bottom"] = stats["pos"] - 0.28, stats["pos"] + 0.28
-    whisker = alt.Chart(stats).mark_rule(color="#8a9bb0").encode(
+    whisker = alt.Chart(stats).mark_rule(color=palette.SLATE).encode(
         x=alt.X("lo:Q", title=t("score", lang), scale=scale), x2="hi:Q", y=y)
-    box = alt.Chart(stats).mark_rect(color="#dfe6ef", stroke="#8a9bb0").encode(
+    box = alt.Chart(stats).mark_rect(color=palette.MIST, stroke=palette.SLATE).encode(
         x=alt.X("q1:Q", scale=scale), x2="q3:Q", y=alt.Y("top:Q"), y2="bottom:Q",
         tooltip=[alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("n:Q", title=t("count", lang)),
                  alt.Tooltip("median:Q", title=t("median_line", lang), format=".2f")])
-    median = alt.Chart(stats).mark_rule(color="#1F4E78", strokeWidth=3).encode(
+    median = alt.Chart(stats).mark_rule(color=palette.NAVY, strokeWidth=3).encode(
         x=alt.X("median:Q", scale=scale), y=alt.Y("top:Q"), y2="bottom:Q")
     colour = alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang))
     if len(frame) <= MAX_MARKS:
@@ -116,21 +117,23 @@ def score_distribution_chart(ranked: pd.DataFrame, lang: Lang, criteria: Criteri
 def ipf_quadrant_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> alt.LayerChart:
     """World Bank IPF quadrant: social-environmental (x) vs financial-economic (y) index, bubble = investment.
 
-    Dashed lines at each axis' median split the quadrants. When the criteria set has no financial-economic
-    index the vertical axis shows the total score.
+    The axes are the criteria set's indices with those roles. Dashed lines at each axis' median split the
+    quadrants. When the criteria set has no financial-economic index the vertical axis shows the total score.
     """
     frame = _chart_frame(ranked, lang, criteria)
-    labels = {i.id: i.label.get(lang) for i in criteria.indices}
-    x_col = "ipf_social_environmental"
-    y_col = "ipf_financial_economic"
-    frame["x"] = pd.to_numeric(ranked[x_col], errors="coerce").to_numpy() if x_col in ranked else np.nan
-    if y_col in ranked:
-        frame["y"] = pd.to_numeric(ranked[y_col], errors="coerce").to_numpy()
-        y_title = labels.get(y_col, y_col)
+    x_idx = criteria.index_by_role(IndexRole.IPF_SOCIAL_ENVIRONMENTAL)
+    y_idx = criteria.index_by_role(IndexRole.IPF_FINANCIAL_ECONOMIC)
+    if x_idx is not None and x_idx.id in ranked:
+        frame["x"] = pd.to_numeric(ranked[x_idx.id], errors="coerce").to_numpy()
+    else:
+        frame["x"] = np.nan
+    if y_idx is not None and y_idx.id in ranked:
+        frame["y"] = pd.to_numeric(ranked[y_idx.id], errors="coerce").to_numpy()
+        y_title = y_idx.label.get(lang)
     else:
         frame["y"] = frame["score"]
         y_title = t("score", lang)
-    x_title = labels.get(x_col, x_col)
+    x_title = x_idx.label.get(lang) if x_idx is not None else ""
     if "investment" not in frame:
         frame["investment"] = 1.0
     frame = frame.dropna(subset=["x", "y"])
@@ -142,7 +145,7 @@ def ipf_quadrant_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) 
         frame["project_id"] = frame["n"].map(lambda k: f"{k:,} ×")
         frame["project_name"] = ""
     base = alt.Chart(frame, title=t("chart_ipf", lang))
-    points = base.mark_circle(opacity=0.7, stroke="#333", strokeWidth=0.3).encode(
+    points = base.mark_circle(opacity=0.7, stroke=palette.INK, strokeWidth=0.3).encode(
         x=alt.X("x:Q", title=x_title, scale=alt.Scale(domain=[0, 100])),
         y=alt.Y("y:Q", title=y_title, scale=alt.Scale(domain=[0, 100])),
         size=alt.Size("investment:Q", title=t("investment", lang), scale=alt.Scale(range=[20, 900])),
@@ -155,8 +158,8 @@ def ipf_quadrant_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) 
     )
     med = pd.DataFrame({"mx": [float(frame["x"].median()) if len(frame) else 50.0],
                         "my": [float(frame["y"].median()) if len(frame) else 50.0]})
-    vline = alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#666").encode(x="mx:Q")
-    hline = alt.Chart(med).mark_rule(strokeDash=[4, 4], color="#666").encode(y="my:Q")
+    vline = alt.Chart(med).mark_rule(strokeDash=[4, 4], color=palette.GRID).encode(x="mx:Q")
+    hline = alt.Chart(med).mark_rule(strokeDash=[4, 4], color=palette.GRID).encode(y="my:Q")
     return _layer(points, vline, hline).properties(height=380)
 
 
@@ -199,13 +202,13 @@ def dimension_vs_median(result: Result, project_id: str, lang: Lang) -> pd.DataF
 def dimension_vs_median_chart(result: Result, project_id: str, lang: Lang) -> alt.LayerChart:
     frame = dimension_vs_median(result, project_id, lang)
     this, med = t("this_project", lang), t("track_median", lang)
-    bars = alt.Chart(frame).mark_bar(color="#4c78a8").encode(
+    bars = alt.Chart(frame).mark_bar(color=palette.BAR).encode(
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("project:Q", title=t("score", lang), scale=alt.Scale(domain=[0, 100])),
         tooltip=[alt.Tooltip("label:N", title=t("dimension", lang)), alt.Tooltip("project:Q", title=this),
                  alt.Tooltip("median:Q", title=med)],
     )
-    ticks = alt.Chart(frame).mark_tick(color="#d1495b", thickness=3, size=22).encode(
+    ticks = alt.Chart(frame).mark_tick(color=palette.HIGHLIGHT, thickness=3, size=22).encode(
         y=alt.Y("label:N", sort=None), x=alt.X("median:Q"),
         tooltip=[alt.Tooltip("label:N", title=t("dimension", lang)), alt.Tooltip("median:Q", title=med)],
     )
@@ -237,16 +240,17 @@ def rank_interval_chart(table: pd.DataFrame, lang: Lang, top_k: int, top: int = 
             alt.Tooltip("verdict:N", title=t("rb_label", lang))]
     colour = alt.Color("verdict:N", title=t("rb_label", lang),
                        scale=alt.Scale(domain=[t("rb_stable", lang), t("rb_sensitive", lang)],
-                                       range=["#1a7f37", "#e3a008"]))
+                                       range=[palette.STABLE, palette.SENSITIVE]))
     base = alt.Chart(frame)
     bars = base.mark_bar(height=10, cornerRadius=3, opacity=0.8).encode(
         x=alt.X("lo:Q", title=t("rank", lang), scale=x_scale), x2="hi:Q", y=y, color=colour, tooltip=tips)
-    median = base.mark_tick(color="#1F4E78", thickness=2, size=11, orient="vertical").encode(
+    median = base.mark_tick(color=palette.NAVY, thickness=2, size=11, orient="vertical").encode(
         x=alt.X("rank_p50:Q", scale=x_scale), y=y, tooltip=tips)
-    now = base.mark_point(filled=True, color="#111", size=40).encode(x=alt.X("rank:Q", scale=x_scale), y=y, tooltip=tips)
-    text = base.mark_text(align="left", dx=6, fontSize=11, color="#333").encode(
+    now = base.mark_point(filled=True, color=palette.BLACK, size=40).encode(x=alt.X("rank:Q", scale=x_scale), y=y,
+                                                                          tooltip=tips)
+    text = base.mark_text(align="left", dx=6, fontSize=11, color=palette.INK).encode(
         x=alt.X("hi:Q", scale=x_scale), y=y, text="p_text:N")
-    cut = alt.Chart(pd.DataFrame({"k": [top_k + 0.5]})).mark_rule(strokeDash=[5, 4], color="#d1495b").encode(x="k:Q")
+    cut = alt.Chart(pd.DataFrame({"k": [top_k + 0.5]})).mark_rule(strokeDash=[5, 4], color=palette.HIGHLIGHT).encode(x="k:Q")
     return _layer(bars, median, now, text, cut).properties(
         title=t("rb_interval_chart", lang, n=n, k=top_k), height=max(140, 22 * n))
 
@@ -272,8 +276,8 @@ def sweep_chart(curves: pd.DataFrame, lang: Lang, criteria: CriteriaSet, dimensi
                  alt.Tooltip("score:Q", title=t("score", lang), format=".2f"),
                  alt.Tooltip("rank:Q", title=t("rank", lang))])
     now = alt.Chart(pd.DataFrame({"w": [float(current)], "label": [t("rb_current", lang)]}))
-    rule = now.mark_rule(strokeDash=[5, 4], color="#333").encode(x="w:Q")
-    text = now.mark_text(align="left", dx=4, dy=-4, baseline="top", color="#333").encode(
+    rule = now.mark_rule(strokeDash=[5, 4], color=palette.INK).encode(x="w:Q")
+    text = now.mark_text(align="left", dx=4, dy=-4, baseline="top", color=palette.INK).encode(
         x="w:Q", y=alt.value(0), text="label:N")
     return _layer(lines, rule, text).properties(title=t("rb_sweep", lang), height=380)
 
@@ -292,13 +296,13 @@ def frontier_chart(frontier: pd.DataFrame, lang: Lang, budget: float | None = No
     x = alt.X("budget:Q", title=t("pf_budget_axis", lang) + (t("log_axis", lang) if log else ""),
               scale=alt.Scale(type="log") if log else alt.Scale(zero=True))
     base = alt.Chart(frame)
-    line = base.mark_line(color="#1F4E78", strokeWidth=2).encode(
+    line = base.mark_line(color=palette.NAVY, strokeWidth=2).encode(
         x=x, y=alt.Y("objective:Q", title=t("pf_best_score", lang)))
-    dots = base.mark_point(filled=True, color="#1F4E78", size=60).encode(x=x, y="objective:Q", tooltip=tips)
+    dots = base.mark_point(filled=True, color=palette.NAVY, size=60).encode(x=x, y="objective:Q", tooltip=tips)
     layers: list[Any] = [line, dots]
     if budget is not None:
         layers.append(alt.Chart(pd.DataFrame({"b": [float(budget)]})).mark_rule(
-            strokeDash=[5, 4], color="#d1495b").encode(x="b:Q"))
+            strokeDash=[5, 4], color=palette.HIGHLIGHT).encode(x="b:Q"))
     return _layer(*layers).properties(title=t("pf_frontier", lang), height=340)
 
 
@@ -326,14 +330,15 @@ def value_for_money_chart(vfm: pd.DataFrame, lang: Lang, criteria: CriteriaSet |
             alt.Tooltip("in:N", title=t("pf_in_portfolio", lang))]
     if "tier" in frame:
         tips.append(alt.Tooltip("tier:N", title=t("tier", lang)))
-    points = alt.Chart(frame).mark_circle(size=70, stroke="#333", strokeWidth=0.4).encode(
+    points = alt.Chart(frame).mark_circle(size=70, stroke=palette.INK, strokeWidth=0.4).encode(
         x=x, y=alt.Y("score:Q", title=t("score", lang), scale=alt.Scale(zero=False)),
         color=alt.Color("in:N", title=None, scale=alt.Scale(domain=[t("pf_in_portfolio", lang), t("pf_not_chosen", lang)],
-                                                            range=["#1a7f37", "#b8c0c8"])),
+                                                            range=[palette.STABLE, palette.MUTED])),
         opacity=alt.condition(alt.datum.chosen, alt.value(0.95), alt.value(0.6)),
         tooltip=tips)
     front = frame[frame["pareto"]].sort_values("cost")
     front = front.assign(series=t("pf_pareto", lang))
-    line = alt.Chart(front).mark_line(interpolate="step-after", color="#d1495b", strokeWidth=2, opacity=0.9).encode(
+    line = alt.Chart(front).mark_line(interpolate="step-after", color=palette.HIGHLIGHT, strokeWidth=2,
+                                      opacity=0.9).encode(
         x=x, y="score:Q", detail="series:N")
     return _layer(points, line).properties(title=t("pf_vfm", lang), height=380)

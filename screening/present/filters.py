@@ -8,7 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from screening.present.labels import LIGHT_COLOURS, TIER_ORDER
+from screening.criteria.models import CriteriaSet
+from screening.i18n.palette import LIGHT, TIER_ORDER
+from screening.present.labels import light_column
+
+FILTERS = ("country", "sector", "track", "tier", "light")   # ``light``: the criteria set's traffic-light column
 
 
 @dataclass(frozen=True)
@@ -19,32 +23,37 @@ class Filters:
     sector: Sequence[str] = ()
     track: Sequence[str] = ()
     tier: Sequence[str] = ()
-    traffic_light: Sequence[str] = ()
+    light: Sequence[str] = ()
 
 
-def filter_options(ranked: pd.DataFrame) -> dict[str, list[str]]:
-    """Values present in each filterable column (codes, not labels), in a stable order."""
+def _columns(criteria: CriteriaSet | None) -> dict[str, str | None]:
+    """Filter name → the ranked table's column it reads (None: the criteria set has no traffic light)."""
+    return {"country": "country", "sector": "sector", "track": "track", "tier": "tier", "light": light_column(criteria)}
+
+
+def filter_options(ranked: pd.DataFrame, criteria: CriteriaSet | None = None) -> dict[str, list[str]]:
+    """Values present in each filter's column (codes, not labels), in a stable order."""
     out: dict[str, list[str]] = {}
-    for col in ("country", "sector", "track", "tier", "traffic_light"):
-        if col not in ranked.columns:
-            out[col] = []
+    for name, col in _columns(criteria).items():
+        if col is None or col not in ranked.columns:
+            out[name] = []
             continue
         vals = [str(v) for v in ranked[col].dropna().unique()]
-        if col == "tier":
+        if name == "tier":
             vals = sorted(vals, key=lambda v: TIER_ORDER.index(v) if v in TIER_ORDER else 99)
-        elif col == "traffic_light":
-            vals = sorted(vals, key=lambda v: list(LIGHT_COLOURS).index(v) if v in LIGHT_COLOURS else 99)
+        elif name == "light":
+            vals = sorted(vals, key=lambda v: list(LIGHT).index(v) if v in LIGHT else 99)
         else:
             vals = sorted(vals)
-        out[col] = vals
+        out[name] = vals
     return out
 
 
-def apply_filters(ranked: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+def apply_filters(ranked: pd.DataFrame, filters: Filters, criteria: CriteriaSet | None = None) -> pd.DataFrame:
     keep = np.ones(len(ranked), dtype=bool)
-    for col in ("country", "sector", "track", "tier", "traffic_light"):
-        chosen = list(getattr(filters, col))
-        if chosen and col in ranked.columns:
+    for name, col in _columns(criteria).items():
+        chosen = list(getattr(filters, name))
+        if chosen and col is not None and col in ranked.columns:
             keep &= ranked[col].astype(str).isin(chosen).to_numpy()
     return ranked[keep]
 

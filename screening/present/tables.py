@@ -16,17 +16,18 @@ import pandas as pd
 import yaml
 
 from screening.criteria.models import CriteriaSet
+from screening.i18n import lang_code, t
 from screening.io.mapping import ColumnRule, Mapping, MappingError
 from screening.model import Input, Result
 from screening.present.labels import (
-    SEVERITY_LABELS,
     Lang,
     code_label,
     country_label,
     dimension_label,
     direction_label,
+    light_column,
     light_label,
-    t,
+    severity_label,
     tier_label,
     track_label,
 )
@@ -48,9 +49,11 @@ def counts_frame(result: Result, lang: Lang) -> pd.DataFrame:
 
 
 def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
-    """The ranking as shown: codes turned into labels; column names stay canonical (see :func:`column_title`)."""
+    """The ranking as shown: codes turned into labels; column names stay canonical (see :func:`column_title`).
+    The criteria set's traffic light (the classifier with that role) sits after the tier."""
+    light = light_column(criteria)
     cols = ["rank", "rank_in_track", "project_id", "project_name", "country", "sector", "track", "tier",
-            "traffic_light", "score", "completeness", "flags", "total_investment_usd_m",
+            *([light] if light else []), "score", "completeness", "flags", "total_investment_usd_m",
             *[c for c in ranked.columns if c.startswith("dim_")]]
     cols = [c for c in cols if c in ranked.columns]
     out = ranked[cols].copy()
@@ -62,8 +65,8 @@ def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd
         out["track"] = _map_unique(out["track"], lambda v: track_label(v, lang, criteria))
     if "tier" in out:
         out["tier"] = _map_unique(out["tier"], lambda v: tier_label(v, lang, criteria))
-    if "traffic_light" in out:
-        out["traffic_light"] = _map_unique(out["traffic_light"], lambda v: light_label(v, lang, criteria))
+    if light and light in out:
+        out[light] = _map_unique(out[light], lambda v: light_label(v, lang, criteria))
     if "flags" in out:
         labels = {f.id: f.label.get(lang) for f in criteria.flags} | {g.id: g.label.get(lang) for g in criteria.gates}
         out["flags"] = _map_unique(out["flags"], lambda s: "; ".join(labels.get(f, f) for f in str(s).split(";") if f)
@@ -103,13 +106,14 @@ def project_rationale(result: Result, project_id: str, lang: Lang) -> pd.DataFra
     row = result.ranked[result.ranked["project_id"].astype(str) == str(project_id)]
     rat = rationale(row, _slice_pm(result.pm, i), _slice_scores(result.scores, i), result.criteria)
     cs = result.criteria
+    code = lang_code(lang)
     out = pd.DataFrame({
         "dimension": rat["dimension"].map(lambda d: dimension_label(d, lang, cs)),
-        "criterion": rat["criterion_zh" if lang == "zh" else "criterion_en"],
+        "criterion": rat[f"criterion_{code}"],
         "status": rat["status"].map(lambda s: t(f"status_{s}", lang)),
         "value": rat["value"], "points": rat["points"], "max_points": rat["max_points"],
         "weight": rat["weight"], "contribution": rat["contribution"],
-        "reason": rat["reason_zh" if lang == "zh" else "reason_en"],
+        "reason": rat[f"reason_{code}"],
         "source": rat["source"].map(lambda s: source_text(cs, s)),
     })
     return out[cols].reset_index(drop=True)
@@ -124,11 +128,12 @@ def source_text(criteria: CriteriaSet, key_and_section: str) -> str:
 
 def project_hits(result: Result, project_id: str, lang: Lang) -> pd.DataFrame:
     hits = result.hits[result.hits["project_id"].astype(str) == str(project_id)]
+    code = lang_code(lang)
     return pd.DataFrame({
         "kind": hits["kind"].map(lambda k: t(f"kind_{k}", lang)).to_numpy(),
         "id": hits["id"].to_numpy(),
-        "label": hits["label_zh" if lang == "zh" else "label_en"].to_numpy(),
-        "reason": hits["reason_zh" if lang == "zh" else "reason_en"].to_numpy(),
+        "label": hits[f"label_{code}"].to_numpy(),
+        "reason": hits[f"reason_{code}"].to_numpy(),
         "source": hit_sources(result.criteria, hits),
     }, columns=["kind", "id", "label", "reason", "source"])
 
@@ -174,8 +179,8 @@ def issues_table(result: Result, lang: Lang) -> pd.DataFrame:
         "source_sheet": iss["source_sheet"].to_numpy(), "source_row": iss["source_row"].to_numpy(),
         "project_id": iss["project_id"].to_numpy(), "column": iss["column"].to_numpy(),
         "value": iss["value"].map(lambda v: "" if v is None else str(v)).to_numpy(),
-        "message": iss["message_zh" if lang == "zh" else "message_en"].to_numpy(),
-        "severity": iss["severity"].map(lambda s: SEVERITY_LABELS.get(s, {}).get(lang, s)).to_numpy(),
+        "message": iss[f"message_{lang_code(lang)}"].to_numpy(),
+        "severity": iss["severity"].map(lambda s: severity_label(s, lang)).to_numpy(),
         "severity_code": iss["severity"].to_numpy(),
     }, columns=["source_sheet", "source_row", "project_id", "column", "value", "message", "severity", "severity_code"])
 
@@ -205,9 +210,9 @@ def flag_summary(result: Result, lang: Lang) -> pd.DataFrame:
     generic = {f.id: f.reason.get(lang) for f in result.criteria.flags}   # without one hit's duplicate partners
     out = pd.DataFrame({
         "id": counts.index.to_numpy(),
-        "label": first[f"label_{lang}"].to_numpy(),
+        "label": first[f"label_{lang_code(lang)}"].to_numpy(),
         "projects": counts.to_numpy(),
-        "reason": [generic.get(i, r) for i, r in zip(counts.index, first[f"reason_{lang}"], strict=True)],
+        "reason": [generic.get(i, r) for i, r in zip(counts.index, first[f"reason_{lang_code(lang)}"], strict=True)],
         "source": hit_sources(result.criteria, first),
     }, columns=cols)
     return out.sort_values(["projects", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
@@ -446,10 +451,3 @@ def portfolio_table(chosen: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> 
         out["tier"] = out["tier"].map(lambda v: tier_label(v, lang, criteria))
     return out.reset_index(drop=True)
 
-
-def portfolio_message(message: str, lang: Lang) -> str:
-    """The half of a bilingual ``'English / 中文'`` message in ``lang`` (the whole text if it has no ' / ')."""
-    if " / " not in message:
-        return message
-    en, zh = message.split(" / ", 1)
-    return zh if lang == "zh" else en

@@ -12,17 +12,11 @@ import numpy as np
 import pandas as pd
 
 from screening.criteria.models import CriteriaSet
-from screening.stages.score import PointMatrix, Scores, assign_tiers
+from screening.stages.score import PointMatrix, Scores, assign_tiers, text_order
+
+__all__ = ["TIE_BREAK", "order", "rank", "ranked_table", "ranks_of", "running_count", "text_order"]
 
 TIE_BREAK = ("score desc", "completeness desc", "project_id asc")
-
-
-def text_order(project_ids: np.ndarray) -> np.ndarray:
-    """Each id's position in text order, as integers (equal ids keep their order): the last tie-break."""
-    order_ = np.argsort(np.asarray(project_ids).astype(str), kind="stable")
-    pos = np.empty(len(order_), dtype=np.int64)
-    pos[order_] = np.arange(len(order_))
-    return pos
 
 
 def order(score: np.ndarray, completeness: np.ndarray, id_order: np.ndarray) -> np.ndarray:

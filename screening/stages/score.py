@@ -20,6 +20,15 @@ from screening.criteria.rules import Context
 NEUTRAL_POINTS = 50.0
 
 
+def text_order(project_ids: np.ndarray) -> np.ndarray:
+    """Each id's position in text order, as integers (equal ids keep their order): the last tie-break of
+    :func:`screening.stages.rank.order`."""
+    order = np.argsort(np.asarray(project_ids).astype(str), kind="stable")
+    pos = np.empty(len(order), dtype=np.int64)
+    pos[order] = np.arange(len(order))
+    return pos
+
+
 @dataclass(frozen=True)
 class PointMatrix:
     """Everything a re-weighting needs, and nothing that depends on weights."""
@@ -33,10 +42,8 @@ class PointMatrix:
 
     @cached_property
     def id_order(self) -> np.ndarray:
-        """Each project's position in ``project_id`` text order: the last tie-break, as integers
-        (:func:`screening.stages.rank.text_order`)."""
-        from screening.stages.rank import text_order        # rank builds on this module
-
+        """Each project's position in ``project_id`` text order (:func:`text_order`): the ranking's last
+        tie-break, as integers."""
         return text_order(self.project_ids)
 
     @property
@@ -69,7 +76,7 @@ class PointMatrix:
         cache = self.__dict__.setdefault("_filled", {})
         if value not in cache:
             cache[value] = np.asfortranarray(np.where(self.assessed, self.points, value))
-        return cache[value]  # type: ignore[no-any-return]
+        return cache[value]
 
     def patterns(self, assessed_only: bool) -> tuple[np.ndarray, np.ndarray]:
         """Distinct rows of the criteria that count (applicable, and assessed if ``assessed_only``) and each
@@ -85,7 +92,7 @@ class PointMatrix:
                 keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
                 _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
                 cache[assessed_only] = (counts[first], inverse.reshape(-1).astype(np.intp))
-        return cache[assessed_only]  # type: ignore[no-any-return]
+        return cache[assessed_only]
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.points, index=self.project_ids, columns=self.criterion_ids)

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from screening.criteria.models import CriteriaSet
+from screening.i18n import Text, join, text
 from screening.model import Input, RawTable, Validated
 from screening.vocab.coerce import is_blank, parse_series, parser_for
 from screening.vocab.columns import (
@@ -37,21 +39,28 @@ NUMERIC_KINDS = {"money", "number", "count", "share", "pct", "year", "level"}
 
 
 def _schema(columns: tuple[Column, ...]) -> pa.DataFrameSchema:
-    """Range and code-list checks on already-typed columns (pandera, lazy)."""
+    """Range and code-list checks on already-typed columns (pandera, lazy). Each check's ``error`` is the
+    catalogue key of its message (:func:`_check_message` fills in the column's bounds or codes)."""
     checks: dict[str, pa.Column] = {}
     for c in columns:
         col_checks = []
         if c.kind in NUMERIC_KINDS and c.kind != "level":
             if c.minimum is not None:
-                col_checks.append(pa.Check.ge(c.minimum, error=f"below the minimum {c.minimum:g}|低于下限 {c.minimum:g}"))
+                col_checks.append(pa.Check.ge(c.minimum, error="val_below_min"))
             if c.maximum is not None:
-                col_checks.append(pa.Check.le(c.maximum, error=f"above the maximum {c.maximum:g}|高于上限 {c.maximum:g}"))
+                col_checks.append(pa.Check.le(c.maximum, error="val_above_max"))
         if c.kind == "code" and c.codes:
-            allowed = CODE_LISTS[c.codes].values
-            col_checks.append(pa.Check.isin(allowed, error=f"not one of {', '.join(allowed)}|不在取值列表中"))
+            col_checks.append(pa.Check.isin(CODE_LISTS[c.codes].values, error="val_not_in_list"))
         dtype = float if c.kind in NUMERIC_KINDS else object
         checks[c.name] = pa.Column(dtype, checks=col_checks, nullable=True, required=False, coerce=False)
     return pa.DataFrameSchema(checks, strict=False)
+
+
+def _check_message(key: str, column: Column) -> Text:
+    """The message of a failed check (its catalogue key) for ``column``."""
+    return text(key, minimum=f"{column.minimum:g}" if column.minimum is not None else "",
+                maximum=f"{column.maximum:g}" if column.maximum is not None else "",
+                values=join(CODE_LISTS[column.codes].values if column.codes else []))
 
 
 PROJECT_SCHEMA = _schema(PROJECT_COLUMNS)
@@ -73,10 +82,11 @@ def _type_table(table: RawTable, columns: tuple[Column, ...], id_column: str | N
     ids = raw[id_column].map(lambda v: "" if is_blank(v) else parser_for(COLUMN_BY_NAME["project_id"])(v)[0]) \
         if id_column and id_column in raw.columns else pd.Series([""] * len(raw), index=raw.index)
 
-    def note(mask: pd.Series, column: str, messages: pd.Series | tuple[str, str], severity: str) -> None:
+    def note(mask: pd.Series, column: str, messages: pd.Series | Text, severity: str) -> None:
         for pos in np.flatnonzero(mask.to_numpy()):
             idx = raw.index[int(pos)]
-            en, zh = messages if isinstance(messages, tuple) else (messages.iloc[pos].en, messages.iloc[pos].zh)
+            said = messages if isinstance(messages, Text) else messages.iloc[pos]
+            en, zh = said.en, said.zh
             problems.append({
                 "row_key": int(idx), "source_sheet": table.sheet, "source_row": int(table.source_rows[pos]),
                 "project_id": ids.iloc[pos], "column": table.renamed.get(column, column),
@@ -92,9 +102,7 @@ def _type_table(table: RawTable, columns: tuple[Column, ...], id_column: str | N
         if c.kind == "country":
             iso = resolve_countries(values)
             unknown = values.notna() & iso.isna()
-            note(unknown, c.name, ("unknown country name; use the English or Chinese name or the ISO alpha-3 code",
-                                   "无法识别的国家名称；请填写中文或英文国名，或ISO三位代码"),
-                 "invalid" if c.required else "data")
+            note(unknown, c.name, text("val_unknown_country"), "invalid" if c.required else "data")
             values = iso.astype(object).where(iso.notna(), None)
         has_problem = probs.notna()
         if has_problem.any():
@@ -113,11 +121,9 @@ def _type_table(table: RawTable, columns: tuple[Column, ...], id_column: str | N
         cases = err.failure_cases
         cases = cases[cases["index"].notna() & cases["column"].notna()]
         for (column, check), group in cases.groupby(["column", "check"], sort=False):
-            text = str(check)
-            en, _, zh = text.partition("|")
+            col = COLUMN_BY_NAME[str(column)]
             mask = pd.Series(typed.index.isin(group["index"].astype(int)), index=typed.index)
-            required = COLUMN_BY_NAME[str(column)].required
-            note(mask, str(column), (f"{en}", zh or en), "invalid" if required else "data")
+            note(mask, str(column), _check_message(str(check), col), "invalid" if col.required else "data")
             typed.loc[mask.to_numpy(), str(column)] = np.nan if str(column) in typed and typed[str(column)].dtype == float else None
     return typed, problems
 
@@ -130,36 +136,38 @@ def _show(value: object) -> object:
     return value if isinstance(value, int | float) else str(value)
 
 
-def validate(inp: Input) -> Validated:
-    """Type and check every record; mark invalid ones; join the countries sheet on ISO3."""
+def validate(inp: Input, criteria: CriteriaSet | None = None) -> Validated:
+    """Type and check every record; mark invalid ones; join the countries sheet on ISO3.
+
+    Columns the tool writes are never input data: its own (:data:`RESERVED`) and, given ``criteria``, the
+    set's classifier and index columns (:meth:`CriteriaSet.output_columns`)."""
     table = inp.projects
     raw = table.frame.reset_index(drop=True)
     table = table.with_frame(raw)
     typed, problems = _type_table(table, PROJECT_COLUMNS, "project_id")
     n = len(raw)
     canonical = {c.name for c in PROJECT_COLUMNS}
-    reserved = set(RESERVED)
+    reserved = set(RESERVED) | set(criteria.output_columns() if criteria is not None else ())
     input_columns = [c for c in raw.columns if c not in reserved]
     extra = [c for c in input_columns if c not in canonical and c not in {col.name for col in COUNTRY_COLUMNS}]
     issues = problems
     # Required fields blank.
     for name in REQUIRED:
         blank = typed[name].isna() & raw[name].map(is_blank) if name in typed else pd.Series(True, index=raw.index)
+        said = text("val_required_blank", column=Text(zh=COLUMN_BY_NAME[name].zh, en=name))
         for pos in np.flatnonzero(blank.to_numpy()):
             issues.append({"row_key": pos, "source_sheet": table.sheet, "source_row": int(table.source_rows[pos]),
                            "project_id": typed["project_id"].iloc[pos] if name != "project_id" else "",
                            "column": table.renamed.get(name, name), "value": None,
-                           "message_en": f"required field '{name}' is blank",
-                           "message_zh": f"必填字段“{COLUMN_BY_NAME[name].zh}”为空", "severity": "invalid"})
+                           "message_en": said.en, "message_zh": said.zh, "severity": "invalid"})
     ids = typed["project_id"].fillna("")
     dup = ids.ne("") & ids.duplicated(keep=False)
     for pos in np.flatnonzero(dup.to_numpy()):
         others = [int(table.source_rows[p]) for p in np.flatnonzero((ids == ids.iloc[pos]).to_numpy()) if p != pos]
+        said = text("val_duplicate_id", rows=join(map(str, others[:5])))
         issues.append({"row_key": pos, "source_sheet": table.sheet, "source_row": int(table.source_rows[pos]),
                        "project_id": ids.iloc[pos], "column": table.renamed.get("project_id", "project_id"),
-                       "value": ids.iloc[pos],
-                       "message_en": f"project_id is shared with row(s) {', '.join(map(str, others[:5]))}",
-                       "message_zh": f"项目编号与第 {'、'.join(map(str, others[:5]))} 行重复", "severity": "invalid"})
+                       "value": ids.iloc[pos], "message_en": said.en, "message_zh": said.zh, "severity": "invalid"})
     issue_frame = _issue_frame(issues)
     invalid_keys = set(issue_frame.loc[issue_frame["severity"] == "invalid", "row_key"].astype(int))
     valid = ~np.isin(np.arange(n), list(invalid_keys))

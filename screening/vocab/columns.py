@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from screening.i18n import Text
+
 Kind = Literal[
     "id", "text", "code", "money", "number", "count", "share", "pct", "year", "bool", "level", "country"
 ]
@@ -25,6 +27,10 @@ class Code:
     zh: str
     en: str
     aliases: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> Text:
+        return Text(zh=self.zh, en=self.en)
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class CodeList:
     def label(self, code: str, lang: str) -> str:
         for c in self.codes:
             if c.code == code:
-                return c.zh if lang == "zh" else c.en
+                return c.text.get(lang)
         return code
 
 
@@ -69,6 +75,11 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> Text:
+        """The column's label in both languages."""
+        return Text(zh=self.zh, en=self.en)
 
 
 def norm_key(text: object) -> str:
@@ -339,10 +350,10 @@ COUNTRY_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.table == "co
 REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
 
 
-# Names the tool adds to its output. They are never read back as input data (DESIGN.md "CLI").
+# Names the tool itself adds to its output. They are never read back as input data (DESIGN.md "CLI"). The
+# columns a criteria set adds (one per classifier and index) are its own: CriteriaSet.output_columns().
 RESERVED: tuple[str, ...] = (
-    "outcome", "rank", "rank_in_track", "score", "tier", "track", "flags", "completeness", "traffic_light",
-    "field_type", "five_connectivities", "ipf_social_environmental", "ipf_financial_economic", "gates",
+    "outcome", "rank", "rank_in_track", "score", "tier", "track", "flags", "completeness", "gates",
     "reasons", "source_sheet", "source_row", "problems", "reviewer_decision", "reviewer_note",
     "positive_list", "iso3",
 )
@@ -361,7 +372,7 @@ def label(name: str, lang: str) -> str:
     c = COLUMN_BY_NAME.get(name)
     if c is None:
         return name
-    return c.zh if lang == "zh" else c.en
+    return c.text.get(lang)
 
 
 def columns_markdown() -> str:
@@ -395,5 +406,7 @@ def columns_markdown() -> str:
             lines.append(f"\nAn unknown word reads as `{cl.fallback}` with a data issue. 未知取值按“{cl.fallback}”处理并记为数据问题。")
         lines.append("")
     lines += ["## Reserved output columns · 工具保留列", "",
-              "Never read back as input data: " + ", ".join(f"`{r}`" for r in RESERVED), ""]
+              "Never read back as input data: " + ", ".join(f"`{r}`" for r in RESERVED), "",
+              "Nor is a column of the criteria set's classifiers and indices (e.g. its traffic light and IPF indices).",
+              "评价标准中分类标签与指数的列（如红绿灯、IPF指数）同样不作为输入数据读回。", ""]
     return "\n".join(lines)

@@ -11,8 +11,9 @@ Sources:
 * English names and codes come from the maintained ``pycountry`` package (ISO 3166-1: ``name``,
   ``official_name``, ``common_name``, ``alpha_2``, ``alpha_3``).
 * ``_EN_ALIASES`` adds historic and customary English spellings that ISO does not carry.
-* ``ZH_NAMES`` (ISO3 → Chinese short name as used by the Chinese Ministry of Foreign Affairs) covers every
-  code in ``pycountry`` plus Kosovo; ``_ZH_ALIASES`` adds other Chinese forms (全称, 俗称).
+* Chinese names come from pycountry's own zh_CN catalogue (:func:`zh_names`); ``ZH_NAMES`` holds only the
+  names we deliberately show differently (the Chinese Ministry of Foreign Affairs' short names, each with
+  why), plus Kosovo; ``_ZH_ALIASES`` adds other Chinese forms (全称, 俗称).
 * Kosovo (``XKX``/``XK``, the code used by the EU, IMF and World Bank) is not in ISO 3166-1 and is added here.
 
 Matching is exact over a precomputed table of normalised keys (case-, width-, accent-, punctuation- and
@@ -24,6 +25,7 @@ drops the words "the", "of", "and", "republic"; a rewritten key that would fit t
 
 from __future__ import annotations
 
+import gettext
 import math
 import numbers
 import re
@@ -40,6 +42,7 @@ __all__ = [
     "country_name",
     "resolve_countries",
     "resolve_country",
+    "zh_names",
 ]
 
 
@@ -67,259 +70,62 @@ _EXTRA_COUNTRIES: dict[str, tuple[str, str]] = {
 }
 
 
-# ISO3 → Chinese short name (外交部 usage). Covers every pycountry code plus Kosovo.
+# Chinese display names that differ from pycountry's own zh_CN catalogue (every other code takes
+# pycountry's name: :func:`zh_names`). We show the short name of the Chinese Ministry of Foreign Affairs
+# (外交部) and of Chinese official usage; pycountry often has the full official name, an older form or a
+# Taiwan/Hong Kong-style transliteration. Kosovo is not in ISO 3166-1, so not in pycountry either.
 ZH_NAMES: dict[str, str] = {
-    "ABW": "阿鲁巴",
-    "AFG": "阿富汗",
-    "AGO": "安哥拉",
-    "AIA": "安圭拉",
-    "ALA": "奥兰群岛",
-    "ALB": "阿尔巴尼亚",
-    "AND": "安道尔",
-    "ARE": "阿联酋",
-    "ARG": "阿根廷",
-    "ARM": "亚美尼亚",
-    "ASM": "美属萨摩亚",
-    "ATA": "南极洲",
-    "ATF": "法属南部领地",
-    "ATG": "安提瓜和巴布达",
-    "AUS": "澳大利亚",
-    "AUT": "奥地利",
-    "AZE": "阿塞拜疆",
-    "BDI": "布隆迪",
-    "BEL": "比利时",
-    "BEN": "贝宁",
-    "BES": "荷兰加勒比区",
-    "BFA": "布基纳法索",
-    "BGD": "孟加拉国",
-    "BGR": "保加利亚",
-    "BHR": "巴林",
-    "BHS": "巴哈马",
-    "BIH": "波斯尼亚和黑塞哥维那",
-    "BLM": "圣巴泰勒米",
-    "BLR": "白俄罗斯",
-    "BLZ": "伯利兹",
-    "BMU": "百慕大",
-    "BOL": "玻利维亚",
-    "BRA": "巴西",
-    "BRB": "巴巴多斯",
-    "BRN": "文莱",
-    "BTN": "不丹",
-    "BVT": "布韦岛",
-    "BWA": "博茨瓦纳",
-    "CAF": "中非",
-    "CAN": "加拿大",
-    "CCK": "科科斯（基林）群岛",
-    "CHE": "瑞士",
-    "CHL": "智利",
-    "CHN": "中国",
-    "CIV": "科特迪瓦",
-    "CMR": "喀麦隆",
-    "COD": "刚果（金）",
-    "COG": "刚果（布）",
-    "COK": "库克群岛",
-    "COL": "哥伦比亚",
-    "COM": "科摩罗",
-    "CPV": "佛得角",
-    "CRI": "哥斯达黎加",
-    "CUB": "古巴",
-    "CUW": "库拉索",
-    "CXR": "圣诞岛",
-    "CYM": "开曼群岛",
-    "CYP": "塞浦路斯",
-    "CZE": "捷克",
-    "DEU": "德国",
-    "DJI": "吉布提",
-    "DMA": "多米尼克",
-    "DNK": "丹麦",
-    "DOM": "多米尼加",
-    "DZA": "阿尔及利亚",
-    "ECU": "厄瓜多尔",
-    "EGY": "埃及",
-    "ERI": "厄立特里亚",
-    "ESH": "西撒哈拉",
-    "ESP": "西班牙",
-    "EST": "爱沙尼亚",
-    "ETH": "埃塞俄比亚",
-    "FIN": "芬兰",
-    "FJI": "斐济",
-    "FLK": "马尔维纳斯群岛（福克兰）",
-    "FRA": "法国",
-    "FRO": "法罗群岛",
-    "FSM": "密克罗尼西亚联邦",
-    "GAB": "加蓬",
-    "GBR": "英国",
-    "GEO": "格鲁吉亚",
-    "GGY": "根西",
-    "GHA": "加纳",
-    "GIB": "直布罗陀",
-    "GIN": "几内亚",
-    "GLP": "瓜德罗普",
-    "GMB": "冈比亚",
-    "GNB": "几内亚比绍",
-    "GNQ": "赤道几内亚",
-    "GRC": "希腊",
-    "GRD": "格林纳达",
-    "GRL": "格陵兰",
-    "GTM": "危地马拉",
-    "GUF": "法属圭亚那",
-    "GUM": "关岛",
-    "GUY": "圭亚那",
-    "HKG": "中国香港",
-    "HMD": "赫德岛和麦克唐纳群岛",
-    "HND": "洪都拉斯",
-    "HRV": "克罗地亚",
-    "HTI": "海地",
-    "HUN": "匈牙利",
-    "IDN": "印度尼西亚",
-    "IMN": "马恩岛",
-    "IND": "印度",
-    "IOT": "英属印度洋领地",
-    "IRL": "爱尔兰",
-    "IRN": "伊朗",
-    "IRQ": "伊拉克",
-    "ISL": "冰岛",
-    "ISR": "以色列",
-    "ITA": "意大利",
-    "JAM": "牙买加",
-    "JEY": "泽西",
-    "JOR": "约旦",
-    "JPN": "日本",
-    "KAZ": "哈萨克斯坦",
-    "KEN": "肯尼亚",
-    "KGZ": "吉尔吉斯斯坦",
-    "KHM": "柬埔寨",
-    "KIR": "基里巴斯",
-    "KNA": "圣基茨和尼维斯",
-    "KOR": "韩国",
-    "KWT": "科威特",
-    "LAO": "老挝",
-    "LBN": "黎巴嫩",
-    "LBR": "利比里亚",
-    "LBY": "利比亚",
-    "LCA": "圣卢西亚",
-    "LIE": "列支敦士登",
-    "LKA": "斯里兰卡",
-    "LSO": "莱索托",
-    "LTU": "立陶宛",
-    "LUX": "卢森堡",
-    "LVA": "拉脱维亚",
-    "MAC": "中国澳门",
-    "MAF": "法属圣马丁",
-    "MAR": "摩洛哥",
-    "MCO": "摩纳哥",
-    "MDA": "摩尔多瓦",
-    "MDG": "马达加斯加",
-    "MDV": "马尔代夫",
-    "MEX": "墨西哥",
-    "MHL": "马绍尔群岛",
-    "MKD": "北马其顿",
-    "MLI": "马里",
-    "MLT": "马耳他",
-    "MMR": "缅甸",
-    "MNE": "黑山",
-    "MNG": "蒙古国",
-    "MNP": "北马里亚纳群岛",
-    "MOZ": "莫桑比克",
-    "MRT": "毛里塔尼亚",
-    "MSR": "蒙特塞拉特",
-    "MTQ": "马提尼克",
-    "MUS": "毛里求斯",
-    "MWI": "马拉维",
-    "MYS": "马来西亚",
-    "MYT": "马约特",
-    "NAM": "纳米比亚",
-    "NCL": "新喀里多尼亚",
-    "NER": "尼日尔",
-    "NFK": "诺福克岛",
-    "NGA": "尼日利亚",
-    "NIC": "尼加拉瓜",
-    "NIU": "纽埃",
-    "NLD": "荷兰",
-    "NOR": "挪威",
-    "NPL": "尼泊尔",
-    "NRU": "瑙鲁",
-    "NZL": "新西兰",
-    "OMN": "阿曼",
-    "PAK": "巴基斯坦",
-    "PAN": "巴拿马",
-    "PCN": "皮特凯恩群岛",
-    "PER": "秘鲁",
-    "PHL": "菲律宾",
-    "PLW": "帕劳",
-    "PNG": "巴布亚新几内亚",
-    "POL": "波兰",
-    "PRI": "波多黎各",
-    "PRK": "朝鲜",
-    "PRT": "葡萄牙",
-    "PRY": "巴拉圭",
-    "PSE": "巴勒斯坦",
-    "PYF": "法属波利尼西亚",
-    "QAT": "卡塔尔",
-    "REU": "留尼汪",
-    "ROU": "罗马尼亚",
-    "RUS": "俄罗斯",
-    "RWA": "卢旺达",
-    "SAU": "沙特阿拉伯",
-    "SDN": "苏丹",
-    "SEN": "塞内加尔",
-    "SGP": "新加坡",
-    "SGS": "南乔治亚和南桑威奇群岛",
-    "SHN": "圣赫勒拿、阿森松和特里斯坦-达库尼亚",
-    "SJM": "斯瓦尔巴和扬马延",
-    "SLB": "所罗门群岛",
-    "SLE": "塞拉利昂",
-    "SLV": "萨尔瓦多",
-    "SMR": "圣马力诺",
-    "SOM": "索马里",
-    "SPM": "圣皮埃尔和密克隆",
-    "SRB": "塞尔维亚",
-    "SSD": "南苏丹",
-    "STP": "圣多美和普林西比",
-    "SUR": "苏里南",
-    "SVK": "斯洛伐克",
-    "SVN": "斯洛文尼亚",
-    "SWE": "瑞典",
-    "SWZ": "斯威士兰",
-    "SXM": "荷属圣马丁",
-    "SYC": "塞舌尔",
-    "SYR": "叙利亚",
-    "TCA": "特克斯和凯科斯群岛",
-    "TCD": "乍得",
-    "TGO": "多哥",
-    "THA": "泰国",
-    "TJK": "塔吉克斯坦",
-    "TKL": "托克劳",
-    "TKM": "土库曼斯坦",
-    "TLS": "东帝汶",
-    "TON": "汤加",
-    "TTO": "特立尼达和多巴哥",
-    "TUN": "突尼斯",
-    "TUR": "土耳其",
-    "TUV": "图瓦卢",
-    "TWN": "中国台湾",
-    "TZA": "坦桑尼亚",
-    "UGA": "乌干达",
-    "UKR": "乌克兰",
-    "UMI": "美国本土外小岛屿",
-    "URY": "乌拉圭",
-    "USA": "美国",
-    "UZB": "乌兹别克斯坦",
-    "VAT": "梵蒂冈",
-    "VCT": "圣文森特和格林纳丁斯",
-    "VEN": "委内瑞拉",
-    "VGB": "英属维尔京群岛",
-    "VIR": "美属维尔京群岛",
-    "VNM": "越南",
-    "VUT": "瓦努阿图",
-    "WLF": "瓦利斯和富图纳",
-    "WSM": "萨摩亚",
-    "XKX": "科索沃",
-    "YEM": "也门",
-    "ZAF": "南非",
-    "ZMB": "赞比亚",
-    "ZWE": "津巴布韦",
+    "ATF": "法属南部领地",            # 外交部 name; pycountry 法属南半球领地
+    "BES": "荷兰加勒比区",            # the Dutch special municipalities' Chinese name; pycountry lists the three islands
+    "BGD": "孟加拉国",                # 外交部 short name; pycountry 孟加拉 (older form)
+    "BLM": "圣巴泰勒米",              # 外交部 name; pycountry adds 岛
+    "BOL": "玻利维亚",                # short name; pycountry 玻利维亚共和国 (an outdated official name)
+    "BVT": "布韦岛",                  # 外交部 transliteration; pycountry 布维群岛 (it is one island)
+    "CAF": "中非",                    # 外交部 short name; pycountry 中非共和国 (official name)
+    "CCK": "科科斯（基林）群岛",      # full-width brackets as in Chinese text; pycountry uses ASCII brackets
+    "COD": "刚果（金）",              # the usual Chinese way to tell the two Congos apart; pycountry 刚果民主共和国
+    "COG": "刚果（布）",              # likewise; pycountry's bare 刚果 is ambiguous
+    "DOM": "多米尼加",                # 外交部 short name; pycountry 多米尼加共和国
+    "FLK": "马尔维纳斯群岛（福克兰）",  # China's usage puts Malvinas first; pycountry 福克兰群岛 (马尔维纳斯)
+    "FSM": "密克罗尼西亚联邦",        # 外交部 name (the state, not the region); pycountry 密克罗尼西亚
+    "GGY": "根西",                    # 外交部 name; pycountry adds 岛
+    "GTM": "危地马拉",                # mainland transliteration; pycountry 瓜地马拉 (Taiwan usage)
+    "HKG": "中国香港",                # Chinese official usage; pycountry 香港
+    "HMD": "赫德岛和麦克唐纳群岛",    # 外交部 name; pycountry uses 与
+    "IMN": "马恩岛",                  # 外交部 name; pycountry 曼岛
+    "IRN": "伊朗",                    # short name; pycountry 伊朗伊斯兰共和国 (official name)
+    "JEY": "泽西",                    # 外交部 name; pycountry adds 岛
+    "KGZ": "吉尔吉斯斯坦",            # 外交部 name; pycountry 吉尔吉斯坦 (misspelt)
+    "KHM": "柬埔寨",                  # pycountry 柬埔塞 is a typo
+    "KOR": "韩国",                    # short name; pycountry 大韩民国 (official name)
+    "LAO": "老挝",                    # short name; pycountry 老挝人民民主共和国 (official name)
+    "MAC": "中国澳门",                # Chinese official usage; pycountry 澳门
+    "MDA": "摩尔多瓦",                # short name; pycountry 摩尔多瓦共和国 (official name)
+    "MLT": "马耳他",                  # mainland transliteration; pycountry 马尔他 (Taiwan usage)
+    "MNG": "蒙古国",                  # 外交部 name of the state; pycountry 蒙古 (also the region)
+    "PCN": "皮特凯恩群岛",            # 外交部 name; pycountry 皮特凯恩
+    "PRK": "朝鲜",                    # short name; pycountry 朝鲜民主主义人民共和国 (official name)
+    "PYF": "法属波利尼西亚",          # mainland transliteration; pycountry 法属玻利尼西亚
+    "SGS": "南乔治亚和南桑威奇群岛",  # 外交部 transliteration; pycountry 南桑德韦奇
+    "SHN": "圣赫勒拿、阿森松和特里斯坦-达库尼亚",  # 外交部 punctuation; pycountry joins with hyphens
+    "SYR": "叙利亚",                  # short name; pycountry 阿拉伯叙利亚共和国 (official name)
+    "TTO": "特立尼达和多巴哥",        # mainland transliteration; pycountry 特里尼达和多巴哥
+    "TWN": "中国台湾",                # Chinese official usage; pycountry 中国台湾省
+    "VEN": "委内瑞拉",                # short name; pycountry 委内瑞拉玻利瓦尔共和国 (official name)
+    "XKX": "科索沃",                  # not in ISO 3166-1, so not in pycountry
 }
+
+
+@cache
+def zh_names() -> dict[str, str]:
+    """ISO3 → the Chinese name shown: pycountry's zh_CN catalogue (``iso3166-1``), except :data:`ZH_NAMES`.
+
+    Covers every pycountry code plus Kosovo. A code pycountry leaves untranslated (its catalogue returns the
+    English name) would show in English; the tests check that none does.
+    """
+    catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
+    names = {c.alpha_3: catalogue.gettext(c.name) for c in pycountry.countries}
+    return names | ZH_NAMES
 
 
 # Other Chinese forms: full official names, older or colloquial short names, common mis-spellings.
@@ -549,7 +355,7 @@ def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str,
     english = _english_names()
     for iso3, name in english:
         _add(exact, _key(name), iso3, name)
-    for iso3, zh in ZH_NAMES.items():
+    for iso3, zh in zh_names().items():
         _add(exact, _key(zh), iso3, zh)
     for iso3, zh_aliases in _ZH_ALIASES.items():
         for zh in zh_aliases:
@@ -630,7 +436,7 @@ def country_name(iso3: str, lang: str) -> str:
     """
     code = str(iso3).strip().upper()
     if lang.lower().startswith("zh"):
-        return ZH_NAMES.get(code, iso3)
+        return zh_names().get(code, iso3)
     if code in _EN_DISPLAY:
         return _EN_DISPLAY[code]
     if code in _EXTRA_COUNTRIES:

@@ -28,6 +28,7 @@ from screening.analysis.portfolio import (
 )
 from screening.analysis.sensitivity import monte_carlo, one_at_a_time, smallest_change, sweep_curves
 from screening.analysis.weights import apply_weights, validated_weights
+from screening.i18n import Text
 from screening.model import Result
 from screening.report import result_fingerprint
 
@@ -131,9 +132,9 @@ def test_portfolio_with_a_budget_is_optimal_within_it(result: Result, lang: str)
     expected = optimise(result, PortfolioConstraints(budget=budget, time_limit=30))
     assert set(chosen["project_id"]) == set(expected.chosen["project_id"]) or \
         round(chosen["score"].sum(), 2) == expected.objective
-    msg = present.portfolio_message(expected.message, lang)
+    msg = expected.message.get(lang)
     assert msg in [str(s.value) for s in at.success]
-    other = expected.message.split(" / ")[0 if lang == "zh" else 1]
+    other = expected.message.get("en" if lang == "zh" else "zh")
     assert other not in [str(s.value) for s in at.success]                  # one language only
     assert len(at.get("vega_lite_chart")) == 2                          # frontier and value for money
 
@@ -157,7 +158,7 @@ def test_infeasible_constraint_shows_the_message(result: Result, lang: str) -> N
     expected = optimise(result, PortfolioConstraints(budget=round(0.2 * float(
         result.ranked["total_investment_usd_m"].sum()), 1), min_flagship_count=999))
     assert expected.status == "infeasible"
-    assert _errors(at) == [present.portfolio_message(expected.message, lang)]
+    assert _errors(at) == [expected.message.get(lang)]
     assert _metric(at, present.t("pf_status", lang)) == present.status_label("infeasible", lang)
     assert "Traceback" not in " ".join(_errors(at))
 
@@ -213,10 +214,12 @@ def test_frontier_budgets_include_the_chosen_budget() -> None:
     assert 33.0 in b and min(b) == 10.0 and max(b) == 100.0 and len(b) == 8 and b == sorted(b)
 
 
-def test_portfolio_message_picks_one_language() -> None:
-    assert present.portfolio_message("Optimal: 3 / 最优：3", "en") == "Optimal: 3"
-    assert present.portfolio_message("Optimal: 3 / 最优：3", "zh") == "最优：3"
-    assert present.portfolio_message("plain", "zh") == "plain"
+def test_portfolio_message_is_a_text_in_each_language(result: Result) -> None:
+    p = optimise(result, PortfolioConstraints(budget=100.0))
+    assert isinstance(p.message, Text) and p.message.en.startswith("Optimal:") and p.message.zh.startswith("最优：")
+    details = p.constraints_frame("zh").set_index("item")["value"]
+    assert details["message"] == p.message.zh
+    assert p.constraints_frame().set_index("item")["value"]["message"] == f"{p.message.en} / {p.message.zh}"
 
 
 def test_fingerprint_follows_the_weights(result: Result) -> None:

@@ -13,6 +13,7 @@ from screening import pipeline, present
 from screening.analysis.weights import apply_weights, validated_weights
 from screening.criteria.loader import criteria_files, load_criteria, load_criteria_bytes
 from screening.criteria.models import CriteriaError
+from screening.i18n.catalogue import catalogue
 from screening.io.mapping import MappingError, load_mapping, mapping_from_text, mapping_text
 from screening.io.read import raw_headers
 from screening.model import InputError, Result
@@ -30,9 +31,8 @@ def result() -> Result:
 
 
 def test_every_label_is_bilingual() -> None:
-    for key, entry in present.LABELS.items():
-        assert set(entry) == {"zh", "en"}, key
-        assert entry["zh"].strip() and entry["en"].strip(), key
+    for key, entry in catalogue().items():
+        assert entry.zh.strip() and entry.en.strip(), key
     assert present.t("ranked", "zh") == "参与排名"
     assert present.t("no_result", "en", msg="x").startswith("No result to show: x")
     assert present.t("not-a-key", "en") == "not-a-key"
@@ -45,6 +45,14 @@ def test_ranking_table_labels_and_filters(result: Result) -> None:
     assert table["project_id"].tolist() == result.ranked["project_id"].astype(str).tolist()
     assert set(table["tier"]) <= {present.tier_label(t, "zh", cs) for t in present.TIER_ORDER}
     opts = present.filter_options(result.ranked)
+    assert opts["light"] == []                     # without the criteria set, no column has the light's role
+    light = present.light_column(cs)
+    assert light is not None and present.filter_options(result.ranked, cs)["light"]
+    first = present.filter_options(result.ranked, cs)["light"][0]
+    lit = present.apply_filters(result.ranked, present.Filters(light=[first]), cs)
+    assert len(lit) == int((result.ranked[light] == first).sum()) > 0
+    assert light in table.columns and set(table[light]) <= {present.light_label(v, "zh", cs) for v in
+                                                             result.ranked[light].unique()}
     track = opts["track"][0]
     shown = present.apply_filters(result.ranked, present.Filters(track=[track]))
     assert len(shown) == int((result.ranked["track"] == track).sum())

@@ -1,7 +1,8 @@
 """The workbook body streamer (screening.io.xlsx_stream): safe and identical on every body path.
 
-Every safety test runs on both body paths (fast raw rows, openpyxl cells) and on both of openpyxl's XML
-backends (et_xmlfile, lxml). openpyxl picks its backend once, at import (lxml if importable, unless
+Every safety test runs on every body path (fast raw rows written into the stream, fast raw rows spooled and
+spliced in, openpyxl cells) and on both of openpyxl's XML backends (et_xmlfile, lxml; under lxml the fast
+rows are always spliced). openpyxl picks its backend once, at import (lxml if importable, unless
 OPENPYXL_LXML=False), so the backend this process does not use is run in a child process; the lxml cases
 are skipped where lxml is not installed.
 """
@@ -66,7 +67,7 @@ def _frames() -> dict[str, tuple[pd.DataFrame, dict[int, str]]]:
 
 
 FRAMES = _frames()
-PATHS = ["fast", "cells"]
+PATHS = ["fast", "spliced", "cells"]
 BACKENDS = ["et_xmlfile", "lxml"]
 
 
@@ -80,9 +81,14 @@ def write_all(out_dir: str) -> None:
             ws = new_sheet(wb, name)
             ws.append(list(frame.columns))
             cleaner = Cleaner()
-            write_body(ws, frame, fmts, cleaner, fast=path == "fast")
-            ws.append(["after the body"])            # rows appended after a block keep their numbers
-            wb.save(Path(out_dir) / f"{name}-{path}.xlsx")
+            xlsx_stream._DIRECT_WRITE = path != "spliced"
+            try:
+                write_body(ws, frame, fmts, cleaner, fast=path != "cells")
+                ws.append(["after the body"])            # rows appended after a block keep their numbers
+                write_body(ws, frame.head(2), fmts, Cleaner(), fast=path != "cells")   # a second block
+                wb.save(Path(out_dir) / f"{name}-{path}.xlsx")
+            finally:
+                xlsx_stream._DIRECT_WRITE = True
             counts[f"{name}-{path}"] = [cleaner.control_chars_removed, cleaner.cells_truncated]
     (Path(out_dir) / "counts.json").write_text(json.dumps(counts))
 
@@ -117,6 +123,16 @@ def cells(book: Path) -> list[list[tuple]]:
     return [[(c.value, c.value is not None and c.data_type, c.number_format) for c in row] for row in ws.iter_rows()]
 
 
+def body_of(book: Path, name: str) -> list[list[tuple]]:
+    """The body rows; checks the header, the row appended after the body and the second block below it."""
+    rows = cells(book)
+    n = len(FRAMES[name][0])
+    assert len(rows) == n + 4 and [c[0] for c in rows[0]] == list(FRAMES[name][0].columns)
+    assert rows[n + 1][0][0] == "after the body"
+    assert rows[n + 2:] == rows[1:3]                   # the second block continues the row numbers
+    return rows[1:n + 1]
+
+
 def sheet_xml(book: Path) -> bytes:
     with zipfile.ZipFile(book) as zf:
         return zf.read("xl/worksheets/sheet1.xml")
@@ -133,19 +149,18 @@ def test_formula_like_text_is_stored_as_text(books, path, backend):
     book, _ = books("formula", path, backend)
     xml = sheet_xml(book)
     assert b"<f>" not in xml and b"<f " not in xml and b't="e"' not in xml
-    rows = cells(book)[1:-1]
+    rows = body_of(book, "formula")
     assert [r[0][0] for r in rows] == FORMULA_LIKE and [r[1][0] for r in rows] == FORMULA_LIKE[::-1]
     for r in rows:
         assert r[0][1] == "s" and r[1][1] == "s", r
         assert r[2][2] == "0.00"                      # the number column keeps its format beside them
-    assert cells(book)[-1][0][0] == "after the body"
 
 
 @every_path
 @every_body
 def test_control_characters_removed_counted_and_long_text_cut(books, path, backend):
     book, (removed, truncated) = books("control", path, backend)
-    got = [r[0][0] for r in cells(book)[1:-1]]
+    got = [r[0][0] for r in body_of(book, "control")]
     cut = MAX_CELL - len(TRUNCATION_MARK)
     # openpyxl's own cells under et_xmlfile write a bare CR, which XML reads back as LF; the fast rows (and
     # lxml) write it as &#13; and keep it.
@@ -157,12 +172,11 @@ def test_control_characters_removed_counted_and_long_text_cut(books, path, backe
 
 
 def test_every_body_path_writes_the_same_cells(books):
-    """Fast and cell path, under either backend: same values, types and number formats (mixed dtypes, NaN,
+    """Every body path, under either backend: same values, types and number formats (mixed dtypes, NaN,
     None, NA, numpy scalars, bools, dates, long text, Chinese). Not compared: numbers that need 17 significant
     digits (0.1 + 0.2, 2**53 + 1), which the fast rows keep exactly and openpyxl's own cells print with 16."""
     reference = cells(books("mixed", "fast", BACKEND)[0])
-    frame = FRAMES["mixed"][0]
-    assert len(reference) == len(frame) + 2
+    body = body_of(books("mixed", "fast", BACKEND)[0], "mixed")
     for path in PATHS:
         for backend in BACKENDS:
             if backend == "lxml" and not HAVE_LXML:
@@ -170,7 +184,6 @@ def test_every_body_path_writes_the_same_cells(books):
             book, counts = books("mixed", path, backend)
             assert cells(book) == reference, (path, backend)
             assert counts == (0, 2), (path, backend)            # two cells of 'long' are cut
-    body = reference[1:-1]
     assert [r[1][0] for r in body] == [1.5, -1e-7, None, 1e300, None, 0.1, 12345.678]
     assert [r[0][0] for r in body][3] == 2**31 + 1
     assert [r[2][0] for r in body] == [None, "text", 3, 2.5, True, None, None]
@@ -181,14 +194,17 @@ def test_every_body_path_writes_the_same_cells(books):
     assert [r[11][0] for r in body] == [4, 2.25, True, 0.5, 255, None, -3]
 
 
-def test_fast_rows_are_byte_identical_under_both_backends(books):
-    if not HAVE_LXML:
-        pytest.skip("lxml is not installed: nothing to compare the et_xmlfile rows with")
+def test_fast_rows_are_byte_identical_direct_spliced_and_under_lxml(books):
+    """The raw rows are the same bytes whether written into the stream or spliced in, under either backend
+    (lxml compared only where it is installed)."""
+    variants = [("fast", "et_xmlfile"), ("spliced", "et_xmlfile")]
+    variants += [("fast", "lxml"), ("spliced", "lxml")] if HAVE_LXML else []
     for name in FRAMES:
-        rows = [re.search(rb"<sheetData>.*</sheetData>", sheet_xml(books(name, "fast", b)[0]), re.S)
-                for b in BACKENDS]
-        assert rows[0] is not None and rows[1] is not None
-        assert rows[0].group() == rows[1].group(), name
+        rows = {v: re.search(rb"<sheetData>.*</sheetData>", sheet_xml(books(name, *v)[0]), re.S) for v in variants}
+        first = rows[variants[0]]
+        assert first is not None and b"screening-rows" not in first.group()
+        for v, m in rows.items():
+            assert m is not None and m.group() == first.group(), (name, v)
 
 
 def test_openpyxl_internals_the_streamer_uses_are_present():
@@ -219,6 +235,20 @@ def test_without_the_internals_every_body_goes_through_cells(monkeypatch, tmp_pa
     write_body(ws, frame, fmts, Cleaner(), fast=True)
     wb.save(tmp_path / "cells.xlsx")
     assert [r[0][:2] for r in cells(tmp_path / "cells.xlsx")] == [(v, "s") for v in FORMULA_LIKE]
+
+
+def test_spliced_path_really_spools_and_splices(monkeypatch, tmp_path):
+    calls = []
+    real = xlsx_stream._splice
+    monkeypatch.setattr(xlsx_stream, "_splice", lambda *a: (calls.append(len(a[2])), real(*a)))
+    monkeypatch.setattr(xlsx_stream, "_DIRECT_WRITE", False)
+    wb = Workbook(write_only=True)
+    ws = new_sheet(wb, "t")
+    for _ in range(3):
+        write_body(ws, FRAMES["formula"][0], {}, Cleaner())
+    wb.save(tmp_path / "s.xlsx")
+    assert calls == [3]
+    assert [r[0][0] for r in cells(tmp_path / "s.xlsx")] == FORMULA_LIKE * 3
 
 
 @pytest.mark.parametrize("chunk", [1, 5, 17, 18, 19, 4096])

@@ -17,6 +17,7 @@ from screening.vocab.countries import (
     country_name,
     resolve_countries,
     resolve_country,
+    zh_names,
 )
 
 AIDDATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "aiddata_gcdf3_extract.csv"
@@ -103,7 +104,7 @@ def test_resolve_countries_empty_series() -> None:
 
 
 def test_chinese_table_names_are_non_empty_and_round_trip() -> None:
-    for iso3, name in ZH_NAMES.items():
+    for iso3, name in zh_names().items():
         assert name.strip(), iso3
         assert country_name(iso3, "zh") == name
         assert resolve_country(country_name(iso3, "zh")) == iso3, (iso3, name)
@@ -113,14 +114,27 @@ def test_chinese_table_names_are_non_empty_and_round_trip() -> None:
 
 
 def test_every_code_has_a_chinese_name() -> None:
-    assert set(all_iso3()) == set(ZH_NAMES)
+    assert set(all_iso3()) == set(zh_names())
+    english = {c.alpha_3: c.name for c in pycountry.countries}
+    untranslated = sorted(c for c, zh in zh_names().items() if zh == english.get(c) or zh.isascii())
+    assert untranslated == []                   # pycountry's catalogue (or our table) names every code in Chinese
+
+
+def test_project_table_holds_only_real_differences_from_pycountry() -> None:
+    import gettext
+
+    pyc = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
+    ours = {c.alpha_3: pyc.gettext(c.name) for c in pycountry.countries}
+    same = sorted(c for c, name in ZH_NAMES.items() if ours.get(c) == name)
+    assert same == []                                  # an entry equal to pycountry's own name is dead weight
+    assert len(ZH_NAMES) < 50
 
 
 def test_every_un_member_in_pycountry_has_a_chinese_name() -> None:
     assert len(UN_MEMBERS) == 193
     pycountry_codes = {c.alpha_3 for c in pycountry.countries}
     assert UN_MEMBERS <= pycountry_codes
-    missing = sorted(c for c in UN_MEMBERS if not ZH_NAMES.get(c, "").strip())
+    missing = sorted(c for c in UN_MEMBERS if not zh_names().get(c, "").strip())
     assert missing == []
 
 

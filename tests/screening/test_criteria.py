@@ -75,3 +75,75 @@ def test_with_weights_revalidates():
     assert cs.with_weights({"d": 5}).dimensions[0].weight == 5
     with pytest.raises(CriteriaError):
         cs.with_weights({"d": -1})
+
+
+ROLES = textwrap.dedent("""
+    classifiers:
+      - {id: light, label: {zh: 灯, en: Light}, cases: [], default: green, source: p, role: traffic_light}
+      - {id: other, label: {zh: 其他, en: Other}, cases: [], default: x, source: p}
+    indices:
+      - {id: se, label: {zh: 社, en: SE}, criteria: {c: 1}, source: p, role: ipf_social_environmental}
+      - {id: fe, label: {zh: 财, en: FE}, criteria: {c: 1}, source: p, role: ipf_financial_economic}
+    flags:
+      - id: twins
+        label: {zh: 重复, en: Twins}
+        duplicates: {same: [country], similar: [project_name]}
+        reason: {zh: 重复, en: Twins}
+        source: p
+        role: duplicates
+""")
+
+
+def test_roles_name_what_the_code_needs_whatever_the_ids():
+    from screening.criteria.models import ClassifierRole, FlagRole, IndexRole
+
+    cs = load(MINI + ROLES)
+    assert cs.classifier_by_role(ClassifierRole.TRAFFIC_LIGHT).id == "light"
+    assert cs.index_by_role(IndexRole.IPF_SOCIAL_ENVIRONMENTAL).id == "se"
+    assert cs.index_by_role(IndexRole.IPF_FINANCIAL_ECONOMIC).id == "fe"
+    assert cs.flag_by_role(FlagRole.DUPLICATES).id == "twins"
+    assert cs.output_columns() == ["light", "other", "se", "fe"]
+    assert load(MINI).classifier_by_role(ClassifierRole.TRAFFIC_LIGHT) is None      # roles are optional
+    again = cs.with_weights({"d": 2})                                                # dumps and reloads the roles
+    assert again.classifier_by_role(ClassifierRole.TRAFFIC_LIGHT).id == "light"
+    default = load_criteria()
+    assert default.classifier_by_role(ClassifierRole.TRAFFIC_LIGHT) is not None
+    assert default.index_by_role(IndexRole.IPF_FINANCIAL_ECONOMIC) is not None
+    assert default.flag_by_role(FlagRole.DUPLICATES) is not None
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("default: x, source: p}", "default: x, source: p, role: traffic_light}"),
+     "classifiers.1.role: role 'traffic_light' is already given to classifiers.0 ('light'); a role may be used once"),
+    (("role: ipf_financial_economic", "role: ipf_social_environmental"),
+     "indices.1.role: role 'ipf_social_environmental' is already given to indices.0 ('se')"),
+    (("role: traffic_light", "role: duplicates"), "classifiers.0.role"),                 # a flag's role on a classifier
+    (("role: ipf_social_environmental", "role: traffic_light"), "indices.0.role"),
+])
+def test_a_role_is_used_once_and_only_where_it_belongs(change, expected):
+    with pytest.raises(CriteriaError) as err:
+        load(MINI + ROLES.replace(*change))
+    assert expected in str(err.value)
+
+
+def test_the_duplicates_role_needs_a_duplicates_check():
+    bad = MINI + textwrap.dedent("""
+        flags:
+          - {id: f, label: {zh: 标, en: F}, when: {field: local_jobs, missing: true}, reason: {zh: 理, en: R},
+             source: p, role: duplicates}
+    """)
+    with pytest.raises(CriteriaError, match="duplicates check"):
+        load(bad)
+
+
+def test_code_finds_criteria_by_role_not_by_id():
+    """Criteria ids live in criteria files: the code names roles (criteria/models.py holds their vocabulary)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    ids = re.compile(r'"traffic_light"|ipf_social|ipf_financial|duplicate_construction|field_type|five_connectivities')
+    files = [*(root / "screening").rglob("*.py"), root / "app.py", *(root / "app_pages").glob("*.py")]
+    hits = [f"{p.relative_to(root)}:{n}" for p in files if p.name != "models.py" or p.parent.name != "criteria"
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1) if ids.search(line)]
+    assert hits == []

@@ -18,6 +18,7 @@ from screening.analysis.portfolio import (
     optimise,
     value_for_money,
 )
+from screening.i18n import Text
 
 TRACKS = ["flagship", "small_and_beautiful", "standard"]
 
@@ -161,16 +162,16 @@ def test_infeasible_messages_are_one_clear_bilingual_line():
     n_flag = int((ranked["track"] == "flagship").sum())
     p = optimise(ranked, PortfolioConstraints(budget=1e6, min_flagship_count=n_flag + 1), hits=hits)
     assert p.status == "infeasible" and not p.ok
-    assert "\n" not in p.message and " / " in p.message
-    assert p.message.startswith("Infeasible:") and "不可行" in p.message
-    assert f"only {n_flag} eligible flagship" in p.message
+    assert isinstance(p.message, Text) and "\n" not in p.message.en + p.message.zh
+    assert p.message.en.startswith("Infeasible:") and p.message.zh.startswith("不可行")
+    assert f"only {n_flag} eligible flagship" in p.message.en and "重大标志性工程仅" in p.message.zh
     assert p.chosen.empty and np.isnan(p.objective)
     cheap = float(np.sort(ranked.loc[ranked["track"] == "flagship", "total_investment_usd_m"])[0])
     q = optimise(ranked, PortfolioConstraints(budget=cheap / 2, min_flagship_count=1), hits=hits)
-    assert q.status == "infeasible" and "above the budget" in q.message and "超过预算" in q.message
+    assert q.status == "infeasible" and "above the budget" in q.message.en and "超过预算" in q.message.zh
     r = optimise(ranked, PortfolioConstraints(budget=100, exclude_tiers=["priority", "recommended", "deferred",
                                                                          "insufficient_data"]))
-    assert r.status == "no_candidates" and "没有可选项目" in r.message
+    assert r.status == "no_candidates" and "没有可选项目" in r.message.zh
 
 
 def test_time_limit_message(monkeypatch):
@@ -184,14 +185,15 @@ def test_time_limit_message(monkeypatch):
     monkeypatch.setattr(portfolio, "milp", fake)
     p = optimise(ranked, PortfolioConstraints(budget=1e6, time_limit=1), hits=hits)
     assert p.status == "time_limit" and p.gap == pytest.approx(0.05)
-    assert "Time limit of 1 s reached" in p.message and "时间上限" in p.message and "\n" not in p.message
+    assert "Time limit of 1 s reached" in p.message.en and "时间上限" in p.message.zh
+    assert "\n" not in p.message.en + p.message.zh
 
     def none(c, **kw):
         return SimpleNamespace(x=None, status=1, message="Time limit reached.", mip_gap=None, mip_dual_bound=None)
 
     monkeypatch.setattr(portfolio, "milp", none)
     q = optimise(ranked, PortfolioConstraints(budget=1e6, time_limit=1), hits=hits)
-    assert q.status == "time_limit" and "before any portfolio" in q.message and not q.ok
+    assert q.status == "time_limit" and "before any portfolio" in q.message.en and not q.ok
 
 
 def test_frontier_is_monotone_and_matches_single_solves():

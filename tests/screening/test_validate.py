@@ -69,3 +69,29 @@ def test_country_sheet_joined_and_blank_debt_rating_is_not_rated(xlsx):
 def test_unknown_columns_carried(xlsx):
     v = _validate(xlsx, [rec(internal_ref="X-9")])
     assert "internal_ref" in v.extra_columns and v.records["internal_ref"].iloc[0] == "X-9"
+
+
+def test_messages_come_from_the_catalogue_in_both_languages(xlsx):
+    from screening.i18n import Text, text
+
+    v = _validate(xlsx, [rec(project_id="A"), rec(project_id="A"), rec(project_id="B", country=None),
+                         rec(project_id="C", total_investment_usd_m=-5)])
+    by = {(r.project_id, r.column): (r.message_en, r.message_zh) for r in v.issues.itertuples()}
+    shared = set(zip(v.issues["message_en"], v.issues["message_zh"], strict=True))
+    assert ("project_id is shared with row(s) 3", "项目编号与第 3 行重复") in shared
+    assert ("project_id is shared with row(s) 2", "项目编号与第 2 行重复") in shared
+    assert by[("B", "country")] == (text("val_required_blank", column=Text(zh="国家", en="country")).en,
+                                    "必填字段“国家”为空")
+    assert by[("C", "total_investment_usd_m")] == ("below the minimum 0", "低于下限 0")
+    assert not any("|" in m for m in v.issues["message_en"].tolist() + v.issues["message_zh"].tolist())
+
+
+def test_a_criteria_sets_output_columns_are_never_input(xlsx):
+    from screening.criteria.loader import load_criteria
+
+    cs = load_criteria()
+    records = [rec(project_id="A", **{cs.output_columns()[0]: "green", "my_column": 1})]
+    plain = _validate(xlsx, records)
+    assert "my_column" in plain.input_columns
+    told = validate(read_input(xlsx(records)), cs)
+    assert cs.output_columns()[0] not in told.input_columns and "my_column" in told.input_columns

@@ -1,0 +1,1 @@
+"""Built-in header mappings for other layouts (YAML data, shipped as package data)."""
