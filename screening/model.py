@@ -165,6 +165,7 @@ class RankedFrame(pa.DataFrameModel):
     tier: pa.typing.Series[Any] = pa.Field(nullable=False)
 
     @pa.dataframe_check
+    @classmethod
     def ranks_are_the_row_order(cls, frame: pd.DataFrame) -> bool:
         return bool((frame["rank"].to_numpy() == np.arange(1, len(frame) + 1)).all())
 

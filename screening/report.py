@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from screening.i18n import Text, has, lang_code, t
 from screening.io.schema import (
     decision_word,
 )
@@ -44,11 +45,7 @@ def source_sheet_of(inp: Input, row_keys: pd.Series | np.ndarray, default: pd.Se
     return np.where(pd.isna(mapped), default, mapped)
 
 
-STATUS_ZH = {"assessed": "已评估", "not_assessed": "未评估", "not_applicable": "不适用"}
-
-
-OUTCOME_LABELS = {"ranked": ("Ranked", "参与排名"), "excluded": ("Excluded (negative list)", "排除（负面清单）"),
-                  "invalid": ("Invalid (cannot be screened)", "无效记录")}
+STATUSES = ("assessed", "not_assessed", "not_applicable")   # a criterion's status in the rationale (wb_status_*)
 
 
 def input_columns(result: Result) -> list[str]:
@@ -92,11 +89,11 @@ def ranking_frame(result: Result, lang: str = "en") -> pd.DataFrame:
 
 
 def excluded_frame(result: Result, lang: str = "en") -> pd.DataFrame:
-    zh = lang == "zh"
+    code, sep = lang_code(lang), t("sep_items", lang)
     gates = result.hits[result.hits["kind"] == "gate"]
     agg = gates.groupby("row_key").agg(
-        gates=("label_zh" if zh else "label_en", lambda s: ("；" if zh else "; ").join(s)),
-        reasons=("reason_zh" if zh else "reason_en", lambda s: ("；" if zh else "; ").join(s)),
+        gates=(f"label_{code}", lambda s: sep.join(s)),
+        reasons=(f"reason_{code}", lambda s: sep.join(s)),
         sources=("source", lambda s: "; ".join(dict.fromkeys(s))),
     )
     ex = result.excluded
@@ -113,14 +110,13 @@ def excluded_frame(result: Result, lang: str = "en") -> pd.DataFrame:
 
 def invalid_frame(result: Result, lang: str = "en") -> pd.DataFrame:
     """One row per invalid record (never one per problem: a re-import must not double it), raw input values."""
-    zh = lang == "zh"
     inv = result.invalid
     issues = result.issues[result.issues["severity"] == "invalid"]
-    sep = "；" if zh else "; "
+    sep = t("sep_items", lang)
     msgs = issues.groupby("row_key").agg(
         problem_columns=("column", lambda s: "; ".join(dict.fromkeys(str(x) for x in s))),
         problem_values=("value", lambda s: "; ".join("" if x is None or x != x else str(x) for x in s)),
-        problems=("message_zh" if zh else "message_en", lambda s: sep.join(s)))
+        problems=(f"message_{lang_code(lang)}", lambda s: sep.join(s)))
     raw = result.input.projects.frame
     keys = inv["row_key"].to_numpy()
     sheets = source_sheet_of(result.input, keys, inv["source_sheet"].to_numpy())
@@ -151,9 +147,9 @@ def criteria_frame(result: Result, lang: str) -> pd.DataFrame:
     for c in cs.positive_list:
         rows.append({"kind": "positive_list", "id": c.id, "label": c.label.get(lang), "weight": None,
                      "details": "", "source": cite(c.source, c.section)})
-    for t in cs.tracks:
-        rows.append({"kind": "track", "id": t.id, "label": t.label.get(lang), "weight": None,
-                     "details": "" if t.when is None else ("规则见评价标准文件" if lang == "zh" else "rule in the criteria file"),
+    for track in cs.tracks:
+        rows.append({"kind": "track", "id": track.id, "label": track.label.get(lang), "weight": None,
+                     "details": "" if track.when is None else t("wb_track_rule", lang),
                      "source": ""})
     dim_w = {d.id: weights.dimensions.get(d.id, d.weight) for d in cs.dimensions}
     total_w = sum(dim_w.values()) or 1
@@ -161,13 +157,13 @@ def criteria_frame(result: Result, lang: str) -> pd.DataFrame:
         rows.append({"kind": "dimension", "id": d.id, "label": d.label.get(lang),
                      "weight": round(dim_w[d.id] / total_w * 100, 2), "details": "", "source": ""})
         for crit in d.criteria:
-            scope = ", ".join(crit.tracks) if crit.tracks else ("全部" if lang == "zh" else "all tracks")
+            scope = ", ".join(crit.tracks) if crit.tracks else t("wb_all_tracks", lang)
             rows.append({"kind": "criterion", "id": crit.id, "label": crit.label.get(lang),
                          "weight": weights.criteria.get(crit.id, crit.weight),
                          "details": f"[{scope}] {crit.scorer.describe(lang)}", "source": cite(crit.source, crit.section)})
     for tier in cs.tiers:
         rows.append({"kind": "tier", "id": tier.id, "label": tier.label.get(lang), "weight": None,
-                     "details": f"score ≥ {tier.min_score:g}", "source": ""})
+                     "details": t("wb_tier_rule", lang, min_score=tier.min_score), "source": ""})
     return pd.DataFrame(rows, columns=["kind", "id", "label", "weight", "details", "source"])
 
 
@@ -221,13 +217,15 @@ def rationale_frame(result: Result, lang: str) -> pd.DataFrame:
 
 
 def _rationale_table(rat: pd.DataFrame, lang: str) -> pd.DataFrame:
-    zh = lang == "zh"
-    status = rat["status"].map(STATUS_ZH).fillna(rat["status"]) if zh else rat["status"]
+    code = lang_code(lang)
+    words = {s: t(f"wb_status_{s}", lang) for s in STATUSES}
+    # the status in words where they differ from the codes (English keeps the codes; no work on millions of rows)
+    status = rat["status"].map(words).fillna(rat["status"]) if any(k != v for k, v in words.items()) else rat["status"]
     return pd.DataFrame({
         "project_id": rat["project_id"], "dimension": rat["dimension"], "criterion_id": rat["criterion"],
-        "criterion": rat["criterion_zh" if zh else "criterion_en"], "assessment": status, "value": rat["value"],
+        "criterion": rat[f"criterion_{code}"], "assessment": status, "value": rat["value"],
         "points": rat["points"], "max_points": rat["max_points"], "weight": rat["weight"],
-        "contribution": rat["contribution"], "reason": rat["reason_zh" if zh else "reason_en"], "source": rat["source"],
+        "contribution": rat["contribution"], "reason": rat[f"reason_{code}"], "source": rat["source"],
     })
 
 
@@ -242,12 +240,12 @@ def review_frame(result: Result, lang: str) -> pd.DataFrame:
     rec = result.records.set_index("row_key")
     ranked = result.ranked.set_index("row_key")
     keys = rev["row_key"]
-    tier_zh = {c.code: c.zh for c in CODE_LISTS["tier"].codes}
+    tier_words = {c.code: Text(zh=c.zh, en=c.code).get(lang) for c in CODE_LISTS["tier"].codes}   # zh label, or code
     tier_code = CODE_LISTS["tier"].lookup()
 
     def tier_shown(v: object) -> object:
         code = tier_code.get(norm_key(v), v) if isinstance(v, str) else v
-        return tier_zh.get(code, code) if lang == "zh" and isinstance(code, str) else code
+        return tier_words.get(code, code) if isinstance(code, str) else code
     out = pd.DataFrame({
         "project_id": rev["project_id"].to_numpy(dtype=object),
         "project_name": keys.map(rec["project_name"]).to_numpy(dtype=object) if "project_name" in rec else None,
@@ -266,8 +264,9 @@ def review_frame(result: Result, lang: str) -> pd.DataFrame:
 
 
 def _outcome_label(v: object, lang: str) -> object:
-    if isinstance(v, str) and v in OUTCOME_LABELS:
-        return v if lang == "en" else {"ranked": "参与排名", "excluded": "排除", "invalid": "无效"}[v]
+    """An outcome code in words (English keeps the code); anything else as it is."""
+    if isinstance(v, str) and has(f"wb_outcome_short_{v}"):
+        return t(f"wb_outcome_short_{v}", lang)
     return v
 
 

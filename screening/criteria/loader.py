@@ -10,7 +10,6 @@ from pathlib import Path
 import yaml
 
 from screening.criteria.models import CriteriaError, CriteriaSet, load_criteria_data
-
 from screening.resources import CRITERIA_DIR, DEFAULT_CRITERIA
 
 

@@ -1,6 +1,6 @@
 """Export: the ranked workbook planners circulate, annotate and load again (openpyxl, write-only mode).
 
-Sheets, in order (English / Chinese names from :data:`screening.reimport.SHEETS`): Summary (counts by
+Sheets, in order (English / Chinese names from :data:`screening.io.schema.SHEETS`): Summary (counts by
 outcome, tier, track, traffic light, country; weights; native bar charts), Ranking (one row per ranked
 project, with the input columns and the reviewer columns), one view per track, Review, Rationale (continued
 on numbered sheets past Excel's row limit), Excluded, Invalid, Data issues, Criteria, Countries (the country
@@ -14,6 +14,10 @@ characters with a visible marker; a sheet that would pass :data:`MAX_ROWS` conti
 Speed: every sheet is streamed (write-only mode). Table bodies go through :mod:`screening.io.xlsx_stream`
 (values cleaned once, column by column; raw row XML, with or without lxml); the cleaning and the
 text-never-formula rule live there, the same on its fast and its cell path.
+
+Words: every header, note and label comes from the string catalogue (:mod:`screening.i18n`); colours from
+the one palette (:mod:`screening.i18n.palette`, as tints for cell fills). Columns a criteria set adds are named
+by the set (its labels in Chinese, its ids in English); its traffic light is found by role.
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from screening.criteria.models import ClassifierRole
+from screening.i18n import Text, both, has, lang_code, palette, t, text
+from screening.i18n.palette import argb, fill, ink
 from screening.io import xlsx_stream
 from screening.io.schema import (
     DECISION_WORDS,
@@ -53,7 +60,6 @@ from screening.io.xlsx_stream import MAX_CELL, TRUNCATION_MARK  # noqa: F401  # 
 from screening.model import Result
 from screening.pipeline import tool_version
 from screening.report import (
-    OUTCOME_LABELS,
     LazyFrame,
     _criteria_columns,
     criteria_frame,
@@ -78,62 +84,13 @@ if TYPE_CHECKING:
 MAX_ROWS = 1_048_576          # Excel's rows per sheet (header included); tests monkeypatch it to split sheets
 
 
-# Headers of the non-reserved columns (sheets that are not read back), English / Chinese.
-LABELS: dict[str, tuple[str, str]] = {
-    "project_id": ("project_id", "项目编号"), "project_name": ("project_name", "项目名称"),
-    "severity": ("severity", "严重程度"), "column": ("column", "列"), "value": ("value", "取值"),
-    "message": ("message", "说明"), "dimension": ("dimension", "维度"), "criterion": ("criterion", "指标"),
-    "criterion_id": ("criterion_id", "指标编号"), "assessment": ("status", "评估状态"), "points": ("points", "得分点"),
-    "max_points": ("max_points", "满分"), "weight": ("weight_pct", "权重（%）"), "contribution": ("contribution", "贡献分"),
-    "reason": ("reason", "理由"), "source": ("source", "依据来源"), "kind": ("kind", "类别"), "id": ("id", "编号"),
-    "label": ("label", "名称"), "details": ("details", "规则"), "previous_outcome": ("previous_outcome", "上次结果"),
-    "previous_rank": ("previous_rank", "上次排名"), "previous_score": ("previous_score", "上次得分"),
-    "previous_tier": ("previous_tier", "上次等级"), "now_outcome": ("outcome", "本次结果"),
-}
-
-
 TOOL_COLUMNS = RESERVED_HEADERS  # earlier name, kept for callers
 
 
-# Bilingual notes on header cells (shown as cell comments in Excel and LibreOffice).
-HEADER_NOTES: dict[str, tuple[str, str]] = {
-    "rank": ("Overall rank, 1 = best. Ties: score, then completeness, then project_id.",
-             "总排名，1为最佳。同分时依次按资料完整度、项目编号排序。"),
-    "rank_in_track": ("Rank within the project's track (flagship / small-and-beautiful / standard).",
-                      "在同类项目（标志性工程/小而美/常规）中的排名。"),
-    "score": ("Total score 0–100: the sum of every criterion's contribution (see Rationale).",
-              "总分0–100：各指标贡献分之和（见“评分依据”）。"),
-    "tier": ("Tier from the score thresholds in Criteria; 'insufficient data' when completeness < 50 %.",
-             "按“评价标准”中的分数线分级；资料完整度低于50%时为“资料不足”。"),
-    "track": ("Track the project is judged in (first matching rule in Criteria).", "项目类型（按评价标准中首个符合的规则）。"),
-    "traffic_light": ("BRIGC green/yellow/red label (pollution, climate, biodiversity); a label, not points.",
-                      "绿色发展红绿灯分类（污染、气候、生物多样性）；仅为标签，不计分。"),
-    "flags": ("Review flags: points to check by hand; they never change the score unless Criteria caps the tier.",
-              "审查提示：需人工核实的事项；除评价标准规定限制等级外不影响得分。"),
-    "completeness": ("Share of the total weight that could be assessed (blank inputs are 'not assessed').",
-                     "可评估指标权重之和占总权重的比例（空白输入为“未评估”）。"),
-    "reviewer_decision": ("Your decision: approve / reject / defer (通过 / 否决 / 暂缓). Kept when the workbook is loaded again.",
-                          "审核意见：通过 / 否决 / 暂缓（approve / reject / defer）。重新导入时保留。"),
-    "reviewer_note": ("Free note for reviewers. Kept when the workbook is loaded again.", "审核备注，重新导入时保留。"),
-    "positive_list": ("Encouraged fields (positive list) the project falls in.", "项目所属的鼓励类领域（正面清单）。"),
-    "gates": ("Negative-list gates the project hit (any one excludes it).", "触发的负面清单条目（任一条即排除）。"),
-    "problems": ("Why the record cannot be screened.", "该记录无法筛选的原因。"),
-    "source_row": ("Row number as a spreadsheet program shows it, in the sheet named beside it.",
-                   "来源工作表中的行号（与电子表格程序显示一致）。"),
-    "contribution": ("points × weight / 100: this criterion's share of the total score.", "得分点×权重/100：该指标对总分的贡献。"),
-    "weight": ("Share of the total score this criterion carries for this project, in %.", "该指标在本项目总分中所占权重（%）。"),
-    "assessment": ("assessed / not assessed (input blank: 0 points, never a silent zero) / not applicable to the track.",
-               "已评估 / 未评估（输入为空：0分并注明） / 不适用于该类项目。"),
-}
+HEADER_FONT = Font(bold=True, color=argb(palette.WHITE))
 
 
-SEVERITY_ZH = {"invalid": "无效", "data": "数据问题"}
-
-
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-
-
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_FILL = PatternFill("solid", fgColor=argb(palette.NAVY))
 
 
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="top")
@@ -145,15 +102,14 @@ TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
 
 
-NOTE_FONT = Font(italic=True, color="595959")
+NOTE_FONT = Font(italic=True, color=argb(palette.NOTE))
 
 
-TIER_COLOURS = {"priority": ("C6EFCE", "006100"), "recommended": ("DDEBF7", "1F4E78"),
-                "conditional": ("FFEB9C", "9C5700"), "deferred": ("FCE4D6", "843C0C"),
-                "insufficient_data": ("D9D9D9", "404040")}
+# (cell fill, text colour) per tier and traffic-light value: tints and shades of the app's chart colours.
+TIER_COLOURS = {k: (argb(fill(v)), argb(ink(v))) for k, v in palette.TIER.items()}
 
 
-LIGHT_COLOURS = {"green": ("C6EFCE", "006100"), "yellow": ("FFEB9C", "9C5700"), "red": ("FFC7CE", "9C0006")}
+LIGHT_COLOURS = {k: (argb(fill(v)), argb(ink(v))) for k, v in palette.LIGHT.items()}
 
 
 KIND_FORMATS = {"money": "#,##0.0", "share": "0.0%", "pct": "0.0", "count": "#,##0", "year": "0"}
@@ -174,10 +130,9 @@ def _tcol(name: str, lang: str) -> str:
     if name in RESERVED_HEADERS:
         return reserved_header(name, lang)
     if name in COLUMN_BY_NAME:        # input columns: canonical name (en) or Chinese label (zh), both read back
-        return column_label(name, lang) if lang == "zh" else name
-    if name in LABELS:
-        en, zh = LABELS[name]
-        return zh if lang == "zh" else en
+        return Text(zh=column_label(name, "zh"), en=name).get(lang)
+    if has(f"wb_col_{name}"):
+        return t(f"wb_col_{name}", lang)
     return name
 
 
@@ -188,36 +143,44 @@ def _tool_header(result: Result, name: str, lang: str) -> str:
         return reserved_header(name, lang)
     if name.startswith("dim_"):
         dim = next((d for d in cs.dimensions if f"dim_{d.id}" == name), None)
-        if lang == "zh":
-            return DIMENSION_PREFIX["zh"] + (dim.label.zh if dim is not None else name[4:])
-        return name
+        return Text(zh=DIMENSION_PREFIX["zh"] + (dim.label.zh if dim is not None else name[4:]), en=name).get(lang)
     items: list[Classifier | CriteriaIndex] = [*cs.classifiers, *cs.indices]
     for item in items:
-        if item.id == name:
-            return item.label.zh if lang == "zh" else name
+        if item.id == name:          # a column the criteria set adds: its Chinese label, or its id
+            return Text(zh=item.label.zh, en=name).get(lang)
     return _tcol(name, lang)
 
 
-def _note(name: str, lang: str) -> str | None:
-    if name in HEADER_NOTES:
-        en, zh = HEADER_NOTES[name]
-        return f"{zh}\n{en}" if lang == "zh" else f"{en}\n{zh}"
+def _light_column(result: Result) -> str | None:
+    """The column of the criteria set's traffic light (its classifier with that role), if it has one."""
+    cl = result.criteria.classifier_by_role(ClassifierRole.TRAFFIC_LIGHT)
+    return cl.id if cl is not None else None
+
+
+def _note(name: str, lang: str, light: str | None = None) -> str | None:
+    """The cell comment on a header: the catalogue's note (``wb_note_*``; the traffic light's by its role,
+    ``light`` being its column), in ``lang`` first; an input column's labels and codes."""
+    key = "wb_note_role_traffic_light" if light is not None and name == light else f"wb_note_{name}"
+    if has(key):
+        return both(text(key), lang, "\n")
     col = COLUMN_BY_NAME.get(name)
     if col is not None:
-        text = f"{col.en} / {col.zh}"
+        head = f"{col.en} / {col.zh}"
         extra = f"{col.note_en} / {col.note_zh}" if col.note_en else ""
         if col.codes and col.kind == "code":
             extra = ", ".join(f"{c.code} = {c.zh}" for c in CODE_LISTS[col.codes].codes)
-        return f"{text}\n{extra}".strip()
+        return f"{head}\n{extra}".strip()
     return None
 
 
 class _Writer:
     """Writes frames into write-only sheets with safe cells, styled headers, widths, panes and filters."""
 
-    def __init__(self, lang: str, progress: Callable[[str, float], None] | None = None) -> None:
+    def __init__(self, lang: str, progress: Callable[[str, float], None] | None = None,
+                 light: str | None = None) -> None:
         self.wb = Workbook(write_only=True)
         self.lang = lang
+        self.light = light                      # the traffic-light column (its header note is by role)
         self.stats = _Stats()
         self.cleaner = xlsx_stream.Cleaner()    # counts control characters removed and cells cut
         self.progress = progress or (lambda _s, _p: None)
@@ -285,12 +248,10 @@ class _Writer:
             if k:
                 self.stats.continued_sheets.append(ws.title)
             self._layout(ws, names, headers, sample, n_part, widths or {}, freeze)
-            col_notes = [(notes or {}).get(n, _note(n, self.lang)) for n in names]
+            col_notes = [(notes or {}).get(n, _note(n, self.lang, self.light)) for n in names]
             if chunks > 1:
-                more = (f"Rows {k * per_sheet + 1:,}–{k * per_sheet + n_part:,} of {len(frame):,}; "
-                        f"continued on sheets {base} (2) … ({chunks})")
-                more_zh = f"第 {k * per_sheet + 1:,}–{k * per_sheet + n_part:,} 行，共 {len(frame):,} 行；续见工作表 {base} (2)…({chunks})"
-                col_notes[0] = f"{more_zh}\n{more}" if self.lang == "zh" else f"{more}\n{more_zh}"
+                col_notes[0] = both(text("wb_note_continued", first=k * per_sheet + 1, last=k * per_sheet + n_part,
+                                         total=len(frame), base=base, chunks=chunks), self.lang, "\n")
             self.header(ws, headers, col_notes)
             fmts = {i: f for i, c in enumerate(names) if (f := (number_formats or {}).get(c))}
             for piece in pieces:
@@ -348,7 +309,7 @@ class _Writer:
         _print_setup(ws, landscape=False)
         ws.append([self.styled(ws, title, TITLE_FONT)])
         ws.append([])
-        ws.append(self.head_row(ws, ["key", "value"] if self.lang == "en" else ["项目", "取值"]))
+        ws.append(self.head_row(ws, [t("wb_kv_key", self.lang), t("wb_kv_value", self.lang)]))
         for k, v in rows:
             ws.append([self._cell(ws, k), self._cell(ws, v)])
 
@@ -374,8 +335,8 @@ def _quoted(text: str) -> str:
 
 
 def _code_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """With ``lang='zh'``, code cells show their Chinese labels (the reader accepts both)."""
-    if lang != "zh":
+    """With ``lang='zh'``, code cells show their Chinese labels (the reader accepts both); English keeps codes."""
+    if lang_code(lang) == "en":
         return frame
     out = frame.copy()
     for name in out.columns:
@@ -391,7 +352,7 @@ def _code_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def _track_labels(result: Result, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Track ids → the criteria set's track labels in ``lang`` (the labels the track sheets are named by)."""
-    if "track" not in frame.columns or lang != "zh":
+    if "track" not in frame.columns or lang_code(lang) == "en":     # English sheets keep the track ids
         return frame
     labels: dict[str, str] = {t.id: t.label.get(lang) for t in result.criteria.tracks}
     out = frame.copy()
@@ -419,45 +380,50 @@ def _ranking_formatting(ws: Worksheet, n: int, names: list[str], result: Result,
 
     if (c := col("score")) is not None:
         ws.conditional_formatting.add(f"{c}2:{c}{last}", DataBarRule(
-            start_type="num", start_value=0, end_type="num", end_value=100, color="5B9BD5"))
+            start_type="num", start_value=0, end_type="num", end_value=100, color=argb(palette.SCORE_BAR)))
     for name in names:
         if name.startswith("dim_"):
             c = col(name)
             ws.conditional_formatting.add(f"{c}2:{c}{last}", DataBarRule(
-                start_type="num", start_value=0, end_type="num", end_value=100, color="A9D08E"))
+                start_type="num", start_value=0, end_type="num", end_value=100, color=argb(palette.DIMENSION_BAR)))
     if (c := col("tier")) is not None:
-        for tier, (fill, font) in TIER_COLOURS.items():
-            shown = CODE_LISTS["tier"].label(tier, "zh") if lang == "zh" else tier
+        for tier, (cell_fill, font) in TIER_COLOURS.items():
+            shown = Text(zh=CODE_LISTS["tier"].label(tier, "zh"), en=tier).get(lang)   # as the cells show it
             ws.conditional_formatting.add(f"{c}2:{c}{last}", CellIsRule(
-                operator="equal", formula=[_quoted(shown)], fill=PatternFill("solid", fgColor=fill),
+                operator="equal", formula=[_quoted(shown)], fill=PatternFill("solid", fgColor=cell_fill),
                 font=Font(color=font)))
-    if (c := col("traffic_light")) is not None:
-        for light, (fill, font) in LIGHT_COLOURS.items():
+    light = _light_column(result)
+    if light is not None and (c := col(light)) is not None:
+        for value, (cell_fill, font) in LIGHT_COLOURS.items():
             ws.conditional_formatting.add(f"{c}2:{c}{last}", FormulaRule(
-                formula=[f'${c}2="{light}"'], fill=PatternFill("solid", fgColor=fill), font=Font(color=font)))
+                formula=[f'${c}2="{value}"'], fill=PatternFill("solid", fgColor=cell_fill), font=Font(color=font)))
     if (c := col("flags")) is not None:
         ws.conditional_formatting.add(f"{c}2:{c}{last}", FormulaRule(
-            formula=[f"LEN(${c}2)>0"], fill=PatternFill("solid", fgColor="FFF2CC")))
+            formula=[f"LEN(${c}2)>0"], fill=PatternFill("solid", fgColor=argb(palette.FLAG_FILL))))
     if (c := col("completeness")) is not None:
         ws.conditional_formatting.add(f"{c}2:{c}{last}", CellIsRule(
-            operator="lessThan", formula=["0.5"], font=Font(color="C00000", bold=True)))
-    _decision_dropdown(ws, col("reviewer_decision"), last)
+            operator="lessThan", formula=["0.5"], font=Font(color=argb(palette.ALERT), bold=True)))
+    _decision_dropdown(ws, col("reviewer_decision"), last, lang)
 
 
-def _decision_dropdown(ws: Worksheet, c: str | None, last: int) -> None:
+def _decision_dropdown(ws: Worksheet, c: str | None, last: int, lang: str = "en") -> None:
     if c is None or last < 2:
         return
+    title = reserved_header("reviewer_decision", "en")
+    prompt = " / ".join(en for en, _ in DECISIONS.values()) + " — " + " / ".join(zh for _, zh in DECISIONS.values())
     dv = DataValidation(type="list", formula1=_quoted(",".join(DECISION_WORDS)), allow_blank=True,
                         showDropDown=False, errorStyle="warning", showErrorMessage=True,
-                        promptTitle="reviewer_decision", prompt="approve / reject / defer — 通过 / 否决 / 暂缓",
-                        errorTitle="reviewer_decision", error="Use approve / reject / defer (通过 / 否决 / 暂缓)")
+                        promptTitle=title, prompt=prompt, errorTitle=title, error=t("wb_decision_error", lang))
     dv.add(f"{c}2:{c}{last}")
     ws.data_validations.append(dv)
 
 
 def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int) -> None:
-    zh = lang == "zh"
     cs = result.criteria
+
+    def say(key: str, **fmt: Any) -> str:
+        return t(key, lang, **fmt)
+
     counts = result.counts()
     ranked = result.ranked
     for letter, width in zip("ABCDEF", (40, 12, 12, 12, 12, 12), strict=True):
@@ -471,21 +437,15 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
         row += 1
         return row
 
-    add([w.styled(ws, "项目筛选结果概要 / Screening summary" if zh else "Screening summary / 项目筛选结果概要", TITLE_FONT)])
+    add([w.styled(ws, both(text("wb_summary_title"), lang), TITLE_FONT)])
     made = f"{cs.title.get(lang)} ({cs.id} {cs.version}) · {result.input.name} · {result.made_at}"
     add([w.styled(ws, made, NOTE_FONT)])
-    how = ("每个项目只出现在一个结果中：参与排名、排除或无效。得分为0–100，由“评分依据”中各指标贡献分相加；"
-           "在“排名”表的“审核意见”列填写 通过/否决/暂缓 后，可将本工作簿重新导入，审核意见会保留。"
-           if zh else
-           "Every record has exactly one outcome: ranked, excluded or invalid. Scores are 0–100, the sum of the "
-           "contributions listed on Rationale. Fill reviewer_decision on Ranking (approve / reject / defer) and "
-           "load this workbook again: the decisions are kept.")
-    add([w.styled(ws, how, NOTE_FONT)])
+    add([w.styled(ws, say("wb_summary_how"), NOTE_FONT)])
     add([])
     charts: list[tuple[str, int, int, str]] = []   # (title, first data row, last data row, y title)
 
     def block(title: str, items: list[tuple[str, Any]], share_of: int | None, chart: str | None = None) -> None:
-        head = [title, "数量" if zh else "Count"] + (["占比" if zh else "Share"] if share_of is not None else [])
+        head = [title, say("wb_count")] + ([say("wb_share")] if share_of is not None else [])
         first = add(w.head_row(ws, head)) + 1
         for label, value in items:
             cells: list[Any] = [w._cell(ws, label), value]
@@ -493,58 +453,53 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
                 cells.append(w.styled(ws, value / share_of if share_of else 0, fmt="0.0%"))
             add(cells)
         if chart and items:
-            charts.append((chart, first, row, "项目数" if zh else "Projects"))
+            charts.append((chart, first, row, say("wb_projects")))
         add([])
 
     records = counts["records"]
-    block("结果" if zh else "Outcome", [
-        ("输入记录数" if zh else "Records read", records),
-        *[(OUTCOME_LABELS[k][1 if zh else 0], counts[k]) for k in ("ranked", "excluded", "invalid")],
+    block(say("wb_outcome"), [
+        (say("wb_records_read"), records),
+        *[(say(f"wb_outcome_{k}"), counts[k]) for k in ("ranked", "excluded", "invalid")],
     ], records)
-    add([w._cell(ws, "数据问题（不影响结果）" if zh else "Data issues (record still screened)"),
-         int((result.issues["severity"] == "data").sum())])
+    add([w._cell(ws, say("wb_data_issues")), int((result.issues["severity"] == "data").sum())])
     add([])
     n_ranked = len(ranked)
     tiers = ranked["tier"].value_counts()
     tier_ids = [*(t.id for t in cs.tiers), "insufficient_data"]
     tier_label: dict[str, str] = {t.id: t.label.get(lang) for t in cs.tiers}
-    block("等级（参与排名项目）" if zh else "Tier (ranked projects)",
+    block(say("wb_tier_block"),
           [(tier_label.get(t) or CODE_LISTS["tier"].label(t, lang), int(tiers.get(t, 0))) for t in tier_ids],
-          n_ranked, "按等级的项目数" if zh else "Projects by tier")
+          n_ranked, say("wb_tier_chart"))
     scores = ranked["score"].to_numpy(dtype=float)
     bands = [(f"{lo:g}–{min(hi, 100):g}", int(((scores >= lo) & (scores < hi)).sum())) for lo, hi in SCORE_BANDS]
-    block("得分分布" if zh else "Score distribution", bands, n_ranked, "得分分布" if zh else "Score distribution")
+    block(say("wb_score_distribution"), bands, n_ranked, say("wb_score_distribution"))
     tracks = ranked["track"].value_counts()
-    block("项目类型" if zh else "Track", [(t.label.get(lang), int(tracks.get(t.id, 0))) for t in cs.tracks], n_ranked,
-          "按类型的项目数" if zh else "Projects by track")
-    if "traffic_light" in ranked.columns:
-        lights = ranked["traffic_light"].value_counts()
-        order = [x for x in ("green", "yellow", "red") if x in lights.index] + [x for x in lights.index
-                                                                              if x not in ("green", "yellow", "red")]
-        block("红绿灯（参与排名项目）" if zh else "Traffic light (ranked projects)",
-              [(str(x), int(lights.get(x, 0))) for x in order], n_ranked)
+    block(say("wb_track_block"), [(t.label.get(lang), int(tracks.get(t.id, 0))) for t in cs.tracks], n_ranked,
+          say("wb_track_chart"))
+    light = _light_column(result)
+    if light is not None and light in ranked.columns:
+        lights = ranked[light].value_counts()
+        order = [x for x in palette.LIGHT if x in lights.index] + [x for x in lights.index if x not in palette.LIGHT]
+        block(say("wb_role_traffic_light_block"), [(str(x), int(lights.get(x, 0))) for x in order], n_ranked)
     rev = getattr(result.input, "reviews", None)
     if rev is not None and len(rev):
         dec = rev["reviewer_decision"].value_counts()
-        block("审核意见（上次导出）" if zh else "Reviewer decisions (from the loaded workbook)",
+        block(say("wb_reviews_block"),
               [(str(decision_word(k, lang)), int(v)) for k, v in dec.items()]
-              + [("未填写" if zh else "none", int(rev["reviewer_decision"].isna().sum()))], len(rev))
+              + [(say("wb_none"), int(rev["reviewer_decision"].isna().sum()))], len(rev))
     # Weights used.
     weights = result.weights
     dim_w = {d.id: weights.dimensions.get(d.id, d.weight) for d in cs.dimensions}
     total = sum(dim_w.values()) or 1
-    add(w.head_row(ws, ["评价标准与权重" if zh else "Criteria set and weights", "权重%" if zh else "Weight %",
-                        "指标数" if zh else "Criteria"]))
+    add(w.head_row(ws, [say("wb_weights_block"), say("wb_weight_pct"), say("wb_criteria_count")]))
     add([w._cell(ws, f"{cs.title.get(lang)} — {cs.id} {cs.version}")])
     for d in cs.dimensions:
         add([w._cell(ws, d.label.get(lang)), w.styled(ws, round(dim_w[d.id] / total * 100, 2), fmt="0.0"),
              len(d.criteria)])
-    add([w._cell(ws, ("缺失数据处理：" if zh else "Missing data policy: ") + cs.missing_policy)])
-    add([w._cell(ws, ("同分排序：" if zh else "Tie-break: ") + ", ".join(TIE_BREAK))])
+    add([w._cell(ws, say("wb_missing_policy", policy=cs.missing_policy))])
+    add([w._cell(ws, say("wb_tie_break", order=", ".join(TIE_BREAK)))])
     if w.stats.continued_sheets:
-        add([w._cell(ws, ("超出Excel行数上限、在编号工作表续写：" if zh else "Continued past Excel's row limit on: ")
-                     + ", ".join(w.stats.continued_sheets) + (f"（评分依据共 {rat_rows:,} 行）" if zh else
-                                                              f" (Rationale: {rat_rows:,} rows)"))])
+        add([w._cell(ws, say("wb_continued_on", sheets=", ".join(w.stats.continued_sheets), rows=rat_rows))])
     add([])
     # Countries (all outcomes).
     rec = result.records
@@ -555,10 +510,10 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
     by["total"] = by[["ranked", "excluded", "invalid"]].sum(axis=1)
     mean = ranked.groupby(ranked["country"].fillna("?"))["score"].mean()
     by = by.sort_values(["total", "ranked"], ascending=False, kind="stable")
-    add(w.head_row(ws, ["国家" if zh else "Country", "排名" if zh else "Ranked", "排除" if zh else "Excluded",
-                        "无效" if zh else "Invalid", "合计" if zh else "Total", "平均分" if zh else "Mean score"]))
+    add(w.head_row(ws, [say(k) for k in ("wb_country", "wb_ranked", "wb_excluded", "wb_invalid", "wb_total",
+                                         "wb_mean_score")]))
     for iso, r in by.iterrows():
-        name = "（未识别）" if zh and iso == "?" else "(not recognised)" if iso == "?" else f"{country_name(str(iso), lang)} ({iso})"
+        name = say("wb_not_recognised") if iso == "?" else f"{country_name(str(iso), lang)} ({iso})"
         m = mean.get(iso)
         add([w._cell(ws, name), int(r["ranked"]), int(r["excluded"]), int(r["invalid"]), int(r["total"]),
              w.styled(ws, round(float(m), 2), fmt="0.00") if m is not None and m == m else None])
@@ -578,33 +533,29 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
 
 
 def _review_sheet(w: _Writer, result: Result, lang: str) -> None:
-    zh = lang == "zh"
     frame = review_frame(result, lang)
     ws = w.sheet("review")
     names = list(frame.columns)
     headers = [_tcol(c, lang) for c in names]
     w._layout(ws, names, headers, frame.head(200), len(frame), {"reviewer_note": 50.0, "project_name": 36.0}, "A2")
     ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(frame) + 1}"
-    notes = [("上次导出时的值（重新导入前）\nValue in the workbook loaded again" if c.startswith("previous_")
-              else _note(c, lang)) for c in names]
+    previous = both(text("wb_note_previous"), "zh", "\n")     # Chinese first in either language, as always
+    notes = [previous if c.startswith("previous_") else _note(c, lang) for c in names]
     w.header(ws, headers, notes)
     fmts = {i: f for i, c in enumerate(names) if (f := {"previous_score": "0.00", "score": "0.00"}.get(c))}
     w.body(ws, frame, fmts)
     ws.append([])
     rev = getattr(result.input, "reviews", None)
     if rev is None or not len(rev):
-        ws.append([w.styled(ws, "尚无审核意见：在“排名”表填写“审核意见”后重新导入本工作簿。" if zh else
-                            "No reviewer decisions yet: fill reviewer_decision on Ranking and load this workbook again.",
-                            NOTE_FONT)])
+        ws.append([w.styled(ws, t("wb_no_reviews", lang), NOTE_FONT)])
         return
-    ws.append(w.head_row(ws, ["审核意见" if zh else "Decision", "数量" if zh else "Count",
-                              "现参与排名" if zh else "Now ranked", "现排除" if zh else "Now excluded",
-                              "现无效" if zh else "Now invalid"]))
+    ws.append(w.head_row(ws, [t(k, lang) for k in ("wb_decision", "wb_count", "wb_now_ranked", "wb_now_excluded",
+                                                   "wb_now_invalid")]))
     outcome = rev["row_key"].map(result.records.set_index("row_key")["outcome"])
     decisions = rev["reviewer_decision"].fillna("")
     for code in [*DECISIONS, *sorted(set(decisions) - set(DECISIONS) - {""}), ""]:
         mask = decisions == code
-        label = decision_word(code, lang) if code else ("未填写" if zh else "none")
+        label = decision_word(code, lang) if code else t("wb_none", lang)
         ws.append([w._cell(ws, label), int(mask.sum()), *[int((mask & (outcome == o)).sum())
                                                         for o in ("ranked", "excluded", "invalid")]])
 
@@ -617,9 +568,8 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
     ``extra_sheets``: objects with ``title(lang)`` and ``frame`` (e.g. :class:`screening.analysis.ExtraSheet`:
     Portfolio, Sensitivity), written before Audit; they are never read back on re-import.
     """
-    w = _Writer(lang, progress)
+    w = _Writer(lang, progress, _light_column(result))
     say = w.progress
-    zh = lang == "zh"
     counts = result.counts()
     cs = result.criteria
     summary_ws = w.sheet("summary")        # filled last (write-only sheets stream independently)
@@ -643,9 +593,9 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
                  "score", "tier", *classifiers, "flags", "completeness", *dims]
     view_cols = [c for c in view_cols if c in rank_frame.columns]
     view_headers = [_tool_header(result, c, lang) for c in view_cols]
-    for t in cs.tracks:
-        part = rank_frame[rank_raw["track"].to_numpy() == t.id].sort_values("rank_in_track", kind="stable")[view_cols]
-        w.table(t.id, part, headers=view_headers, number_formats=fmts, title=t.label.get(lang), freeze="D2",
+    for track in cs.tracks:
+        part = rank_frame[rank_raw["track"].to_numpy() == track.id].sort_values("rank_in_track", kind="stable")[view_cols]
+        w.table(track.id, part, headers=view_headers, number_formats=fmts, title=track.label.get(lang), freeze="D2",
                 widths={"project_name": 36.0},
                 after=lambda ws, n, names: _ranking_formatting(ws, n, names, result, lang))
     _review_sheet(w, result, lang)
@@ -659,19 +609,22 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
     w.stats.tool_headers.extend(_tcol(c, lang) for c in ex.columns if c in ex_tool)
     w.table("excluded", ex, widths={"reasons": 60.0, "gates": 30.0, "reviewer_note": 30.0},
             number_formats=_input_formats(ex.columns),
-            after=lambda ws, n, names: _decision_dropdown(ws, get_column_letter(names.index("reviewer_decision") + 1), n + 1))
+            after=lambda ws, n, names: _decision_dropdown(ws, get_column_letter(names.index("reviewer_decision") + 1), n + 1,
+                                                          lang))
     inv = invalid_frame(result, lang)
     inv_tool = {"source_sheet", "source_row", "problem_columns", "problem_values", "problems", "reviewer_decision",
                 "reviewer_note"}
     w.stats.tool_headers.extend(_tcol(c, lang) for c in inv.columns if c in inv_tool)
     w.table("invalid", inv, widths={"problems": 60.0, "reviewer_note": 30.0},
-            after=lambda ws, n, names: _decision_dropdown(ws, get_column_letter(names.index("reviewer_decision") + 1), n + 1))
+            after=lambda ws, n, names: _decision_dropdown(ws, get_column_letter(names.index("reviewer_decision") + 1), n + 1,
+                                                          lang))
     iss = result.issues
     w.table("issues", pd.DataFrame({
         "source_sheet": source_sheet_of(result.input, iss["row_key"].to_numpy(), iss["source_sheet"].to_numpy()),
         "source_row": iss["source_row"], "project_id": iss["project_id"],
-        "column": iss["column"], "value": iss["value"], "message": iss["message_zh" if zh else "message_en"],
-        "severity": iss["severity"].map(SEVERITY_ZH).fillna(iss["severity"]) if zh else iss["severity"]}),
+        "column": iss["column"], "value": iss["value"], "message": iss[f"message_{lang_code(lang)}"],
+        "severity": iss["severity"].map({s: t(f"wb_severity_{s}", lang) for s in ("invalid", "data")}).fillna(
+            iss["severity"])}),
         widths={"message": 70.0})
     w.table("criteria", criteria_frame(result, lang), widths={"details": 70.0, "label": 40.0, "source": 50.0})
     if result.input.countries is not None:
@@ -698,7 +651,7 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
         ("sheets", "; ".join([*stats.sheets, SHEETS["audit"][lang]])),
         ("tool_columns", "; ".join(dict.fromkeys(stats.tool_headers))),
     ]
-    w.keyvalue("audit", "审计信息 / Audit" if zh else "Audit / 审计信息", audit)
+    w.keyvalue("audit", both(text("sheet_audit"), lang), audit)
     say("export: saving", 0.95)
     w.wb.save(out)
     return {"control_characters_removed": w.cleaner.control_chars_removed, "cells_truncated": w.cleaner.cells_truncated,

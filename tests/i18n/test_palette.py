@@ -10,7 +10,8 @@ from code_scan import ROOT
 from screening.i18n import palette
 from screening.i18n.palette import LIGHT, TIER, TIER_ORDER, argb, fill, ink
 
-HEX = re.compile(r"""["']#?[0-9A-Fa-f]{6}["']|["']#[0-9A-Fa-f]{3}["']""")
+# A colour written in place: "#rrggbb" anywhere, or a bare "RRGGBB" given to a colour argument.
+HEX = re.compile(r"""["']#[0-9A-Fa-f]{3,6}["']|(?:color|fgColor|bgColor|stroke|fill)\s*=\s*["'][0-9A-Fa-f]{6}["']""")
 
 
 def test_every_tier_and_light_has_a_colour() -> None:
@@ -35,6 +36,7 @@ def test_fills_are_light_and_inks_dark_versions_of_the_same_colour() -> None:
 def test_no_colour_literals_outside_the_palette(module: str) -> None:
     source = (ROOT / module).read_text(encoding="utf-8")
     assert HEX.findall(source) == [], module
+    assert HEX.findall('color="C00000"') and HEX.findall("stroke='#333'")        # the check can fail
 
 
 def test_the_app_and_the_workbook_use_the_palette() -> None:

@@ -147,3 +147,22 @@ def test_code_finds_criteria_by_role_not_by_id():
     hits = [f"{p.relative_to(root)}:{n}" for p in files if p.name != "models.py" or p.parent.name != "criteria"
             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1) if ids.search(line)]
     assert hits == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_criteria_columns_are_tool_columns_on_re_import(tmp_path, lang):
+    """The workbook names a criteria set's columns by the set (id, or Chinese label) and lists them in its
+    Audit row ``tool_columns``; loading the workbook again drops them, never reads them as input."""
+    from conftest import SAMPLES
+
+    from screening.io.export import write_workbook
+    from screening.pipeline import run
+
+    result = run(SAMPLES / "sample_projects.xlsx")
+    out = tmp_path / f"ranked_{lang}.xlsx"
+    write_workbook(result, out, lang)
+    again = run(out)
+    cs = result.criteria
+    headers = {c.id: c.label.get(lang) if lang == "zh" else c.id for c in [*cs.classifiers, *cs.indices]}
+    leaked = [c for c in again.validated.input_columns if c in headers or c in headers.values()]
+    assert leaked == [] and again.counts() == result.counts()

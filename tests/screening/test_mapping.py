@@ -38,7 +38,7 @@ def test_bad_mappings_are_explained(tmp_path):
         load_mapping("no-such-mapping")
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\ncolumns:\n  nonsense_col: {from: A}\n", encoding="utf-8")
-    with pytest.raises(MappingError, match="not a canonical column"):
+    with pytest.raises(MappingError, match="not a standard column"):
         load_mapping(bad)
 
 
