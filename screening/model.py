@@ -57,7 +57,7 @@ class Result:
 
     input: Input
     criteria: CriteriaSet
-    criteria_sha256: str
+    criteria_sha256: str | None     # SHA-256 of the criteria file's bytes; None for a set edited in memory
     validated: Validated
     records: pd.DataFrame           # all records: outcome ∈ {ranked, excluded, invalid}
     ranked: pd.DataFrame            # ranked projects, best first, with scores and labels
@@ -67,6 +67,12 @@ class Result:
     weights: Weights
     tier_caps: np.ndarray           # (n,) per point-matrix row: best tier a review flag allows, -1 for none
     made_at: str = field(default_factory=lambda: _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
+
+    @property
+    def criteria_fingerprint(self) -> str:
+        """SHA-256 of the criteria set as loaded (weights included): equal for two files that differ only in
+        comments or layout, different after any edit of weights."""
+        return self.criteria.fingerprint()
 
     @property
     def excluded(self) -> pd.DataFrame:

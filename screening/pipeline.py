@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from screening.criteria.loader import load_criteria
+from screening.criteria.loader import DEFAULT_CRITERIA, load_criteria_bytes
+from screening.criteria.loader import criteria_sha256 as criteria_sha
 from screening.criteria.models import CriteriaSet
 from screening.criteria.rules import Context
 from screening.io.mapping import Mapping
@@ -44,13 +45,15 @@ def run(source: str | Path | bytes, *, name: str | None = None, criteria: Criter
     say("read", 0.0)
     inp = read_input(source, name=name, mapping=mapping, sheet=sheet)
     if criteria is None:
-        criteria = load_criteria()
-    return run_input(inp, criteria, criteria_sha256 or criteria.fingerprint(), say)
+        raw = DEFAULT_CRITERIA.read_bytes()
+        criteria, criteria_sha256 = load_criteria_bytes(raw, str(DEFAULT_CRITERIA)), criteria_sha(raw)
+    return run_input(inp, criteria, criteria_sha256, say)
 
 
-def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str, say: Progress) -> Result:
+def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, say: Progress) -> Result:
+    """``criteria_sha256``: the SHA-256 of the criteria file's bytes, None for a set that no file holds."""
     say("validate", 0.15)
-    val = validate(inp)
+    val = validate(inp, criteria)
     records = val.records.copy()
     records["outcome"] = np.where(val.valid, "candidate", "invalid")
     frame = add_derived(records[val.valid].reset_index(drop=True), criteria)

@@ -276,7 +276,7 @@ def result_fingerprint(result: Result) -> str:
 
     h = hashlib.sha256()
     h.update(str(result.input.sha256).encode())
-    h.update(str(result.criteria_sha256).encode())
+    h.update(result.criteria_fingerprint.encode())
     h.update(repr(sorted(result.weights.dimensions.items())).encode())
     h.update(repr(sorted(result.weights.criteria.items())).encode())
     pm = result.pm

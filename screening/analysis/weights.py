@@ -50,4 +50,4 @@ def apply_weights(result: Result, edited: CriteriaSet) -> Result:
     if edited is result.criteria or weights == result.weights:
         return replace(result, criteria=edited) if edited is not result.criteria else result
     out = reweigh(result, weights)
-    return replace(out, criteria=edited, criteria_sha256=edited.fingerprint())
+    return replace(out, criteria=edited, criteria_sha256=None)   # no file holds the edited set; its fingerprint does

@@ -636,7 +636,8 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
     _summary(w, summary_ws, result, lang, len(rat))
     audit = [
         ("tool", TOOL_NAME), ("tool_version", tool_version()), ("criteria_id", cs.id),
-        ("criteria_version", cs.version), ("criteria_sha256", result.criteria_sha256),
+        ("criteria_version", cs.version), ("criteria_sha256", result.criteria_sha256 or "—"),
+        ("criteria_fingerprint", result.criteria_fingerprint),
         ("input_file", result.input.name), ("input_sha256", result.input.sha256),
         ("input_sheet", result.input.projects.sheet), ("header_row", result.input.projects.header_row),
         ("input_is_exported_workbook", "yes" if result.input.exported else "no"),

@@ -269,6 +269,7 @@ def test_audit_sheet(rich):
     audit = {r[0]: r[1] for r in rows if r and r[0]}
     assert audit["tool"] == "bri-screening"
     assert audit["criteria_sha256"] == result.criteria_sha256 and len(audit["input_sha256"]) == 64
+    assert audit["criteria_fingerprint"] == result.criteria.fingerprint() != audit["criteria_sha256"]
     assert audit["input_file"] == "rich.csv"
     assert (audit["records_read"], audit["ranked"], audit["excluded"], audit["invalid"]) == (10, 5, 2, 3)
     assert audit["made_at"] == result.made_at and audit["language"] == "en"
