@@ -18,6 +18,11 @@ text-never-formula rule live there, the same on its fast and its cell path.
 Words: every header, note and label comes from the string catalogue (:mod:`screening.i18n`); colours from
 the one palette (:mod:`screening.i18n.palette`, as tints for cell fills). Columns a criteria set adds are named
 by the set (its labels in Chinese, its ids in English); its traffic light is found by role.
+
+Length: about 650 lines, one function per sheet of a workbook of twelve sheet kinds; the frames are
+:mod:`screening.report`'s and the streaming is :mod:`screening.io.xlsx_stream`'s, so what is left is layout.
+Splitting it further would put one workbook's sheet order, styles and cross-sheet references (the Summary
+links, the Audit counts) in several places.
 """
 
 from __future__ import annotations
