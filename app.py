@@ -12,12 +12,19 @@ from app_pages import common
 from screening import present
 from screening.i18n import text
 
-st.set_page_config(page_title=present.t("browser_title", "zh"), page_icon=":material/travel_explore:", layout="wide")
+st.set_page_config(
+    page_title=present.t("browser_title", "zh"), page_icon=":material/travel_explore:", layout="wide"
+)
 common.init_state()
 
-with st.sidebar:   # the language picker reads the same in both languages; each language is named in itself
-    st.radio(present.t("language", "zh"), options=["zh", "en"], key="lang", horizontal=True,
-             format_func=lambda code: text("language_name").get(code))
+with st.sidebar:  # the language picker reads the same in both languages; each language is named in itself
+    st.radio(
+        present.t("language", "zh"),
+        options=["zh", "en"],
+        key="lang",
+        horizontal=True,
+        format_func=lambda code: text("language_name").get(code),
+    )
 
 lang = common.lang()
 PAGES = [
@@ -30,8 +37,10 @@ PAGES = [
     ("excluded", "app_pages/excluded.py", ":material/block:"),
     ("export", "app_pages/export.py", ":material/download:"),
 ]
-pages = [st.Page(path, title=present.t(f"page_{key}", lang), icon=icon, url_path=key, default=(key == "ranking"))
-         for key, path, icon in PAGES]
+pages = [
+    st.Page(path, title=present.t(f"page_{key}", lang), icon=icon, url_path=key, default=(key == "ranking"))
+    for key, path, icon in PAGES
+]
 nav = st.navigation(pages)
 
 st.session_state["_loaded"] = None
@@ -48,10 +57,14 @@ with st.sidebar:
     st.caption(f"**{present.t('current_data', lang)}:** {shown}")
     if ld.result is not None:
         c = ld.result.counts()
-        st.caption(" · ".join(f"{present.t(k, lang)} {c[k]}" for k in ("records", "ranked", "excluded", "invalid")))
+        st.caption(
+            " · ".join(f"{present.t(k, lang)} {c[k]}" for k in ("records", "ranked", "excluded", "invalid"))
+        )
     if ld.criteria is not None:
-        st.caption(f"**{present.t('current_criteria', lang)}:** {ld.criteria.title.get(lang)} "
-                   f"({ld.criteria.id} {ld.criteria.version})")
+        st.caption(
+            f"**{present.t('current_criteria', lang)}:** {ld.criteria.title.get(lang)} "
+            f"({ld.criteria.id} {ld.criteria.version})"
+        )
     if ld.edited is not None and ld.criteria is not None and ld.edited is not ld.criteria:
         st.caption(f":material/balance: {present.t('weights_edited', lang)}")
     if ld.error:

@@ -86,8 +86,15 @@ def load_criteria_cached(data: bytes, name: str) -> CriteriaSet:
 
 
 @st.cache_resource(show_spinner=False, max_entries=3, ttl=3600)
-def screen_cached(data: bytes, name: str, criteria_data: bytes, criteria_name: str, mapping_text: str | None,
-                  sheet: str | None, _progress: Callable[[str, float], None] | None = None) -> Result:
+def screen_cached(
+    data: bytes,
+    name: str,
+    criteria_data: bytes,
+    criteria_name: str,
+    mapping_text: str | None,
+    sheet: str | None,
+    _progress: Callable[[str, float], None] | None = None,
+) -> Result:
     """One screening run per (file bytes, criteria bytes, mapping, sheet); the cache key is those bytes.
 
     A resource cache, not a data cache: the result is shared, never pickled. Pages only read it (re-weighting
@@ -96,9 +103,15 @@ def screen_cached(data: bytes, name: str, criteria_data: bytes, criteria_name: s
     """
     criteria = load_criteria_bytes(criteria_data, criteria_name)
     mapping: Mapping | None = mapping_from_text(mapping_text) if mapping_text else None
-    return pipeline.run(data, name=name, criteria=criteria,
-                        criteria_sha256=hashlib.sha256(criteria_data).hexdigest(), mapping=mapping, sheet=sheet,
-                        progress=_progress)
+    return pipeline.run(
+        data,
+        name=name,
+        criteria=criteria,
+        criteria_sha256=hashlib.sha256(criteria_data).hexdigest(),
+        mapping=mapping,
+        sheet=sheet,
+        progress=_progress,
+    )
 
 
 @dataclass
@@ -109,8 +122,8 @@ class Loaded:
     result: Result | None
     criteria: CriteriaSet | None
     edited: CriteriaSet | None
-    error: str | None = None           # the file or criteria could not be used
-    weights_error: str | None = None   # the edited weights are not valid (the last valid ones are used)
+    error: str | None = None  # the file or criteria could not be used
+    weights_error: str | None = None  # the edited weights are not valid (the last valid ones are used)
 
 
 def error_text(exc: BaseException) -> str:
@@ -177,8 +190,15 @@ def load() -> Loaded:
     else:
         say, done = _progress_bar()
         try:
-            base = screen_cached(src["data"], src["name"], crit["data"], crit["name"], ss.get("mapping_text"),
-                                 ss.get("sheet"), _progress=say)
+            base = screen_cached(
+                src["data"],
+                src["name"],
+                crit["data"],
+                crit["name"],
+                ss.get("mapping_text"),
+                ss.get("sheet"),
+                _progress=say,
+            )
         except (InputError, CriteriaError, MappingError) as exc:
             done()
             ss.pop("_base_memo", None)

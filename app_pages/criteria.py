@@ -27,8 +27,13 @@ def _pick_file() -> None:
     uploaded_label = common.t("criteria_uploaded")
     options = names if current in names else [*names, current]
     col1, col2 = st.columns(2)
-    choice = col1.selectbox(common.t("criteria_pick"), options, index=options.index(current),
-                            format_func=lambda n: n if n in names else f"{n} {uploaded_label}", key="criteria_pick")
+    choice = col1.selectbox(
+        common.t("criteria_pick"),
+        options,
+        index=options.index(current),
+        format_func=lambda n: n if n in names else f"{n} {uploaded_label}",
+        key="criteria_pick",
+    )
     if choice != current and choice in names:
         common.set_criteria(choice, files[names.index(choice)].read_bytes())
         st.rerun()
@@ -94,29 +99,53 @@ def _editors(ld: common.Loaded, lang: str) -> None:
     per_row = 3
     for start in range(0, len(dims), per_row):
         cols = st.columns(per_row)
-        for col, (_, d) in zip(cols, dims.iloc[start:start + per_row].iterrows(), strict=False):
+        for col, (_, d) in zip(cols, dims.iloc[start : start + per_row].iterrows(), strict=False):
             key = f"dimw_{d['id']}_{tag}"
             value = d["weight"] if isinstance(d["weight"], int | float) else float("nan")
-            col.number_input(f"{d['label']} ({d['share']:.1f}%)", min_value=0.0, max_value=1000.0,
-                             value=_bounded(value), step=1.0, key=key, on_change=_set_dimension,
-                             args=(str(d["id"]), key))
+            col.number_input(
+                f"{d['label']} ({d['share']:.1f}%)",
+                min_value=0.0,
+                max_value=1000.0,
+                value=_bounded(value),
+                step=1.0,
+                key=key,
+                on_change=_set_dimension,
+                args=(str(d["id"]), key),
+            )
     st.markdown(f"**{common.t('criterion_weights')}**")
-    number = st.column_config.NumberColumn(common.t("weight"), min_value=0.0, max_value=1000.0, step=0.5,
-                                           required=True)
+    number = st.column_config.NumberColumn(
+        common.t("weight"), min_value=0.0, max_value=1000.0, step=0.5, required=True
+    )
     editor_key = f"crit_editor_{tag}"
     st.data_editor(
-        crits, key=editor_key, hide_index=True, disabled=["dimension", "id", "label", "tracks"], height=360,
-        on_change=_set_criteria, args=(editor_key, crits["id"].astype(str).tolist()),
-        column_config={"dimension": common.t("dimension"), "id": common.t("id"), "label": common.t("criterion"),
-                       "weight": number, "tracks": common.t("tracks")})
+        crits,
+        key=editor_key,
+        hide_index=True,
+        disabled=["dimension", "id", "label", "tracks"],
+        height=360,
+        on_change=_set_criteria,
+        args=(editor_key, crits["id"].astype(str).tolist()),
+        column_config={
+            "dimension": common.t("dimension"),
+            "id": common.t("id"),
+            "label": common.t("criterion"),
+            "weight": number,
+            "tracks": common.t("tracks"),
+        },
+    )
     b1, b2 = st.columns(2)
     if b1.button(common.t("reset_weights"), key="reset_weights"):
         common.reset_weights()
         st.rerun()
     if ld.edited is not None:
-        b2.download_button(common.t("download_criteria"), data=present.criteria_yaml(ld.edited).encode("utf-8"),
-                           file_name=f"{ld.edited.id}-edited.yaml", mime="application/x-yaml",
-                           on_click="ignore", key="download_criteria")
+        b2.download_button(
+            common.t("download_criteria"),
+            data=present.criteria_yaml(ld.edited).encode("utf-8"),
+            file_name=f"{ld.edited.id}-edited.yaml",
+            mime="application/x-yaml",
+            on_click="ignore",
+            key="download_criteria",
+        )
 
 
 def body() -> None:
@@ -139,7 +168,11 @@ def body() -> None:
         st.markdown(f"**{common.t('preview')}**")
         moved = present.rank_changes(ld.base, ld.result)
         moved["tier"] = moved["tier"].map(lambda v: present.tier_label(v, lang, cs))
-        st.dataframe(moved, hide_index=True, column_config={c: present.column_title(c, lang, cs) for c in moved.columns})
+        st.dataframe(
+            moved,
+            hide_index=True,
+            column_config={c: present.column_title(c, lang, cs) for c in moved.columns},
+        )
     elif ld.error:
         st.warning(ld.error)
 
@@ -152,15 +185,36 @@ def body() -> None:
     st.dataframe(details, hide_index=True, column_config=cfg)
 
     with st.expander(f"{common.t('gates')} ({len(cs.gates)}) · {common.t('flags')} ({len(cs.flags)})"):
-        rows = [{"kind": common.t("kind_gate"), "id": g.id, "label": g.label.get(lang), "reason": g.reason.get(lang),
-                 "source": present.source_text(cs, f"{g.source} {g.section or ''}".strip())} for g in cs.gates]
-        rows += [{"kind": common.t("kind_flag"), "id": f.id, "label": f.label.get(lang), "reason": f.reason.get(lang),
-                  "source": present.source_text(cs, f"{f.source} {f.section or ''}".strip())} for f in cs.flags]
-        st.dataframe(rows, hide_index=True, column_config={c: present.t(c, lang) for c in
-                                                          ("kind", "id", "label", "reason", "source")})
+        rows = [
+            {
+                "kind": common.t("kind_gate"),
+                "id": g.id,
+                "label": g.label.get(lang),
+                "reason": g.reason.get(lang),
+                "source": present.source_text(cs, f"{g.source} {g.section or ''}".strip()),
+            }
+            for g in cs.gates
+        ]
+        rows += [
+            {
+                "kind": common.t("kind_flag"),
+                "id": f.id,
+                "label": f.label.get(lang),
+                "reason": f.reason.get(lang),
+                "source": present.source_text(cs, f"{f.source} {f.section or ''}".strip()),
+            }
+            for f in cs.flags
+        ]
+        st.dataframe(
+            rows,
+            hide_index=True,
+            column_config={c: present.t(c, lang) for c in ("kind", "id", "label", "reason", "source")},
+        )
     with st.expander(common.t("tiers")):
-        st.dataframe([{"id": x.id, "label": x.label.get(lang), "min_score": x.min_score} for x in cs.tiers],
-                     hide_index=True)
+        st.dataframe(
+            [{"id": x.id, "label": x.label.get(lang), "min_score": x.min_score} for x in cs.tiers],
+            hide_index=True,
+        )
 
 
 common.guarded(body)

@@ -23,11 +23,16 @@ def _sources() -> None:
         common.set_source(common.SAMPLE.name, common.SAMPLE.read_bytes(), "sample_name")
         st.rerun()
     if common.AIDDATA.exists() and b2.button(common.t("use_aiddata"), key="use_aiddata"):
-        common.set_source(common.AIDDATA.name, common.AIDDATA.read_bytes(), "aiddata_name",
-                          common.sample_mapping_text("aiddata-gcdf3"))
+        common.set_source(
+            common.AIDDATA.name,
+            common.AIDDATA.read_bytes(),
+            "aiddata_name",
+            common.sample_mapping_text("aiddata-gcdf3"),
+        )
         st.rerun()
-    up = st.file_uploader(common.t("upload"), type=["xlsx", "xlsm", "csv"], help=common.t("upload_help"),
-                          key="data_upload")
+    up = st.file_uploader(
+        common.t("upload"), type=["xlsx", "xlsm", "csv"], help=common.t("upload_help"), key="data_upload"
+    )
     if up is not None:
         data = up.getvalue()
         tag = hashlib.sha256(data).hexdigest() + up.name
@@ -37,7 +42,9 @@ def _sources() -> None:
             st.rerun()
     src = st.session_state["source"]
     shown = present.t(src["label"], lang) if src.get("label") else src["name"]
-    st.caption(f"{common.t('current_data')}: **{shown}** ({common.t('file_size_mb', mb=len(src['data']) / 1e6)})")
+    st.caption(
+        f"{common.t('current_data')}: **{shown}** ({common.t('file_size_mb', mb=len(src['data']) / 1e6)})"
+    )
 
 
 def _sheet_and_mapping(sheets: list[str], current_sheet: str) -> None:
@@ -45,9 +52,13 @@ def _sheet_and_mapping(sheets: list[str], current_sheet: str) -> None:
     c1, c2, c3 = st.columns(3)
     sheet_opts: list[str | None] = [None, *sheets]
     chosen = ss.get("sheet")
-    sheet = c1.selectbox(common.t("sheet"), sheet_opts, index=sheet_opts.index(chosen) if chosen in sheet_opts else 0,
-                         format_func=lambda s: f"{common.t('sheet_auto')} → {current_sheet}" if s is None else s,
-                         key=f"sheet_pick_{ss['source']['name']}")
+    sheet = c1.selectbox(
+        common.t("sheet"),
+        sheet_opts,
+        index=sheet_opts.index(chosen) if chosen in sheet_opts else 0,
+        format_func=lambda s: f"{common.t('sheet_auto')} → {current_sheet}" if s is None else s,
+        key=f"sheet_pick_{ss['source']['name']}",
+    )
     if sheet != chosen:
         ss["sheet"] = sheet
         st.rerun()
@@ -57,8 +68,13 @@ def _sheet_and_mapping(sheets: list[str], current_sheet: str) -> None:
     now = None if current is None else next((n for n, txt in texts.items() if txt == current), "__custom__")
     opts: list[str | None] = [None, *builtins] + (["__custom__"] if now == "__custom__" else [])
     labels = {None: common.t("mapping_auto"), "__custom__": common.t("mapping_custom")}
-    pick = c2.selectbox(common.t("mapping_choice"), opts, index=opts.index(now),
-                        format_func=lambda n: labels.get(n, n), key=f"mapping_pick_{now}")
+    pick = c2.selectbox(
+        common.t("mapping_choice"),
+        opts,
+        index=opts.index(now),
+        format_func=lambda n: labels.get(n, n),
+        key=f"mapping_pick_{now}",
+    )
     if pick != now:
         ss["mapping_text"] = None if pick is None else texts.get(pick, current)
         st.rerun()
@@ -84,24 +100,34 @@ def _mapping_editor(table) -> None:  # noqa: ANN001 - a DataFrame
     st.caption(common.t("mapping_help"))
     table = table.copy()
     table["canonical_label"] = table["canonical"].map(lambda c: present.column_title(c, lang) if c else "")
-    tag = hashlib.sha1((ss["source"]["name"] + str(ss.get("mapping_text")) + str(ss.get("sheet"))).encode()).hexdigest()
+    tag = hashlib.sha1(
+        (ss["source"]["name"] + str(ss.get("mapping_text")) + str(ss.get("sheet"))).encode()
+    ).hexdigest()
     edited = st.data_editor(
-        table[["source_header", "canonical", "canonical_label", "required"]], hide_index=True,
-        key=f"header_editor_{tag[:10]}", disabled=["source_header", "canonical_label", "required"],
+        table[["source_header", "canonical", "canonical_label", "required"]],
+        hide_index=True,
+        key=f"header_editor_{tag[:10]}",
+        disabled=["source_header", "canonical_label", "required"],
         column_config={
             "source_header": common.t("source_header"),
-            "canonical": st.column_config.SelectboxColumn(common.t("canonical"), options=present.canonical_options()),
+            "canonical": st.column_config.SelectboxColumn(
+                common.t("canonical"), options=present.canonical_options()
+            ),
             "canonical_label": common.t("canonical_label"),
             "required": st.column_config.CheckboxColumn(common.t("required")),
-        })
+        },
+    )
     current = mapping_from_text(ss["mapping_text"]) if ss.get("mapping_text") else None
     b1, b2, b3 = st.columns(3)
     try:
         mapping = present.mapping_from_table(edited, current)
     except MappingError as exc:
         msg = str(exc)
-        st.error(common.t("mapping_dup", col=msg.split(":", 1)[1]) if msg.startswith("duplicate:")
-                 else common.t("mapping_error", msg=msg))
+        st.error(
+            common.t("mapping_dup", col=msg.split(":", 1)[1])
+            if msg.startswith("duplicate:")
+            else common.t("mapping_error", msg=msg)
+        )
         return
     if b1.button(common.t("apply_mapping"), key="apply_mapping", type="primary"):
         ss["mapping_text"] = mapping_text(mapping)
@@ -109,9 +135,14 @@ def _mapping_editor(table) -> None:  # noqa: ANN001 - a DataFrame
     if ss.get("mapping_text") is not None and b2.button(common.t("reset_mapping"), key="reset_mapping"):
         ss["mapping_text"] = None
         st.rerun()
-    b3.download_button(common.t("download_mapping"), data=mapping_text(mapping).encode("utf-8"),
-                       file_name="mapping.yaml", mime="application/x-yaml", on_click="ignore",
-                       key="download_mapping")
+    b3.download_button(
+        common.t("download_mapping"),
+        data=mapping_text(mapping).encode("utf-8"),
+        file_name="mapping.yaml",
+        mime="application/x-yaml",
+        on_click="ignore",
+        key="download_mapping",
+    )
 
 
 def _report(ld: common.Loaded) -> None:
@@ -120,8 +151,15 @@ def _report(ld: common.Loaded) -> None:
     assert result is not None
     inp = result.input
     st.subheader(common.t("validation"))
-    st.caption(common.t("file_info", name=inp.name, sheet=inp.projects.sheet, row=inp.projects.header_row,
-                        sheets=", ".join(inp.sheets)))
+    st.caption(
+        common.t(
+            "file_info",
+            name=inp.name,
+            sheet=inp.projects.sheet,
+            row=inp.projects.header_row,
+            sheets=", ".join(inp.sheets),
+        )
+    )
     counts = present.counts_frame(result, lang)
     for col, (_, row) in zip(st.columns(len(counts)), counts.iterrows(), strict=True):
         col.metric(row["label"], f"{row['count']:,}")
@@ -136,9 +174,15 @@ def _report(ld: common.Loaded) -> None:
         return
     f1, f2, f3 = st.columns(3)
     sev_opts = sorted(issues["severity_code"].unique())
-    sev = f1.multiselect(common.t("severity"), sev_opts, key="issue_severity",
-                         format_func=lambda s: present.severity_label(s, lang))
-    cols = f2.multiselect(common.t("column"), sorted(issues["column"].astype(str).unique()), key="issue_column")
+    sev = f1.multiselect(
+        common.t("severity"),
+        sev_opts,
+        key="issue_severity",
+        format_func=lambda s: present.severity_label(s, lang),
+    )
+    cols = f2.multiselect(
+        common.t("column"), sorted(issues["column"].astype(str).unique()), key="issue_column"
+    )
     query = f3.text_input(common.t("search"), key="issue_query")
     shown = present.filter_issues(issues, sev, cols, query).drop(columns=["severity_code"])
     st.caption(common.t("showing_rows", shown=len(shown), total=len(issues)))
@@ -146,8 +190,14 @@ def _report(ld: common.Loaded) -> None:
     cfg["project_id"] = present.column_title("project_id", lang)
     cfg["message"] = st.column_config.TextColumn(present.t("message", lang), width="large")
     st.dataframe(shown, hide_index=True, column_config=cfg)
-    st.download_button(common.t("download_issues"), data=shown.to_csv(index=False).encode("utf-8-sig"),
-                       file_name="data_issues.csv", mime="text/csv", on_click="ignore", key="download_issues")
+    st.download_button(
+        common.t("download_issues"),
+        data=shown.to_csv(index=False).encode("utf-8-sig"),
+        file_name="data_issues.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="download_issues",
+    )
 
 
 def body() -> None:

@@ -24,7 +24,9 @@ def body() -> None:
         return
     cs = result.criteria
     counts = result.counts()
-    st.caption(" · ".join(f"{common.t(k)} {counts[k]:,}" for k in ("records", "ranked", "excluded", "invalid")))
+    st.caption(
+        " · ".join(f"{common.t(k)} {counts[k]:,}" for k in ("records", "ranked", "excluded", "invalid"))
+    )
 
     st.subheader(f"{common.t('excluded_section')} ({counts['excluded']:,})")
     ex = present.excluded_table(result, lang)
@@ -40,8 +42,11 @@ def body() -> None:
     if inv.empty:
         st.success(common.t("none_invalid"))
     else:
-        st.dataframe(inv.astype(str).replace({"None": "", "nan": ""}), hide_index=True,
-                     column_config=_config(inv, lang, cs))
+        st.dataframe(
+            inv.astype(str).replace({"None": "", "nan": ""}),
+            hide_index=True,
+            column_config=_config(inv, lang, cs),
+        )
 
     flagged = present.flagged_projects(result, lang)
     st.subheader(f"{common.t('flagged_section')} ({len(flagged):,})")
@@ -49,12 +54,20 @@ def body() -> None:
         st.success(common.t("none_flagged"))
     else:
         summary = present.flag_summary(result, lang)
-        st.dataframe(summary, hide_index=True, column_config={
-            **{c: present.t(c, lang) for c in summary.columns},
-            "reason": st.column_config.TextColumn(present.t("reason", lang), width="large")})
+        st.dataframe(
+            summary,
+            hide_index=True,
+            column_config={
+                **{c: present.t(c, lang) for c in summary.columns},
+                "reason": st.column_config.TextColumn(present.t("reason", lang), width="large"),
+            },
+        )
         st.caption(common.t("flagged_hint"))
-        st.dataframe(flagged, hide_index=True, column_config={c: present.column_title(str(c), lang, cs)
-                                                              for c in flagged.columns})
+        st.dataframe(
+            flagged,
+            hide_index=True,
+            column_config={c: present.column_title(str(c), lang, cs) for c in flagged.columns},
+        )
 
 
 common.guarded(body)

@@ -50,22 +50,44 @@ def body() -> None:
     if ld.edited is not None and ld.edited is not ld.criteria:
         st.caption(f":material/balance: {common.t('weights_edited')}")
     langs = ["zh", "en"]
-    wb_lang = st.radio(common.t("export_lang"), langs, index=langs.index(lang), horizontal=True,
-                       format_func=lambda c: text("language_name").get(c), key="export_lang")
+    wb_lang = st.radio(
+        common.t("export_lang"),
+        langs,
+        index=langs.index(lang),
+        horizontal=True,
+        format_func=lambda c: text("language_name").get(c),
+        key="export_lang",
+    )
     stem = Path(st.session_state["source"]["name"]).stem or "projects"
-    data = (lambda: workbook_bytes(result, wb_lang)) if len(result.records) <= PREPARE_ABOVE \
+    data = (
+        (lambda: workbook_bytes(result, wb_lang))
+        if len(result.records) <= PREPARE_ABOVE
         else _prepared(result, wb_lang)
+    )
     if data is not None:
-        st.download_button(common.t("download_workbook"), data=data,
-                           file_name=f"{stem}_ranked_{wb_lang}.xlsx", type="primary", on_click="ignore",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key="download_workbook")
-    st.download_button(common.t("download_csv"), data=lambda: ranking_frame(result).to_csv(index=False).encode(
-                       "utf-8-sig"), file_name=f"{stem}_ranking.csv", mime="text/csv", on_click="ignore",
-                       key="download_csv")   # made when clicked: 100,000 rows take seconds
+        st.download_button(
+            common.t("download_workbook"),
+            data=data,
+            file_name=f"{stem}_ranked_{wb_lang}.xlsx",
+            type="primary",
+            on_click="ignore",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="download_workbook",
+        )
+    st.download_button(
+        common.t("download_csv"),
+        data=lambda: ranking_frame(result).to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{stem}_ranking.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="download_csv",
+    )  # made when clicked: 100,000 rows take seconds
     counts = present.counts_frame(result, lang)
-    st.dataframe(counts[["label", "count"]], hide_index=True,
-                 column_config={"label": " ", "count": present.t("count", lang)})
+    st.dataframe(
+        counts[["label", "count"]],
+        hide_index=True,
+        column_config={"label": " ", "count": present.t("count", lang)},
+    )
 
 
 common.guarded(body)

@@ -85,28 +85,69 @@ def body() -> None:
     fp = result_fingerprint(result)
     total = float(pd.to_numeric(ranked.get(COST, pd.Series(dtype=float)), errors="coerce").fillna(0).sum())
 
-    budget = st.number_input(common.t("pf_budget"), min_value=0.0, value=round(0.2 * total, 1), step=10.0,
-                             format="%.1f", help=common.t("pf_budget_help", total=total), key="pf_budget")
+    budget = st.number_input(
+        common.t("pf_budget"),
+        min_value=0.0,
+        value=round(0.2 * total, 1),
+        step=10.0,
+        format="%.1f",
+        help=common.t("pf_budget_help", total=total),
+        key="pf_budget",
+    )
     with st.expander(common.t("pf_constraints"), expanded=False):
         c1, c2, c3 = st.columns(3)
         c1.slider(common.t("pf_min_small_share"), 0, 100, 0, 5, key="pf_min_small_share")
-        c1.number_input(common.t("pf_min_small_count"), min_value=0, max_value=100_000, value=0, step=1,
-                        help=common.t("pf_zero_none"), key="pf_min_small_count")
-        c1.number_input(common.t("pf_min_flagship_count"), min_value=0, max_value=100_000, value=0, step=1,
-                        help=common.t("pf_zero_none"), key="pf_min_flagship_count")
+        c1.number_input(
+            common.t("pf_min_small_count"),
+            min_value=0,
+            max_value=100_000,
+            value=0,
+            step=1,
+            help=common.t("pf_zero_none"),
+            key="pf_min_small_count",
+        )
+        c1.number_input(
+            common.t("pf_min_flagship_count"),
+            min_value=0,
+            max_value=100_000,
+            value=0,
+            step=1,
+            help=common.t("pf_zero_none"),
+            key="pf_min_flagship_count",
+        )
         c2.slider(common.t("pf_max_country_share"), 5, 100, 100, 5, key="pf_max_country_share")
         c2.slider(common.t("pf_max_sector_share"), 5, 100, 100, 5, key="pf_max_sector_share")
-        c2.number_input(common.t("pf_time_limit"), min_value=1.0, max_value=600.0, value=30.0, step=5.0,
-                        key="pf_time_limit")
+        c2.number_input(
+            common.t("pf_time_limit"),
+            min_value=1.0,
+            max_value=600.0,
+            value=30.0,
+            step=5.0,
+            key="pf_time_limit",
+        )
         tiers: list[str] = [x.id for x in cs.tiers]
         tiers += [x for x in present.filter_options(ranked)["tier"] if x not in tiers]
-        c3.multiselect(common.t("pf_exclude_tiers"), tiers, format_func=lambda v: present.tier_label(v, lang, cs),
-                       key="pf_exclude_tiers")
-        flags_present = sorted({f for s in ranked.get("flags", pd.Series(dtype=str)).dropna().astype(str)
-                          for f in s.split(";") if f})
+        c3.multiselect(
+            common.t("pf_exclude_tiers"),
+            tiers,
+            format_func=lambda v: present.tier_label(v, lang, cs),
+            key="pf_exclude_tiers",
+        )
+        flags_present = sorted(
+            {
+                f
+                for s in ranked.get("flags", pd.Series(dtype=str)).dropna().astype(str)
+                for f in s.split(";")
+                if f
+            }
+        )
         flag_labels = {f.id: f.label.get(lang) for f in cs.flags}
-        c3.multiselect(common.t("pf_exclude_flags"), flags_present, format_func=lambda f: flag_labels.get(f, f),
-                       key="pf_exclude_flags")
+        c3.multiselect(
+            common.t("pf_exclude_flags"),
+            flags_present,
+            format_func=lambda f: flag_labels.get(f, f),
+            key="pf_exclude_flags",
+        )
         c3.checkbox(common.t("pf_exclude_flagged"), key="pf_exclude_flagged")
         c3.checkbox(common.t("pf_no_duplicates"), key="pf_no_duplicates")
     st.button(common.t("pf_solve"), type="primary", key="pf_solve", on_click=_solve_pressed)
@@ -117,7 +158,11 @@ def body() -> None:
             cons = PortfolioConstraints(**wanted)
         except ValidationError as err:
             first = err.errors()[0]
-            st.error(common.t("pf_invalid_option", option=first["loc"][0] if first["loc"] else "", msg=first["msg"]))
+            st.error(
+                common.t(
+                    "pf_invalid_option", option=first["loc"][0] if first["loc"] else "", msg=first["msg"]
+                )
+            )
             return
         st.session_state["pf_solution"] = {"fingerprint": fp, "wanted": wanted, **_solve(result, cons)}
 
@@ -140,28 +185,46 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
     m[2].metric(common.t("pf_chosen_count"), f"{len(p.chosen):,}")
     m[3].metric(common.t("pf_total_cost"), f"{p.total_cost:,.1f}")
     m[4].metric(common.t("pf_total_score"), "—" if np.isnan(p.objective) else f"{p.objective:,.2f}")
-    names = {str(k): str(v) for k, v in zip(result.ranked["project_id"], result.ranked.get(
-        "project_name", result.ranked["project_id"]), strict=True)}
+    names = {
+        str(k): str(v)
+        for k, v in zip(
+            result.ranked["project_id"],
+            result.ranked.get("project_name", result.ranked["project_id"]),
+            strict=True,
+        )
+    }
 
     if p.ok and len(p.chosen):
         st.subheader(common.t("pf_chosen"))
         table = present.portfolio_table(p.chosen, lang, cs)
         num = st.column_config.NumberColumn
         cfg: dict[str, Any] = {c: present.column_title(c, lang, cs) for c in table.columns}
-        cfg.update({"cost": num(present.t("cost", lang), format="%.1f"),
-                    "score": num(present.t("score", lang), format="%.2f"),
-                    "cum_cost": num(present.t("cum_cost", lang), format="%.1f"),
-                    "cum_score": num(present.t("cum_score", lang), format="%.2f")})
+        cfg.update(
+            {
+                "cost": num(present.t("cost", lang), format="%.1f"),
+                "score": num(present.t("score", lang), format="%.2f"),
+                "cum_cost": num(present.t("cum_cost", lang), format="%.1f"),
+                "cum_score": num(present.t("cum_score", lang), format="%.2f"),
+            }
+        )
         st.dataframe(table, hide_index=True, column_config=cfg, key="pf_chosen_table")
         stem = Path(st.session_state["source"]["name"]).stem or "projects"
-        st.download_button(common.t("download_portfolio"), data=p.chosen.to_csv(index=False).encode("utf-8-sig"),
-                           file_name=f"{stem}_portfolio.csv", mime="text/csv", on_click="ignore",
-                           key="pf_download")
+        st.download_button(
+            common.t("download_portfolio"),
+            data=p.chosen.to_csv(index=False).encode("utf-8-sig"),
+            file_name=f"{stem}_portfolio.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="pf_download",
+        )
     with st.expander(common.t("pf_details")):
         details = p.constraints_frame(lang)
         details["value"] = details["value"].map(lambda v: "" if v is None else str(v))
-        st.dataframe(details, hide_index=True, column_config={"item": present.t("pf_item", lang),
-                                                              "value": present.t("pf_value", lang)})
+        st.dataframe(
+            details,
+            hide_index=True,
+            column_config={"item": present.t("pf_item", lang), "value": present.t("pf_value", lang)},
+        )
 
     frontier = sol.get("frontier")
     left, right = st.columns(2)

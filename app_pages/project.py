@@ -16,7 +16,9 @@ def _option_labels(result, lang: str) -> dict[str, str]:  # noqa: ANN001 - a pip
     rec = result.records
     ids = rec["project_id"].astype(str)
     names = rec["project_name"].astype(str) if "project_name" in rec else ids
-    outcome = rec["outcome"].map({o: present.t("outcome_" + o, lang) for o in ("ranked", "excluded", "invalid")})
+    outcome = rec["outcome"].map(
+        {o: present.t("outcome_" + o, lang) for o in ("ranked", "excluded", "invalid")}
+    )
     text = ids + " · " + names.str.slice(0, 60) + " (" + outcome.astype(str) + ")"
     return dict(zip(ids[::-1], text[::-1], strict=True))  # a shared id shows its first record
 
@@ -33,8 +35,11 @@ def body() -> None:
         return
     cs = result.criteria
     ranked_ids = result.ranked["project_id"].astype(str).tolist()
-    others = [str(p) for p in result.records.loc[result.records["outcome"] != "ranked", "project_id"]
-              if isinstance(p, str | int | float) and str(p) not in ("", "nan", "None")]
+    others = [
+        str(p)
+        for p in result.records.loc[result.records["outcome"] != "ranked", "project_id"]
+        if isinstance(p, str | int | float) and str(p) not in ("", "nan", "None")
+    ]
     options = list(dict.fromkeys(ranked_ids + others))
     if not options:
         st.info(common.t("no_projects"))
@@ -45,8 +50,13 @@ def body() -> None:
     if st.session_state.get("project_pick") != wanted:
         st.session_state["project_pick"] = wanted
     labels = _option_labels(result, lang)
-    pid = st.selectbox(common.t("project_pick"), options, format_func=lambda p: labels.get(p, p),
-                       key="project_pick", on_change=_picked)
+    pid = st.selectbox(
+        common.t("project_pick"),
+        options,
+        format_func=lambda p: labels.get(p, p),
+        key="project_pick",
+        on_change=_picked,
+    )
     st.session_state["project_id"] = pid
     info = present.project_summary(result, pid)
     outcome = info["outcome"]
@@ -71,16 +81,25 @@ def body() -> None:
     m[2].metric(present.t("score", lang), f"{float(row['score']):.2f}")
     m[3].metric(present.t("tier", lang), present.tier_label(row["tier"], lang, cs))
     light = present.light_column(cs)
-    st.markdown(f"**{present.t('track', lang)}:** {present.track_label(row['track'], lang, cs)}"
-                + (f"  \n**{present.t('role_traffic_light', lang)}:** {present.light_label(row.get(light), lang, cs)}"
-                   if light else ""))
-    st.caption(" · ".join([
-        f"{present.column_title('project_name', lang)}: {row.get('project_name', '')}",
-        f"{present.column_title('country', lang)}: {present.country_label(row.get('country'), lang)}",
-        f"{present.column_title('sector', lang)}: {present.code_label('sector', row.get('sector'), lang)}",
-        f"{present.t('investment', lang)}: {row.get('total_investment_usd_m', '')}",
-        f"{present.t('completeness', lang)}: {float(row['completeness']):.0%}",
-    ]))
+    st.markdown(
+        f"**{present.t('track', lang)}:** {present.track_label(row['track'], lang, cs)}"
+        + (
+            f"  \n**{present.t('role_traffic_light', lang)}:** {present.light_label(row.get(light), lang, cs)}"
+            if light
+            else ""
+        )
+    )
+    st.caption(
+        " · ".join(
+            [
+                f"{present.column_title('project_name', lang)}: {row.get('project_name', '')}",
+                f"{present.column_title('country', lang)}: {present.country_label(row.get('country'), lang)}",
+                f"{present.column_title('sector', lang)}: {present.code_label('sector', row.get('sector'), lang)}",
+                f"{present.t('investment', lang)}: {row.get('total_investment_usd_m', '')}",
+                f"{present.t('completeness', lang)}: {float(row['completeness']):.0%}",
+            ]
+        )
+    )
     st.info(present.next_tier_text(result, pid, lang))
 
     st.subheader(common.t("gates_flags"))
@@ -90,8 +109,10 @@ def body() -> None:
         st.dataframe(hits, hide_index=True, column_config=hit_cols)
 
     st.subheader(common.t("points_by_dimension"))
-    st.caption(f"▇ {common.t('this_project')} · ┃ {common.t('track_median')} "
-               f"({present.track_label(row['track'], lang, cs)})")
+    st.caption(
+        f"▇ {common.t('this_project')} · ┃ {common.t('track_median')} "
+        f"({present.track_label(row['track'], lang, cs)})"
+    )
     st.altair_chart(present.dimension_vs_median_chart(result, pid, lang), width="stretch")
 
     st.subheader(common.t("rationale"))
@@ -105,7 +126,11 @@ def body() -> None:
     for dim_label in rat["dimension"].drop_duplicates():
         part = rat[rat["dimension"] == dim_label]
         score = dims.loc[dims["label"] == dim_label, "project"]
-        head = f"{dim_label} — {float(score.iloc[0]):.1f}" if len(score) and score.notna().all() else str(dim_label)
+        head = (
+            f"{dim_label} — {float(score.iloc[0]):.1f}"
+            if len(score) and score.notna().all()
+            else str(dim_label)
+        )
         with st.expander(head, expanded=True):
             st.dataframe(part.drop(columns=["dimension"]), hide_index=True, column_config=cfg)
 

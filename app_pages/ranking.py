@@ -14,8 +14,10 @@ from screening.criteria.models import IndexRole
 def _picked() -> None:
     """A row was clicked: open that project's rationale."""
     state = st.session_state.get("ranking_table")
-    rows = list(getattr(getattr(state, "selection", None), "rows", None) or
-                (state or {}).get("selection", {}).get("rows", []))
+    rows = list(
+        getattr(getattr(state, "selection", None), "rows", None)
+        or (state or {}).get("selection", {}).get("rows", [])
+    )
     ids = st.session_state.get("_ranking_ids", [])
     if rows and rows[0] < len(ids):
         st.session_state["project_id"] = ids[rows[0]]
@@ -42,13 +44,14 @@ def body() -> None:
         "tier": lambda v: present.tier_label(v, lang, cs),
         "light": lambda v: present.light_label(v, lang, cs),
     }
-    title = {"light": "role_traffic_light"}    # the criteria set's traffic light, by its role
+    title = {"light": "role_traffic_light"}  # the criteria set's traffic light, by its role
     keys = [k for k in present.FILTERS if k != "light" or present.light_column(cs) is not None]
     with st.expander(common.t("filters"), expanded=False):
         chosen = {}
         for fc, key in zip(st.columns(len(keys)), keys, strict=True):
-            chosen[key] = fc.multiselect(common.t(title.get(key, key)), opts[key], format_func=fmt[key],
-                                         key=f"filter_{key}")
+            chosen[key] = fc.multiselect(
+                common.t(title.get(key, key)), opts[key], format_func=fmt[key], key=f"filter_{key}"
+            )
     shown = present.apply_filters(result.ranked, present.Filters(**chosen), cs)
     st.caption(common.t("showing_rows", shown=len(shown), total=len(result.ranked)))
     if shown.empty:
@@ -57,13 +60,22 @@ def body() -> None:
     table = present.ranking_table(shown, lang, cs)
     column_config: dict[str, Any] = {c: present.column_title(c, lang, cs) for c in table.columns}
     column_config["score"] = st.column_config.ProgressColumn(
-        present.column_title("score", lang), min_value=0, max_value=100, format="%.2f")
-    column_config["completeness"] = st.column_config.NumberColumn(present.column_title("completeness", lang),
-                                                                  format="%d%%")
+        present.column_title("score", lang), min_value=0, max_value=100, format="%.2f"
+    )
+    column_config["completeness"] = st.column_config.NumberColumn(
+        present.column_title("completeness", lang), format="%d%%"
+    )
     st.caption(common.t("select_hint"))
     st.session_state["_ranking_ids"] = table["project_id"].astype(str).tolist()
-    st.dataframe(table, hide_index=True, column_config=column_config, height=420, on_select=_picked,
-                 selection_mode="single-row", key="ranking_table")
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config=column_config,
+        height=420,
+        on_select=_picked,
+        selection_mode="single-row",
+        key="ranking_table",
+    )
     if st.session_state.pop("_goto_project", False):
         st.switch_page("app_pages/project.py")
 
@@ -85,8 +97,19 @@ def _reviews(result: object, lang: str) -> None:
     with st.expander(f"{common.t('reviews_title')}: {len(filled)}", expanded=bool(len(filled))):
         counts = filled["reviewer_decision"].fillna("—").value_counts()
         st.write(" · ".join(f"{k}: {v}" for k, v in counts.items()) or "—")
-        cols = [c for c in ("project_id", "reviewer_decision", "reviewer_note", "previous_outcome", "previous_rank",
-                            "previous_score", "previous_tier") if c in filled.columns]
+        cols = [
+            c
+            for c in (
+                "project_id",
+                "reviewer_decision",
+                "reviewer_note",
+                "previous_outcome",
+                "previous_rank",
+                "previous_score",
+                "previous_tier",
+            )
+            if c in filled.columns
+        ]
         st.dataframe(filled[cols], hide_index=True)
 
 

@@ -27,24 +27,37 @@ def _oat(fingerprint: str, top_k: int, _result: Result):  # noqa: ANN202 - a Dat
 @st.cache_data(show_spinner=False, max_entries=16)
 def _sweep(fingerprint: str, dimension: str, ids: tuple[str, ...], _result: Result):  # noqa: ANN202
     r = _result
-    return sweep_curves(r.pm, r.weights, r.criteria.missing_policy, dimension=dimension, project_ids=list(ids),
-                        steps=101)
+    return sweep_curves(
+        r.pm, r.weights, r.criteria.missing_policy, dimension=dimension, project_ids=list(ids), steps=101
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _monte_carlo(fingerprint: str, draws: int, top_k: int, seed: int, concentration: float,
-                 _result: Result) -> Smaa:
+def _monte_carlo(
+    fingerprint: str, draws: int, top_k: int, seed: int, concentration: float, _result: Result
+) -> Smaa:
     """One Monte Carlo per (result fingerprint: data, criteria and weights; parameters)."""
     r = _result
-    return monte_carlo(r.pm, r.weights, r.criteria.missing_policy, draws=draws, top_k=top_k, seed=seed,
-                       concentration=concentration)
+    return monte_carlo(
+        r.pm,
+        r.weights,
+        r.criteria.missing_policy,
+        draws=draws,
+        top_k=top_k,
+        seed=seed,
+        concentration=concentration,
+    )
 
 
 def _run_pressed() -> None:
     ss = st.session_state
-    ss["rb_mc_request"] = {"fingerprint": ss.get("_rb_fingerprint"), "draws": int(ss["rb_draws"]),
-                           "top_k": int(ss["rb_top_k"]), "seed": int(ss["rb_seed"]),
-                           "concentration": float(ss["rb_kappa"])}
+    ss["rb_mc_request"] = {
+        "fingerprint": ss.get("_rb_fingerprint"),
+        "draws": int(ss["rb_draws"]),
+        "top_k": int(ss["rb_top_k"]),
+        "seed": int(ss["rb_seed"]),
+        "concentration": float(ss["rb_kappa"]),
+    }
 
 
 def body() -> None:
@@ -61,24 +74,41 @@ def body() -> None:
     cs = result.criteria
     fp = result_fingerprint(result)
     st.session_state["_rb_fingerprint"] = fp
-    names = {str(k): str(v) for k, v in zip(result.ranked["project_id"], result.ranked.get(
-        "project_name", result.ranked["project_id"]), strict=True)}
+    names = {
+        str(k): str(v)
+        for k, v in zip(
+            result.ranked["project_id"],
+            result.ranked.get("project_name", result.ranked["project_id"]),
+            strict=True,
+        )
+    }
 
-    k = int(st.number_input(common.t("rb_top_k"), min_value=1, max_value=max(1, n - 1), value=min(10, n - 1),
-                            step=1, help=common.t("rb_top_k_help"), key="rb_top_k"))
+    k = int(
+        st.number_input(
+            common.t("rb_top_k"),
+            min_value=1,
+            max_value=max(1, n - 1),
+            value=min(10, n - 1),
+            step=1,
+            help=common.t("rb_top_k_help"),
+            key="rb_top_k",
+        )
+    )
 
     # ---- one at a time: flip points and the smallest change
     st.subheader(common.t("rb_oat"))
     st.caption(common.t("rb_oat_help"))
-    with st.spinner(common.t("rb_oat_running")):   # a few seconds at 100,000 projects (docs/benchmarks.md)
+    with st.spinner(common.t("rb_oat_running")):  # a few seconds at 100,000 projects (docs/benchmarks.md)
         flips = _oat(fp, k, result)
     st.info(present.smallest_change_text(smallest_change(flips), k, lang, cs))
     summary = present.flip_summary(flips, result, lang)
     num = st.column_config.NumberColumn
     cfg: dict[str, Any] = {
-        "rank": present.t("rank", lang), "project_id": present.t("id", lang),
+        "rank": present.t("rank", lang),
+        "project_id": present.t("id", lang),
         "project_name": present.column_title("project_name", lang),
-        "exit_dimension": present.t("rb_exit_dimension", lang), "direction": present.t("rb_direction", lang),
+        "exit_dimension": present.t("rb_exit_dimension", lang),
+        "direction": present.t("rb_direction", lang),
         "weight": num(present.t("rb_current_weight", lang), format="%.2f"),
         "exit_weight": num(present.t("rb_exit_weight", lang), format="%.2f"),
         "exit_change": num(present.t("rb_exit_change", lang), format="%+.2f"),
@@ -90,41 +120,61 @@ def body() -> None:
     st.dataframe(summary, hide_index=True, column_config=cfg, key="rb_flip_summary")
     with st.expander(common.t("rb_all_flips")):
         full = present.flips_table(flips, result, lang)
-        st.dataframe(full, hide_index=True, column_config={
-            "rank": present.t("rank", lang), "project_id": present.t("id", lang),
-            "dimension": present.t("dimension", lang), "direction": present.t("rb_direction", lang),
-            "weight": num(present.t("rb_current_weight", lang), format="%.2f"),
-            "rank_flip_weight": num(present.t("rb_rank_flip_weight", lang), format="%.2f"),
-            "rank_flip_rival": present.t("rb_rank_flip_rival", lang),
-            "topk_flip_weight": num(present.t("rb_exit_weight", lang), format="%.2f"),
-            "topk_flip_rival": present.t("rb_exit_rival", lang),
-            "topk_band_from": num(present.t("rb_band", lang) + " ↓", format="%.2f"),
-            "topk_band_to": num(present.t("rb_band", lang) + " ↑", format="%.2f"),
-            "topk_change": num(present.t("rb_exit_change", lang), format="%+.2f"),
-        })
+        st.dataframe(
+            full,
+            hide_index=True,
+            column_config={
+                "rank": present.t("rank", lang),
+                "project_id": present.t("id", lang),
+                "dimension": present.t("dimension", lang),
+                "direction": present.t("rb_direction", lang),
+                "weight": num(present.t("rb_current_weight", lang), format="%.2f"),
+                "rank_flip_weight": num(present.t("rb_rank_flip_weight", lang), format="%.2f"),
+                "rank_flip_rival": present.t("rb_rank_flip_rival", lang),
+                "topk_flip_weight": num(present.t("rb_exit_weight", lang), format="%.2f"),
+                "topk_flip_rival": present.t("rb_exit_rival", lang),
+                "topk_band_from": num(present.t("rb_band", lang) + " ↓", format="%.2f"),
+                "topk_band_to": num(present.t("rb_band", lang) + " ↑", format="%.2f"),
+                "topk_change": num(present.t("rb_exit_change", lang), format="%+.2f"),
+            },
+        )
 
     # ---- sweep chart
-    dims = [d for d in result.weights.dimensions if result.weights.dimensions[d] < sum(
-        result.weights.dimensions.values())]
+    dims = [
+        d
+        for d in result.weights.dimensions
+        if result.weights.dimensions[d] < sum(result.weights.dimensions.values())
+    ]
     if dims:
         default_dim = smallest_change(flips)
-        first = str(default_dim["dimension"]) if default_dim is not None and default_dim["dimension"] in dims else dims[0]
+        first = (
+            str(default_dim["dimension"])
+            if default_dim is not None and default_dim["dimension"] in dims
+            else dims[0]
+        )
         if st.session_state.get("rb_dimension") not in dims:
             st.session_state["rb_dimension"] = first
-        dim = st.selectbox(common.t("rb_sweep_dim"), dims, format_func=lambda d: present.dimension_label(d, lang, cs),
-                           key="rb_dimension")
+        dim = st.selectbox(
+            common.t("rb_sweep_dim"),
+            dims,
+            format_func=lambda d: present.dimension_label(d, lang, cs),
+            key="rb_dimension",
+        )
         top_ids = tuple(result.ranked["project_id"].astype(str).head(k))
         curves = _sweep(fp, dim, top_ids, result)
-        st.altair_chart(present.sweep_chart(curves, lang, cs, dim, float(result.weights.dimensions[dim]), names),
-                        width="stretch")
+        st.altair_chart(
+            present.sweep_chart(curves, lang, cs, dim, float(result.weights.dimensions[dim]), names),
+            width="stretch",
+        )
 
     # ---- Monte Carlo
     st.subheader(common.t("rb_mc"))
     c1, c2, c3 = st.columns(3)
     c1.slider(common.t("rb_draws"), min_value=100, max_value=MAX_DRAWS, value=2_000, step=100, key="rb_draws")
     c2.number_input(common.t("rb_seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="rb_seed")
-    kappa = c3.number_input(common.t("rb_kappa"), min_value=1.0, max_value=10_000.0, value=100.0, step=10.0,
-                            key="rb_kappa")
+    kappa = c3.number_input(
+        common.t("rb_kappa"), min_value=1.0, max_value=10_000.0, value=100.0, step=10.0, key="rb_kappa"
+    )
     st.caption(present.uncertainty_text(float(kappa), lang))
     st.button(common.t("rb_run"), type="primary", key="rb_run", on_click=_run_pressed)
     req = st.session_state.get("rb_mc_request")
@@ -137,24 +187,46 @@ def body() -> None:
     with st.spinner(common.t("rb_running")):
         smaa = _monte_carlo(fp, req["draws"], req["top_k"], req["seed"], req["concentration"], result)
     labels = smaa.table["label"].value_counts()
-    st.success(common.t("rb_mc_done", draws=smaa.draws, n=len(smaa.table), seconds=smaa.seconds, seed=smaa.seed,
-                        kappa=smaa.concentration, k=smaa.top_k, stable=int(labels.get("stable", 0)),
-                        sensitive=int(labels.get("sensitive", 0))))
+    st.success(
+        common.t(
+            "rb_mc_done",
+            draws=smaa.draws,
+            n=len(smaa.table),
+            seconds=smaa.seconds,
+            seed=smaa.seed,
+            kappa=smaa.concentration,
+            k=smaa.top_k,
+            stable=int(labels.get("stable", 0)),
+            sensitive=int(labels.get("sensitive", 0)),
+        )
+    )
     top = min(len(smaa.table), max(20, 2 * smaa.top_k))
     st.altair_chart(present.rank_interval_chart(smaa.table, lang, smaa.top_k, top=top), width="stretch")
     st.caption(common.t("rb_interval_legend"))
     shown = present.smaa_table(smaa.table, result, lang)
     tcfg: dict[str, Any] = {c: present.t(c, lang) for c in shown.columns if has(c)}
-    tcfg.update({"project_id": present.t("id", lang), "project_name": present.column_title("project_name", lang),
-                 "label": present.t("rb_label", lang),
-                 "p_top_k": st.column_config.ProgressColumn(present.t("p_top_n", lang, k=smaa.top_k),
-                                                           min_value=0.0, max_value=1.0, format="percent"),
-                 "p_first": st.column_config.NumberColumn(present.t("p_first", lang), format="percent"),
-                 "rank_mean": st.column_config.NumberColumn(present.t("rank_mean", lang), format="%.2f")})
+    tcfg.update(
+        {
+            "project_id": present.t("id", lang),
+            "project_name": present.column_title("project_name", lang),
+            "label": present.t("rb_label", lang),
+            "p_top_k": st.column_config.ProgressColumn(
+                present.t("p_top_n", lang, k=smaa.top_k), min_value=0.0, max_value=1.0, format="percent"
+            ),
+            "p_first": st.column_config.NumberColumn(present.t("p_first", lang), format="percent"),
+            "rank_mean": st.column_config.NumberColumn(present.t("rank_mean", lang), format="%.2f"),
+        }
+    )
     st.dataframe(shown, hide_index=True, column_config=tcfg, height=420, key="rb_smaa_table")
     csv = smaa.table.to_csv(index=False).encode("utf-8-sig")
-    st.download_button(common.t("download_sensitivity"), data=csv, file_name="sensitivity.csv", mime="text/csv",
-                       on_click="ignore", key="rb_download")
+    st.download_button(
+        common.t("download_sensitivity"),
+        data=csv,
+        file_name="sensitivity.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="rb_download",
+    )
 
 
 common.guarded(body)

@@ -33,7 +33,7 @@ def bench_one(n: int, workdir: Path) -> dict[str, float]:
 
     from screening.criteria.loader import load_criteria
 
-    src = workdir / f"app_{n}.xlsx"     # made by the parent, so that peak memory is the app's own
+    src = workdir / f"app_{n}.xlsx"  # made by the parent, so that peak memory is the app's own
     data = src.read_bytes()
     out: dict[str, float] = {"rows": n, "file_mb": len(data) / 1e6}
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
@@ -66,7 +66,9 @@ def bench_one(n: int, workdir: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000, 100000])
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
@@ -86,10 +88,15 @@ def main() -> None:
     print("| rows | file MB | " + " | ".join(cols) + " | peak MB |")
     print("|---:|---:|" + "---:|" * (len(cols) + 1))
     for r in rows:
-        print(f"| {int(r['rows']):,} | {r['file_mb']:.1f} | " + " | ".join(f"{r[c]:.2f}" for c in cols)
-              + f" | {r['peak_mb']:,.0f} |")
-    print("\nSeconds. upload = the file screened and the Data page drawn; reweigh_page = new weights set and the "
-          "Ranking page (table and charts) drawn again; the others are a first visit to each page.")
+        print(
+            f"| {int(r['rows']):,} | {r['file_mb']:.1f} | "
+            + " | ".join(f"{r[c]:.2f}" for c in cols)
+            + f" | {r['peak_mb']:,.0f} |"
+        )
+    print(
+        "\nSeconds. upload = the file screened and the Data page drawn; reweigh_page = new weights set and the "
+        "Ranking page (table and charts) drawn again; the others are a first visit to each page."
+    )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,17 @@ from screening import pipeline
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SECTORS = ["transport", "energy", "mining", "digital", "water", "agriculture", "health", "education", "tourism"]
+SECTORS = [
+    "transport",
+    "energy",
+    "mining",
+    "digital",
+    "water",
+    "agriculture",
+    "health",
+    "education",
+    "tourism",
+]
 COUNTRIES = ["Kenya", "越南", "PAK", "Laos", "Indonesia", "Egypt", "Serbia", "Brazil", "泰国", "KAZ"]
 
 
@@ -46,13 +56,38 @@ def make_workbook(path: Path, n: int, seed: int = 7) -> None:
             gens.append(lambda i: f"P{i:06d}")
         elif c.name == "project_name":
             # Names from a vocabulary, so that duplicate detection meets a realistic share of similar names.
-            places = [f"{a}{b}" for a in ("ka", "lo", "ma", "ni", "sa", "to", "ve", "zu") for b in
-                      ("bar", "dan", "gor", "lin", "mur", "pol", "ran", "sud", "tek", "wal")]
-            kinds = ["port", "railway", "school", "clinic", "solar park", "water plant", "road", "fibre link",
-                     "training centre", "farm", "bridge", "hospital", "grid line", "logistics hub", "dam"]
-            pi, ki, qi = rng.integers(0, len(places), n), rng.integers(0, len(kinds), n), rng.integers(0, len(places), n)
-            gens.append(lambda i, pi=pi, ki=ki, qi=qi, places=places, kinds=kinds:
-                        f"{places[pi[i]].title()} {kinds[ki[i]]} {places[qi[i]]}")
+            places = [
+                f"{a}{b}"
+                for a in ("ka", "lo", "ma", "ni", "sa", "to", "ve", "zu")
+                for b in ("bar", "dan", "gor", "lin", "mur", "pol", "ran", "sud", "tek", "wal")
+            ]
+            kinds = [
+                "port",
+                "railway",
+                "school",
+                "clinic",
+                "solar park",
+                "water plant",
+                "road",
+                "fibre link",
+                "training centre",
+                "farm",
+                "bridge",
+                "hospital",
+                "grid line",
+                "logistics hub",
+                "dam",
+            ]
+            pi, ki, qi = (
+                rng.integers(0, len(places), n),
+                rng.integers(0, len(kinds), n),
+                rng.integers(0, len(places), n),
+            )
+            gens.append(
+                lambda i, pi=pi, ki=ki, qi=qi, places=places, kinds=kinds: (
+                    f"{places[pi[i]].title()} {kinds[ki[i]]} {places[qi[i]]}"
+                )
+            )
         elif c.name == "country":
             gens.append(lambda i: COUNTRIES[i % len(COUNTRIES)])
         elif c.name == "sector":
@@ -83,8 +118,18 @@ def make_workbook(path: Path, n: int, seed: int = 7) -> None:
     cs = wb.create_sheet("countries")
     cs.append(["country", *[c.name for c in COUNTRY_COLUMNS]])
     for k, country in enumerate(COUNTRIES):
-        cs.append([country, "yes", "no" if k % 2 else "yes", 1990 + 3 * k, "yes" if k % 3 else "no",
-                   ["low", "moderate", "high", None][k % 4], round(-1 + k * 0.2, 2), round(0.3 + k * 0.05, 2)])
+        cs.append(
+            [
+                country,
+                "yes",
+                "no" if k % 2 else "yes",
+                1990 + 3 * k,
+                "yes" if k % 3 else "no",
+                ["low", "moderate", "high", None][k % 4],
+                round(-1 + k * 0.2, 2),
+                round(0.3 + k * 0.05, 2),
+            ]
+        )
     wb.save(path)
 
 
@@ -101,8 +146,12 @@ def peak_mb() -> float:
 def run_child(script: str, n: int, workdir: Path, *extra: str) -> dict[str, float]:
     """Run ``script --child n --workdir workdir *extra`` in a new process (so that its peak memory is its own);
     return the JSON figures it prints last."""
-    p = subprocess.run([sys.executable, script, "--child", str(n), "--workdir", str(workdir), *extra],
-                       capture_output=True, text=True, check=False)
+    p = subprocess.run(
+        [sys.executable, script, "--child", str(n), "--workdir", str(workdir), *extra],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if p.returncode != 0:
         raise SystemExit(f"{n:,} rows failed:\n{p.stderr[-3000:]}")
     return json.loads(p.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -168,8 +217,10 @@ def _full(n, src, workdir, cs, times, timed):  # type: ignore[no-untyped-def]
     result = timed("pipeline_total", lambda: pipeline.run(src, criteria=cs))
     out = workdir / f"bench_{n}_out.xlsx"
     timed("export", lambda: write_workbook(result, out, "en"))
-    w = Weights({k: v * (1.5 if i % 2 else 0.7) for i, (k, v) in enumerate(result.weights.dimensions.items())},
-                result.weights.criteria)
+    w = Weights(
+        {k: v * (1.5 if i % 2 else 0.7) for i, (k, v) in enumerate(result.weights.dimensions.items())},
+        result.weights.criteria,
+    )
     pipeline.reweigh(result, w)  # warm-up
     times["reweigh"] = min(_seconds(lambda: pipeline.reweigh(result, w)) for _ in range(5))  # best of 5
     times["peak_mb"] = peak_mb()  # before the floor measurements below
@@ -201,7 +252,9 @@ def _full(n, src, workdir, cs, times, timed):  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000, 100000])
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
@@ -219,15 +272,26 @@ def main() -> None:
                 row.update(run_child(__file__, n, Path(tmp), "--mode", mode))
             rows.append(row)
     cols = ["read", "validate", "screen+classify", "score", "rank", "explain", "pipeline_total", "export"]
-    print("| rows | " + " | ".join(cols) + " | total (pipeline+export) | floor (read+write) | ratio | reweigh | peak MB |")
+    print(
+        "| rows | "
+        + " | ".join(cols)
+        + " | total (pipeline+export) | floor (read+write) | ratio | reweigh | peak MB |"
+    )
     print("|---:|" + "---:|" * (len(cols) + 5))
     for r in rows:
         total = r["pipeline_total"] + r["export"]
         floor = r["floor_read"] + r["floor_write"]
-        print(f"| {int(r['rows']):,} | " + " | ".join(f"{r[c]:.2f}" for c in cols)
-              + f" | {total:.2f} | {floor:.2f} | {total / floor:.2f}× | {r['reweigh'] * 1000:.0f} ms | {r['peak_mb']:,.0f} |")
-    print("\nTimes in seconds. Floor: python-calamine reading the input + openpyxl write-only writing the same "
-          "number of cells as the export (cells: " + ", ".join(f"{int(r['cells_written']):,}" for r in rows) + ").")
+        print(
+            f"| {int(r['rows']):,} | "
+            + " | ".join(f"{r[c]:.2f}" for c in cols)
+            + f" | {total:.2f} | {floor:.2f} | {total / floor:.2f}× | {r['reweigh'] * 1000:.0f} ms | {r['peak_mb']:,.0f} |"
+        )
+    print(
+        "\nTimes in seconds. Floor: python-calamine reading the input + openpyxl write-only writing the same "
+        "number of cells as the export (cells: "
+        + ", ".join(f"{int(r['cells_written']):,}" for r in rows)
+        + ")."
+    )
 
 
 if __name__ == "__main__":

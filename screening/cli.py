@@ -14,13 +14,17 @@ from typing import Annotated
 import typer
 
 from screening.criteria.loader import DEFAULT_CRITERIA, criteria_sha256, load_criteria_bytes
-from screening.criteria.models import CriteriaError
+from screening.criteria.models import CriteriaError, CriteriaSet
 from screening.i18n import Text, lang_code, t, text
 from screening.io.mapping import MappingError, load_mapping
-from screening.model import InputError
+from screening.model import InputError, Result
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Screen and score Belt and Road cooperation projects / 共建“一带一路”项目筛选与评分")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Screen and score Belt and Road cooperation projects / 共建“一带一路”项目筛选与评分",
+)
 
 
 criteria_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Criteria sets / 评价标准")
@@ -45,7 +49,7 @@ def _fail(message: Text, lang: Lang, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _load_criteria(path: Path | None, lang: Lang) -> tuple[object, str]:
+def _load_criteria(path: Path | None, lang: Lang) -> tuple[CriteriaSet, str]:
     file = path or DEFAULT_CRITERIA
     try:
         raw = file.read_bytes()
@@ -79,19 +83,41 @@ class _Progress:
 def score(
     input: Annotated[Path, typer.Argument(help="Workbook (.xlsx/.xlsm) or CSV with project records")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Ranked workbook to write (.xlsx)")],
-    criteria: Annotated[Path | None, typer.Option(help="Criteria YAML (default: criteria/default.yaml)")] = None,
-    mapping: Annotated[str | None, typer.Option(help="Built-in mapping name (e.g. aiddata-gcdf3) or YAML file")] = None,
-    sheet: Annotated[str | None, typer.Option(help="Project sheet name (default: found by its headers)")] = None,
+    criteria: Annotated[
+        Path | None, typer.Option(help="Criteria YAML (default: criteria/default.yaml)")
+    ] = None,
+    mapping: Annotated[
+        str | None, typer.Option(help="Built-in mapping name (e.g. aiddata-gcdf3) or YAML file")
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="Project sheet name (default: found by its headers)")
+    ] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the workbook and messages")] = Lang.en,
-    budget: Annotated[float | None, typer.Option(help="Portfolio budget, USD million: adds sheet Portfolio")] = None,
-    min_small_share: Annotated[float | None, typer.Option(help="Minimum share of chosen cost in small-and-beautiful (0–1)")] = None,
-    min_small_count: Annotated[int | None, typer.Option(help="Minimum number of small-and-beautiful projects")] = None,
-    min_flagship_count: Annotated[int | None, typer.Option(help="Minimum number of flagship projects")] = None,
-    max_country_share: Annotated[float | None, typer.Option(help="Maximum share of chosen cost in one country (0–1)")] = None,
-    max_sector_share: Annotated[float | None, typer.Option(help="Maximum share of chosen cost in one sector (0–1)")] = None,
+    budget: Annotated[
+        float | None, typer.Option(help="Portfolio budget, USD million: adds sheet Portfolio")
+    ] = None,
+    min_small_share: Annotated[
+        float | None, typer.Option(help="Minimum share of chosen cost in small-and-beautiful (0–1)")
+    ] = None,
+    min_small_count: Annotated[
+        int | None, typer.Option(help="Minimum number of small-and-beautiful projects")
+    ] = None,
+    min_flagship_count: Annotated[
+        int | None, typer.Option(help="Minimum number of flagship projects")
+    ] = None,
+    max_country_share: Annotated[
+        float | None, typer.Option(help="Maximum share of chosen cost in one country (0–1)")
+    ] = None,
+    max_sector_share: Annotated[
+        float | None, typer.Option(help="Maximum share of chosen cost in one sector (0–1)")
+    ] = None,
     exclude_flagged: Annotated[bool, typer.Option(help="Leave out every project with a review flag")] = False,
-    no_duplicates: Annotated[bool, typer.Option(help="Never choose two projects flagged as duplicates of each other")] = False,
-    sensitivity: Annotated[bool, typer.Option(help="Monte Carlo weight sensitivity: adds sheet Sensitivity")] = False,
+    no_duplicates: Annotated[
+        bool, typer.Option(help="Never choose two projects flagged as duplicates of each other")
+    ] = False,
+    sensitivity: Annotated[
+        bool, typer.Option(help="Monte Carlo weight sensitivity: adds sheet Sensitivity")
+    ] = False,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws", min=1, max=1_000_000)] = 10_000,
     top_k: Annotated[int, typer.Option(help="Top k for sensitivity", min=1)] = 10,
     seed: Annotated[int, typer.Option(help="Random seed (results are reproducible for a seed)")] = 0,
@@ -111,15 +137,27 @@ def score(
         _fail(text("cli_out_not_xlsx"), lang, 2)
     progress = _Progress()
     try:
-        result = run(input, criteria=cs, criteria_sha256=sha, mapping=mp, sheet=sheet, progress=progress)  # type: ignore[arg-type]
+        result = run(input, criteria=cs, criteria_sha256=sha, mapping=mp, sheet=sheet, progress=progress)
     except InputError as exc:
         progress.done()
         _fail(text("cli_nothing_written", reason=exc.text), lang)
-    extra = _analyses(result, lang, progress, budget=budget, min_small_share=min_small_share,
-                      min_small_count=min_small_count, min_flagship_count=min_flagship_count,
-                      max_country_share=max_country_share, max_sector_share=max_sector_share,
-                      exclude_flagged=exclude_flagged, no_duplicates=no_duplicates, sensitivity=sensitivity,
-                      draws=draws, top_k=top_k, seed=seed)
+    extra = _analyses(
+        result,
+        lang,
+        progress,
+        budget=budget,
+        min_small_share=min_small_share,
+        min_small_count=min_small_count,
+        min_flagship_count=min_flagship_count,
+        max_country_share=max_country_share,
+        max_sector_share=max_sector_share,
+        exclude_flagged=exclude_flagged,
+        no_duplicates=no_duplicates,
+        sensitivity=sensitivity,
+        draws=draws,
+        top_k=top_k,
+        seed=seed,
+    )
     try:
         stats = write_workbook(result, out, lang.value, progress, extra_sheets=extra)
     except OSError as exc:
@@ -128,12 +166,28 @@ def score(
     progress.done()
     typer.echo(t("cli_wrote_counts", lang, out=out, **result.counts()))
     if stats["control_characters_removed"] or stats["cells_truncated"]:
-        typer.echo(t("cli_cleaned", lang, removed=stats["control_characters_removed"],
-                     truncated=stats["cells_truncated"]))
+        typer.echo(
+            t(
+                "cli_cleaned",
+                lang,
+                removed=stats["control_characters_removed"],
+                truncated=stats["cells_truncated"],
+            )
+        )
 
 
-def _analyses(result: object, lang: Lang, progress: _Progress, *, budget: float | None, sensitivity: bool,
-              draws: int, top_k: int, seed: int, **constraints: object) -> list[object]:
+def _analyses(
+    result: Result,
+    lang: Lang,
+    progress: _Progress,
+    *,
+    budget: float | None,
+    sensitivity: bool,
+    draws: int,
+    top_k: int,
+    seed: int,
+    **constraints: object,
+) -> list[object]:
     """Portfolio and sensitivity sheets requested on the command line (a bad constraint: exit 2)."""
     from pydantic import ValidationError
 
@@ -160,8 +214,14 @@ def _analyses(result: object, lang: Lang, progress: _Progress, *, budget: float 
         from screening.analysis.sensitivity import monte_carlo
 
         progress("sensitivity", 0.9)
-        smaa = monte_carlo(result.pm, result.weights, result.criteria.missing_policy,  # type: ignore[attr-defined]
-                           draws=draws, top_k=top_k, seed=seed)
+        smaa = monte_carlo(
+            result.pm,
+            result.weights,
+            result.criteria.missing_policy,
+            draws=draws,
+            top_k=top_k,
+            seed=seed,
+        )
         sheets.append(sensitivity_sheet(smaa))
     return sheets
 
@@ -194,8 +254,8 @@ def compare(
     except InputError as exc:
         _fail(text("cli_nothing_written", reason=exc.text), lang)
     quiet = lambda _s, _p: None  # noqa: E731
-    a = run_input(inp, cs_a, sha_a, quiet)  # type: ignore[arg-type]
-    b = run_input(read_input(input, mapping=mp), cs_b, sha_b, quiet)  # type: ignore[arg-type]
+    a = run_input(inp, cs_a, sha_a, quiet)
+    b = run_input(read_input(input, mapping=mp), cs_b, sha_b, quiet)
     comparison = compare_results(a, b, top_k=top_k, labels=(criteria_a.stem, criteria_b.stem))
     write_workbook(b, out, lang.value, extra_sheets=[comparison_sheet(comparison)])
     s = comparison.summary
@@ -227,9 +287,13 @@ def validate(
     msg = f"message_{lang_code(lang)}"
     for row in issues.itertuples(index=False):
         value = "" if row.value is None else f" [{str(row.value)[:60]}]"
-        typer.echo(f"{row.source_sheet}!{row.source_row} {row.column}{value}: {getattr(row, msg)} ({row.severity})")
+        typer.echo(
+            f"{row.source_sheet}!{row.source_row} {row.column}{value}: {getattr(row, msg)} ({row.severity})"
+        )
     n_invalid = int((~val.valid).sum())
-    typer.echo(t("cli_validate_summary", lang, records=len(val.records), invalid=n_invalid, problems=len(issues)))
+    typer.echo(
+        t("cli_validate_summary", lang, records=len(val.records), invalid=n_invalid, problems=len(issues))
+    )
     raise typer.Exit(1 if len(issues) else 0)
 
 
@@ -250,7 +314,9 @@ def template(
 
 @criteria_app.command("docs")
 def criteria_docs(
-    criteria: Annotated[Path | None, typer.Option(help="Criteria YAML (default: criteria/default.yaml)")] = None,
+    criteria: Annotated[
+        Path | None, typer.Option(help="Criteria YAML (default: criteria/default.yaml)")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Markdown page to write")] = Path("docs/criteria.md"),
 ) -> None:
     """Render the criteria set into a readable bilingual reference page."""
@@ -258,7 +324,7 @@ def criteria_docs(
 
     cs, _ = _load_criteria(criteria, Lang.en)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_criteria_markdown(cs), encoding="utf-8")  # type: ignore[arg-type]
+    out.write_text(render_criteria_markdown(cs), encoding="utf-8")
     typer.echo(t("cli_wrote", Lang.en, out=out))
 
 

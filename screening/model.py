@@ -41,11 +41,13 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Validated:
-    records: pd.DataFrame      # every input record: row_key, source_sheet, source_row, typed canonical + extra columns
-    valid: np.ndarray          # (n,) bool
-    issues: pd.DataFrame       # ISSUE_COLUMNS; severity 'invalid' makes a record invalid, 'data' does not
-    extra_columns: list[str]   # input columns that are not canonical, carried to the output
-    input_columns: list[str]   # every input column in input order (canonical names where matched)
+    records: (
+        pd.DataFrame
+    )  # every input record: row_key, source_sheet, source_row, typed canonical + extra columns
+    valid: np.ndarray  # (n,) bool
+    issues: pd.DataFrame  # ISSUE_COLUMNS; severity 'invalid' makes a record invalid, 'data' does not
+    extra_columns: list[str]  # input columns that are not canonical, carried to the output
+    input_columns: list[str]  # every input column in input order (canonical names where matched)
 
 
 Progress = Callable[[str, float], None]
@@ -57,15 +59,15 @@ class Result:
 
     input: Input
     criteria: CriteriaSet
-    criteria_sha256: str | None     # SHA-256 of the criteria file's bytes; None for a set edited in memory
+    criteria_sha256: str | None  # SHA-256 of the criteria file's bytes; None for a set edited in memory
     validated: Validated
-    records: pd.DataFrame           # all records: outcome ∈ {ranked, excluded, invalid}
-    ranked: pd.DataFrame            # ranked projects, best first, with scores and labels
-    hits: pd.DataFrame              # every gate and flag hit
+    records: pd.DataFrame  # all records: outcome ∈ {ranked, excluded, invalid}
+    ranked: pd.DataFrame  # ranked projects, best first, with scores and labels
+    hits: pd.DataFrame  # every gate and flag hit
     pm: PointMatrix
     scores: Scores
     weights: Weights
-    tier_caps: np.ndarray           # (n,) per point-matrix row: best tier a review flag allows, -1 for none
+    tier_caps: np.ndarray  # (n,) per point-matrix row: best tier a review flag allows, -1 for none
     made_at: str = field(default_factory=lambda: _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
 
     @property
@@ -88,7 +90,10 @@ class Result:
 
     def counts(self) -> dict[str, int]:
         c = self.records["outcome"].value_counts()
-        return {"records": len(self.records), **{k: int(c.get(k, 0)) for k in ("ranked", "excluded", "invalid")}}
+        return {
+            "records": len(self.records),
+            **{k: int(c.get(k, 0)) for k in ("ranked", "excluded", "invalid")},
+        }
 
 
 class InputError(ValueError):
@@ -115,10 +120,10 @@ class RawTable:
     """One sheet's records as read: raw cell values, the canonical name of each matched header."""
 
     sheet: str
-    header_row: int                      # the row number a spreadsheet program shows
-    frame: pd.DataFrame                  # raw values; columns are the canonical name or the header as written
-    source_rows: np.ndarray              # row number of each record, as a spreadsheet program shows it
-    matched: dict[str, str]              # header as written → canonical name
+    header_row: int  # the row number a spreadsheet program shows
+    frame: pd.DataFrame  # raw values; columns are the canonical name or the header as written
+    source_rows: np.ndarray  # row number of each record, as a spreadsheet program shows it
+    matched: dict[str, str]  # header as written → canonical name
     renamed: dict[str, str] = field(default_factory=dict)  # canonical → header as written (for messages)
     warnings: tuple[Text, ...] = ()
 
@@ -136,7 +141,7 @@ class Input:
     projects: RawTable
     countries: RawTable | None
     sheets: list[str]
-    exported: bool = False               # a workbook this tool wrote (has its Audit sheet)
+    exported: bool = False  # a workbook this tool wrote (has its Audit sheet)
     # Re-imported exported workbook only: one row per record read (row_key = position in projects.frame),
     # with source_sheet, source_row, reviewer_decision, reviewer_note and the previous outcome/rank/score/tier.
     reviews: pd.DataFrame | None = None
@@ -183,7 +188,7 @@ class RankedFrame(pa.DataFrameModel):
 class HitsFrame(pa.DataFrameModel):
     """Every gate and flag hit, each on a record that exists."""
 
-    row_key: pa.typing.Series[Any] = pa.Field(ge=0)      # object dtype when there is no hit at all
+    row_key: pa.typing.Series[Any] = pa.Field(ge=0)  # object dtype when there is no hit at all
     kind: pa.typing.Series[Any] = pa.Field(isin=["gate", "flag"])
     id: pa.typing.Series[Any] = pa.Field(nullable=False)
 
@@ -225,4 +230,6 @@ def check_result(result: Result) -> None:
     HitsFrame.validate(result.hits)
     IssuesFrame.validate(result.issues)
     if not set(result.hits["row_key"]).issubset(set(result.records["row_key"])):
-        raise pa.errors.SchemaError(HitsFrame.to_schema(), result.hits, "a hit on a record that does not exist")
+        raise pa.errors.SchemaError(
+            HitsFrame.to_schema(), result.hits, "a hit on a record that does not exist"
+        )

@@ -37,9 +37,16 @@ def tool_version() -> str:
         return "0.0.0+source"
 
 
-def run(source: str | Path | bytes, *, name: str | None = None, criteria: CriteriaSet | None = None,
-        criteria_sha256: str | None = None, mapping: Mapping | None = None, sheet: str | None = None,
-        progress: Progress | None = None) -> Result:
+def run(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    criteria: CriteriaSet | None = None,
+    criteria_sha256: str | None = None,
+    mapping: Mapping | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+) -> Result:
     """Screen and score one input file."""
     say = progress or (lambda _stage, _share: None)
     say("read", 0.0)
@@ -65,7 +72,7 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, sa
     records.loc[np.isin(records["row_key"], keys[excluded]), "outcome"] = "excluded"
     records.loc[records["outcome"] == "candidate", "outcome"] = "ranked"
     records["track"] = records["row_key"].map(frame.set_index("row_key")["track"])
-    live = frame[~excluded].reset_index(drop=True)            # index = row in the point matrix
+    live = frame[~excluded].reset_index(drop=True)  # index = row in the point matrix
     dup_hits = duplicate_flags(live, criteria)
     hits = pd.concat([screened.hits, dup_hits], ignore_index=True) if len(dup_hits) else screened.hits
     say("score", 0.55)

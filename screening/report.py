@@ -34,7 +34,9 @@ def reviews_by_row(inp: Input) -> pd.DataFrame | None:
     return reviews.set_index("row_key")
 
 
-def source_sheet_of(inp: Input, row_keys: pd.Series | np.ndarray, default: pd.Series | np.ndarray) -> np.ndarray:
+def source_sheet_of(
+    inp: Input, row_keys: pd.Series | np.ndarray, default: pd.Series | np.ndarray
+) -> np.ndarray:
     """The sheet each re-imported record came from (the table's label for a direct input)."""
     rev = reviews_by_row(inp)
     default = np.asarray(default, dtype=object)
@@ -45,7 +47,11 @@ def source_sheet_of(inp: Input, row_keys: pd.Series | np.ndarray, default: pd.Se
     return np.where(pd.isna(mapped), default, mapped)
 
 
-STATUSES = ("assessed", "not_assessed", "not_applicable")   # a criterion's status in the rationale (wb_status_*)
+STATUSES = (
+    "assessed",
+    "not_assessed",
+    "not_applicable",
+)  # a criterion's status in the rationale (wb_status_*)
 
 
 def input_columns(result: Result) -> list[str]:
@@ -61,7 +67,9 @@ def _reviews(result: Result, keys: np.ndarray, lang: str) -> tuple[np.ndarray, n
         empty = np.full(len(keys), None, dtype=object)
         return empty, empty.copy()
     s = pd.Series(keys)
-    dec = s.map(rev["reviewer_decision"]).map(lambda v: decision_word(v, lang) if isinstance(v, str) else None)
+    dec = s.map(rev["reviewer_decision"]).map(
+        lambda v: decision_word(v, lang) if isinstance(v, str) else None
+    )
     note = s.map(rev["reviewer_note"]).map(lambda v: v if isinstance(v, str) else None)
     return dec.to_numpy(dtype=object), note.to_numpy(dtype=object)
 
@@ -78,8 +86,22 @@ def ranking_frame(result: Result, lang: str = "en") -> pd.DataFrame:
     """Ranking sheet: tool columns, the reviewer columns, then every input column (for re-import)."""
     ranked = result.ranked
     classifiers, dims, idx = _criteria_columns(result)
-    lead = ["project_id", "rank", "rank_in_track", "score", "tier", "track", *classifiers, "reviewer_decision",
-            "reviewer_note", "flags", "completeness", *dims, "positive_list", *idx]
+    lead = [
+        "project_id",
+        "rank",
+        "rank_in_track",
+        "score",
+        "tier",
+        "track",
+        *classifiers,
+        "reviewer_decision",
+        "reviewer_note",
+        "flags",
+        "completeness",
+        *dims,
+        "positive_list",
+        *idx,
+    ]
     frame = ranked.reindex(columns=[c for c in lead if c in ranked.columns or c.startswith("reviewer_")])
     dec, note = _reviews(result, ranked["row_key"].to_numpy(), lang)
     frame["reviewer_decision"] = dec
@@ -116,7 +138,8 @@ def invalid_frame(result: Result, lang: str = "en") -> pd.DataFrame:
     msgs = issues.groupby("row_key").agg(
         problem_columns=("column", lambda s: "; ".join(dict.fromkeys(str(x) for x in s))),
         problem_values=("value", lambda s: "; ".join("" if x is None or x != x else str(x) for x in s)),
-        problems=(f"message_{lang_code(lang)}", lambda s: sep.join(s)))
+        problems=(f"message_{lang_code(lang)}", lambda s: sep.join(s)),
+    )
     raw = result.input.projects.frame
     keys = inv["row_key"].to_numpy()
     sheets = source_sheet_of(result.input, keys, inv["source_sheet"].to_numpy())
@@ -139,31 +162,85 @@ def criteria_frame(result: Result, lang: str) -> pd.DataFrame:
         return f"{key} {section or src.section or ''}".strip() + f" — {src.cite}"
 
     for g in cs.gates:
-        rows.append({"kind": "gate", "id": g.id, "label": g.label.get(lang), "weight": None,
-                     "details": g.reason.get(lang), "source": cite(g.source, g.section)})
+        rows.append(
+            {
+                "kind": "gate",
+                "id": g.id,
+                "label": g.label.get(lang),
+                "weight": None,
+                "details": g.reason.get(lang),
+                "source": cite(g.source, g.section),
+            }
+        )
     for f in cs.flags:
-        rows.append({"kind": "flag", "id": f.id, "label": f.label.get(lang), "weight": None,
-                     "details": f.reason.get(lang), "source": cite(f.source, f.section)})
+        rows.append(
+            {
+                "kind": "flag",
+                "id": f.id,
+                "label": f.label.get(lang),
+                "weight": None,
+                "details": f.reason.get(lang),
+                "source": cite(f.source, f.section),
+            }
+        )
     for c in cs.positive_list:
-        rows.append({"kind": "positive_list", "id": c.id, "label": c.label.get(lang), "weight": None,
-                     "details": "", "source": cite(c.source, c.section)})
+        rows.append(
+            {
+                "kind": "positive_list",
+                "id": c.id,
+                "label": c.label.get(lang),
+                "weight": None,
+                "details": "",
+                "source": cite(c.source, c.section),
+            }
+        )
     for track in cs.tracks:
-        rows.append({"kind": "track", "id": track.id, "label": track.label.get(lang), "weight": None,
-                     "details": "" if track.when is None else t("wb_track_rule", lang),
-                     "source": ""})
+        rows.append(
+            {
+                "kind": "track",
+                "id": track.id,
+                "label": track.label.get(lang),
+                "weight": None,
+                "details": "" if track.when is None else t("wb_track_rule", lang),
+                "source": "",
+            }
+        )
     dim_w = {d.id: weights.dimensions.get(d.id, d.weight) for d in cs.dimensions}
     total_w = sum(dim_w.values()) or 1
     for d in cs.dimensions:
-        rows.append({"kind": "dimension", "id": d.id, "label": d.label.get(lang),
-                     "weight": round(dim_w[d.id] / total_w * 100, 2), "details": "", "source": ""})
+        rows.append(
+            {
+                "kind": "dimension",
+                "id": d.id,
+                "label": d.label.get(lang),
+                "weight": round(dim_w[d.id] / total_w * 100, 2),
+                "details": "",
+                "source": "",
+            }
+        )
         for crit in d.criteria:
             scope = ", ".join(crit.tracks) if crit.tracks else t("wb_all_tracks", lang)
-            rows.append({"kind": "criterion", "id": crit.id, "label": crit.label.get(lang),
-                         "weight": weights.criteria.get(crit.id, crit.weight),
-                         "details": f"[{scope}] {crit.scorer.describe(lang)}", "source": cite(crit.source, crit.section)})
+            rows.append(
+                {
+                    "kind": "criterion",
+                    "id": crit.id,
+                    "label": crit.label.get(lang),
+                    "weight": weights.criteria.get(crit.id, crit.weight),
+                    "details": f"[{scope}] {crit.scorer.describe(lang)}",
+                    "source": cite(crit.source, crit.section),
+                }
+            )
     for tier in cs.tiers:
-        rows.append({"kind": "tier", "id": tier.id, "label": tier.label.get(lang), "weight": None,
-                     "details": t("wb_tier_rule", lang, min_score=tier.min_score), "source": ""})
+        rows.append(
+            {
+                "kind": "tier",
+                "id": tier.id,
+                "label": tier.label.get(lang),
+                "weight": None,
+                "details": t("wb_tier_rule", lang, min_score=tier.min_score),
+                "source": "",
+            }
+        )
     return pd.DataFrame(rows, columns=["kind", "id", "label", "weight", "details", "source"])
 
 
@@ -174,8 +251,14 @@ class LazyFrame:
     """A long table produced piece by piece (``make(first, stop)`` for item positions), so that writing it
     needs memory for one piece only. Each item (a project) gives ``per_item`` rows."""
 
-    def __init__(self, columns: list[str], items: int, per_item: int,
-                 make: Callable[[int, int], pd.DataFrame], chunk: int) -> None:
+    def __init__(
+        self,
+        columns: list[str],
+        items: int,
+        per_item: int,
+        make: Callable[[int, int], pd.DataFrame],
+        chunk: int,
+    ) -> None:
         self.columns, self.items, self.per_item, self.make, self.chunk = columns, items, per_item, make, chunk
 
     def __len__(self) -> int:
@@ -193,22 +276,27 @@ class LazyFrame:
             b = min(last_item, a + self.chunk)
             piece = self.make(a, b)
             lo, hi = max(start, a * self.per_item), min(stop, b * self.per_item)
-            yield piece.iloc[lo - a * self.per_item:hi - a * self.per_item]
+            yield piece.iloc[lo - a * self.per_item : hi - a * self.per_item]
 
 
 def rationale_lazy(result: Result, lang: str, progress: Callable[[float], None] | None = None) -> LazyFrame:
     """The Rationale sheet's table, made in pieces of :data:`RATIONALE_CHUNK` projects; ``progress`` hears
     the share of projects done before each piece."""
-    frame = scored_frame(result)   # sorted once, shared by every piece
+    frame = scored_frame(result)  # sorted once, shared by every piece
     m = len(result.criteria.criteria)
 
     def make(a: int, b: int) -> pd.DataFrame:
         if progress is not None and len(frame):
             progress(a / len(frame))
-        return _rationale_table(rationale(frame, result.pm, result.scores, result.criteria, (lang,), slice(a, b)), lang)
+        return _rationale_table(
+            rationale(frame, result.pm, result.scores, result.criteria, (lang,), slice(a, b)), lang
+        )
 
-    cols = list(_rationale_table(rationale(frame.iloc[:0], result.pm, result.scores, result.criteria, (lang,),
-                                           slice(0, 0)), lang).columns)
+    cols = list(
+        _rationale_table(
+            rationale(frame.iloc[:0], result.pm, result.scores, result.criteria, (lang,), slice(0, 0)), lang
+        ).columns
+    )
     return LazyFrame(cols, len(frame), m, make, RATIONALE_CHUNK)
 
 
@@ -220,46 +308,85 @@ def _rationale_table(rat: pd.DataFrame, lang: str) -> pd.DataFrame:
     code = lang_code(lang)
     words = {s: t(f"wb_status_{s}", lang) for s in STATUSES}
     # the status in words where they differ from the codes (English keeps the codes; no work on millions of rows)
-    status = rat["status"].map(words).fillna(rat["status"]) if any(k != v for k, v in words.items()) else rat["status"]
-    return pd.DataFrame({
-        "project_id": rat["project_id"], "dimension": rat["dimension"], "criterion_id": rat["criterion"],
-        "criterion": rat[f"criterion_{code}"], "assessment": status, "value": rat["value"],
-        "points": rat["points"], "max_points": rat["max_points"], "weight": rat["weight"],
-        "contribution": rat["contribution"], "reason": rat[f"reason_{code}"], "source": rat["source"],
-    })
+    status = (
+        rat["status"].map(words).fillna(rat["status"])
+        if any(k != v for k, v in words.items())
+        else rat["status"]
+    )
+    return pd.DataFrame(
+        {
+            "project_id": rat["project_id"],
+            "dimension": rat["dimension"],
+            "criterion_id": rat["criterion"],
+            "criterion": rat[f"criterion_{code}"],
+            "assessment": status,
+            "value": rat["value"],
+            "points": rat["points"],
+            "max_points": rat["max_points"],
+            "weight": rat["weight"],
+            "contribution": rat["contribution"],
+            "reason": rat[f"reason_{code}"],
+            "source": rat["source"],
+        }
+    )
 
 
 def review_frame(result: Result, lang: str) -> pd.DataFrame:
     """One row per re-imported record with a reviewer decision or note: then and now."""
     rev = getattr(result.input, "reviews", None)
-    cols = ["project_id", "project_name", "reviewer_decision", "reviewer_note", "previous_outcome", "previous_rank",
-            "previous_score", "previous_tier", "now_outcome", "rank", "score", "tier"]
+    cols = [
+        "project_id",
+        "project_name",
+        "reviewer_decision",
+        "reviewer_note",
+        "previous_outcome",
+        "previous_rank",
+        "previous_score",
+        "previous_tier",
+        "now_outcome",
+        "rank",
+        "score",
+        "tier",
+    ]
     if rev is None or not len(rev):
         return pd.DataFrame(columns=cols)
     rev = rev[rev["reviewer_decision"].notna() | rev["reviewer_note"].notna()]
     rec = result.records.set_index("row_key")
     ranked = result.ranked.set_index("row_key")
     keys = rev["row_key"]
-    tier_words = {c.code: Text(zh=c.zh, en=c.code).get(lang) for c in CODE_LISTS["tier"].codes}   # zh label, or code
+    tier_words = {
+        c.code: Text(zh=c.zh, en=c.code).get(lang) for c in CODE_LISTS["tier"].codes
+    }  # zh label, or code
     tier_code = CODE_LISTS["tier"].lookup()
 
     def tier_shown(v: object) -> object:
         code = tier_code.get(norm_key(v), v) if isinstance(v, str) else v
         return tier_words.get(code, code) if isinstance(code, str) else code
-    out = pd.DataFrame({
-        "project_id": rev["project_id"].to_numpy(dtype=object),
-        "project_name": keys.map(rec["project_name"]).to_numpy(dtype=object) if "project_name" in rec else None,
-        "reviewer_decision": rev["reviewer_decision"].map(lambda v: decision_word(v, lang)).to_numpy(dtype=object),
-        "reviewer_note": rev["reviewer_note"].to_numpy(dtype=object),
-        "previous_outcome": rev["previous_outcome"].map(lambda v: _outcome_label(v, lang)).to_numpy(dtype=object),
-        "previous_rank": rev["previous_rank"].to_numpy(),
-        "previous_score": rev["previous_score"].to_numpy(),
-        "previous_tier": rev["previous_tier"].map(tier_shown).to_numpy(dtype=object),
-        "now_outcome": keys.map(rec["outcome"]).map(lambda v: _outcome_label(v, lang)).to_numpy(dtype=object),
-        "rank": keys.map(ranked["rank"]).to_numpy(dtype=float),
-        "score": keys.map(ranked["score"]).to_numpy(dtype=float),
-        "tier": keys.map(ranked["tier"]).map(tier_shown).to_numpy(dtype=object),
-    })
+
+    out = pd.DataFrame(
+        {
+            "project_id": rev["project_id"].to_numpy(dtype=object),
+            "project_name": keys.map(rec["project_name"]).to_numpy(dtype=object)
+            if "project_name" in rec
+            else None,
+            "reviewer_decision": rev["reviewer_decision"]
+            .map(lambda v: decision_word(v, lang))
+            .to_numpy(dtype=object),
+            "reviewer_note": rev["reviewer_note"].to_numpy(dtype=object),
+            "previous_outcome": rev["previous_outcome"]
+            .map(lambda v: _outcome_label(v, lang))
+            .to_numpy(dtype=object),
+            "previous_rank": rev["previous_rank"].to_numpy(),
+            "previous_score": rev["previous_score"].to_numpy(),
+            "previous_tier": rev["previous_tier"].map(tier_shown).to_numpy(dtype=object),
+            "now_outcome": keys.map(rec["outcome"])
+            .map(lambda v: _outcome_label(v, lang))
+            .to_numpy(dtype=object),
+            "rank": keys.map(ranked["rank"]).to_numpy(dtype=float),
+            "score": keys.map(ranked["score"]).to_numpy(dtype=float),
+            "tier": keys.map(ranked["tier"]).map(tier_shown).to_numpy(dtype=object),
+        }
+    )
     return out
 
 
@@ -292,6 +419,8 @@ def scored_frame(result: Result) -> pd.DataFrame:
     return result.ranked.sort_values("row_key", kind="stable")
 
 
-def rationale_of(result: Result, langs: tuple[str, ...] = ("en", "zh"), rows: slice | None = None) -> pd.DataFrame:
+def rationale_of(
+    result: Result, langs: tuple[str, ...] = ("en", "zh"), rows: slice | None = None
+) -> pd.DataFrame:
     """Per project and criterion; ``rows`` selects projects by position (point-matrix order)."""
     return rationale(scored_frame(result), result.pm, result.scores, result.criteria, langs, rows)

@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("ci", deadline=None, max_examples=60,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile(
+    "ci",
+    deadline=None,
+    max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 settings.register_profile("dev", deadline=None, max_examples=25)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
@@ -27,13 +31,23 @@ def default_criteria():
 
 
 BASE_RECORD = {
-    "project_id": "P1", "project_name": "Solar farm", "country": "Kenya", "sector": "energy",
+    "project_id": "P1",
+    "project_name": "Solar farm",
+    "country": "Kenya",
+    "sector": "energy",
     "total_investment_usd_m": 40,
 }
 
 
-def write_xlsx(path: Path, headers: list[str], rows: list[list[object]], *, sheet: str = "projects",
-               title_rows: int = 0, countries: tuple[list[str], list[list[object]]] | None = None) -> Path:
+def write_xlsx(
+    path: Path,
+    headers: list[str],
+    rows: list[list[object]],
+    *,
+    sheet: str = "projects",
+    title_rows: int = 0,
+    countries: tuple[list[str], list[list[object]]] | None = None,
+) -> Path:
     """A workbook with optional title rows above the header and an optional countries sheet."""
     from openpyxl import Workbook
 

@@ -12,8 +12,9 @@ from conftest import AIDDATA, BASE_RECORD, ROOT, SAMPLES, write_xlsx
 
 
 def cli(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "screening.cli", *args], capture_output=True, text=True,
-                          timeout=300, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "screening.cli", *args], capture_output=True, text=True, timeout=300, cwd=cwd
+    )
 
 
 def outcome_rows(path) -> dict[str, int]:
@@ -21,7 +22,9 @@ def outcome_rows(path) -> dict[str, int]:
     names = wb.sheetnames
     found = {}
     for key in ("Ranking", "Excluded", "Invalid"):
-        title = key if key in names else {"Ranking": "排名", "Excluded": "排除项目", "Invalid": "无效记录"}[key]
+        title = (
+            key if key in names else {"Ranking": "排名", "Excluded": "排除项目", "Invalid": "无效记录"}[key]
+        )
         found[key] = sum(1 for _ in wb[title].iter_rows(min_row=2, values_only=True))
     return found
 
@@ -53,9 +56,11 @@ def test_score_aiddata_extract_accounts_for_all_961_rows(tmp_path):
 
 
 def test_formula_like_name_comes_out_as_text(tmp_path):
-    src = tmp_path / "in.csv"   # a CSV cell is text, whatever it starts with
-    src.write_text(",".join(BASE_RECORD) + '\nH1,"=HYPERLINK(""http://evil.example"",""x"")",Kenya,energy,10\n',
-                   encoding="utf-8")
+    src = tmp_path / "in.csv"  # a CSV cell is text, whatever it starts with
+    src.write_text(
+        ",".join(BASE_RECORD) + '\nH1,"=HYPERLINK(""http://evil.example"",""x"")",Kenya,energy,10\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "out.xlsx"
     assert cli("score", str(src), "--out", str(out)).returncode == 0
     with zipfile.ZipFile(out) as zf:
@@ -126,8 +131,21 @@ def test_template_round_trips_through_validate(tmp_path):
 
 def test_portfolio_and_sensitivity_sheets(tmp_path):
     out = tmp_path / "p.xlsx"
-    p = cli("score", str(SAMPLES / "sample_projects.xlsx"), "--out", str(out), "--budget", "3000",
-            "--min-flagship-count", "1", "--sensitivity", "--draws", "300", "--seed", "3")
+    p = cli(
+        "score",
+        str(SAMPLES / "sample_projects.xlsx"),
+        "--out",
+        str(out),
+        "--budget",
+        "3000",
+        "--min-flagship-count",
+        "1",
+        "--sensitivity",
+        "--draws",
+        "300",
+        "--seed",
+        "3",
+    )
     assert p.returncode == 0, p.stderr
     assert p.stdout.startswith("Optimal:")
     wb = openpyxl.load_workbook(out, read_only=True)
@@ -141,10 +159,27 @@ def test_portfolio_and_sensitivity_sheets(tmp_path):
 
 
 def test_portfolio_options_need_a_budget_and_infeasible_is_explained(tmp_path):
-    p = cli("score", str(SAMPLES / "sample_projects.xlsx"), "--out", str(tmp_path / "x.xlsx"), "--min-flagship-count", "2")
+    p = cli(
+        "score",
+        str(SAMPLES / "sample_projects.xlsx"),
+        "--out",
+        str(tmp_path / "x.xlsx"),
+        "--min-flagship-count",
+        "2",
+    )
     assert p.returncode == 2 and "--budget" in p.stderr
-    p = cli("score", str(SAMPLES / "sample_projects.xlsx"), "--out", str(tmp_path / "y.xlsx"), "--budget", "100",
-            "--min-flagship-count", "99", "--lang", "zh")
+    p = cli(
+        "score",
+        str(SAMPLES / "sample_projects.xlsx"),
+        "--out",
+        str(tmp_path / "y.xlsx"),
+        "--budget",
+        "100",
+        "--min-flagship-count",
+        "99",
+        "--lang",
+        "zh",
+    )
     assert p.returncode == 0 and "不可行" in p.stdout
 
 
@@ -156,8 +191,16 @@ def test_compare_two_criteria_sets(tmp_path):
     alt = tmp_path / "alt.yaml"
     alt.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "cmp.xlsx"
-    p = cli("compare", str(ROOT / "criteria" / "default.yaml"), str(alt), str(SAMPLES / "sample_projects.xlsx"),
-            "--out", str(out), "--top-k", "10")
+    p = cli(
+        "compare",
+        str(ROOT / "criteria" / "default.yaml"),
+        str(alt),
+        str(SAMPLES / "sample_projects.xlsx"),
+        "--out",
+        str(out),
+        "--top-k",
+        "10",
+    )
     assert p.returncode == 0, p.stderr
     rows = list(openpyxl.load_workbook(out, read_only=True)["Comparison"].iter_rows(values_only=True))
     assert "rank_change" in rows[0] and "movement" in rows[0]

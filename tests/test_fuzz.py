@@ -25,8 +25,11 @@ def _valid_workbook_bytes() -> bytes:
     """Built once, so that every example mutates the same bytes (openpyxl stamps the save time)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "v.xlsx"
-        write_xlsx(path, ["project_id", "project_name", "country", "sector", "total_investment_usd_m"],
-                   [["A", "x", "Kenya", "energy", 10], ["B", "y", "Chad", "water", 20]])
+        write_xlsx(
+            path,
+            ["project_id", "project_name", "country", "sector", "total_investment_usd_m"],
+            [["A", "x", "Kenya", "energy", 10], ["B", "y", "Chad", "water", 20]],
+        )
         return path.read_bytes()
 
 
@@ -66,9 +69,16 @@ def test_random_csv_text_never_crashes(text):
 
 
 yaml_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-5, 200), st.floats(allow_nan=False, allow_infinity=False),
-              st.text(max_size=12)),
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=5)),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-5, 200),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=12),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=5)
+    ),
     max_leaves=25,
 )
 

@@ -28,8 +28,14 @@ def result(default_criteria):
 
 def _excluded(result) -> pd.DataFrame:
     gates = result.hits[result.hits["kind"] == "gate"]
-    return (gates.groupby("project_id")["id"].agg(lambda s: ";".join(sorted(s))).rename("gates")
-            .reset_index().sort_values("project_id").reset_index(drop=True))
+    return (
+        gates.groupby("project_id")["id"]
+        .agg(lambda s: ";".join(sorted(s)))
+        .rename("gates")
+        .reset_index()
+        .sort_values("project_id")
+        .reset_index(drop=True)
+    )
 
 
 def test_matches_golden_files(result):
@@ -52,8 +58,8 @@ def test_every_sample_record_is_accounted_for(result):
 
 def test_exclusions_are_the_negative_list_scenarios(result):
     ex = dict(zip(*_excluded(result).T.values, strict=True))
-    assert ex["BR-017"] == "gambling"            # casino resort filed under tourism
-    assert ex["BR-018"] == "no_new_coal_power"   # planned coal-fired plant (2021 pledge)
+    assert ex["BR-017"] == "gambling"  # casino resort filed under tourism
+    assert ex["BR-018"] == "no_new_coal_power"  # planned coal-fired plant (2021 pledge)
     assert ex["BR-019"] == "weapons_military"
     assert ex["BR-020"] == "tobacco"
     assert ex["BR-021"] == "unbonded_asbestos"
@@ -61,10 +67,10 @@ def test_exclusions_are_the_negative_list_scenarios(result):
 
 def test_coal_by_status_and_ambiguous_text_only_flag(result):
     flags = result.ranked.set_index("project_id")["flags"]
-    assert "coal_under_construction" in flags["BR-022"]      # proceed prudently
-    assert "coal_existing_asset" in flags["BR-023"]          # operating plant
-    assert "no_new_coal_power" in flags["BR-025"]            # status blank: status needed
-    assert "primary_forest_logging" in flags["BR-027"]       # "China National Logging Corporation": a flag only
+    assert "coal_under_construction" in flags["BR-022"]  # proceed prudently
+    assert "coal_existing_asset" in flags["BR-023"]  # operating plant
+    assert "no_new_coal_power" in flags["BR-025"]  # status blank: status needed
+    assert "primary_forest_logging" in flags["BR-027"]  # "China National Logging Corporation": a flag only
     assert {"BR-040", "BR-041"} <= set(flags[flags.str.contains("duplicate_construction")].index)
 
 

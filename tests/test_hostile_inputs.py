@@ -25,7 +25,7 @@ def _declare_huge(data: bytes, size: int = 5_000_000_000 % (1 << 32)) -> bytes:
     out = bytearray(data)
     pos = out.find(b"PK\x01\x02")
     while pos != -1:
-        out[pos + 24:pos + 28] = struct.pack("<I", size)
+        out[pos + 24 : pos + 28] = struct.pack("<I", size)
         pos = out.find(b"PK\x01\x02", pos + 4)
     return bytes(out)
 
@@ -42,10 +42,16 @@ def test_declared_decompression_bomb_refused_before_parsing(tmp_path):
 
 
 def test_billion_laughs_refused(tmp_path):
-    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              + b"".join(f'<!ENTITY lol{i} "{"&lol" + str(i - 1) + ";" if i > 1 else "&lol;"}' .encode()
-                         + b"&lol;" * 9 + b'">' for i in range(1, 10))
-              + b"]><worksheet>&lol9;</worksheet>")
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            f'<!ENTITY lol{i} "{"&lol" + str(i - 1) + ";" if i > 1 else "&lol;"}'.encode()
+            + b"&lol;" * 9
+            + b'">'
+            for i in range(1, 10)
+        )
+        + b"]><worksheet>&lol9;</worksheet>"
+    )
     src = zipfile.ZipFile(io.BytesIO(_workbook_bytes(tmp_path)))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -63,12 +69,14 @@ def test_encrypted_or_old_xls_says_what_to_do():
 
 
 def test_duplicate_and_blank_headers_are_kept_and_reported(tmp_path):
-    path = write_xlsx(tmp_path / "h.xlsx", [*REQ, "sector", "", "note"], [[*BASE_RECORD.values(), "mining", "x", "y"]])
+    path = write_xlsx(
+        tmp_path / "h.xlsx", [*REQ, "sector", "", "note"], [[*BASE_RECORD.values(), "mining", "x", "y"]]
+    )
     result = run(path)
     assert result.counts()["ranked"] == 1
     messages = " ".join(result.issues["message_en"])
     assert "repeats 'sector'" in messages and "has no header" in messages
-    assert result.records["sector"].iloc[0] == "energy"          # the first one is used
+    assert result.records["sector"].iloc[0] == "energy"  # the first one is used
 
 
 def test_merged_header_cells(tmp_path):
@@ -79,7 +87,7 @@ def test_merged_header_cells(tmp_path):
     ws.append(REQ)
     ws.append(list(BASE_RECORD.values()))
     ws.append(["P2", "Bridge", "Chad", "transport", None])
-    ws.merge_cells("E3:E4")                                       # a merged data cell: the second reads blank
+    ws.merge_cells("E3:E4")  # a merged data cell: the second reads blank
     path = tmp_path / "m.xlsx"
     wb.save(path)
     result = run(path)
@@ -92,7 +100,7 @@ def test_formulas_in_data_cells_use_cached_values_and_say_when_there_are_none(tm
     ws = wb.active
     ws.title = "projects"
     ws.append(REQ)
-    ws.append(["F1", "x", "Kenya", "energy", "=20*2"])            # openpyxl saves no cached value
+    ws.append(["F1", "x", "Kenya", "energy", "=20*2"])  # openpyxl saves no cached value
     path = tmp_path / "f.xlsx"
     wb.save(path)
     result = run(path)
@@ -102,20 +110,26 @@ def test_formulas_in_data_cells_use_cached_values_and_say_when_there_are_none(tm
 
 
 def test_dates_and_years_in_mixed_formats(tmp_path):
-    rows = [["D1", "a", "Kenya", "energy", 10, dt.datetime(2019, 5, 1)], ["D2", "b", "Kenya", "energy", 10, "2020年"],
-            ["D3", "c", "Kenya", "energy", 10, "2021-03"], ["D4", "d", "Kenya", "energy", 10, 2022],
-            ["D5", "e", "Kenya", "energy", 10, "soon"]]
+    rows = [
+        ["D1", "a", "Kenya", "energy", 10, dt.datetime(2019, 5, 1)],
+        ["D2", "b", "Kenya", "energy", 10, "2020年"],
+        ["D3", "c", "Kenya", "energy", 10, "2021-03"],
+        ["D4", "d", "Kenya", "energy", 10, 2022],
+        ["D5", "e", "Kenya", "energy", 10, "soon"],
+    ]
     result = run(write_xlsx(tmp_path / "d.xlsx", [*REQ, "start_year"], rows))
     years = result.records.set_index("project_id")["start_year"]
     assert years[["D1", "D2", "D3", "D4"]].tolist() == [2019, 2020, 2021, 2022]
-    assert result.counts()["ranked"] == 5                           # a bad optional cell never invalidates
+    assert result.counts()["ranked"] == 5  # a bad optional cell never invalidates
 
 
 def test_very_long_text_survives_to_the_workbook(tmp_path):
     from screening.io.export import workbook_bytes
 
     path = tmp_path / "long.csv"
-    path.write_text(",".join([*REQ, "description"]) + "\nL1,x,Kenya,energy,10," + "长" * 100_000 + "\n", encoding="utf-8")
+    path.write_text(
+        ",".join([*REQ, "description"]) + "\nL1,x,Kenya,energy,10," + "长" * 100_000 + "\n", encoding="utf-8"
+    )
     data = workbook_bytes(run(path))
     assert len(data) > 1000
 
@@ -124,7 +138,21 @@ def test_very_long_text_survives_to_the_workbook(tmp_path):
 def test_cli_nothing_readable_exits_1_without_traceback(tmp_path, lang):
     bomb = tmp_path / "bomb.xlsx"
     bomb.write_bytes(_declare_huge(_workbook_bytes(tmp_path)))
-    p = subprocess.run([sys.executable, "-m", "screening.cli", "score", str(bomb), "--out", str(tmp_path / "o.xlsx"),
-                        "--lang", lang], capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "screening.cli",
+            "score",
+            str(bomb),
+            "--out",
+            str(tmp_path / "o.xlsx"),
+            "--lang",
+            lang,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 1 and "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1
     assert ("压缩炸弹" if lang == "zh" else "decompression bomb") in p.stderr

@@ -12,35 +12,68 @@ from hypothesis import strategies as st
 
 from screening.pipeline import run
 
-COLUMNS = ["project_id", "project_name", "country", "sector", "total_investment_usd_m", "status", "energy_source",
-           "local_jobs", "direct_beneficiaries", "env_category", "esia_completed", "hard_connectivity",
-           "soft_connectivity", "heart_connectivity", "livelihood_focus", "security_risk", "eirr_pct",
-           "private_capital_share"]
+COLUMNS = [
+    "project_id",
+    "project_name",
+    "country",
+    "sector",
+    "total_investment_usd_m",
+    "status",
+    "energy_source",
+    "local_jobs",
+    "direct_beneficiaries",
+    "env_category",
+    "esia_completed",
+    "hard_connectivity",
+    "soft_connectivity",
+    "heart_connectivity",
+    "livelihood_focus",
+    "security_risk",
+    "eirr_pct",
+    "private_capital_share",
+]
 
-names = st.sampled_from(["Solar park", "Casino resort", "Coal-fired power plant", "Luban Workshop 鲁班工坊",
-                         "Port and schools", "=HYPERLINK(1)", "", "Coal-to-solar conversion", "Water supply"])
+names = st.sampled_from(
+    [
+        "Solar park",
+        "Casino resort",
+        "Coal-fired power plant",
+        "Luban Workshop 鲁班工坊",
+        "Port and schools",
+        "=HYPERLINK(1)",
+        "",
+        "Coal-to-solar conversion",
+        "Water supply",
+    ]
+)
 maybe = st.one_of(st.none(), st.just(""))
-record = st.fixed_dictionaries({
-    "project_id": st.one_of(st.sampled_from(["", "DUP"]), st.text("ABCDEFGH0123456789", min_size=1, max_size=6)),
-    "project_name": names,
-    "country": st.sampled_from(["Kenya", "越南", "PAK", "Atlantis", "", "Laos"]),
-    "sector": st.sampled_from(["energy", "transport", "教育培训", "tourism", "widgets", ""]),
-    "total_investment_usd_m": st.one_of(st.floats(0, 5000, allow_nan=False).map(lambda x: f"{x:.2f}"),
-                                        st.sampled_from(["abc", "-5", "", "1.2亿", "3,000"])),
-    "status": st.sampled_from(["planned", "在建", "operating", "", "nonsense"]),
-    "energy_source": st.sampled_from(["coal", "solar", "none", ""]),
-    "local_jobs": st.one_of(st.integers(0, 100000).map(str), maybe.map(lambda _: "")),
-    "direct_beneficiaries": st.one_of(st.integers(0, 10**6).map(str), st.just("")),
-    "env_category": st.sampled_from(["A", "B", "C", "", "Z"]),
-    "esia_completed": st.sampled_from(["yes", "否", "", "maybe"]),
-    "hard_connectivity": st.sampled_from(["0", "1", "2", "3", "", "7"]),
-    "soft_connectivity": st.sampled_from(["0", "1", "2", "3", ""]),
-    "heart_connectivity": st.sampled_from(["0", "1", "2", "3", ""]),
-    "livelihood_focus": st.sampled_from(["是", "no", ""]),
-    "security_risk": st.sampled_from(["low", "medium", "high", ""]),
-    "eirr_pct": st.sampled_from(["", "8", "12%", "-3"]),
-    "private_capital_share": st.sampled_from(["", "0.3", "45%", "140%"]),
-})
+record = st.fixed_dictionaries(
+    {
+        "project_id": st.one_of(
+            st.sampled_from(["", "DUP"]), st.text("ABCDEFGH0123456789", min_size=1, max_size=6)
+        ),
+        "project_name": names,
+        "country": st.sampled_from(["Kenya", "越南", "PAK", "Atlantis", "", "Laos"]),
+        "sector": st.sampled_from(["energy", "transport", "教育培训", "tourism", "widgets", ""]),
+        "total_investment_usd_m": st.one_of(
+            st.floats(0, 5000, allow_nan=False).map(lambda x: f"{x:.2f}"),
+            st.sampled_from(["abc", "-5", "", "1.2亿", "3,000"]),
+        ),
+        "status": st.sampled_from(["planned", "在建", "operating", "", "nonsense"]),
+        "energy_source": st.sampled_from(["coal", "solar", "none", ""]),
+        "local_jobs": st.one_of(st.integers(0, 100000).map(str), maybe.map(lambda _: "")),
+        "direct_beneficiaries": st.one_of(st.integers(0, 10**6).map(str), st.just("")),
+        "env_category": st.sampled_from(["A", "B", "C", "", "Z"]),
+        "esia_completed": st.sampled_from(["yes", "否", "", "maybe"]),
+        "hard_connectivity": st.sampled_from(["0", "1", "2", "3", "", "7"]),
+        "soft_connectivity": st.sampled_from(["0", "1", "2", "3", ""]),
+        "heart_connectivity": st.sampled_from(["0", "1", "2", "3", ""]),
+        "livelihood_focus": st.sampled_from(["是", "no", ""]),
+        "security_risk": st.sampled_from(["low", "medium", "high", ""]),
+        "eirr_pct": st.sampled_from(["", "8", "12%", "-3"]),
+        "private_capital_share": st.sampled_from(["", "0.3", "45%", "140%"]),
+    }
+)
 
 
 def to_csv(records: list[dict[str, str]]) -> bytes:
@@ -54,7 +87,10 @@ def to_csv(records: list[dict[str, str]]) -> bytes:
 
 def scored(result) -> dict[str, tuple[float, str, float]]:
     r = result.ranked
-    return {pid: (s, t, c) for pid, s, t, c in zip(r["project_id"], r["score"], r["tier"], r["completeness"], strict=True)}
+    return {
+        pid: (s, t, c)
+        for pid, s, t, c in zip(r["project_id"], r["score"], r["tier"], r["completeness"], strict=True)
+    }
 
 
 @given(records=st.lists(record, min_size=1, max_size=25))
@@ -100,8 +136,11 @@ def test_shuffling_rows_changes_no_score_or_rank(records, rnd, default_criteria)
     rnd.shuffle(shuffled)
     a = run(to_csv(records), name="a.csv", criteria=default_criteria).ranked
     b = run(to_csv(shuffled), name="b.csv", criteria=default_criteria).ranked
-    assert a[["project_id", "score", "rank", "rank_in_track", "tier"]].reset_index(drop=True).equals(
-        b[["project_id", "score", "rank", "rank_in_track", "tier"]].reset_index(drop=True))
+    assert (
+        a[["project_id", "score", "rank", "rank_in_track", "tier"]]
+        .reset_index(drop=True)
+        .equals(b[["project_id", "score", "rank", "rank_in_track", "tier"]].reset_index(drop=True))
+    )
 
 
 @given(records=st.lists(record, min_size=1, max_size=15))
@@ -131,8 +170,15 @@ def test_reweighing_the_point_matrix_equals_a_fresh_run_with_those_weights(recor
 
     got = reweigh(base, Weights.of(edited)).ranked
     fresh = run(payload, name="a.csv", criteria=edited).ranked
-    cols = ["project_id", "score", "completeness", "tier", "rank", "rank_in_track",
-            *[c for c in fresh.columns if c.startswith("dim_")]]
+    cols = [
+        "project_id",
+        "score",
+        "completeness",
+        "tier",
+        "rank",
+        "rank_in_track",
+        *[c for c in fresh.columns if c.startswith("dim_")],
+    ]
     assert got[cols].reset_index(drop=True).equals(fresh[cols].reset_index(drop=True))
     # one function builds both tables: every column, its dtype and place, and the index agree
     pd.testing.assert_frame_equal(got, fresh)

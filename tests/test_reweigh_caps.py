@@ -39,7 +39,7 @@ def _sample() -> tuple[list[str], list[dict[str, Any]], list[list[Any]]]:
     rows = [list(r) for r in wb["projects"].iter_rows(values_only=True)]
     header_at = next(i for i, r in enumerate(rows) if r and r[0] == "project_id")
     header = [str(h) for h in rows[header_at] if h is not None]
-    records = [dict(zip(header, r, strict=False)) for r in rows[header_at + 1:] if r and r[0]]
+    records = [dict(zip(header, r, strict=False)) for r in rows[header_at + 1 :] if r and r[0]]
     countries = [list(r) for r in wb["countries"].iter_rows(values_only=True)]
     return header, records, countries
 
@@ -48,22 +48,30 @@ HEADER, SAMPLE_RECORDS, COUNTRIES = _sample()
 
 # Switches that raise a capping flag (criteria/default.yaml, flags with max_tier: conditional).
 CAP_SWITCHES: list[dict[str, Any]] = [
-    {"env_category": "A", "esia_completed": "no"},                 # category_a_without_esia
-    {"protected_area_overlap": "yes"},                             # protected_area_overlap
-    {"households_resettled": 250, "resettlement_plan": "no"},      # resettlement_without_plan
-    {"meets_host_standards": "no"},                                # below_host_standards
-    {"subsector": "hotel"},                                        # restricted_real_estate_hotel
-    {"location": "next to a national park"},                       # protected_area_overlap (text)
+    {"env_category": "A", "esia_completed": "no"},  # category_a_without_esia
+    {"protected_area_overlap": "yes"},  # protected_area_overlap
+    {"households_resettled": 250, "resettlement_plan": "no"},  # resettlement_without_plan
+    {"meets_host_standards": "no"},  # below_host_standards
+    {"subsector": "hotel"},  # restricted_real_estate_hotel
+    {"location": "next to a national park"},  # protected_area_overlap (text)
 ]
 
 rich_record = st.builds(
-    lambda base, switches, jobs, links: {**base, **{k: v for s in switches for k, v in s.items()},
-                                         "local_jobs": jobs, **links},
+    lambda base, switches, jobs, links: {
+        **base,
+        **{k: v for s in switches for k, v in s.items()},
+        "local_jobs": jobs,
+        **links,
+    },
     st.sampled_from(SAMPLE_RECORDS),
     st.lists(st.sampled_from(CAP_SWITCHES), max_size=2),
     st.one_of(st.none(), st.integers(0, 20_000)),
-    st.fixed_dictionaries({k: st.sampled_from([0, 1, 2, 3]) for k in
-                           ("hard_connectivity", "soft_connectivity", "heart_connectivity")}),
+    st.fixed_dictionaries(
+        {
+            k: st.sampled_from([0, 1, 2, 3])
+            for k in ("hard_connectivity", "soft_connectivity", "heart_connectivity")
+        }
+    ),
 )
 # Mostly rich records: thin ones tie at the bottom and test tie-breaks, rich ones carry the caps.
 mixed_record = st.one_of(rich_record, rich_record, rich_record, thin_record)
@@ -128,9 +136,13 @@ def test_sample_capped_projects_that_move_keep_their_cap():
     dims["governance"] = 10.0
     base, got = check(data, dims, {})
     before = dict(zip(base.ranked["project_id"], base.ranked["rank"], strict=True))
-    moved_capped = [pid for pid, cap, tier, rank in zip(got["project_id"], _capped(got), got["tier"], got["rank"],
-                                                        strict=True)
-                    if cap and before[pid] != rank and tier == "conditional"]
+    moved_capped = [
+        pid
+        for pid, cap, tier, rank in zip(
+            got["project_id"], _capped(got), got["tier"], got["rank"], strict=True
+        )
+        if cap and before[pid] != rank and tier == "conditional"
+    ]
     assert moved_capped, "the weighting must move at least one capped project"
     # And some of them would be above "conditional" without the cap (so the cap is what decides the tier).
     scores = dict(zip(got["project_id"], got["score"], strict=True))
@@ -140,9 +152,12 @@ def test_sample_capped_projects_that_move_keep_their_cap():
 @pytest.mark.parametrize("switch", CAP_SWITCHES, ids=lambda s: "+".join(s))
 def test_each_cap_switch_caps_a_rich_record(switch):
     """Guard for the strategy: every switch really raises a capping flag on a rich sample row."""
-    best = max(SAMPLE_RECORDS, key=lambda r: r["project_id"] == "BR-046")   # the sample's top project
-    result = run(workbook([{**best, **switch, "project_id": "CAP"}, {**best, "project_id": "FREE"}]),
-                 name="in.xlsx", criteria=CRITERIA)
+    best = max(SAMPLE_RECORDS, key=lambda r: r["project_id"] == "BR-046")  # the sample's top project
+    result = run(
+        workbook([{**best, **switch, "project_id": "CAP"}, {**best, "project_id": "FREE"}]),
+        name="in.xlsx",
+        criteria=CRITERIA,
+    )
     r = result.ranked.set_index("project_id")
     assert CAPPING_FLAGS & set(str(r.loc["CAP", "flags"]).split(";"))
     assert r.loc["CAP", "tier"] == "conditional" and r.loc["FREE", "tier"] == "priority"

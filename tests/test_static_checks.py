@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_ruff_reports_no_errors() -> None:
@@ -23,7 +25,9 @@ def test_ruff_reports_no_errors() -> None:
 def test_ruff_format_is_applied() -> None:
     proc = _run("ruff", "format", "--check", ".")
     print(proc.stdout, proc.stderr)
-    assert proc.returncode == 0, f"ruff format --check . failed (run `ruff format .`):\n{proc.stdout}\n{proc.stderr}"
+    assert proc.returncode == 0, (
+        f"ruff format --check . failed (run `ruff format .`):\n{proc.stdout}\n{proc.stderr}"
+    )
 
 
 def test_mypy_reports_no_errors() -> None:

@@ -71,7 +71,9 @@ def compare(a: Any, b: Any, *, top_k: int = 10, labels: tuple[str, str] = ("A", 
         outcome = np.where(t[f"rank_{side}"].notna(), "ranked", "not_ranked")
         if rec is not None and "outcome" in rec.columns:
             by_id = dict(zip(rec["project_id"].astype(str), rec["outcome"], strict=False))
-            outcome = np.where(t[f"rank_{side}"].notna(), "ranked", t["project_id"].map(by_id).fillna("absent"))
+            outcome = np.where(
+                t[f"rank_{side}"].notna(), "ranked", t["project_id"].map(by_id).fillna("absent")
+            )
         t[f"outcome_{side}"] = outcome
     for side in ("a", "b"):
         t[f"rank_{side}"] = t[f"rank_{side}"].astype("Int64")
@@ -82,23 +84,34 @@ def compare(a: Any, b: Any, *, top_k: int = 10, labels: tuple[str, str] = ("A", 
     both = t["rank_a"].notna() & t["rank_b"].notna()
     t[f"top_{top_k}_a"] = in_a
     t[f"top_{top_k}_b"] = in_b
-    movement = np.select([t["rank_a"].isna(), t["rank_b"].isna(), ~in_a & in_b, in_a & ~in_b, in_a & in_b],
-                         ["only_b", "only_a", "entered", "left", "stayed_in"], "stayed_out")
+    movement = np.select(
+        [t["rank_a"].isna(), t["rank_b"].isna(), ~in_a & in_b, in_a & ~in_b, in_a & in_b],
+        ["only_b", "only_a", "entered", "left", "stayed_in"],
+        "stayed_out",
+    )
     # a project ranked in one scenario only also enters/leaves the top k if it is in it there
     movement = np.where((movement == "only_b") & in_b, "entered", movement)
     movement = np.where((movement == "only_a") & in_a, "left", movement)
     t["movement"] = movement
     if "tier_a" in t.columns and "tier_b" in t.columns:
         t["tier_changed"] = both & (t["tier_a"].astype(str) != t["tier_b"].astype(str))
-        t["tier_change"] = np.where(t["tier_changed"], t["tier_a"].astype(str) + " → " + t["tier_b"].astype(str), "")
-    t = t.sort_values(["rank_b", "rank_a", "project_id"], kind="stable", na_position="last").reset_index(drop=True)
+        t["tier_change"] = np.where(
+            t["tier_changed"], t["tier_a"].astype(str) + " → " + t["tier_b"].astype(str), ""
+        )
+    t = t.sort_values(["rank_b", "rank_a", "project_id"], kind="stable", na_position="last").reset_index(
+        drop=True
+    )
 
     rc = t.loc[both, "rank_change"].astype(float)
     tau = float("nan")
     if both.sum() >= 2:
-        tau = float(kendalltau(t.loc[both, "rank_a"].astype(float), t.loc[both, "rank_b"].astype(float)).statistic)
+        tau = float(
+            kendalltau(t.loc[both, "rank_a"].astype(float), t.loc[both, "rank_b"].astype(float)).statistic
+        )
     summary: dict[str, Any] = {
-        "label_a": labels[0], "label_b": labels[1], "top_k": top_k,
+        "label_a": labels[0],
+        "label_b": labels[1],
+        "top_k": top_k,
         "ranked_in_both": int(both.sum()),
         "ranked_only_in_a": int(t["rank_b"].isna().sum()),
         "ranked_only_in_b": int(t["rank_a"].isna().sum()),

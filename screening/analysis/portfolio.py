@@ -61,13 +61,16 @@ class PortfolioConstraints(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     budget: float = Field(ge=0, description="USD million, like total_investment_usd_m")
-    min_small_share: float | None = Field(default=None, ge=0, le=1,
-                                          description="minimum share of the chosen cost in small_and_beautiful")
+    min_small_share: float | None = Field(
+        default=None, ge=0, le=1, description="minimum share of the chosen cost in small_and_beautiful"
+    )
     min_small_count: int | None = Field(default=None, ge=0)
     min_flagship_count: int | None = Field(default=None, ge=0)
     max_country_share: float | None = Field(default=None, gt=0, le=1, description="share of the chosen cost")
     max_sector_share: float | None = Field(default=None, gt=0, le=1, description="share of the chosen cost")
-    no_duplicates: bool = Field(default=False, description="never two projects flagged as duplicates of each other")
+    no_duplicates: bool = Field(
+        default=False, description="never two projects flagged as duplicates of each other"
+    )
     exclude_tiers: list[str] = Field(default_factory=list)
     exclude_flags: list[str] = Field(default_factory=list)
     exclude_flagged: bool = Field(default=False, description="leave out every project with a review flag")
@@ -101,16 +104,16 @@ class PortfolioConstraints(BaseModel):
 class Portfolio:
     """Result of :func:`optimise`."""
 
-    chosen: pd.DataFrame               # project_id, rank, cost, score, cum_cost, cum_score, track, tier, country, sector
-    objective: float                   # total score of the chosen set (NaN when none was found)
+    chosen: pd.DataFrame  # project_id, rank, cost, score, cum_cost, cum_score, track, tier, country, sector
+    objective: float  # total score of the chosen set (NaN when none was found)
     total_cost: float
-    status: str                        # optimal | time_limit | infeasible | no_candidates | error
-    status_text: str                   # the solver's own message
-    gap: float | None                  # relative MIP gap reached (0 when proven optimal)
-    bound: float | None                # best bound on the total score
+    status: str  # optimal | time_limit | infeasible | no_candidates | error
+    status_text: str  # the solver's own message
+    gap: float | None  # relative MIP gap reached (0 when proven optimal)
+    bound: float | None  # best bound on the total score
     constraints: PortfolioConstraints
     eligible: int
-    message: Text                      # one line in each language
+    message: Text  # one line in each language
     seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -123,22 +126,34 @@ class Portfolio:
         message in ``lang``, or in both languages ("English / 中文") when ``lang`` is None."""
         c = self.constraints
         rows: list[tuple[str, object]] = [
-            ("budget_usd_m", c.budget), ("min_small_share", c.min_small_share),
-            ("min_small_count", c.min_small_count), ("min_flagship_count", c.min_flagship_count),
-            ("max_country_share", c.max_country_share), ("max_sector_share", c.max_sector_share),
-            ("no_duplicates", c.no_duplicates), ("exclude_tiers", ", ".join(c.exclude_tiers)),
-            ("exclude_flags", ", ".join(c.exclude_flags)), ("exclude_flagged", c.exclude_flagged),
-            ("time_limit_s", c.time_limit), ("eligible_projects", self.eligible),
-            ("chosen_projects", len(self.chosen)), ("total_cost_usd_m", round(self.total_cost, 6)),
-            ("total_score", self.objective), ("status", self.status), ("solver_message", self.status_text),
-            ("mip_gap", self.gap), ("best_bound", self.bound), ("solve_seconds", round(self.seconds, 3)),
+            ("budget_usd_m", c.budget),
+            ("min_small_share", c.min_small_share),
+            ("min_small_count", c.min_small_count),
+            ("min_flagship_count", c.min_flagship_count),
+            ("max_country_share", c.max_country_share),
+            ("max_sector_share", c.max_sector_share),
+            ("no_duplicates", c.no_duplicates),
+            ("exclude_tiers", ", ".join(c.exclude_tiers)),
+            ("exclude_flags", ", ".join(c.exclude_flags)),
+            ("exclude_flagged", c.exclude_flagged),
+            ("time_limit_s", c.time_limit),
+            ("eligible_projects", self.eligible),
+            ("chosen_projects", len(self.chosen)),
+            ("total_cost_usd_m", round(self.total_cost, 6)),
+            ("total_score", self.objective),
+            ("status", self.status),
+            ("solver_message", self.status_text),
+            ("mip_gap", self.gap),
+            ("best_bound", self.bound),
+            ("solve_seconds", round(self.seconds, 3)),
             ("message", f"{self.message.en} / {self.message.zh}" if lang is None else self.message.get(lang)),
         ]
         return pd.DataFrame(rows, columns=["item", "value"])
 
 
-def duplicate_pairs_from_hits(hits: pd.DataFrame | None, flag_ids: Collection[str] | None = None
-                              ) -> set[tuple[str, str]]:
+def duplicate_pairs_from_hits(
+    hits: pd.DataFrame | None, flag_ids: Collection[str] | None = None
+) -> set[tuple[str, str]]:
     """Unordered pairs of project ids flagged as duplicates of each other (from the hits' ``partners``).
 
     ``flag_ids``: the duplicate checks to read (a criteria set's flag with the role ``duplicates``:
@@ -163,7 +178,7 @@ def duplicate_flag_ids(criteria: Any) -> list[str]:
 
 
 def _unpack(ranked: Any, hits: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    if hasattr(ranked, "ranked") and hasattr(ranked, "hits"):      # a pipeline Result
+    if hasattr(ranked, "ranked") and hasattr(ranked, "hits"):  # a pipeline Result
         return ranked.ranked, ranked.hits if hits is None else hits
     return ranked, hits
 
@@ -220,7 +235,7 @@ def _build(frame: pd.DataFrame, cons: PortfolioConstraints, pairs: set[tuple[str
         ub.append(hi)
         names.append(name)
 
-    add(cost, -np.inf, cons.budget, "budget")                  # row 0: the frontier changes only this bound
+    add(cost, -np.inf, cons.budget, "budget")  # row 0: the frontier changes only this bound
     small = track == SMALL
     if cons.min_small_share:
         add(cost * small - cons.min_small_share * cost, 0.0, np.inf, "min_small_share")
@@ -242,11 +257,12 @@ def _build(frame: pd.DataFrame, cons: PortfolioConstraints, pairs: set[tuple[str
                 coef[[pos[a], pos[b]]] = 1.0
                 add(coef, -np.inf, 1.0, f"duplicates:{a}|{b}")
     r_idx: np.ndarray | list[int] = (
-        np.concatenate([np.full(len(nz), r) for r, (nz, _) in enumerate(sparse_rows)]) if sparse_rows else [])
+        np.concatenate([np.full(len(nz), r) for r, (nz, _) in enumerate(sparse_rows)]) if sparse_rows else []
+    )
     c_idx: np.ndarray | list[int] = np.concatenate([nz for nz, _ in sparse_rows]) if sparse_rows else []
     vals: np.ndarray | list[float] = np.concatenate([v for _, v in sparse_rows]) if sparse_rows else []
     mat = csr_array(coo_array((vals, (r_idx, c_idx)), shape=(len(sparse_rows), n))) if n else None
-    c = -np.rint(frame["_score"].to_numpy() * 100)               # integer hundredths: exact with gap 0
+    c = -np.rint(frame["_score"].to_numpy() * 100)  # integer hundredths: exact with gap 0
     return _Model(frame, c, mat, np.array(lb), np.array(ub), names)
 
 
@@ -259,8 +275,10 @@ def _infeasible_reason(m: _Model, cons: PortfolioConstraints) -> Text:
     frame = m.frame
     track = frame["track"].astype(str).to_numpy() if "track" in frame.columns else np.full(len(frame), "")
     cost = frame["_cost"].to_numpy()
-    for need, tr, kind in ((cons.min_flagship_count, FLAGSHIP, "pf_kind_flagship"),
-                           (cons.min_small_count, SMALL, "pf_kind_small")):
+    for need, tr, kind in (
+        (cons.min_flagship_count, FLAGSHIP, "pf_kind_flagship"),
+        (cons.min_small_count, SMALL, "pf_kind_small"),
+    ):
         if not need:
             continue
         avail = np.sort(cost[track == tr])
@@ -268,8 +286,13 @@ def _infeasible_reason(m: _Model, cons: PortfolioConstraints) -> Text:
             return text("pf_reason_too_few", available=len(avail), kind=text(kind), need=need)
         cheapest = float(avail[:need].sum())
         if cheapest > cons.budget:
-            return text("pf_reason_too_costly", need=need, kind=text(kind), cost=_fmt(cheapest),
-                        budget=_fmt(cons.budget))
+            return text(
+                "pf_reason_too_costly",
+                need=need,
+                kind=text(kind),
+                cost=_fmt(cheapest),
+                budget=_fmt(cons.budget),
+            )
     return text("pf_reason_all_of", constraints=join(cons.describe(), "sep_items"))
 
 
@@ -284,15 +307,30 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
     empty = frame.iloc[:0]
     if n == 0:
         msg = text("pf_msg_no_candidates")
-        return Portfolio(_chosen_frame(empty), 0.0, 0.0, "no_candidates", "no eligible projects", 0.0, 0.0, cons,
-                         0, msg, time.perf_counter() - start)
+        return Portfolio(
+            _chosen_frame(empty),
+            0.0,
+            0.0,
+            "no_candidates",
+            "no eligible projects",
+            0.0,
+            0.0,
+            cons,
+            0,
+            msg,
+            time.perf_counter() - start,
+        )
     lb = m.lb
     x = None
     res = None
     for _attempt in range(4):
-        res = milp(m.c, constraints=LinearConstraint(m.a, lb, ub), integrality=np.ones(n),
-                   bounds=Bounds(0, 1), options={"mip_rel_gap": 0.0, "time_limit": cons.time_limit,
-                                                  "presolve": True})
+        res = milp(
+            m.c,
+            constraints=LinearConstraint(m.a, lb, ub),
+            integrality=np.ones(n),
+            bounds=Bounds(0, 1),
+            options={"mip_rel_gap": 0.0, "time_limit": cons.time_limit, "presolve": True},
+        )
         if res.x is None:
             break
         x = np.rint(res.x)
@@ -321,31 +359,52 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
         else:
             msg = text("pf_msg_solver_stopped", status=status_text)
             status = "error"
-        return Portfolio(_chosen_frame(empty), float("nan"), 0.0, status, status_text, None, bound, cons, n, msg,
-                         seconds)
+        return Portfolio(
+            _chosen_frame(empty), float("nan"), 0.0, status, status_text, None, bound, cons, n, msg, seconds
+        )
     chosen = frame[x > 0.5]
     objective = round(float(chosen["_score"].sum()), 2)
     total_cost = float(chosen["_cost"].sum())
     if res.status == 0:
         status = "optimal"
         gap = 0.0 if gap is None else float(gap)
-        msg = text("pf_msg_optimal", n=len(chosen), cost=_fmt(total_cost), budget=_fmt(cons.budget),
-                   score=_fmt(objective))
+        msg = text(
+            "pf_msg_optimal",
+            n=len(chosen),
+            cost=_fmt(total_cost),
+            budget=_fmt(cons.budget),
+            score=_fmt(objective),
+        )
     else:
         status = "time_limit"
         gap_txt: Text | str = text("pf_gap_unknown") if gap is None else f"{float(gap):.4%}"
         msg = text("pf_msg_time_limit_best", limit=cons.time_limit, gap=gap_txt)
-    return Portfolio(_chosen_frame(chosen), objective, total_cost, status, status_text,
-                     None if gap is None else float(gap), bound, cons, n, msg, seconds)
+    return Portfolio(
+        _chosen_frame(chosen),
+        objective,
+        total_cost,
+        status,
+        status_text,
+        None if gap is None else float(gap),
+        bound,
+        cons,
+        n,
+        msg,
+        seconds,
+    )
 
 
 def _chosen_frame(chosen: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({
-        "project_id": chosen["project_id"].astype(str).to_numpy() if len(chosen) else np.array([], dtype=object),
-        "rank": chosen["rank"].to_numpy() if "rank" in chosen.columns else np.arange(1, len(chosen) + 1),
-        "cost": chosen["_cost"].to_numpy() if len(chosen) else np.array([], dtype=float),
-        "score": chosen["_score"].to_numpy() if len(chosen) else np.array([], dtype=float),
-    })
+    out = pd.DataFrame(
+        {
+            "project_id": chosen["project_id"].astype(str).to_numpy()
+            if len(chosen)
+            else np.array([], dtype=object),
+            "rank": chosen["rank"].to_numpy() if "rank" in chosen.columns else np.arange(1, len(chosen) + 1),
+            "cost": chosen["_cost"].to_numpy() if len(chosen) else np.array([], dtype=float),
+            "score": chosen["_score"].to_numpy() if len(chosen) else np.array([], dtype=float),
+        }
+    )
     out["cum_cost"] = out["cost"].cumsum()
     out["cum_score"] = np.round(out["score"].cumsum(), 2)
     for col in ("track", "tier", "country", "sector", "project_name"):
@@ -354,7 +413,9 @@ def _chosen_frame(chosen: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def optimise(ranked: Any, constraints: PortfolioConstraints, *, hits: pd.DataFrame | None = None) -> Portfolio:
+def optimise(
+    ranked: Any, constraints: PortfolioConstraints, *, hits: pd.DataFrame | None = None
+) -> Portfolio:
     """Best-scoring set of ranked projects under the budget and constraints (exact MILP; module docstring).
 
     ``ranked`` is a pipeline :class:`~screening.pipeline.Result` or its ``ranked`` frame (``project_id``,
@@ -367,8 +428,14 @@ def optimise(ranked: Any, constraints: PortfolioConstraints, *, hits: pd.DataFra
     return _solve(model, constraints)
 
 
-def efficient_frontier(ranked: Any, constraints: PortfolioConstraints, budgets: list[float] | None = None, *,
-                       hits: pd.DataFrame | None = None, points: int = 20) -> pd.DataFrame:
+def efficient_frontier(
+    ranked: Any,
+    constraints: PortfolioConstraints,
+    budgets: list[float] | None = None,
+    *,
+    hits: pd.DataFrame | None = None,
+    points: int = 20,
+) -> pd.DataFrame:
     """Best total score as the budget grows, all other constraints kept (the model is built once; only the
     budget bound changes). Default budgets: ``points`` steps from the cheapest eligible project to the cost of
     all of them. Columns: ``budget``, ``objective``, ``total_cost``, ``projects``, ``status``, ``gap``."""
@@ -382,13 +449,22 @@ def efficient_frontier(ranked: Any, constraints: PortfolioConstraints, budgets: 
     rows = []
     for b in budgets:
         p = _solve(model, constraints, float(b))
-        rows.append({"budget": float(b), "objective": p.objective, "total_cost": p.total_cost,
-                     "projects": len(p.chosen), "status": p.status, "gap": p.gap})
+        rows.append(
+            {
+                "budget": float(b),
+                "objective": p.objective,
+                "total_cost": p.total_cost,
+                "projects": len(p.chosen),
+                "status": p.status,
+                "gap": p.gap,
+            }
+        )
     return pd.DataFrame(rows, columns=["budget", "objective", "total_cost", "projects", "status", "gap"])
 
 
-def value_for_money(ranked: Any, portfolio: Portfolio | None = None,
-                    constraints: PortfolioConstraints | None = None) -> pd.DataFrame:
+def value_for_money(
+    ranked: Any, portfolio: Portfolio | None = None, constraints: PortfolioConstraints | None = None
+) -> pd.DataFrame:
     """Data for a value-for-money chart: one row per eligible project with ``cost``, ``score``,
     ``score_per_usd_m``, ``chosen`` (in ``portfolio``) and ``pareto`` (no other project costs no more and scores
     higher, or costs less and scores as much: the cost–score frontier to draw)."""
@@ -397,7 +473,7 @@ def value_for_money(ranked: Any, portfolio: Portfolio | None = None,
     elig = _eligible(frame, cons)
     cost = elig["_cost"].to_numpy()
     score = elig["_score"].to_numpy()
-    order = np.lexsort((-score, cost))             # cheapest first, best score first among equal costs
+    order = np.lexsort((-score, cost))  # cheapest first, best score first among equal costs
     pareto = np.zeros(len(elig), dtype=bool)
     best = -np.inf
     for i in order:
@@ -405,14 +481,16 @@ def value_for_money(ranked: Any, portfolio: Portfolio | None = None,
             pareto[i] = True
             best = score[i]
     chosen = set(portfolio.chosen["project_id"]) if portfolio is not None else set()
-    out = pd.DataFrame({
-        "project_id": elig["project_id"].astype(str),
-        "cost": cost,
-        "score": score,
-        "score_per_usd_m": np.divide(score, cost, out=np.full(len(cost), np.nan), where=cost > 0),
-        "chosen": elig["project_id"].astype(str).isin(chosen).to_numpy(),
-        "pareto": pareto,
-    })
+    out = pd.DataFrame(
+        {
+            "project_id": elig["project_id"].astype(str),
+            "cost": cost,
+            "score": score,
+            "score_per_usd_m": np.divide(score, cost, out=np.full(len(cost), np.nan), where=cost > 0),
+            "chosen": elig["project_id"].astype(str).isin(chosen).to_numpy(),
+            "pareto": pareto,
+        }
+    )
     for col in ("track", "tier", "country", "sector"):
         if col in elig.columns:
             out[col] = elig[col].to_numpy()

@@ -101,34 +101,47 @@ __all__ = [
 ]
 
 
-ROUND_BAND = 0.01          # totals are rounded to 0.01 before ranking
+ROUND_BAND = 0.01  # totals are rounded to 0.01 before ranking
 
 
-SMAA_COLUMNS = ["project_id", "rank", "rank_p05", "rank_p50", "rank_p95", "rank_min", "rank_max", "rank_mean",
-                "p_top_k", "p_first", "label"]
+SMAA_COLUMNS = [
+    "project_id",
+    "rank",
+    "rank_p05",
+    "rank_p50",
+    "rank_p95",
+    "rank_min",
+    "rank_max",
+    "rank_mean",
+    "p_top_k",
+    "p_first",
+    "label",
+]
 
 
-STABLE_RULE = ("stable: P(top k) >= 0.95 or <= 0.05, and the 5th-95th percentile rank interval is at most "
-               "max(2, 0.2 x rank) positions wide; otherwise sensitive")
+STABLE_RULE = (
+    "stable: P(top k) >= 0.95 or <= 0.05, and the 5th-95th percentile rank interval is at most "
+    "max(2, 0.2 x rank) positions wide; otherwise sensitive"
+)
 
 
 @dataclass(frozen=True)
 class Decomposition:
     """Per-project, per-dimension parts of the total and of completeness (weights of criteria folded in)."""
 
-    project_ids: np.ndarray          # (n,) str
-    dimensions: list[str]            # (D,)
-    base: np.ndarray                 # (D,) the chosen dimension weights
-    score_parts: np.ndarray          # (n, D) S_id: weighted points within dimension d (0 where inactive)
-    score_active: np.ndarray         # (n, D) bool: d counts in the project's denominator for the total
-    completeness_parts: np.ndarray   # (n, D)
+    project_ids: np.ndarray  # (n,) str
+    dimensions: list[str]  # (D,)
+    base: np.ndarray  # (D,) the chosen dimension weights
+    score_parts: np.ndarray  # (n, D) S_id: weighted points within dimension d (0 where inactive)
+    score_active: np.ndarray  # (n, D) bool: d counts in the project's denominator for the total
+    completeness_parts: np.ndarray  # (n, D)
     completeness_active: np.ndarray  # (n, D) bool
-    dim_index: np.ndarray            # (m,) dimension of each criterion
-    shares: np.ndarray               # (n, m) criterion share within its dimension (the policy's)
-    filled: np.ndarray               # (n, m) points, blanks filled as the policy says
-    base_shares: np.ndarray          # (n, m) zero-policy share within its dimension (completeness terms)
-    assessed: np.ndarray             # (n, m) 1.0 where assessed, else 0.0
-    id_order: np.ndarray             # (n,) position in project_id text order (the last tie-break)
+    dim_index: np.ndarray  # (m,) dimension of each criterion
+    shares: np.ndarray  # (n, m) criterion share within its dimension (the policy's)
+    filled: np.ndarray  # (n, m) points, blanks filled as the policy says
+    base_shares: np.ndarray  # (n, m) zero-policy share within its dimension (completeness terms)
+    assessed: np.ndarray  # (n, m) 1.0 where assessed, else 0.0
+    id_order: np.ndarray  # (n,) position in project_id text order (the last tie-break)
 
     @property
     def n(self) -> int:
@@ -185,7 +198,7 @@ def _ratio(w: np.ndarray, parts: np.ndarray, active: np.ndarray) -> np.ndarray:
     num = np.zeros((ww.shape[0], parts.shape[0]))
     den = np.zeros_like(num)
     for d in range(parts.shape[1]):
-        col = ww[:, d:d + 1]
+        col = ww[:, d : d + 1]
         num += col * parts[None, :, d]
         den += col * active[None, :, d]
     out = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
@@ -197,16 +210,26 @@ def decompose(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Decomp
     dimension re-weighting; only the dimension weights then vary)."""
     dims, dim_index = pm.dimension_layout
     w, base = weight_vectors(pm, weights)
-    share, s_active = within_dimension_shares(pm.assessed if policy == "renormalise" else pm.applicable, w,
-                                              dim_index, len(dims))
+    share, s_active = within_dimension_shares(
+        pm.assessed if policy == "renormalise" else pm.applicable, w, dim_index, len(dims)
+    )
     share0, c_active = within_dimension_shares(pm.applicable, w, dim_index, len(dims))
     filled, assessed = pm.filled(fill_value(policy)), pm.assessed_f
     return Decomposition(
-        project_ids=np.asarray(pm.project_ids).astype(str), dimensions=dims, base=base,
-        score_parts=dimension_sums(share, dim_index, len(dims), filled), score_active=s_active,
-        completeness_parts=dimension_sums(share0, dim_index, len(dims), assessed), completeness_active=c_active,
-        dim_index=dim_index, shares=share, filled=filled, base_shares=share0, assessed=assessed,
-        id_order=pm.id_order)
+        project_ids=np.asarray(pm.project_ids).astype(str),
+        dimensions=dims,
+        base=base,
+        score_parts=dimension_sums(share, dim_index, len(dims), filled),
+        score_active=s_active,
+        completeness_parts=dimension_sums(share0, dim_index, len(dims), assessed),
+        completeness_active=c_active,
+        dim_index=dim_index,
+        shares=share,
+        filled=filled,
+        base_shares=share0,
+        assessed=assessed,
+        id_order=pm.id_order,
+    )
 
 
 def _ranks(total: np.ndarray, completeness: np.ndarray, id_order: np.ndarray) -> np.ndarray:
@@ -266,11 +289,14 @@ def _band(ai, bi, pi, qi, aj, bj, pj, qj, s_star: float, lo: float, hi: float) -
     qa = ai * pj - aj * pi
     qb = ai * qj + bi * pj - aj * qi - bj * pi
     qc = bi * qj - bj * qi
-    da, db, dc = pi * pj, pi * qj + qi * pj, qi * qj       # den_i · den_j
+    da, db, dc = pi * pj, pi * qj + qi * pj, qi * qj  # den_i · den_j
     cands = []
     for sign in (1.0, -1.0):
-        r1, r2, _ = _roots(np.array([qa - sign * ROUND_BAND * da]), np.array([qb - sign * ROUND_BAND * db]),
-                           np.array([qc - sign * ROUND_BAND * dc]))
+        r1, r2, _ = _roots(
+            np.array([qa - sign * ROUND_BAND * da]),
+            np.array([qb - sign * ROUND_BAND * db]),
+            np.array([qc - sign * ROUND_BAND * dc]),
+        )
         cands += [float(r1[0]), float(r2[0])]
     cands = [c for c in cands if not math.isnan(c)]
     below = [c for c in cands if c < s_star]
@@ -278,8 +304,14 @@ def _band(ai, bi, pi, qi, aj, bj, pj, qj, s_star: float, lo: float, hi: float) -
     return max([lo, *below]), min([hi, *above])
 
 
-def one_at_a_time(pm: PointMatrix, weights: Weights, policy: str = "zero", *, top_k: int = 10,
-                  dimensions: list[str] | None = None) -> pd.DataFrame:
+def one_at_a_time(
+    pm: PointMatrix,
+    weights: Weights,
+    policy: str = "zero",
+    *,
+    top_k: int = 10,
+    dimensions: list[str] | None = None,
+) -> pd.DataFrame:
     """Exact flip points of one-at-a-time dimension-weight sweeps for the top ``top_k`` projects.
 
     One row per (project in the top k, dimension, direction ``up``/``down``). Columns: ``project_id``,
@@ -293,9 +325,22 @@ def one_at_a_time(pm: PointMatrix, weights: Weights, policy: str = "zero", *, to
     """
     dec = decompose(pm, weights, policy)
     n = dec.n
-    cols = ["project_id", "rank", "dimension", "direction", "weight", "rank_flip_weight", "rank_flip_rival",
-            "topk_flip_weight", "topk_flip_rival", "topk_band_from", "topk_band_to", "topk_change",
-            "topk_change_rel", "total_weight"]
+    cols = [
+        "project_id",
+        "rank",
+        "dimension",
+        "direction",
+        "weight",
+        "rank_flip_weight",
+        "rank_flip_rival",
+        "topk_flip_weight",
+        "topk_flip_rival",
+        "topk_band_from",
+        "topk_band_to",
+        "topk_change",
+        "topk_change_rel",
+        "total_weight",
+    ]
     if n == 0 or not dec.dimensions:
         return pd.DataFrame(columns=cols)
     scores = weigh(pm, weights, policy)
@@ -312,7 +357,7 @@ def one_at_a_time(pm: PointMatrix, weights: Weights, policy: str = "zero", *, to
         if rest <= 0:
             continue
         a, b, p, q = _coefficients(dec, k)
-        s0 = w0                                       # others at base weight ⇒ s = W_d
+        s0 = w0  # others at base weight ⇒ s = W_d
 
         def to_t(s: float, _r: float = rest) -> float:
             return s * total_w / (_r + s)
@@ -321,7 +366,7 @@ def one_at_a_time(pm: PointMatrix, weights: Weights, policy: str = "zero", *, to
             qa = a[i] * p - a * p[i]
             qb = a[i] * q + b[i] * p - a * q[i] - b * p[i]
             qc = b[i] * q - b * q[i]
-            g0 = qa * s0 * s0 + qb * s0 + qc           # > 0 ⇔ i above j at the current weights
+            g0 = qa * s0 * s0 + qb * s0 + qc  # > 0 ⇔ i above j at the current weights
             tol = 1e-12 * (np.abs(qa) * s0 * s0 + np.abs(qb) * s0 + np.abs(qc) + 1e-300)
             above0 = np.where(np.abs(g0) > tol, g0 < 0, ranks < ranks[i])
             above0[i] = False
@@ -348,11 +393,22 @@ def one_at_a_time(pm: PointMatrix, weights: Weights, policy: str = "zero", *, to
                         if count >= k_eff:
                             topk_flip = (float(s), int(j))
                             break
-                row = {"project_id": dec.project_ids[i], "rank": int(ranks[i]), "dimension": dim,
-                       "direction": direction, "weight": w0, "rank_flip_weight": np.nan, "rank_flip_rival": None,
-                       "topk_flip_weight": np.nan, "topk_flip_rival": None, "topk_band_from": np.nan,
-                       "topk_band_to": np.nan, "topk_change": np.nan, "topk_change_rel": np.nan,
-                       "total_weight": total_w}
+                row = {
+                    "project_id": dec.project_ids[i],
+                    "rank": int(ranks[i]),
+                    "dimension": dim,
+                    "direction": direction,
+                    "weight": w0,
+                    "rank_flip_weight": np.nan,
+                    "rank_flip_rival": None,
+                    "topk_flip_weight": np.nan,
+                    "topk_flip_rival": None,
+                    "topk_band_from": np.nan,
+                    "topk_band_to": np.nan,
+                    "topk_change": np.nan,
+                    "topk_change_rel": np.nan,
+                    "total_weight": total_w,
+                }
                 if rank_flip is not None:
                     row["rank_flip_weight"] = to_t(rank_flip[0])
                     row["rank_flip_rival"] = dec.project_ids[rank_flip[1]]
@@ -365,7 +421,10 @@ def one_at_a_time(pm: PointMatrix, weights: Weights, policy: str = "zero", *, to
                     if j >= 0:
                         row["topk_flip_rival"] = dec.project_ids[j]
                         lo, hi = _band(a[i], b[i], p[i], q[i], a[j], b[j], p[j], q[j], s_f, 0.0, np.inf)
-                        row["topk_band_from"], row["topk_band_to"] = to_t(lo), (total_w if hi == np.inf else to_t(hi))
+                        row["topk_band_from"], row["topk_band_to"] = (
+                            to_t(lo),
+                            (total_w if hi == np.inf else to_t(hi)),
+                        )
                     else:
                         row["topk_band_from"] = row["topk_band_to"] = t_f
                 rows.append(row)
@@ -383,22 +442,35 @@ def smallest_change(flips: pd.DataFrame, total_weight: float | None = None) -> p
     live = flips.dropna(subset=["topk_flip_weight"])
     if live.empty:
         return None
-    label = cast("Scalar", live["topk_change"].abs().idxmin())      # an index label (stubs: Hashable)
-    best = cast(pd.Series, live.loc[label])                           # one row of the flips table
+    label = cast("Scalar", live["topk_change"].abs().idxmin())  # an index label (stubs: Hashable)
+    best = cast(pd.Series, live.loc[label])  # one row of the flips table
     total = float(best["total_weight"]) if total_weight is None else float(total_weight)
     change = float(best["topk_change"])
-    out = pd.Series({
-        "dimension": best["dimension"], "direction": best["direction"], "weight": float(best["weight"]),
-        "new_weight": float(best["topk_flip_weight"]), "change": abs(change),
-        "change_rel": abs(float(best["topk_change_rel"])),
-        "l1": (2 * abs(change) / total) if total > 0 else np.nan,
-        "leaves": best["project_id"], "enters": best["topk_flip_rival"],
-    })
+    out = pd.Series(
+        {
+            "dimension": best["dimension"],
+            "direction": best["direction"],
+            "weight": float(best["weight"]),
+            "new_weight": float(best["topk_flip_weight"]),
+            "change": abs(change),
+            "change_rel": abs(float(best["topk_change_rel"])),
+            "l1": (2 * abs(change) / total) if total > 0 else np.nan,
+            "leaves": best["project_id"],
+            "enters": best["topk_flip_rival"],
+        }
+    )
     return out
 
 
-def sweep_curves(pm: PointMatrix, weights: Weights, policy: str = "zero", *, dimension: str,
-                 project_ids: list[str] | None = None, steps: int = 101) -> pd.DataFrame:
+def sweep_curves(
+    pm: PointMatrix,
+    weights: Weights,
+    policy: str = "zero",
+    *,
+    dimension: str,
+    project_ids: list[str] | None = None,
+    steps: int = 101,
+) -> pd.DataFrame:
     """Totals along a one-at-a-time sweep of ``dimension`` (others rescaled), for charts: long frame with
     ``weight``, ``project_id``, ``score`` (rounded as ranked), ``rank``."""
     dec = decompose(pm, weights, policy)
@@ -407,20 +479,26 @@ def sweep_curves(pm: PointMatrix, weights: Weights, policy: str = "zero", *, dim
     rest = total_w - float(dec.base[k])
     grid = np.linspace(0.0, total_w, steps)
     if rest > 0:
-        ws = np.array([[t if d == k else dec.base[d] * (total_w - t) / rest for d in range(len(dec.dimensions))]
-                       for t in grid])
+        ws = np.array(
+            [
+                [t if d == k else dec.base[d] * (total_w - t) / rest for d in range(len(dec.dimensions))]
+                for t in grid
+            ]
+        )
     else:
         ws = np.tile(dec.base, (steps, 1))
     tot = np.round(dec.totals(ws) + 0.0, 2)
     comp = dec.completeness(ws)
     ranks = np.stack([_ranks(tot[s], comp[s], dec.id_order) for s in range(steps)])
     keep = np.arange(dec.n) if project_ids is None else np.flatnonzero(np.isin(dec.project_ids, project_ids))
-    return pd.DataFrame({
-        "weight": np.repeat(grid, len(keep)),
-        "project_id": np.tile(dec.project_ids[keep], steps),
-        "score": tot[:, keep].ravel(),
-        "rank": ranks[:, keep].ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "weight": np.repeat(grid, len(keep)),
+            "project_id": np.tile(dec.project_ids[keep], steps),
+            "score": tot[:, keep].ravel(),
+            "rank": ranks[:, keep].ravel(),
+        }
+    )
 
 
 @dataclass
@@ -437,19 +515,29 @@ class Smaa:
     base_weights: list[float]
     seconds: float = 0.0
     rule: str = STABLE_RULE
-    method: str = field(default=(
-        "SMAA-style Monte Carlo (Lahdelma et al. 1998): normalised dimension weights ~ Dirichlet(kappa * w0/sum "
-        "w0), seeded numpy default_rng; each draw ranked by score (0.01) desc, completeness desc, project_id "
-        "asc; P(top k) and min/mean/max rank over all draws; percentile ranks over the first "
-        "percentile_draws draws (inverted_cdf)."))
+    method: str = field(
+        default=(
+            "SMAA-style Monte Carlo (Lahdelma et al. 1998): normalised dimension weights ~ Dirichlet(kappa * w0/sum "
+            "w0), seeded numpy default_rng; each draw ranked by score (0.01) desc, completeness desc, project_id "
+            "asc; P(top k) and min/mean/max rank over all draws; percentile ranks over the first "
+            "percentile_draws draws (inverted_cdf)."
+        )
+    )
 
     def meta(self) -> dict[str, object]:
         """Settings and method as plain values (for the workbook)."""
-        return {"draws": self.draws, "seed": self.seed, "concentration": self.concentration,
-                "top_k": self.top_k, "percentile_draws": self.percentile_draws,
-                "dimensions": ", ".join(f"{d}={w:g}" for d, w in zip(self.dimensions, self.base_weights,
-                                                                     strict=True)),
-                "rule": self.rule, "method": self.method}
+        return {
+            "draws": self.draws,
+            "seed": self.seed,
+            "concentration": self.concentration,
+            "top_k": self.top_k,
+            "percentile_draws": self.percentile_draws,
+            "dimensions": ", ".join(
+                f"{d}={w:g}" for d, w in zip(self.dimensions, self.base_weights, strict=True)
+            ),
+            "rule": self.rule,
+            "method": self.method,
+        }
 
 
 def draw_weights(base: np.ndarray, draws: int, concentration: float = 100.0, seed: int = 0) -> np.ndarray:
@@ -488,13 +576,13 @@ class _Ranker:
         self.comp_static = bool(np.all(~ca | np.isclose(cp, ref[:, None], rtol=0, atol=1e-12)))
         self.cents_off = int(math.ceil(float(np.abs(dec.score_parts).max(initial=0.0)) * 100 + 2))
         if self.comp_static:
-            static = ranking.order(np.zeros(n), base_completeness, dec.id_order)   # best first
+            static = ranking.order(np.zeros(n), base_completeness, dec.id_order)  # best first
             self.sec = np.empty(n)
             self.sec[static] = np.arange(n - 1, -1, -1)
             self.mult = n
         else:
             self.mult = 1_000_001 * n
-        if (2 * self.cents_off + 1) * self.mult >= 2 ** 53:
+        if (2 * self.cents_off + 1) * self.mult >= 2**53:
             raise ValueError("too many projects for an exact sort key (limit about 900,000)")
         self.score_t = np.ascontiguousarray(dec.score_parts.T)
         self.comp_t = np.ascontiguousarray(dec.completeness_parts.T)
@@ -502,11 +590,12 @@ class _Ranker:
         self.c_pat, c_inv = np.unique(dec.completeness_active, axis=0, return_inverse=True)
         self.s_inv, self.c_inv = s_inv.ravel(), c_inv.ravel()
         self.c_weighted = self._weighted(dec.base[None, :])[0]
-        self.block = max(1, (1 << 17) // max(1, n))     # rows per cache-sized block
+        self.block = max(1, (1 << 17) // max(1, n))  # rows per cache-sized block
 
     @staticmethod
-    def _ratio_into(out: np.ndarray, tmp: np.ndarray, w: np.ndarray, parts_t: np.ndarray, pat: np.ndarray,
-                    inv: np.ndarray) -> None:
+    def _ratio_into(
+        out: np.ndarray, tmp: np.ndarray, w: np.ndarray, parts_t: np.ndarray, pat: np.ndarray, inv: np.ndarray
+    ) -> None:
         """out = Σ_d w_d·parts_d / Σ_d w_d·active_d, element-wise in fixed dimension order (0 if no weight)."""
         if parts_t.shape[0] == 0:
             out[...] = 0.0
@@ -514,15 +603,15 @@ class _Ranker:
         np.multiply(w[:, 0:1], parts_t[0], out=out)
         den_p = w[:, 0:1] * pat[None, :, 0]
         for d in range(1, parts_t.shape[0]):
-            np.multiply(w[:, d:d + 1], parts_t[d], out=tmp)
+            np.multiply(w[:, d : d + 1], parts_t[d], out=tmp)
             out += tmp
-            den_p = den_p + w[:, d:d + 1] * pat[None, :, d]
+            den_p = den_p + w[:, d : d + 1] * pat[None, :, d]
         den = den_p[:, inv]
         np.divide(out, den, out=out, where=den > 0)
 
     def _weighted(self, w: np.ndarray) -> np.ndarray:
         """(B, patterns) bool: some dimension of the completeness pattern has weight in the draw."""
-        return (w > 0).astype(float) @ self.c_pat.T.astype(float) > 0     # exact: sums of 0/1
+        return (w > 0).astype(float) @ self.c_pat.T.astype(float) > 0  # exact: sums of 0/1
 
     def keys(self, w: np.ndarray) -> np.ndarray:
         """(B, n) sort keys, larger = better."""
@@ -532,14 +621,14 @@ class _Ranker:
         t2 = np.empty_like(tmp)
         for r0 in range(0, b, self.block):
             r1 = min(b, r0 + self.block)
-            o, t = key[r0:r1], tmp[:r1 - r0]
+            o, t = key[r0:r1], tmp[: r1 - r0]
             wb = w[r0:r1]
             self._ratio_into(o, t, wb, self.score_t, self.s_pat, self.s_inv)
             o *= 100
             fixed = self.dec.fix_half(o, wb, "total")
             if fixed is not o:
                 o[...] = fixed
-            np.rint(o, out=o)                          # cents, exactly as np.round(total, 2) does
+            np.rint(o, out=o)  # cents, exactly as np.round(total, 2) does
             o += self.cents_off
             o *= self.mult
             if self.comp_static:
@@ -547,7 +636,7 @@ class _Ranker:
                 for r in np.flatnonzero((self._weighted(wb) != self.c_weighted).any(axis=1)):
                     o[r] = n - ranking.ranks_of(ranking.order(*self.dec.scores(wb[r]), self.dec.id_order))
             else:
-                self._ratio_into(t, t2[:r1 - r0], wb, self.comp_t, self.c_pat, self.c_inv)
+                self._ratio_into(t, t2[: r1 - r0], wb, self.comp_t, self.c_pat, self.c_inv)
                 t *= 1e6
                 fixed = self.dec.fix_half(t, wb, "completeness")
                 if fixed is not t:
@@ -561,7 +650,7 @@ class _Ranker:
 
     def ranks(self, w: np.ndarray) -> np.ndarray:
         """(B, n) int32 ranks, 1 = best."""
-        order = np.argsort(self.keys(w), axis=1)        # ascending: last = best
+        order = np.argsort(self.keys(w), axis=1)  # ascending: last = best
         ranks = np.empty(order.shape, dtype=np.int32)
         np.put_along_axis(ranks, order, np.arange(self.n, 0, -1, dtype=np.int32)[None, :], axis=1)
         return ranks
@@ -571,12 +660,24 @@ def draw_ranks(pm: PointMatrix, weights: Weights, wdraws: np.ndarray, policy: st
     """Ranks (B, n; 1 = best) of every project under each row of ``wdraws`` (dimension weights in the order
     of :attr:`Decomposition.dimensions`), by the stated ranking rule, as :func:`monte_carlo` computes them."""
     dec = decompose(pm, weights, policy)
-    return _Ranker(dec, weigh(pm, weights, policy).completeness).ranks(np.atleast_2d(np.asarray(wdraws, float)))
+    return _Ranker(dec, weigh(pm, weights, policy).completeness).ranks(
+        np.atleast_2d(np.asarray(wdraws, float))
+    )
 
 
-def monte_carlo(pm: PointMatrix, weights: Weights, policy: str = "zero", *, draws: int = 10_000,
-                top_k: int = 10, seed: int = 0, concentration: float = 100.0, chunk_cells: int = 1 << 20,
-                rank_sample_bytes: int = 128 << 20, workers: int | None = None) -> Smaa:
+def monte_carlo(
+    pm: PointMatrix,
+    weights: Weights,
+    policy: str = "zero",
+    *,
+    draws: int = 10_000,
+    top_k: int = 10,
+    seed: int = 0,
+    concentration: float = 100.0,
+    chunk_cells: int = 1 << 20,
+    rank_sample_bytes: int = 128 << 20,
+    workers: int | None = None,
+) -> Smaa:
     """SMAA-style Monte Carlo over dimension weights (uncertainty model and method: module docstring).
 
     Returns per project: ``rank`` (under the chosen weights), ``rank_p05``, ``rank_p50``, ``rank_p95``,
@@ -595,20 +696,33 @@ def monte_carlo(pm: PointMatrix, weights: Weights, policy: str = "zero", *, draw
     k_eff = max(1, min(top_k, n)) if n else 0
     wdraws = draw_weights(dec.base, draws, concentration, seed)
     if n == 0:
-        return Smaa(pd.DataFrame(columns=SMAA_COLUMNS), draws, seed, concentration, top_k, 0, dec.dimensions,
-                    dec.base.tolist())
+        return Smaa(
+            pd.DataFrame(columns=SMAA_COLUMNS),
+            draws,
+            seed,
+            concentration,
+            top_k,
+            0,
+            dec.dimensions,
+            dec.base.tolist(),
+        )
     ranker = _Ranker(dec, scores.completeness)
     p_sample = int(min(draws, max(1, rank_sample_bytes // (n * (2 if n < 65_535 else 4)))))
-    sample = np.zeros((n, p_sample), dtype=np.uint16 if n < 65_535 else np.int32)   # project-major
+    sample = np.zeros((n, p_sample), dtype=np.uint16 if n < 65_535 else np.int32)  # project-major
     chunk = max(1, min(draws, chunk_cells // n))
 
     def work(lo: int) -> tuple[np.ndarray, ...]:
         hi = min(draws, lo + chunk)
         ranks = ranker.ranks(wdraws[lo:hi])
         if lo < p_sample:
-            sample[:, lo:min(hi, p_sample)] = ranks[:min(hi, p_sample) - lo].T
-        return ((ranks <= k_eff).sum(axis=0), (ranks == 1).sum(axis=0), ranks.sum(axis=0, dtype=np.int64),
-                ranks.min(axis=0), ranks.max(axis=0))
+            sample[:, lo : min(hi, p_sample)] = ranks[: min(hi, p_sample) - lo].T
+        return (
+            (ranks <= k_eff).sum(axis=0),
+            (ranks == 1).sum(axis=0),
+            ranks.sum(axis=0, dtype=np.int64),
+            ranks.min(axis=0),
+            ranks.max(axis=0),
+        )
 
     starts = list(range(0, draws, chunk))
     n_workers = workers or min(2, os.cpu_count() or 1)
@@ -628,23 +742,39 @@ def monte_carlo(pm: PointMatrix, weights: Weights, policy: str = "zero", *, draw
     q = np.zeros((3, n))
     row_chunk = max(1, (16 << 20) // max(1, p_sample))
     for c0 in range(0, n, row_chunk):
-        part = np.partition(sample[c0:c0 + row_chunk], kth, axis=1)
-        q[:, c0:c0 + row_chunk] = part[:, kth].T
+        part = np.partition(sample[c0 : c0 + row_chunk], kth, axis=1)
+        q[:, c0 : c0 + row_chunk] = part[:, kth].T
     p_top = in_top / draws
     width = q[2] - q[0]
     stable = ((p_top >= 0.95) | (p_top <= 0.05)) & (width <= np.maximum(2, 0.2 * base_rank))
-    table = pd.DataFrame({
-        "project_id": dec.project_ids,
-        "rank": base_rank,
-        "rank_p05": q[0].astype(int),
-        "rank_p50": q[1].astype(int),
-        "rank_p95": q[2].astype(int),
-        "rank_min": rmin.astype(int),
-        "rank_max": rmax.astype(int),
-        "rank_mean": np.round(rank_sum / draws, 2),
-        "p_top_k": p_top,
-        "p_first": first / draws,
-        "label": np.where(stable, "stable", "sensitive"),
-    }, columns=SMAA_COLUMNS).sort_values("rank", kind="stable").reset_index(drop=True)
-    return Smaa(table, draws, seed, concentration, top_k, p_sample, dec.dimensions, dec.base.tolist(),
-                seconds=time.perf_counter() - start)
+    table = (
+        pd.DataFrame(
+            {
+                "project_id": dec.project_ids,
+                "rank": base_rank,
+                "rank_p05": q[0].astype(int),
+                "rank_p50": q[1].astype(int),
+                "rank_p95": q[2].astype(int),
+                "rank_min": rmin.astype(int),
+                "rank_max": rmax.astype(int),
+                "rank_mean": np.round(rank_sum / draws, 2),
+                "p_top_k": p_top,
+                "p_first": first / draws,
+                "label": np.where(stable, "stable", "sensitive"),
+            },
+            columns=SMAA_COLUMNS,
+        )
+        .sort_values("rank", kind="stable")
+        .reset_index(drop=True)
+    )
+    return Smaa(
+        table,
+        draws,
+        seed,
+        concentration,
+        top_k,
+        p_sample,
+        dec.dimensions,
+        dec.base.tolist(),
+        seconds=time.perf_counter() - start,
+    )

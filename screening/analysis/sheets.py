@@ -36,7 +36,9 @@ def _stack(table: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
     if len(cols) < 2:
         cols = [*cols, "value"][:2]
     blank = pd.DataFrame([[None] * len(cols)], columns=cols)
-    tail = pd.DataFrame([[i, v, *([None] * (len(cols) - 2))] for i, v in notes.itertuples(index=False)], columns=cols)
+    tail = pd.DataFrame(
+        [[i, v, *([None] * (len(cols) - 2))] for i, v in notes.itertuples(index=False)], columns=cols
+    )
     parts = [p for p in (table, blank, tail) if len(p)]
     return pd.concat(parts, ignore_index=True).astype(object)
 

@@ -34,7 +34,9 @@ def validated_weights(criteria: CriteriaSet, overrides: dict[str, dict[str, floa
     for kind, table in (("dimension", w.dimensions), ("criterion", w.criteria)):
         for k, v in table.items():
             if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v):
-                raise CriteriaError(f"<edited weights>: {kind} '{k}': weight {v!r} is not a number; enter 0–1000")
+                raise CriteriaError(
+                    f"<edited weights>: {kind} '{k}': weight {v!r} is not a number; enter 0–1000"
+                )
     if w == Weights.of(criteria):
         return criteria
     return criteria.with_weights(w.dimensions, w.criteria)
@@ -50,4 +52,6 @@ def apply_weights(result: Result, edited: CriteriaSet) -> Result:
     if edited is result.criteria or weights == result.weights:
         return replace(result, criteria=edited) if edited is not result.criteria else result
     out = reweigh(result, weights)
-    return replace(out, criteria=edited, criteria_sha256=None)   # no file holds the edited set; its fingerprint does
+    return replace(
+        out, criteria=edited, criteria_sha256=None
+    )  # no file holds the edited set; its fingerprint does

@@ -117,7 +117,11 @@ def describe_scorer(scorer: object, lang: str = "en") -> str:
             outcome = f"{case.points:g}" if case.points is not None else describe_scorer(case.score, lang)
             parts.append(t("doc_case", lang, cond=describe_rule(case.when, lang), outcome=outcome))
         if scorer.default is not None:
-            default = f"{scorer.default:g}" if isinstance(scorer.default, int | float) else describe_scorer(scorer.default, lang)
+            default = (
+                f"{scorer.default:g}"
+                if isinstance(scorer.default, int | float)
+                else describe_scorer(scorer.default, lang)
+            )
             parts.append(t("doc_otherwise", lang, outcome=default))
         said = t("doc_first_case", lang, cases="; ".join(parts))
         if scorer.requires:
@@ -148,11 +152,15 @@ def _source(cs: CriteriaSet, key: str, section: str | None) -> str:
 def _gate_md(cs: CriteriaSet, gate: Gate) -> list[str]:
     out = [f"### {gate.label.zh} / {gate.label.en} (`{gate.id}`)", ""]
     if gate.when is not None:
-        out += [f"- **排除条件 / Excludes when:** {describe_rule(gate.when, 'en')}",
-                f"  - 中文：{describe_rule(gate.when, 'zh')}"]
+        out += [
+            f"- **排除条件 / Excludes when:** {describe_rule(gate.when, 'en')}",
+            f"  - 中文：{describe_rule(gate.when, 'zh')}",
+        ]
     if gate.flag_when is not None:
-        out += [f"- **仅提示条件 / Flags only when:** {describe_rule(gate.flag_when, 'en')}",
-                f"  - 中文：{describe_rule(gate.flag_when, 'zh')}"]
+        out += [
+            f"- **仅提示条件 / Flags only when:** {describe_rule(gate.flag_when, 'en')}",
+            f"  - 中文：{describe_rule(gate.flag_when, 'zh')}",
+        ]
     out += [f"- **理由 / Reason:** {gate.reason.zh} / {gate.reason.en}"]
     if gate.flag_reason is not None:
         out += [f"- **提示理由 / Flag reason:** {gate.flag_reason.zh} / {gate.flag_reason.en}"]
@@ -163,16 +171,20 @@ def _gate_md(cs: CriteriaSet, gate: Gate) -> list[str]:
 def _flag_md(cs: CriteriaSet, flag: Flag) -> list[str]:
     out = [f"### {flag.label.zh} / {flag.label.en} (`{flag.id}`)", ""]
     if flag.when is not None:
-        out += [f"- **条件 / When:** {describe_rule(flag.when, 'en')}",
-                f"  - 中文：{describe_rule(flag.when, 'zh')}"]
+        out += [
+            f"- **条件 / When:** {describe_rule(flag.when, 'en')}",
+            f"  - 中文：{describe_rule(flag.when, 'zh')}",
+        ]
     if flag.duplicates is not None:
         d = flag.duplicates
         same = ", ".join(f"`{f}`" for f in d.same)
         similar = ", ".join(f"`{f}`" for f in d.similar)
-        out += [f"- **条件 / When:** another project in the same file with the same {same} and a similar {similar} "
-                f"(word-set similarity ≥ {d.threshold:g}); compares projects with each other, so it never changes a score",
-                f"  - 中文：同一文件中另有项目 {same} 相同且 {similar} 相似（词集相似度 ≥ {d.threshold:g}）；"
-                "属于项目之间的比较，从不影响得分"]
+        out += [
+            f"- **条件 / When:** another project in the same file with the same {same} and a similar {similar} "
+            f"(word-set similarity ≥ {d.threshold:g}); compares projects with each other, so it never changes a score",
+            f"  - 中文：同一文件中另有项目 {same} 相同且 {similar} 相似（词集相似度 ≥ {d.threshold:g}）；"
+            "属于项目之间的比较，从不影响得分",
+        ]
     out += [f"- **理由 / Reason:** {flag.reason.zh} / {flag.reason.en}"]
     if flag.role is not None:
         out += [f"- {_role(flag.role)}"]
@@ -186,14 +198,20 @@ def _flag_md(cs: CriteriaSet, flag: Flag) -> list[str]:
 
 def _classifier_md(cs: CriteriaSet, cl: Classifier) -> list[str]:
     kind = "多标签 / multi-label tags" if cl.tags else "按顺序取第一个成立的情形 / first matching case"
-    out = [f"### {cl.label.zh} / {cl.label.en} (`{cl.id}`)", "", f"- {kind}; 依据 / Source: {_source(cs, cl.source, None)}"]
+    out = [
+        f"### {cl.label.zh} / {cl.label.en} (`{cl.id}`)",
+        "",
+        f"- {kind}; 依据 / Source: {_source(cs, cl.source, None)}",
+    ]
     if cl.role is not None:
         out += [f"- {_role(cl.role)}"]
     for case in cl.tags or cl.cases:
         value = cl.values.get(case.value)
         name = f"{value.zh} / {value.en}" if value is not None else ""
-        out += [f"- `{case.value}` {name}".rstrip() + f": {describe_rule(case.when, 'en')}",
-                f"  - 中文：{describe_rule(case.when, 'zh')}"]
+        out += [
+            f"- `{case.value}` {name}".rstrip() + f": {describe_rule(case.when, 'en')}",
+            f"  - 中文：{describe_rule(case.when, 'zh')}",
+        ]
     if cl.default is not None:
         value = cl.values.get(cl.default)
         name = f"{value.zh} / {value.en}" if value is not None else ""
@@ -245,40 +263,69 @@ def render_criteria_markdown(cs: CriteriaSet) -> str:
     if cs.description is not None:
         lines += ["## 说明 / About", "", cs.description.zh, "", cs.description.en, ""]
 
-    lines += ["## 依据来源 / Sources", "", "| key | kind | year | citation | section |", "|---|---|---|---|---|"]
+    lines += [
+        "## 依据来源 / Sources",
+        "",
+        "| key | kind | year | citation | section |",
+        "|---|---|---|---|---|",
+    ]
     for key, src in cs.sources.items():
-        lines.append(f"| `{key}` | {src.kind} | {src.year or ''} | {_cell(src.cite)} | {_cell(src.section or '')} |")
+        lines.append(
+            f"| `{key}` | {src.kind} | {src.year or ''} | {_cell(src.cite)} | {_cell(src.section or '')} |"
+        )
     lines.append("")
 
-    lines += ["## 负面清单（闸门）/ Negative list (gates)", "",
-              "命中“排除条件”即排除；“仅提示条件”（含义不明的文字、关键字段为空）只触发复核提示。",
-              "A hit on \"excludes when\" excludes the project; \"flags only when\" (ambiguous text, a blank key field) "
-              "only raises a review flag.", ""]
+    lines += [
+        "## 负面清单（闸门）/ Negative list (gates)",
+        "",
+        "命中“排除条件”即排除；“仅提示条件”（含义不明的文字、关键字段为空）只触发复核提示。",
+        'A hit on "excludes when" excludes the project; "flags only when" (ambiguous text, a blank key field) '
+        "only raises a review flag.",
+        "",
+    ]
     for gate in cs.gates:
         lines += _gate_md(cs, gate)
 
-    lines += ["## 复核提示 / Review flags", "",
-              "项目保留并标注；部分提示将等级上限压到指定等级。",
-              "The project stays and is flagged; some flags cap its tier.", ""]
+    lines += [
+        "## 复核提示 / Review flags",
+        "",
+        "项目保留并标注；部分提示将等级上限压到指定等级。",
+        "The project stays and is flagged; some flags cap its tier.",
+        "",
+    ]
     for flag in cs.flags:
         lines += _flag_md(cs, flag)
 
-    lines += ["## 正面清单（鼓励类）/ Positive list (encouraged)", "",
-              "项目所属鼓励类别的个数（`positive_list_count`）由加分准则计分。",
-              "The number of encouraged categories a project belongs to (`positive_list_count`) feeds a bonus criterion.",
-              "", "| id | 类别 / category | 条件 / condition | 依据 / source |", "|---|---|---|---|"]
+    lines += [
+        "## 正面清单（鼓励类）/ Positive list (encouraged)",
+        "",
+        "项目所属鼓励类别的个数（`positive_list_count`）由加分准则计分。",
+        "The number of encouraged categories a project belongs to (`positive_list_count`) feeds a bonus criterion.",
+        "",
+        "| id | 类别 / category | 条件 / condition | 依据 / source |",
+        "|---|---|---|---|",
+    ]
     for cat in cs.positive_list:
-        lines.append(f"| `{cat.id}` | {cat.label.zh} / {cat.label.en} | {_cell(describe_rule(cat.when, 'en'))} | "
-                     f"{_source(cs, cat.source, cat.section)} |")
+        lines.append(
+            f"| `{cat.id}` | {cat.label.zh} / {cat.label.en} | {_cell(describe_rule(cat.when, 'en'))} | "
+            f"{_source(cs, cat.source, cat.section)} |"
+        )
     lines.append("")
 
-    lines += ["## 项目类别 / Tracks", "", "按顺序取第一个成立的类别；最后一类为默认。",
-              "The first track whose condition holds wins; the last one is the default.", ""]
+    lines += [
+        "## 项目类别 / Tracks",
+        "",
+        "按顺序取第一个成立的类别；最后一类为默认。",
+        "The first track whose condition holds wins; the last one is the default.",
+        "",
+    ]
     for track in cs.tracks:
         lines += [f"### {track.label.zh} / {track.label.en} (`{track.id}`)", ""]
         if track.when is not None:
-            lines += [f"- **条件 / When:** {describe_rule(track.when, 'en')}",
-                      f"  - 中文：{describe_rule(track.when, 'zh')}"]
+            lines += [
+                f"- **条件 / When:** {describe_rule(track.when, 'en')}",
+                f"  - 中文：{describe_rule(track.when, 'zh')}",
+            ]
         else:
             lines += ["- **条件 / When:** 默认 / default"]
         if track.why is not None:
@@ -286,20 +333,32 @@ def render_criteria_markdown(cs: CriteriaSet) -> str:
         lines.append("")
 
     if cs.classifiers:
-        lines += ["## 分类标签 / Classifications", "", "显示在得分旁的标签。",
-                  "Labels shown beside the score.", ""]
+        lines += [
+            "## 分类标签 / Classifications",
+            "",
+            "显示在得分旁的标签。",
+            "Labels shown beside the score.",
+            "",
+        ]
         for cl in cs.classifiers:
             lines += _classifier_md(cs, cl)
 
     total_w = sum(d.weight for d in cs.dimensions)
-    lines += ["## 维度与准则 / Dimensions and criteria", "",
-              "每项准则按固定锚点给 0–100 分；维度得分为适用准则的加权平均，总分为维度的加权平均。",
-              "Each criterion gives 0–100 points on fixed anchors; a dimension is the weighted mean of its applicable "
-              "criteria, the total the weighted mean of the dimensions.", "",
-              "| 维度 / dimension | weight | share | criteria |", "|---|---|---|---|"]
+    lines += [
+        "## 维度与准则 / Dimensions and criteria",
+        "",
+        "每项准则按固定锚点给 0–100 分；维度得分为适用准则的加权平均，总分为维度的加权平均。",
+        "Each criterion gives 0–100 points on fixed anchors; a dimension is the weighted mean of its applicable "
+        "criteria, the total the weighted mean of the dimensions.",
+        "",
+        "| 维度 / dimension | weight | share | criteria |",
+        "|---|---|---|---|",
+    ]
     for d in cs.dimensions:
         share = d.weight / total_w if total_w else 0
-        lines.append(f"| {d.label.zh} / {d.label.en} (`{d.id}`) | {d.weight:g} | {share:.0%} | {len(d.criteria)} |")
+        lines.append(
+            f"| {d.label.zh} / {d.label.en} (`{d.id}`) | {d.weight:g} | {share:.0%} | {len(d.criteria)} |"
+        )
     lines.append("")
     for d in cs.dimensions:
         share = d.weight / total_w if total_w else 0
@@ -310,28 +369,42 @@ def render_criteria_markdown(cs: CriteriaSet) -> str:
     lines += ["## 等级 / Tiers", "", "| tier | 中文 | English | min score |", "|---|---|---|---|"]
     for tier in cs.tiers:
         lines.append(f"| `{tier.id}` | {tier.label.zh} | {tier.label.en} | {tier.min_score:g} |")
-    lines += [f"| `insufficient_data` | 资料不足 | Insufficient data | completeness < {cs.completeness_threshold:.0%} |", ""]
+    lines += [
+        f"| `insufficient_data` | 资料不足 | Insufficient data | completeness < {cs.completeness_threshold:.0%} |",
+        "",
+    ]
 
     if cs.indices:
-        lines += ["## 世界银行IPF指数 / World Bank IPF indices", "",
-                  "已评估准则得分的加权平均，用于象限图。", "Weighted mean of the assessed criteria's points, for the quadrant chart.",
-                  "", "| index | 中文 / English | criteria (weight) | source | 用途 / role |", "|---|---|---|---|---|"]
+        lines += [
+            "## 世界银行IPF指数 / World Bank IPF indices",
+            "",
+            "已评估准则得分的加权平均，用于象限图。",
+            "Weighted mean of the assessed criteria's points, for the quadrant chart.",
+            "",
+            "| index | 中文 / English | criteria (weight) | source | 用途 / role |",
+            "|---|---|---|---|---|",
+        ]
         for idx in cs.indices:
             crits = ", ".join(f"`{c}` ({w:g})" for c, w in idx.criteria.items())
             role = f"`{idx.role}`" if idx.role is not None else ""
-            lines.append(f"| `{idx.id}` | {idx.label.zh} / {idx.label.en} | {crits} | {_source(cs, idx.source, None)} | "
-                         f"{role} |")
+            lines.append(
+                f"| `{idx.id}` | {idx.label.zh} / {idx.label.en} | {crits} | {_source(cs, idx.source, None)} | "
+                f"{role} |"
+            )
         lines.append("")
 
     policy = text(f"doc_policy_{cs.missing_policy}")
     zh, en = policy.zh, policy.en
-    lines += ["## 缺失数据 / Missing data", "",
-              f"- 策略 / Policy: `{cs.missing_policy}`",
-              f"- {zh}",
-              f"- {en}",
-              "- 组合准则（相结合）任何一半未评估，则整体未评估。/ A combination with a half not assessed is itself not assessed.",
-              f"- 完整度（已评估权重占比）低于 {cs.completeness_threshold:.0%} 的项目等级为“资料不足”。/ A project whose "
-              f"completeness (assessed share of the weight) is below {cs.completeness_threshold:.0%} gets the tier "
-              "\"insufficient data\".",
-              ""]
+    lines += [
+        "## 缺失数据 / Missing data",
+        "",
+        f"- 策略 / Policy: `{cs.missing_policy}`",
+        f"- {zh}",
+        f"- {en}",
+        "- 组合准则（相结合）任何一半未评估，则整体未评估。/ A combination with a half not assessed is itself not assessed.",
+        f"- 完整度（已评估权重占比）低于 {cs.completeness_threshold:.0%} 的项目等级为“资料不足”。/ A project whose "
+        f"completeness (assessed share of the weight) is below {cs.completeness_threshold:.0%} gets the tier "
+        '"insufficient data".',
+        "",
+    ]
     return "\n".join(lines)

@@ -31,23 +31,23 @@ class CriteriaError(ValueError):
 class ClassifierRole(StrEnum):
     """Roles of classifiers."""
 
-    TRAFFIC_LIGHT = "traffic_light"   # the BRIGC green/yellow/red light: the app's filter and colours, the workbook's fills
+    TRAFFIC_LIGHT = "traffic_light"  # the BRIGC green/yellow/red light: the app's filter and colours, the workbook's fills
 
 
 class IndexRole(StrEnum):
     """Roles of indices: the axes of the World Bank IPF quadrant chart."""
 
-    IPF_SOCIAL_ENVIRONMENTAL = "ipf_social_environmental"   # horizontal axis
-    IPF_FINANCIAL_ECONOMIC = "ipf_financial_economic"       # vertical axis (the total score when absent)
+    IPF_SOCIAL_ENVIRONMENTAL = "ipf_social_environmental"  # horizontal axis
+    IPF_FINANCIAL_ECONOMIC = "ipf_financial_economic"  # vertical axis (the total score when absent)
 
 
 class FlagRole(StrEnum):
     """Roles of review flags."""
 
-    DUPLICATES = "duplicates"   # the duplicate check whose pairs the portfolio's no_duplicates keeps apart
+    DUPLICATES = "duplicates"  # the duplicate check whose pairs the portfolio's no_duplicates keeps apart
 
 
-_WITH_ROLE = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)   # a role is stored as its string
+_WITH_ROLE = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)  # a role is stored as its string
 
 
 class Source(Strict):
@@ -247,8 +247,11 @@ class CriteriaSet(Strict):
     def fingerprint(self) -> str:
         return hashlib.sha256(self.model_dump_json(by_alias=True).encode()).hexdigest()
 
-    def with_weights(self, dimension_weights: dict[str, float] | None = None,
-                     criterion_weights: dict[str, float] | None = None) -> CriteriaSet:
+    def with_weights(
+        self,
+        dimension_weights: dict[str, float] | None = None,
+        criterion_weights: dict[str, float] | None = None,
+    ) -> CriteriaSet:
         """A copy with new weights, re-validated (the app's widgets are not trusted for bounds)."""
         data = self.model_dump(by_alias=True, exclude_none=True)
         for d in data["dimensions"]:
@@ -264,7 +267,11 @@ def _walk_fields(node: object, path: str) -> list[tuple[str, str]]:
     """(path, field) for every field a rule or scorer reads, for the unknown-column check."""
     found: list[tuple[str, str]] = []
     if isinstance(node, BaseModel):
-        if hasattr(node, "fields") and callable(node.fields) and not isinstance(node, CasesScorer | CombineScorer):
+        if (
+            hasattr(node, "fields")
+            and callable(node.fields)
+            and not isinstance(node, CasesScorer | CombineScorer)
+        ):
             found += [(path, f) for f in node.fields()]
             return found
         for name in type(node).model_fields:
@@ -277,19 +284,25 @@ def _walk_fields(node: object, path: str) -> list[tuple[str, str]]:
 
 def _check_references(cs: CriteriaSet) -> list[str]:
     errors: list[str] = []
-    known_fields = set(COLUMN_BY_NAME) | {d.id for d in cs.derived} | {"track"} | {c.id for c in cs.classifiers}
+    known_fields = (
+        set(COLUMN_BY_NAME) | {d.id for d in cs.derived} | {"track"} | {c.id for c in cs.classifiers}
+    )
     known_fields |= {"positive_list_count"}
     ids: dict[str, str] = {}
 
     def unique(kind: str, ident: str, path: str) -> None:
         if ident in ids:
-            errors.append(f"{path}: id '{ident}' is used twice (also at {ids[ident]}); give each {kind} its own id")
+            errors.append(
+                f"{path}: id '{ident}' is used twice (also at {ids[ident]}); give each {kind} its own id"
+            )
         ids[ident] = path
 
     def source(key: str, path: str) -> None:
         if key not in cs.sources:
-            errors.append(f"{path}.source: unknown source '{key}'; add it under 'sources' or use one of "
-                          f"{', '.join(sorted(cs.sources))}")
+            errors.append(
+                f"{path}.source: unknown source '{key}'; add it under 'sources' or use one of "
+                f"{', '.join(sorted(cs.sources))}"
+            )
 
     flag_ids = {f.id for f in cs.flags} | {f"{g.id}" for g in cs.gates if g.flag_when is not None}
     tier_ids = {t.id for t in cs.tiers}
@@ -301,11 +314,15 @@ def _check_references(cs: CriteriaSet) -> list[str]:
                 source(item.source, path)
             for p, f in _walk_fields(item, path):
                 if f not in known_fields:
-                    errors.append(f"{p}: unknown column '{f}'; use a canonical column (see docs/columns.md), "
-                                  "a derived field or a classifier id")
+                    errors.append(
+                        f"{p}: unknown column '{f}'; use a canonical column (see docs/columns.md), "
+                        "a derived field or a classifier id"
+                    )
     for i, flag in enumerate(cs.flags):
         if flag.max_tier is not None and flag.max_tier not in tier_ids:
-            errors.append(f"flags.{i}.max_tier: unknown tier '{flag.max_tier}'; use one of {', '.join(sorted(tier_ids))}")
+            errors.append(
+                f"flags.{i}.max_tier: unknown tier '{flag.max_tier}'; use one of {', '.join(sorted(tier_ids))}"
+            )
         if flag.duplicates is not None:
             for f in flag.duplicates.same + flag.duplicates.similar:
                 if f not in COLUMN_BY_NAME:
@@ -317,7 +334,9 @@ def _check_references(cs: CriteriaSet) -> list[str]:
             source(c.source, path)
             for t in c.tracks or []:
                 if t not in cs.track_ids():
-                    errors.append(f"{path}.tracks: unknown track '{t}'; use one of {', '.join(cs.track_ids())}")
+                    errors.append(
+                        f"{path}.tracks: unknown track '{t}'; use one of {', '.join(cs.track_ids())}"
+                    )
     for i, idx in enumerate(cs.indices):
         source(idx.source, f"indices.{i}")
         all_criteria = {c.id for _, c in cs.criteria}
@@ -330,8 +349,10 @@ def _check_references(cs: CriteriaSet) -> list[str]:
             if item.role is None:
                 continue
             if item.role in holders:
-                errors.append(f"{group}.{i}.role: role '{item.role}' is already given to {holders[item.role]}; "
-                              "a role may be used once")
+                errors.append(
+                    f"{group}.{i}.role: role '{item.role}' is already given to {holders[item.role]}; "
+                    "a role may be used once"
+                )
             holders.setdefault(str(item.role), f"{group}.{i} ('{item.id}')")
     for i, der in enumerate(cs.derived):
         for f in (der.numerator, der.denominator):
@@ -375,9 +396,27 @@ def _format_validation(err: ValidationError, where: str) -> str:
     lines = []
     for e in err.errors()[:8]:
         loc = ".".join(str(p) for p in e["loc"] if not str(p).startswith(("function-", "tagged-union")))
-        loc = ".".join(p for p in loc.split(".") if p not in {"Compare", "Member", "Missing", "TextContains",
-                                                               "HasFlag", "AllOf", "AnyOf", "Not", "map",
-                                                               "linear", "steps", "cases", "combine"} or p == "")
+        loc = ".".join(
+            p
+            for p in loc.split(".")
+            if p
+            not in {
+                "Compare",
+                "Member",
+                "Missing",
+                "TextContains",
+                "HasFlag",
+                "AllOf",
+                "AnyOf",
+                "Not",
+                "map",
+                "linear",
+                "steps",
+                "cases",
+                "combine",
+            }
+            or p == ""
+        )
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
             msg = "unknown key; remove it or check its spelling"

@@ -39,7 +39,9 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
     """A field as floats, NaN where blank or not a number."""
-    result: np.ndarray = pd.to_numeric(_column(frame, name), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    result: np.ndarray = pd.to_numeric(_column(frame, name), errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan
+    )
     return result
 
 
@@ -187,7 +189,9 @@ class TextContains(Strict):
 
     @property
     def _patterns(self) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-        return _terms_pattern(tuple(self.text_contains)), _terms_pattern(tuple(self.unless)) if self.unless else None
+        return _terms_pattern(tuple(self.text_contains)), _terms_pattern(
+            tuple(self.unless)
+        ) if self.unless else None
 
     def evaluate(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
         text = _joined_text(frame, self.fields_, ctx)
@@ -206,7 +210,9 @@ def _contains(text: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
     every call), the vectorised string engine for large ones."""
     if len(text) < SMALL_FRAME:
         search = pattern.search
-        return np.fromiter((search(t) is not None for t in text.to_numpy(dtype=object)), dtype=bool, count=len(text))
+        return np.fromiter(
+            (search(t) is not None for t in text.to_numpy(dtype=object)), dtype=bool, count=len(text)
+        )
     return np.array(text.str.contains(pattern, regex=True), dtype=bool)
 
 
@@ -285,9 +291,20 @@ class Not(Strict):
 
 
 RULE_KINDS: dict[str, type[Strict]] = {
-    "all": AllOf, "any": AnyOf, "not": Not, "text_contains": TextContains, "has_flag": HasFlag,
-    "missing": Missing, "in": Member, "not_in": Member,
-    "eq": Compare, "ne": Compare, "lt": Compare, "le": Compare, "gt": Compare, "ge": Compare,
+    "all": AllOf,
+    "any": AnyOf,
+    "not": Not,
+    "text_contains": TextContains,
+    "has_flag": HasFlag,
+    "missing": Missing,
+    "in": Member,
+    "not_in": Member,
+    "eq": Compare,
+    "ne": Compare,
+    "lt": Compare,
+    "le": Compare,
+    "gt": Compare,
+    "ge": Compare,
 }
 
 
@@ -304,7 +321,14 @@ def _rule_tag(value: Any) -> str | None:
 
 
 Rule = Annotated[
-    Annotated[Compare, Tag("Compare")] | Annotated[Member, Tag("Member")] | Annotated[Missing, Tag("Missing")] | Annotated[TextContains, Tag("TextContains")] | Annotated[HasFlag, Tag("HasFlag")] | Annotated[AllOf, Tag("AllOf")] | Annotated[AnyOf, Tag("AnyOf")] | Annotated[Not, Tag("Not")],
+    Annotated[Compare, Tag("Compare")]
+    | Annotated[Member, Tag("Member")]
+    | Annotated[Missing, Tag("Missing")]
+    | Annotated[TextContains, Tag("TextContains")]
+    | Annotated[HasFlag, Tag("HasFlag")]
+    | Annotated[AllOf, Tag("AllOf")]
+    | Annotated[AnyOf, Tag("AnyOf")]
+    | Annotated[Not, Tag("Not")],
     Discriminator(
         _rule_tag,
         custom_error_type="unknown_rule",
@@ -332,7 +356,9 @@ class MapScorer(Strict):
         col = _column(frame, self.field)
         table = {_map_key(k): v for k, v in self.map.items()}
         other = np.nan if self.other is None else self.other
-        return per_unique(col, lambda v: np.nan if v is None or _is_na(v) else table.get(_map_key(v), other), float)
+        return per_unique(
+            col, lambda v: np.nan if v is None or _is_na(v) else table.get(_map_key(v), other), float
+        )
 
     def describe(self, lang: str) -> str:
         return ", ".join(f"{k}→{v:g}" for k, v in self.map.items())
@@ -490,8 +516,15 @@ class CombineScorer(Strict):
         return COMBINERS[self.method](parts)
 
     def describe(self, lang: str) -> str:
-        return {"min": "最小值（底线）", "geometric": "几何平均（兼顾两端）", "mean": "平均"}[self.method] if lang == "zh" else {
-            "min": "minimum (floor)", "geometric": "geometric mean (both halves needed)", "mean": "mean"}[self.method]
+        return (
+            {"min": "最小值（底线）", "geometric": "几何平均（兼顾两端）", "mean": "平均"}[self.method]
+            if lang == "zh"
+            else {
+                "min": "minimum (floor)",
+                "geometric": "geometric mean (both halves needed)",
+                "mean": "mean",
+            }[self.method]
+        )
 
 
 def _geometric(parts: np.ndarray) -> np.ndarray:
@@ -513,8 +546,13 @@ Scorer = Annotated[
 ]
 
 
-SCORER_KINDS = {"map": MapScorer, "linear": LinearScorer, "steps": StepsScorer, "cases": CasesScorer,
-                "combine": CombineScorer}
+SCORER_KINDS = {
+    "map": MapScorer,
+    "linear": LinearScorer,
+    "steps": StepsScorer,
+    "cases": CasesScorer,
+    "combine": CombineScorer,
+}
 
 
 for _model in (AllOf, AnyOf, Not, Case, CasesScorer, CombineScorer):

@@ -30,7 +30,7 @@ from screening.i18n.text import Text
 __all__ = ["MAX_BYTES", "both", "catalogue", "has", "join", "lang_code", "other_lang", "t", "text"]
 
 
-MAX_BYTES = 1_000_000   # the catalogue is ~80 kB; anything much larger is not this file
+MAX_BYTES = 1_000_000  # the catalogue is ~80 kB; anything much larger is not this file
 
 
 FILE = "catalogue.yaml"
@@ -99,8 +99,10 @@ def join(items: Iterable[Text | str], sep: str = "sep_list") -> Text:
     is ； / "; ")."""
     mark = text(sep)
     parts = list(items)
-    return Text(zh=mark.zh.join(p.zh if isinstance(p, Text) else p for p in parts),
-                en=mark.en.join(p.en if isinstance(p, Text) else p for p in parts))
+    return Text(
+        zh=mark.zh.join(p.zh if isinstance(p, Text) else p for p in parts),
+        en=mark.en.join(p.en if isinstance(p, Text) else p for p in parts),
+    )
 
 
 def both(value: Text, lang: str = "zh", sep: str = " / ") -> str:

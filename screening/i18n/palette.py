@@ -13,63 +13,66 @@ TIER_ORDER: tuple[str, ...] = ("priority", "recommended", "conditional", "deferr
 
 
 TIER: dict[str, str] = {
-    "priority": "#1a7f37", "recommended": "#4c9be8", "conditional": "#e3a008", "deferred": "#d1495b",
+    "priority": "#1a7f37",
+    "recommended": "#4c9be8",
+    "conditional": "#e3a008",
+    "deferred": "#d1495b",
     "insufficient_data": "#9aa0a6",
 }
 
 
-LIGHT: dict[str, str] = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}   # traffic-light values
+LIGHT: dict[str, str] = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}  # traffic-light values
 
 
-NAVY = "#1F4E78"          # headers (workbook) and medians / lines (charts)
+NAVY = "#1F4E78"  # headers (workbook) and medians / lines (charts)
 
 
-SLATE = "#8a9bb0"         # box-plot whiskers and outlines
+SLATE = "#8a9bb0"  # box-plot whiskers and outlines
 
 
-MIST = "#dfe6ef"          # box-plot boxes
+MIST = "#dfe6ef"  # box-plot boxes
 
 
-BAR = "#4c78a8"           # neutral bars
+BAR = "#4c78a8"  # neutral bars
 
 
-MUTED = "#b8c0c8"         # not chosen
+MUTED = "#b8c0c8"  # not chosen
 
 
-INK = "#333333"           # outlines and labels on charts
+INK = "#333333"  # outlines and labels on charts
 
 
-BLACK = "#111111"         # the one mark that must stand out (a current rank)
+BLACK = "#111111"  # the one mark that must stand out (a current rank)
 
 
-GRID = "#666666"          # reference lines
+GRID = "#666666"  # reference lines
 
 
-WHITE = "#FFFFFF"         # text on the workbook's navy header cells
+WHITE = "#FFFFFF"  # text on the workbook's navy header cells
 
 
-NOTE = "#595959"          # the workbook's italic notes
+NOTE = "#595959"  # the workbook's italic notes
 
 
-SCORE_BAR = "#5B9BD5"     # the workbook's data bar on the total score
+SCORE_BAR = "#5B9BD5"  # the workbook's data bar on the total score
 
 
 DIMENSION_BAR = "#A9D08E"  # the workbook's data bars on dimension scores
 
 
-FLAG_FILL = "#FFF2CC"     # a workbook row with a review flag
+FLAG_FILL = "#FFF2CC"  # a workbook row with a review flag
 
 
-ALERT = "#C00000"         # a workbook value below its line (completeness under 50 %)
+ALERT = "#C00000"  # a workbook value below its line (completeness under 50 %)
 
 
-STABLE = TIER["priority"]          # robustness verdicts
+STABLE = TIER["priority"]  # robustness verdicts
 
 
 SENSITIVE = TIER["conditional"]
 
 
-HIGHLIGHT = TIER["deferred"]       # the one line to look at (a median tick, a cut, a frontier)
+HIGHLIGHT = TIER["deferred"]  # the one line to look at (a median tick, a cut, a frontier)
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

@@ -86,7 +86,7 @@ if TYPE_CHECKING:
     from screening.criteria.models import Index as CriteriaIndex
 
 
-MAX_ROWS = 1_048_576          # Excel's rows per sheet (header included); tests monkeypatch it to split sheets
+MAX_ROWS = 1_048_576  # Excel's rows per sheet (header included); tests monkeypatch it to split sheets
 
 
 TOOL_COLUMNS = RESERVED_HEADERS  # earlier name, kept for callers
@@ -120,7 +120,18 @@ LIGHT_COLOURS = {k: (argb(fill(v)), argb(ink(v))) for k, v in palette.LIGHT.item
 KIND_FORMATS = {"money": "#,##0.0", "share": "0.0%", "pct": "0.0", "count": "#,##0", "year": "0"}
 
 
-SCORE_BANDS = [(0, 10), (10, 20), (20, 30), (30, 40), (40, 50), (50, 60), (60, 70), (70, 80), (80, 90), (90, 100.01)]
+SCORE_BANDS = [
+    (0, 10),
+    (10, 20),
+    (20, 30),
+    (30, 40),
+    (40, 50),
+    (50, 60),
+    (60, 70),
+    (70, 80),
+    (80, 90),
+    (90, 100.01),
+]
 
 
 @dataclass
@@ -134,7 +145,7 @@ def _tcol(name: str, lang: str) -> str:
     """Header of a column: reserved names from the shared table, input columns by their label in ``lang``."""
     if name in RESERVED_HEADERS:
         return reserved_header(name, lang)
-    if name in COLUMN_BY_NAME:        # input columns: canonical name (en) or Chinese label (zh), both read back
+    if name in COLUMN_BY_NAME:  # input columns: canonical name (en) or Chinese label (zh), both read back
         return Text(zh=column_label(name, "zh"), en=name).get(lang)
     if has(f"wb_col_{name}"):
         return t(f"wb_col_{name}", lang)
@@ -148,10 +159,12 @@ def _tool_header(result: Result, name: str, lang: str) -> str:
         return reserved_header(name, lang)
     if name.startswith("dim_"):
         dim = next((d for d in cs.dimensions if f"dim_{d.id}" == name), None)
-        return Text(zh=DIMENSION_PREFIX["zh"] + (dim.label.zh if dim is not None else name[4:]), en=name).get(lang)
+        return Text(zh=DIMENSION_PREFIX["zh"] + (dim.label.zh if dim is not None else name[4:]), en=name).get(
+            lang
+        )
     items: list[Classifier | CriteriaIndex] = [*cs.classifiers, *cs.indices]
     for item in items:
-        if item.id == name:          # a column the criteria set adds: its Chinese label, or its id
+        if item.id == name:  # a column the criteria set adds: its Chinese label, or its id
             return Text(zh=item.label.zh, en=name).get(lang)
     return _tcol(name, lang)
 
@@ -181,13 +194,14 @@ def _note(name: str, lang: str, light: str | None = None) -> str | None:
 class _Writer:
     """Writes frames into write-only sheets with safe cells, styled headers, widths, panes and filters."""
 
-    def __init__(self, lang: str, progress: Callable[[str, float], None] | None = None,
-                 light: str | None = None) -> None:
+    def __init__(
+        self, lang: str, progress: Callable[[str, float], None] | None = None, light: str | None = None
+    ) -> None:
         self.wb = Workbook(write_only=True)
         self.lang = lang
-        self.light = light                      # the traffic-light column (its header note is by role)
+        self.light = light  # the traffic-light column (its header note is by role)
         self.stats = _Stats()
-        self.cleaner = xlsx_stream.Cleaner()    # counts control characters removed and cells cut
+        self.cleaner = xlsx_stream.Cleaner()  # counts control characters removed and cells cut
         self.progress = progress or (lambda _s, _p: None)
         self.titles: set[str] = set()
 
@@ -196,7 +210,7 @@ class _Writer:
         return self.cleaner.value(value)
 
     def _text_cell(self, ws: Worksheet, value: str) -> Cell:
-        return xlsx_stream.text_cell(ws, value)   # text, never a formula (contract 6)
+        return xlsx_stream.text_cell(ws, value)  # text, never a formula (contract 6)
 
     def _cell(self, ws: Worksheet, value: Any) -> Any:
         value = self.clean(value)
@@ -207,7 +221,7 @@ class _Writer:
     # ---- sheets
     def sheet(self, key: str, suffix: str = "", title: str | None = None) -> Worksheet:
         base = title if title is not None else (SHEETS[key][self.lang] if key in SHEETS else key)
-        name = _legal_title(base[:31 - len(suffix)].rstrip() + suffix)
+        name = _legal_title(base[: 31 - len(suffix)].rstrip() + suffix)
         k = 2
         while name.lower() in self.titles:
             name = _legal_title(f"{base[:25]} ~{k}{suffix}")
@@ -231,11 +245,18 @@ class _Writer:
             cells.append(c)
         ws.append(cells)
 
-    def table(self, key: str, frame: pd.DataFrame | LazyFrame, headers: list[str] | None = None,
-              widths: dict[str, float] | None = None, number_formats: dict[str, str] | None = None,
-              notes: dict[str, str | None] | None = None, title: str | None = None,
-              freeze: str | None = None, after: Callable[[Worksheet, int, list[str]], None] | None = None
-              ) -> list[Worksheet]:
+    def table(
+        self,
+        key: str,
+        frame: pd.DataFrame | LazyFrame,
+        headers: list[str] | None = None,
+        widths: dict[str, float] | None = None,
+        number_formats: dict[str, str] | None = None,
+        notes: dict[str, str | None] | None = None,
+        title: str | None = None,
+        freeze: str | None = None,
+        after: Callable[[Worksheet, int, list[str]], None] | None = None,
+    ) -> list[Worksheet]:
         """Write a frame (continuing on numbered sheets past Excel's row limit); return the sheets written."""
         names = list(frame.columns)
         headers = headers or [_tcol(c, self.lang) for c in names]
@@ -255,8 +276,18 @@ class _Writer:
             self._layout(ws, names, headers, sample, n_part, widths or {}, freeze)
             col_notes = [(notes or {}).get(n, _note(n, self.lang, self.light)) for n in names]
             if chunks > 1:
-                col_notes[0] = both(text("wb_note_continued", first=k * per_sheet + 1, last=k * per_sheet + n_part,
-                                         total=len(frame), base=base, chunks=chunks), self.lang, "\n")
+                col_notes[0] = both(
+                    text(
+                        "wb_note_continued",
+                        first=k * per_sheet + 1,
+                        last=k * per_sheet + n_part,
+                        total=len(frame),
+                        base=base,
+                        chunks=chunks,
+                    ),
+                    self.lang,
+                    "\n",
+                )
             self.header(ws, headers, col_notes)
             fmts = {i: f for i, c in enumerate(names) if (f := (number_formats or {}).get(c))}
             for piece in pieces:
@@ -265,8 +296,16 @@ class _Writer:
                 after(ws, n_part, names)
         return sheets
 
-    def _layout(self, ws: Worksheet, names: list[str], headers: list[str], sample: pd.DataFrame, n_rows: int,
-                widths: dict[str, float], freeze: str | None) -> None:
+    def _layout(
+        self,
+        ws: Worksheet,
+        names: list[str],
+        headers: list[str],
+        sample: pd.DataFrame,
+        n_rows: int,
+        widths: dict[str, float],
+        freeze: str | None,
+    ) -> None:
         ws.freeze_panes = freeze or ("B2" if names and names[0] == "project_id" else "A2")
         last = get_column_letter(max(1, len(names)))
         ws.auto_filter.ref = f"A1:{last}{n_rows + 1}"
@@ -276,7 +315,9 @@ class _Writer:
                 width = widths[name]
             else:
                 col = sample.iloc[:, i - 1]
-                lens = col.map(lambda v: 0 if v is None or (isinstance(v, float) and math.isnan(v)) else len(str(v)))
+                lens = col.map(
+                    lambda v: 0 if v is None or (isinstance(v, float) and math.isnan(v)) else len(str(v))
+                )
                 body = float(lens.quantile(0.9)) * 1.1 if len(lens) else 8.0
                 head_w: float = max(len(w) for w in str(head).split()) if str(head).split() else 8
                 head_w = head_w * (1.9 if not str(head).isascii() else 1.15) + 2
@@ -291,8 +332,14 @@ class _Writer:
         for r in rows:
             ws.append([v if isinstance(v, Cell) else self._cell(ws, v) for v in r])
 
-    def styled(self, ws: Worksheet, value: Any, font: Font | None = None, fmt: str | None = None,
-               fill: PatternFill | None = None) -> Cell:
+    def styled(
+        self,
+        ws: Worksheet,
+        value: Any,
+        font: Font | None = None,
+        fmt: str | None = None,
+        fill: PatternFill | None = None,
+    ) -> Cell:
         c = WriteOnlyCell(ws, value=self.clean(value))
         if isinstance(c.value, str):
             c.data_type = "s"
@@ -346,8 +393,11 @@ def _code_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         col = COLUMN_BY_NAME.get(name)
-        list_name = col.codes if col is not None and col.kind == "code" else ("tier" if name == "tier" else
-                                                                             "track" if name == "track" else None)
+        list_name = (
+            col.codes
+            if col is not None and col.kind == "code"
+            else ("tier" if name == "tier" else "track" if name == "track" else None)
+        )
         if list_name:
             cl = CODE_LISTS[list_name]
             table = {c.code: c.zh for c in cl.codes}
@@ -357,7 +407,7 @@ def _code_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def _track_labels(result: Result, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Track ids → the criteria set's track labels in ``lang`` (the labels the track sheets are named by)."""
-    if "track" not in frame.columns or lang_code(lang) == "en":     # English sheets keep the track ids
+    if "track" not in frame.columns or lang_code(lang) == "en":  # English sheets keep the track ids
         return frame
     labels: dict[str, str] = {t.id: t.label.get(lang) for t in result.criteria.tracks}
     out = frame.copy()
@@ -384,30 +434,60 @@ def _ranking_formatting(ws: Worksheet, n: int, names: list[str], result: Result,
         return get_column_letter(names.index(name) + 1) if name in names else None
 
     if (c := col("score")) is not None:
-        ws.conditional_formatting.add(f"{c}2:{c}{last}", DataBarRule(
-            start_type="num", start_value=0, end_type="num", end_value=100, color=argb(palette.SCORE_BAR)))
+        ws.conditional_formatting.add(
+            f"{c}2:{c}{last}",
+            DataBarRule(
+                start_type="num", start_value=0, end_type="num", end_value=100, color=argb(palette.SCORE_BAR)
+            ),
+        )
     for name in names:
         if name.startswith("dim_"):
             c = col(name)
-            ws.conditional_formatting.add(f"{c}2:{c}{last}", DataBarRule(
-                start_type="num", start_value=0, end_type="num", end_value=100, color=argb(palette.DIMENSION_BAR)))
+            ws.conditional_formatting.add(
+                f"{c}2:{c}{last}",
+                DataBarRule(
+                    start_type="num",
+                    start_value=0,
+                    end_type="num",
+                    end_value=100,
+                    color=argb(palette.DIMENSION_BAR),
+                ),
+            )
     if (c := col("tier")) is not None:
         for tier, (cell_fill, font) in TIER_COLOURS.items():
-            shown = Text(zh=CODE_LISTS["tier"].label(tier, "zh"), en=tier).get(lang)   # as the cells show it
-            ws.conditional_formatting.add(f"{c}2:{c}{last}", CellIsRule(
-                operator="equal", formula=[_quoted(shown)], fill=PatternFill("solid", fgColor=cell_fill),
-                font=Font(color=font)))
+            shown = Text(zh=CODE_LISTS["tier"].label(tier, "zh"), en=tier).get(lang)  # as the cells show it
+            ws.conditional_formatting.add(
+                f"{c}2:{c}{last}",
+                CellIsRule(
+                    operator="equal",
+                    formula=[_quoted(shown)],
+                    fill=PatternFill("solid", fgColor=cell_fill),
+                    font=Font(color=font),
+                ),
+            )
     light = _light_column(result)
     if light is not None and (c := col(light)) is not None:
         for value, (cell_fill, font) in LIGHT_COLOURS.items():
-            ws.conditional_formatting.add(f"{c}2:{c}{last}", FormulaRule(
-                formula=[f'${c}2="{value}"'], fill=PatternFill("solid", fgColor=cell_fill), font=Font(color=font)))
+            ws.conditional_formatting.add(
+                f"{c}2:{c}{last}",
+                FormulaRule(
+                    formula=[f'${c}2="{value}"'],
+                    fill=PatternFill("solid", fgColor=cell_fill),
+                    font=Font(color=font),
+                ),
+            )
     if (c := col("flags")) is not None:
-        ws.conditional_formatting.add(f"{c}2:{c}{last}", FormulaRule(
-            formula=[f"LEN(${c}2)>0"], fill=PatternFill("solid", fgColor=argb(palette.FLAG_FILL))))
+        ws.conditional_formatting.add(
+            f"{c}2:{c}{last}",
+            FormulaRule(
+                formula=[f"LEN(${c}2)>0"], fill=PatternFill("solid", fgColor=argb(palette.FLAG_FILL))
+            ),
+        )
     if (c := col("completeness")) is not None:
-        ws.conditional_formatting.add(f"{c}2:{c}{last}", CellIsRule(
-            operator="lessThan", formula=["0.5"], font=Font(color=argb(palette.ALERT), bold=True)))
+        ws.conditional_formatting.add(
+            f"{c}2:{c}{last}",
+            CellIsRule(operator="lessThan", formula=["0.5"], font=Font(color=argb(palette.ALERT), bold=True)),
+        )
     _decision_dropdown(ws, col("reviewer_decision"), last, lang)
 
 
@@ -415,10 +495,23 @@ def _decision_dropdown(ws: Worksheet, c: str | None, last: int, lang: str = "en"
     if c is None or last < 2:
         return
     title = reserved_header("reviewer_decision", "en")
-    prompt = " / ".join(en for en, _ in DECISIONS.values()) + " — " + " / ".join(zh for _, zh in DECISIONS.values())
-    dv = DataValidation(type="list", formula1=_quoted(",".join(DECISION_WORDS)), allow_blank=True,
-                        showDropDown=False, errorStyle="warning", showErrorMessage=True,
-                        promptTitle=title, prompt=prompt, errorTitle=title, error=t("wb_decision_error", lang))
+    prompt = (
+        " / ".join(en for en, _ in DECISIONS.values())
+        + " — "
+        + " / ".join(zh for _, zh in DECISIONS.values())
+    )
+    dv = DataValidation(
+        type="list",
+        formula1=_quoted(",".join(DECISION_WORDS)),
+        allow_blank=True,
+        showDropDown=False,
+        errorStyle="warning",
+        showErrorMessage=True,
+        promptTitle=title,
+        prompt=prompt,
+        errorTitle=title,
+        error=t("wb_decision_error", lang),
+    )
     dv.add(f"{c}2:{c}{last}")
     ws.data_validations.append(dv)
 
@@ -447,9 +540,11 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
     add([w.styled(ws, made, NOTE_FONT)])
     add([w.styled(ws, say("wb_summary_how"), NOTE_FONT)])
     add([])
-    charts: list[tuple[str, int, int, str]] = []   # (title, first data row, last data row, y title)
+    charts: list[tuple[str, int, int, str]] = []  # (title, first data row, last data row, y title)
 
-    def block(title: str, items: list[tuple[str, Any]], share_of: int | None, chart: str | None = None) -> None:
+    def block(
+        title: str, items: list[tuple[str, Any]], share_of: int | None, chart: str | None = None
+    ) -> None:
         head = [title, say("wb_count")] + ([say("wb_share")] if share_of is not None else [])
         first = add(w.head_row(ws, head)) + 1
         for label, value in items:
@@ -462,36 +557,54 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
         add([])
 
     records = counts["records"]
-    block(say("wb_outcome"), [
-        (say("wb_records_read"), records),
-        *[(say(f"wb_outcome_{k}"), counts[k]) for k in ("ranked", "excluded", "invalid")],
-    ], records)
+    block(
+        say("wb_outcome"),
+        [
+            (say("wb_records_read"), records),
+            *[(say(f"wb_outcome_{k}"), counts[k]) for k in ("ranked", "excluded", "invalid")],
+        ],
+        records,
+    )
     add([w._cell(ws, say("wb_data_issues")), int((result.issues["severity"] == "data").sum())])
     add([])
     n_ranked = len(ranked)
     tiers = ranked["tier"].value_counts()
     tier_ids = [*(t.id for t in cs.tiers), "insufficient_data"]
     tier_label: dict[str, str] = {t.id: t.label.get(lang) for t in cs.tiers}
-    block(say("wb_tier_block"),
-          [(tier_label.get(t) or CODE_LISTS["tier"].label(t, lang), int(tiers.get(t, 0))) for t in tier_ids],
-          n_ranked, say("wb_tier_chart"))
+    block(
+        say("wb_tier_block"),
+        [(tier_label.get(t) or CODE_LISTS["tier"].label(t, lang), int(tiers.get(t, 0))) for t in tier_ids],
+        n_ranked,
+        say("wb_tier_chart"),
+    )
     scores = ranked["score"].to_numpy(dtype=float)
-    bands = [(f"{lo:g}–{min(hi, 100):g}", int(((scores >= lo) & (scores < hi)).sum())) for lo, hi in SCORE_BANDS]
+    bands = [
+        (f"{lo:g}–{min(hi, 100):g}", int(((scores >= lo) & (scores < hi)).sum())) for lo, hi in SCORE_BANDS
+    ]
     block(say("wb_score_distribution"), bands, n_ranked, say("wb_score_distribution"))
     tracks = ranked["track"].value_counts()
-    block(say("wb_track_block"), [(t.label.get(lang), int(tracks.get(t.id, 0))) for t in cs.tracks], n_ranked,
-          say("wb_track_chart"))
+    block(
+        say("wb_track_block"),
+        [(t.label.get(lang), int(tracks.get(t.id, 0))) for t in cs.tracks],
+        n_ranked,
+        say("wb_track_chart"),
+    )
     light = _light_column(result)
     if light is not None and light in ranked.columns:
         lights = ranked[light].value_counts()
-        order = [x for x in palette.LIGHT if x in lights.index] + [x for x in lights.index if x not in palette.LIGHT]
+        order = [x for x in palette.LIGHT if x in lights.index] + [
+            x for x in lights.index if x not in palette.LIGHT
+        ]
         block(say("wb_role_traffic_light_block"), [(str(x), int(lights.get(x, 0))) for x in order], n_ranked)
     rev = getattr(result.input, "reviews", None)
     if rev is not None and len(rev):
         dec = rev["reviewer_decision"].value_counts()
-        block(say("wb_reviews_block"),
-              [(str(decision_word(k, lang)), int(v)) for k, v in dec.items()]
-              + [(say("wb_none"), int(rev["reviewer_decision"].isna().sum()))], len(rev))
+        block(
+            say("wb_reviews_block"),
+            [(str(decision_word(k, lang)), int(v)) for k, v in dec.items()]
+            + [(say("wb_none"), int(rev["reviewer_decision"].isna().sum()))],
+            len(rev),
+        )
     # Weights used.
     weights = result.weights
     dim_w = {d.id: weights.dimensions.get(d.id, d.weight) for d in cs.dimensions}
@@ -499,8 +612,13 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
     add(w.head_row(ws, [say("wb_weights_block"), say("wb_weight_pct"), say("wb_criteria_count")]))
     add([w._cell(ws, f"{cs.title.get(lang)} — {cs.id} {cs.version}")])
     for d in cs.dimensions:
-        add([w._cell(ws, d.label.get(lang)), w.styled(ws, round(dim_w[d.id] / total * 100, 2), fmt="0.0"),
-             len(d.criteria)])
+        add(
+            [
+                w._cell(ws, d.label.get(lang)),
+                w.styled(ws, round(dim_w[d.id] / total * 100, 2), fmt="0.0"),
+                len(d.criteria),
+            ]
+        )
     add([w._cell(ws, say("wb_missing_policy", policy=cs.missing_policy))])
     add([w._cell(ws, say("wb_tie_break", order=", ".join(TIE_BREAK)))])
     if w.stats.continued_sheets:
@@ -515,13 +633,28 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
     by["total"] = by[["ranked", "excluded", "invalid"]].sum(axis=1)
     mean = ranked.groupby(ranked["country"].fillna("?"))["score"].mean()
     by = by.sort_values(["total", "ranked"], ascending=False, kind="stable")
-    add(w.head_row(ws, [say(k) for k in ("wb_country", "wb_ranked", "wb_excluded", "wb_invalid", "wb_total",
-                                         "wb_mean_score")]))
+    add(
+        w.head_row(
+            ws,
+            [
+                say(k)
+                for k in ("wb_country", "wb_ranked", "wb_excluded", "wb_invalid", "wb_total", "wb_mean_score")
+            ],
+        )
+    )
     for iso, r in by.iterrows():
         name = say("wb_not_recognised") if iso == "?" else f"{country_name(str(iso), lang)} ({iso})"
         m = mean.get(iso)
-        add([w._cell(ws, name), int(r["ranked"]), int(r["excluded"]), int(r["invalid"]), int(r["total"]),
-             w.styled(ws, round(float(m), 2), fmt="0.00") if m is not None and m == m else None])
+        add(
+            [
+                w._cell(ws, name),
+                int(r["ranked"]),
+                int(r["excluded"]),
+                int(r["invalid"]),
+                int(r["total"]),
+                w.styled(ws, round(float(m), 2), fmt="0.00") if m is not None and m == m else None,
+            ]
+        )
     # Native charts referencing the cells above.
     for n_chart, (title, first, last, ytitle) in enumerate(charts):
         chart = BarChart()
@@ -542,9 +675,11 @@ def _review_sheet(w: _Writer, result: Result, lang: str) -> None:
     ws = w.sheet("review")
     names = list(frame.columns)
     headers = [_tcol(c, lang) for c in names]
-    w._layout(ws, names, headers, frame.head(200), len(frame), {"reviewer_note": 50.0, "project_name": 36.0}, "A2")
+    w._layout(
+        ws, names, headers, frame.head(200), len(frame), {"reviewer_note": 50.0, "project_name": 36.0}, "A2"
+    )
     ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(frame) + 1}"
-    previous = both(text("wb_note_previous"), "zh", "\n")     # Chinese first in either language, as always
+    previous = both(text("wb_note_previous"), "zh", "\n")  # Chinese first in either language, as always
     notes = [previous if c.startswith("previous_") else _note(c, lang) for c in names]
     w.header(ws, headers, notes)
     fmts = {i: f for i, c in enumerate(names) if (f := {"previous_score": "0.00", "score": "0.00"}.get(c))}
@@ -554,20 +689,36 @@ def _review_sheet(w: _Writer, result: Result, lang: str) -> None:
     if rev is None or not len(rev):
         ws.append([w.styled(ws, t("wb_no_reviews", lang), NOTE_FONT)])
         return
-    ws.append(w.head_row(ws, [t(k, lang) for k in ("wb_decision", "wb_count", "wb_now_ranked", "wb_now_excluded",
-                                                   "wb_now_invalid")]))
+    ws.append(
+        w.head_row(
+            ws,
+            [
+                t(k, lang)
+                for k in ("wb_decision", "wb_count", "wb_now_ranked", "wb_now_excluded", "wb_now_invalid")
+            ],
+        )
+    )
     outcome = rev["row_key"].map(result.records.set_index("row_key")["outcome"])
     decisions = rev["reviewer_decision"].fillna("")
     for code in [*DECISIONS, *sorted(set(decisions) - set(DECISIONS) - {""}), ""]:
         mask = decisions == code
         label = decision_word(code, lang) if code else t("wb_none", lang)
-        ws.append([w._cell(ws, label), int(mask.sum()), *[int((mask & (outcome == o)).sum())
-                                                        for o in ("ranked", "excluded", "invalid")]])
+        ws.append(
+            [
+                w._cell(ws, label),
+                int(mask.sum()),
+                *[int((mask & (outcome == o)).sum()) for o in ("ranked", "excluded", "invalid")],
+            ]
+        )
 
 
-def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en",
-                   progress: Callable[[str, float], None] | None = None,
-                   extra_sheets: Iterable[Any] = ()) -> dict[str, Any]:
+def write_workbook(
+    result: Result,
+    out: str | Path | IO[bytes],
+    lang: str = "en",
+    progress: Callable[[str, float], None] | None = None,
+    extra_sheets: Iterable[Any] = (),
+) -> dict[str, Any]:
     """Write the ranked workbook; return stats (control characters removed, cells truncated, sheets continued).
 
     ``extra_sheets``: objects with ``title(lang)`` and ``frame`` (e.g. :class:`screening.analysis.ExtraSheet`:
@@ -577,7 +728,7 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
     say = w.progress
     counts = result.counts()
     cs = result.criteria
-    summary_ws = w.sheet("summary")        # filled last (write-only sheets stream independently)
+    summary_ws = w.sheet("summary")  # filled last (write-only sheets stream independently)
     # Ranking
     say("export: ranking", 0.1)
     rank_raw = ranking_frame(result, lang)
@@ -585,52 +736,121 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
     inputs = set(input_columns(result)) - {"project_id"}
     tool_cols = [c for c in rank_raw.columns if c not in inputs and c != "project_id"]
     rank_frame = _code_labels(_track_labels(result, rank_raw, lang), lang)
-    rank_headers = [_tool_header(result, c, lang) if c in tool_cols else _tcol(c, lang) for c in rank_frame.columns]
-    w.stats.tool_headers.extend(h for c, h in zip(rank_frame.columns, rank_headers, strict=True) if c in tool_cols)
-    fmts = {"score": "0.00", "completeness": "0%", **{d: "0.0" for d in dims}, **{i: "0.0" for i in idx},
-            **_input_formats(rank_frame.columns)}
-    w.table("ranking", rank_frame, headers=rank_headers, number_formats=fmts,
-            widths={"reviewer_decision": 14.0, "reviewer_note": 30.0, "project_name": 36.0, "description": 50.0},
-            after=lambda ws, n, names: _ranking_formatting(ws, n, names, result, lang))
+    rank_headers = [
+        _tool_header(result, c, lang) if c in tool_cols else _tcol(c, lang) for c in rank_frame.columns
+    ]
+    w.stats.tool_headers.extend(
+        h for c, h in zip(rank_frame.columns, rank_headers, strict=True) if c in tool_cols
+    )
+    fmts = {
+        "score": "0.00",
+        "completeness": "0%",
+        **{d: "0.0" for d in dims},
+        **{i: "0.0" for i in idx},
+        **_input_formats(rank_frame.columns),
+    }
+    w.table(
+        "ranking",
+        rank_frame,
+        headers=rank_headers,
+        number_formats=fmts,
+        widths={"reviewer_decision": 14.0, "reviewer_note": 30.0, "project_name": 36.0, "description": 50.0},
+        after=lambda ws, n, names: _ranking_formatting(ws, n, names, result, lang),
+    )
     # One view per track.
     say("export: tracks", 0.2)
-    view_cols = ["rank_in_track", "rank", "project_id", "project_name", "country", "sector", "total_investment_usd_m",
-                 "score", "tier", *classifiers, "flags", "completeness", *dims]
+    view_cols = [
+        "rank_in_track",
+        "rank",
+        "project_id",
+        "project_name",
+        "country",
+        "sector",
+        "total_investment_usd_m",
+        "score",
+        "tier",
+        *classifiers,
+        "flags",
+        "completeness",
+        *dims,
+    ]
     view_cols = [c for c in view_cols if c in rank_frame.columns]
     view_headers = [_tool_header(result, c, lang) for c in view_cols]
     for track in cs.tracks:
-        part = rank_frame[rank_raw["track"].to_numpy() == track.id].sort_values("rank_in_track", kind="stable")[view_cols]
-        w.table(track.id, part, headers=view_headers, number_formats=fmts, title=track.label.get(lang), freeze="D2",
-                widths={"project_name": 36.0},
-                after=lambda ws, n, names: _ranking_formatting(ws, n, names, result, lang))
+        part = rank_frame[rank_raw["track"].to_numpy() == track.id].sort_values(
+            "rank_in_track", kind="stable"
+        )[view_cols]
+        w.table(
+            track.id,
+            part,
+            headers=view_headers,
+            number_formats=fmts,
+            title=track.label.get(lang),
+            freeze="D2",
+            widths={"project_name": 36.0},
+            after=lambda ws, n, names: _ranking_formatting(ws, n, names, result, lang),
+        )
     _review_sheet(w, result, lang)
     say("export: rationale", 0.3)
     rat = rationale_lazy(result, lang, lambda share: say("export: rationale", 0.3 + 0.5 * share))
-    w.table("rationale", rat, widths={"reason": 70.0, "criterion": 30.0, "value": 24.0, "source": 24.0},
-            number_formats={"weight": "0.00", "contribution": "0.00"})
+    w.table(
+        "rationale",
+        rat,
+        widths={"reason": 70.0, "criterion": 30.0, "value": 24.0, "source": 24.0},
+        number_formats={"weight": "0.00", "contribution": "0.00"},
+    )
     say("export: excluded", 0.8)
     ex = _code_labels(excluded_frame(result, lang), lang)
     ex_tool = {"gates", "reasons", "sources", "reviewer_decision", "reviewer_note"}
     w.stats.tool_headers.extend(_tcol(c, lang) for c in ex.columns if c in ex_tool)
-    w.table("excluded", ex, widths={"reasons": 60.0, "gates": 30.0, "reviewer_note": 30.0},
-            number_formats=_input_formats(ex.columns),
-            after=lambda ws, n, names: _decision_dropdown(ws, get_column_letter(names.index("reviewer_decision") + 1), n + 1,
-                                                          lang))
+    w.table(
+        "excluded",
+        ex,
+        widths={"reasons": 60.0, "gates": 30.0, "reviewer_note": 30.0},
+        number_formats=_input_formats(ex.columns),
+        after=lambda ws, n, names: _decision_dropdown(
+            ws, get_column_letter(names.index("reviewer_decision") + 1), n + 1, lang
+        ),
+    )
     inv = invalid_frame(result, lang)
-    inv_tool = {"source_sheet", "source_row", "problem_columns", "problem_values", "problems", "reviewer_decision",
-                "reviewer_note"}
+    inv_tool = {
+        "source_sheet",
+        "source_row",
+        "problem_columns",
+        "problem_values",
+        "problems",
+        "reviewer_decision",
+        "reviewer_note",
+    }
     w.stats.tool_headers.extend(_tcol(c, lang) for c in inv.columns if c in inv_tool)
-    w.table("invalid", inv, widths={"problems": 60.0, "reviewer_note": 30.0},
-            after=lambda ws, n, names: _decision_dropdown(ws, get_column_letter(names.index("reviewer_decision") + 1), n + 1,
-                                                          lang))
+    w.table(
+        "invalid",
+        inv,
+        widths={"problems": 60.0, "reviewer_note": 30.0},
+        after=lambda ws, n, names: _decision_dropdown(
+            ws, get_column_letter(names.index("reviewer_decision") + 1), n + 1, lang
+        ),
+    )
     iss = result.issues
-    w.table("issues", pd.DataFrame({
-        "source_sheet": source_sheet_of(result.input, iss["row_key"].to_numpy(), iss["source_sheet"].to_numpy()),
-        "source_row": iss["source_row"], "project_id": iss["project_id"],
-        "column": iss["column"], "value": iss["value"], "message": iss[f"message_{lang_code(lang)}"],
-        "severity": iss["severity"].map({s: t(f"wb_severity_{s}", lang) for s in ("invalid", "data")}).fillna(
-            iss["severity"])}),
-        widths={"message": 70.0})
+    w.table(
+        "issues",
+        pd.DataFrame(
+            {
+                "source_sheet": source_sheet_of(
+                    result.input, iss["row_key"].to_numpy(), iss["source_sheet"].to_numpy()
+                ),
+                "source_row": iss["source_row"],
+                "project_id": iss["project_id"],
+                "column": iss["column"],
+                "value": iss["value"],
+                "message": iss[f"message_{lang_code(lang)}"],
+                "severity": iss["severity"]
+                .map({s: t(f"wb_severity_{s}", lang) for s in ("invalid", "data")})
+                .fillna(iss["severity"]),
+            }
+        ),
+        widths={"message": 70.0},
+    )
     w.table("criteria", criteria_frame(result, lang), widths={"details": 70.0, "label": 40.0, "source": 50.0})
     if result.input.countries is not None:
         cframe = result.input.countries.frame
@@ -640,18 +860,29 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
     stats = w.stats
     _summary(w, summary_ws, result, lang, len(rat))
     audit = [
-        ("tool", TOOL_NAME), ("tool_version", tool_version()), ("criteria_id", cs.id),
-        ("criteria_version", cs.version), ("criteria_sha256", result.criteria_sha256 or "—"),
+        ("tool", TOOL_NAME),
+        ("tool_version", tool_version()),
+        ("criteria_id", cs.id),
+        ("criteria_version", cs.version),
+        ("criteria_sha256", result.criteria_sha256 or "—"),
         ("criteria_fingerprint", result.criteria_fingerprint),
-        ("input_file", result.input.name), ("input_sha256", result.input.sha256),
-        ("input_sheet", result.input.projects.sheet), ("header_row", result.input.projects.header_row),
+        ("input_file", result.input.name),
+        ("input_sha256", result.input.sha256),
+        ("input_sheet", result.input.projects.sheet),
+        ("header_row", result.input.projects.header_row),
         ("input_is_exported_workbook", "yes" if result.input.exported else "no"),
-        ("records_read", counts["records"]), ("ranked", counts["ranked"]), ("excluded", counts["excluded"]),
-        ("invalid", counts["invalid"]), ("data_issues", int((result.issues["severity"] == "data").sum())),
+        ("records_read", counts["records"]),
+        ("ranked", counts["ranked"]),
+        ("excluded", counts["excluded"]),
+        ("invalid", counts["invalid"]),
+        ("data_issues", int((result.issues["severity"] == "data").sum())),
         ("reviews_carried", _reviews_carried(result)),
         ("rationale_rows", len(rat)),
-        ("missing_policy", cs.missing_policy), ("tie_break", ", ".join(TIE_BREAK)), ("made_at", result.made_at),
-        ("language", lang), ("control_characters_removed", w.cleaner.control_chars_removed),
+        ("missing_policy", cs.missing_policy),
+        ("tie_break", ", ".join(TIE_BREAK)),
+        ("made_at", result.made_at),
+        ("language", lang),
+        ("control_characters_removed", w.cleaner.control_chars_removed),
         ("cells_truncated", w.cleaner.cells_truncated),
         ("continued_sheets", ", ".join(stats.continued_sheets) or "none"),
         ("sheets", "; ".join([*stats.sheets, SHEETS["audit"][lang]])),
@@ -660,8 +891,12 @@ def write_workbook(result: Result, out: str | Path | IO[bytes], lang: str = "en"
     w.keyvalue("audit", both(text("sheet_audit"), lang), audit)
     say("export: saving", 0.95)
     w.wb.save(out)
-    return {"control_characters_removed": w.cleaner.control_chars_removed, "cells_truncated": w.cleaner.cells_truncated,
-            "continued_sheets": stats.continued_sheets, "sheets": [*stats.sheets]}
+    return {
+        "control_characters_removed": w.cleaner.control_chars_removed,
+        "cells_truncated": w.cleaner.cells_truncated,
+        "continued_sheets": stats.continued_sheets,
+        "sheets": [*stats.sheets],
+    }
 
 
 def _reviews_carried(result: Result) -> int:
@@ -671,7 +906,9 @@ def _reviews_carried(result: Result) -> int:
     return int((rev["reviewer_decision"].notna() | rev["reviewer_note"].notna()).sum())
 
 
-def workbook_bytes(result: Result, lang: str = "en", progress: Callable[[str, float], None] | None = None) -> bytes:
+def workbook_bytes(
+    result: Result, lang: str = "en", progress: Callable[[str, float], None] | None = None
+) -> bytes:
     buf = BytesIO()
     write_workbook(result, buf, lang, progress)
     return buf.getvalue()

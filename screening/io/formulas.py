@@ -14,9 +14,11 @@ from posixpath import join, normpath
 
 from defusedxml import ElementTree
 
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
 
 
 # A cell with a formula and either no <v> or an empty one.
@@ -36,7 +38,9 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         rid = sheet.get(f"{{{_NS['r']}}}id")
         target = targets.get(rid)
         if target:
-            out[sheet.get("name", "")] = normpath(target.lstrip("/")) if target.startswith("/") else normpath(join("xl", target))
+            out[sheet.get("name", "")] = (
+                normpath(target.lstrip("/")) if target.startswith("/") else normpath(join("xl", target))
+            )
     return out
 
 

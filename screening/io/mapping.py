@@ -64,7 +64,10 @@ class Mapping(BaseModel):
             if rule.values is not None:
                 table_ = {norm_key(k): v for k, v in rule.values.items()}
                 frame[canonical] = col.map(
-                    lambda v, t=table_, d=rule.default: None if is_blank(v) else t.get(norm_key(v), d if d is not None else v))
+                    lambda v, t=table_, d=rule.default: (
+                        None if is_blank(v) else t.get(norm_key(v), d if d is not None else v)
+                    )
+                )
         return table.with_frame(frame)
 
 
@@ -88,7 +91,9 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
         path = builtin
     if not path.exists():
         names = ", ".join(builtin_mappings())
-        raise MappingError(f"mapping '{name_or_path}' not found: give a built-in name ({names}) or a YAML file path")
+        raise MappingError(
+            f"mapping '{name_or_path}' not found: give a built-in name ({names}) or a YAML file path"
+        )
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -109,7 +114,9 @@ def mapping_from_text(text: str, where: str | None = None) -> Mapping:
         raise MappingError(f"{prefix}not valid YAML ({getattr(exc, 'problem', exc)})") from None
     except ValidationError as err:
         first = err.errors()[0]
-        raise MappingError(f"{prefix}{'.'.join(str(p) for p in first['loc']) or '(top level)'}: {first['msg']}") from None
+        raise MappingError(
+            f"{prefix}{'.'.join(str(p) for p in first['loc']) or '(top level)'}: {first['msg']}"
+        ) from None
     unknown = [c for c in mapping.columns if c not in COLUMN_BY_NAME]
     if unknown:
         raise MappingError(f"{prefix}columns.{unknown[0]}: not a standard column (see docs/columns.md)")
@@ -118,7 +125,10 @@ def mapping_from_text(text: str, where: str | None = None) -> Mapping:
 
 def mapping_from_headers(pairs: dict[str, str], ident: str = "custom") -> Mapping:
     """A mapping from an edited header table (source header → canonical name), as the app saves it."""
-    return Mapping(id=ident, columns={canon: ColumnRule.model_validate({"from": src}) for src, canon in pairs.items() if canon})
+    return Mapping(
+        id=ident,
+        columns={canon: ColumnRule.model_validate({"from": src}) for src, canon in pairs.items() if canon},
+    )
 
 
 def mapping_yaml(mapping: Mapping) -> str:

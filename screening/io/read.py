@@ -26,8 +26,12 @@ from screening.vocab.columns import (
 MAX_INPUT_BYTES = 200 * 1024 * 1024
 
 
-def read_input(source: str | Path | bytes, name: str | None = None, mapping: Mapping | None = None,
-               sheet: str | None = None) -> Input:
+def read_input(
+    source: str | Path | bytes,
+    name: str | None = None,
+    mapping: Mapping | None = None,
+    sheet: str | None = None,
+) -> Input:
     """Read a workbook or CSV into raw project (and country) tables; raise :class:`InputError` if impossible."""
     import hashlib
 
@@ -42,12 +46,16 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
         except OSError:
             raise InputError(f"File not found: {path}", f"找不到文件：{path}") from None
         if size > MAX_INPUT_BYTES:
-            raise InputError(f"The file is {size / 1e6:,.0f} MB; the limit is {MAX_INPUT_BYTES / 1e6:,.0f} MB",
-                             f"文件大小为 {size / 1e6:,.0f} MB，超过上限 {MAX_INPUT_BYTES / 1e6:,.0f} MB")
+            raise InputError(
+                f"The file is {size / 1e6:,.0f} MB; the limit is {MAX_INPUT_BYTES / 1e6:,.0f} MB",
+                f"文件大小为 {size / 1e6:,.0f} MB，超过上限 {MAX_INPUT_BYTES / 1e6:,.0f} MB",
+            )
         data = path.read_bytes()
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"The file is {len(data) / 1e6:,.0f} MB; the limit is {MAX_INPUT_BYTES / 1e6:,.0f} MB",
-                         f"文件大小为 {len(data) / 1e6:,.0f} MB，超过上限 {MAX_INPUT_BYTES / 1e6:,.0f} MB")
+        raise InputError(
+            f"The file is {len(data) / 1e6:,.0f} MB; the limit is {MAX_INPUT_BYTES / 1e6:,.0f} MB",
+            f"文件大小为 {len(data) / 1e6:,.0f} MB，超过上限 {MAX_INPUT_BYTES / 1e6:,.0f} MB",
+        )
     kind = sniff(data, name)
     if kind == "xlsx":
         check_zip(data)
@@ -65,8 +73,10 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
     wanted = mapping.required_sources() if mapping is not None else REQUIRED
     candidates = [sheet] if sheet is not None else list(sheets)
     if sheet is not None and sheet not in sheets:
-        raise InputError(f"No sheet named '{sheet}'; the workbook has: {', '.join(sheets)}",
-                         f"没有名为“{sheet}”的工作表；工作簿中有：{'、'.join(sheets)}")
+        raise InputError(
+            f"No sheet named '{sheet}'; the workbook has: {', '.join(sheets)}",
+            f"没有名为“{sheet}”的工作表；工作簿中有：{'、'.join(sheets)}",
+        )
     best: tuple[int, int, str] = (-1, 0, "")
     for s in candidates:
         idx, score = find_header(sheets[s], lookup, wanted)
@@ -75,7 +85,8 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
     if best[1] == 0:
         raise InputError(
             "No project sheet found: no sheet has a header row naming project_id, project_name, country, sector or total_investment_usd_m (or 项目编号、项目名称、国家、行业、总投资（百万美元）) in its first 30 rows",
-            "未找到项目表：没有任何工作表在前 30 行中包含 项目编号、项目名称、国家、行业、总投资（百万美元） 等表头")
+            "未找到项目表：没有任何工作表在前 30 行中包含 项目编号、项目名称、国家、行业、总投资（百万美元） 等表头",
+        )
     idx, _, sheet_name = best
     table = table_from_rows(sheet_name, sheets[sheet_name], idx, lookup)
     if kind == "xlsx":
@@ -90,7 +101,8 @@ def read_input(source: str | Path | bytes, name: str | None = None, mapping: Map
         aliases = ", ".join([col.name, col.en, col.zh, *col.aliases])
         raise InputError(
             f"Required column '{missing[0]}' is missing from sheet '{sheet_name}'; accepted headers: {aliases}",
-            f"工作表“{sheet_name}”缺少必填列“{col.zh}”（{missing[0]}）；可用表头：{aliases}")
+            f"工作表“{sheet_name}”缺少必填列“{col.zh}”（{missing[0]}）；可用表头：{aliases}",
+        )
     countries = _countries(sheets, exclude={sheet_name})
     return Input(name, sha, table, countries, list(sheets))
 
@@ -103,9 +115,12 @@ def _warn_uncached_formulas(data: bytes, table: RawTable) -> RawTable:
     if not cells:
         return table
     shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
-    return table.with_warnings(Text.of(
-        f"Formula cells without a cached value read as blank ({shown}); open the workbook in Excel and save it to store the results",
-        f"公式单元格没有缓存结果，按空白读取（{shown}）；请在 Excel 中打开并保存工作簿以保存计算结果"))
+    return table.with_warnings(
+        Text.of(
+            f"Formula cells without a cached value read as blank ({shown}); open the workbook in Excel and save it to store the results",
+            f"公式单元格没有缓存结果，按空白读取（{shown}）；请在 Excel 中打开并保存工作簿以保存计算结果",
+        )
+    )
 
 
 def _countries(sheets: dict[str, list[list[object]]], exclude: set[str]) -> RawTable | None:
@@ -154,7 +169,9 @@ def raw_headers(data: bytes, name: str, sheet: str | None = None) -> HeaderChoic
 
     names = list(sheets)
     if sheet is None or sheet not in sheets:
-        sheet = max(names, key=lambda s: max((text_cells(r) for r in sheets[s][:30]), default=0)) if names else ""
+        sheet = (
+            max(names, key=lambda s: max((text_cells(r) for r in sheets[s][:30]), default=0)) if names else ""
+        )
     rows = sheets.get(sheet, [])[:30]
     if not rows:
         return HeaderChoice(names, sheet, [])

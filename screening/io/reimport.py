@@ -58,7 +58,11 @@ def audit_values(sheets: dict[str, list[list[object]]]) -> dict[str, object]:
     name = _audit_sheet(sheets)
     if name is None:
         return {}
-    return {str(r[0]): (r[1] if len(r) > 1 else None) for r in sheets[name] if r and isinstance(r[0], str) and r[0]}
+    return {
+        str(r[0]): (r[1] if len(r) > 1 else None)
+        for r in sheets[name]
+        if r and isinstance(r[0], str) and r[0]
+    }
 
 
 def _sheet_names(sheets: Mapping[str, object], key: str) -> list[str]:
@@ -87,8 +91,9 @@ def _is_tool_column(header: str, tool_headers: set[str]) -> str | None:
     return None
 
 
-def _read_sheet(sheet: str, rows: list[list[object]], tool_headers: set[str], lookup: dict[str, str]
-                ) -> tuple[RawTable, pd.DataFrame] | None:
+def _read_sheet(
+    sheet: str, rows: list[list[object]], tool_headers: set[str], lookup: dict[str, str]
+) -> tuple[RawTable, pd.DataFrame] | None:
     """One record sheet: (input columns as a raw table, the tool columns of the same records)."""
     from screening.io.sheets import find_header, table_from_rows
 
@@ -98,10 +103,14 @@ def _read_sheet(sheet: str, rows: list[list[object]], tool_headers: set[str], lo
         return None
     header = [("" if c is None else str(c)).strip() for c in rows[idx]]
     keep = [j for j, h in enumerate(header) if not (h and _is_tool_column(h, tool_headers))]
-    tool = {j: _is_tool_column(h, tool_headers) for j, h in enumerate(header) if h and _is_tool_column(h, tool_headers)}
+    tool = {
+        j: _is_tool_column(h, tool_headers)
+        for j, h in enumerate(header)
+        if h and _is_tool_column(h, tool_headers)
+    }
     trimmed = [[r[j] if j < len(r) else None for j in keep] for r in rows]
     table = table_from_rows(sheet, trimmed, idx, lookup)
-    body_pos = table.source_rows - idx - 2            # position of each kept record among the body rows
+    body_pos = table.source_rows - idx - 2  # position of each kept record among the body rows
     extra: dict[str, list[object]] = {}
     for j, name in tool.items():
         if name in ("reviewer_decision", "reviewer_note", "rank", "score", "tier", "outcome"):
@@ -130,17 +139,28 @@ def read_if_exported(data: bytes, name: str) -> Input | None:
         if not audit:
             return None
         head: dict[str, list[list[object]]] = {
-            audit[0]: cast(list[list[object]], wb.get_sheet_by_name(audit[0]).to_python(skip_empty_area=False))}
+            audit[0]: cast(
+                list[list[object]], wb.get_sheet_by_name(audit[0]).to_python(skip_empty_area=False)
+            )
+        }
         if not is_exported(head):
             return None
         wanted = {n for key in (*RECORD_SHEETS, "countries") for n in _sheet_names(dict.fromkeys(names), key)}
         sheets: dict[str, list[list[object]]] = {
-            n: (head[n] if n in head
-                else cast(list[list[object]], wb.get_sheet_by_name(n).to_python(skip_empty_area=False)))
-            if n in wanted or n in head else [] for n in names}
+            n: (
+                head[n]
+                if n in head
+                else cast(list[list[object]], wb.get_sheet_by_name(n).to_python(skip_empty_area=False))
+            )
+            if n in wanted or n in head
+            else []
+            for n in names
+        }
     except Exception as exc:  # calamine raises its own error types for broken parts
-        raise InputError(f"The workbook cannot be read ({type(exc).__name__}); open it in Excel and save it again",
-                         f"无法读取该工作簿（{type(exc).__name__}）；请在 Excel 中打开后重新保存") from None
+        raise InputError(
+            f"The workbook cannot be read ({type(exc).__name__}); open it in Excel and save it again",
+            f"无法读取该工作簿（{type(exc).__name__}）；请在 Excel 中打开后重新保存",
+        ) from None
     return read_exported(sheets, name, hashlib.sha256(data).hexdigest())
 
 
@@ -160,14 +180,22 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
     for key in RECORD_SHEETS:
         names = _sheet_names(sheets, key)
         if not names:
-            warnings.append(Text.of(f"The exported workbook has no '{SHEETS[key]['en']}' sheet; its records were not read",
-                             f"导出的工作簿缺少“{SHEETS[key]['zh']}”工作表，其中的记录未读取"))
+            warnings.append(
+                Text.of(
+                    f"The exported workbook has no '{SHEETS[key]['en']}' sheet; its records were not read",
+                    f"导出的工作簿缺少“{SHEETS[key]['zh']}”工作表，其中的记录未读取",
+                )
+            )
         read = 0
         for sheet in names:
             got = _read_sheet(sheet, sheets[sheet], tool_headers, lookup)
             if got is None:
-                warnings.append(Text.of(f"Sheet '{sheet}' has no header row naming project_id; not read",
-                                 f"工作表“{sheet}”没有包含项目编号的表头行，未读取"))
+                warnings.append(
+                    Text.of(
+                        f"Sheet '{sheet}' has no header row naming project_id; not read",
+                        f"工作表“{sheet}”没有包含项目编号的表头行，未读取",
+                    )
+                )
                 continue
             table, tool = got
             tables.append(table)
@@ -176,13 +204,19 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
             read += len(table.frame)
         expected = audit.get("ranked" if key == "ranking" else key)
         if names and isinstance(expected, int | float) and int(expected) != read:
-            warnings.append(Text.of(f"Sheet '{SHEETS[key]['en']}' holds {read} records but the workbook's Audit says "
-                             f"{int(expected)}; rows were added or deleted since it was written",
-                             f"“{SHEETS[key]['zh']}”工作表有 {read} 条记录，但审计信息记为 {int(expected)} 条；"
-                             "导出后有行被增删"))
+            warnings.append(
+                Text.of(
+                    f"Sheet '{SHEETS[key]['en']}' holds {read} records but the workbook's Audit says "
+                    f"{int(expected)}; rows were added or deleted since it was written",
+                    f"“{SHEETS[key]['zh']}”工作表有 {read} 条记录，但审计信息记为 {int(expected)} 条；"
+                    "导出后有行被增删",
+                )
+            )
     if not tables:
-        raise InputError("The exported workbook has no Ranking, Excluded or Invalid sheet with project records",
-                         "导出的工作簿中没有包含项目记录的“排名”“排除项目”或“无效记录”工作表")
+        raise InputError(
+            "The exported workbook has no Ranking, Excluded or Invalid sheet with project records",
+            "导出的工作簿中没有包含项目记录的“排名”“排除项目”或“无效记录”工作表",
+        )
     frame = pd.concat([t.frame for t in tables], ignore_index=True, sort=False)
     frame = frame.astype(object).where(frame.notna(), None)
     columns: list[str] = list(dict.fromkeys(c for t in tables for c in t.frame.columns))
@@ -196,25 +230,42 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
         warnings.extend(t.warnings)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        raise InputError(f"The exported workbook's record sheets lack the required column '{missing[0]}'",
-                         f"导出工作簿的记录表缺少必填列“{missing[0]}”")
+        raise InputError(
+            f"The exported workbook's record sheets lack the required column '{missing[0]}'",
+            f"导出工作簿的记录表缺少必填列“{missing[0]}”",
+        )
     label = " + ".join(dict.fromkeys(t.sheet for t in tables))
-    table = RawTable(label, 1, frame, source_rows, matched, {v: k for k, v in matched.items()},
-                     tuple(dict.fromkeys(warnings)))
+    table = RawTable(
+        label,
+        1,
+        frame,
+        source_rows,
+        matched,
+        {v: k for k, v in matched.items()},
+        tuple(dict.fromkeys(warnings)),
+    )
     tool = pd.concat(tools, ignore_index=True, sort=False)
-    def text(values: Iterable[object]) -> pd.Series:   # object dtype: blanks stay None (pandas would infer 'str' + NaN)
+
+    def text(
+        values: Iterable[object],
+    ) -> pd.Series:  # object dtype: blanks stay None (pandas would infer 'str' + NaN)
         return pd.Series([None if isinstance(v, float) and v != v else v for v in values], dtype=object)
 
-    reviews = pd.DataFrame({
-        "row_key": np.arange(len(frame)), "source_sheet": text(source_sheets), "source_row": source_rows,
-        "project_id": text(frame["project_id"].map(lambda v: None if v is None else _id_text(v))),
-        "reviewer_decision": text(_col(tool, "reviewer_decision").map(decision_code)),
-        "reviewer_note": text(_col(tool, "reviewer_note").map(_text_or_none)),
-        "previous_outcome": text(outcomes),
-        "previous_rank": pd.to_numeric(_col(tool, "rank"), errors="coerce").to_numpy(dtype=float),
-        "previous_score": pd.to_numeric(_col(tool, "score"), errors="coerce").to_numpy(dtype=float),
-        "previous_tier": text(_col(tool, "tier").map(_text_or_none)),
-    }, columns=REVIEW_COLUMNS)
+    reviews = pd.DataFrame(
+        {
+            "row_key": np.arange(len(frame)),
+            "source_sheet": text(source_sheets),
+            "source_row": source_rows,
+            "project_id": text(frame["project_id"].map(lambda v: None if v is None else _id_text(v))),
+            "reviewer_decision": text(_col(tool, "reviewer_decision").map(decision_code)),
+            "reviewer_note": text(_col(tool, "reviewer_note").map(_text_or_none)),
+            "previous_outcome": text(outcomes),
+            "previous_rank": pd.to_numeric(_col(tool, "rank"), errors="coerce").to_numpy(dtype=float),
+            "previous_score": pd.to_numeric(_col(tool, "score"), errors="coerce").to_numpy(dtype=float),
+            "previous_tier": text(_col(tool, "tier").map(_text_or_none)),
+        },
+        columns=REVIEW_COLUMNS,
+    )
     countries = None
     for cname in _sheet_names(sheets, "countries")[:1]:
         rows = sheets[cname]
@@ -225,7 +276,11 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
-    return frame[name] if name in frame.columns else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    return (
+        frame[name]
+        if name in frame.columns
+        else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    )
 
 
 def _text_or_none(value: object) -> str | None:

@@ -24,20 +24,51 @@ def _en_zh(key: str) -> tuple[str, str]:
     return words.en, words.zh
 
 
-SHEET_KEYS = ("summary", "ranking", "review", "rationale", "excluded", "invalid", "issues", "criteria", "countries",
-              "audit")
+SHEET_KEYS = (
+    "summary",
+    "ranking",
+    "review",
+    "rationale",
+    "excluded",
+    "invalid",
+    "issues",
+    "criteria",
+    "countries",
+    "audit",
+)
 
 
 # Sheet names by key, in English and Chinese (a continuation sheet adds " (2)", " (3)", …).
-SHEETS: dict[str, dict[str, str]] = {k: dict(zip(("en", "zh"), _en_zh(f"sheet_{k}"), strict=True)) for k in SHEET_KEYS}
+SHEETS: dict[str, dict[str, str]] = {
+    k: dict(zip(("en", "zh"), _en_zh(f"sheet_{k}"), strict=True)) for k in SHEET_KEYS
+}
 
 
-RECORD_SHEETS = ("ranking", "excluded", "invalid")   # the sheets records are read back from
+RECORD_SHEETS = ("ranking", "excluded", "invalid")  # the sheets records are read back from
 
 
-RESERVED_NAMES = ("outcome", "rank", "rank_in_track", "score", "tier", "track", "flags", "completeness",
-                  "positive_list", "gates", "reasons", "sources", "source_sheet", "source_row", "problem_columns",
-                  "problem_values", "problems", "reviewer_decision", "reviewer_note", "iso3")
+RESERVED_NAMES = (
+    "outcome",
+    "rank",
+    "rank_in_track",
+    "score",
+    "tier",
+    "track",
+    "flags",
+    "completeness",
+    "positive_list",
+    "gates",
+    "reasons",
+    "sources",
+    "source_sheet",
+    "source_row",
+    "problem_columns",
+    "problem_values",
+    "problems",
+    "reviewer_decision",
+    "reviewer_note",
+    "iso3",
+)
 
 
 # Reserved names (the tool's own columns on a record sheet) → (English header, Chinese header). The writer
@@ -45,26 +76,44 @@ RESERVED_NAMES = ("outcome", "rank", "rank_in_track", "score", "tier", "track", 
 RESERVED_HEADERS: dict[str, tuple[str, str]] = {name: _en_zh(f"hdr_{name}") for name in RESERVED_NAMES}
 
 
-DIMENSION_PREFIX = dict(zip(("en", "zh"), _en_zh("hdr_dim_prefix"), strict=True))   # prefix + id / Chinese label
+DIMENSION_PREFIX = dict(
+    zip(("en", "zh"), _en_zh("hdr_dim_prefix"), strict=True)
+)  # prefix + id / Chinese label
 
 
 # Reviewer decisions: code → (English word, Chinese word). Both words are offered in the drop-down.
-DECISIONS: dict[str, tuple[str, str]] = {code: _en_zh(f"decision_{code}") for code in ("approve", "reject", "defer")}
+DECISIONS: dict[str, tuple[str, str]] = {
+    code: _en_zh(f"decision_{code}") for code in ("approve", "reject", "defer")
+}
 
 
 DECISION_WORDS = [w for pair in DECISIONS.values() for w in pair]
 
 
-_DECISION_LOOKUP = {norm_key(w): code for code, pair in DECISIONS.items()
-                    for w in (*pair, code.capitalize(), "approved", "rejected", "deferred")}
+_DECISION_LOOKUP = {
+    norm_key(w): code
+    for code, pair in DECISIONS.items()
+    for w in (*pair, code.capitalize(), "approved", "rejected", "deferred")
+}
 
 
-_DECISION_LOOKUP.update({norm_key("approved"): "approve", norm_key("rejected"): "reject",
-                         norm_key("deferred"): "defer"})
+_DECISION_LOOKUP.update(
+    {norm_key("approved"): "approve", norm_key("rejected"): "reject", norm_key("deferred"): "defer"}
+)
 
 
-REVIEW_COLUMNS = ["row_key", "source_sheet", "source_row", "project_id", "reviewer_decision", "reviewer_note",
-                  "previous_outcome", "previous_rank", "previous_score", "previous_tier"]
+REVIEW_COLUMNS = [
+    "row_key",
+    "source_sheet",
+    "source_row",
+    "project_id",
+    "reviewer_decision",
+    "reviewer_note",
+    "previous_outcome",
+    "previous_rank",
+    "previous_score",
+    "previous_tier",
+]
 
 
 def reserved_header(name: str, lang: str) -> str:

@@ -59,8 +59,10 @@ def read_workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:
             sheets[name] = cast(list[list[object]], sheet.to_python(skip_empty_area=False))
         return sheets
     except Exception as exc:  # calamine raises its own error types for broken parts
-        raise InputError(f"The workbook cannot be read ({type(exc).__name__}); open it in Excel and save it again",
-                         f"无法读取该工作簿（{type(exc).__name__}）；请在 Excel 中打开后重新保存") from None
+        raise InputError(
+            f"The workbook cannot be read ({type(exc).__name__}); open it in Excel and save it again",
+            f"无法读取该工作簿（{type(exc).__name__}）；请在 Excel 中打开后重新保存",
+        ) from None
 
 
 def find_header(rows: list[list[object]], lookup: dict[str, str], wanted: tuple[str, ...]) -> tuple[int, int]:
@@ -74,11 +76,17 @@ def find_header(rows: list[list[object]], lookup: dict[str, str], wanted: tuple[
     return best
 
 
-def table_from_rows(sheet: str, rows: list[list[object]], header_idx: int, lookup: dict[str, str]) -> RawTable:
+def table_from_rows(
+    sheet: str, rows: list[list[object]], header_idx: int, lookup: dict[str, str]
+) -> RawTable:
     header = [("" if c is None else str(c)).strip() for c in rows[header_idx]]
-    body = rows[header_idx + 1:]
+    body = rows[header_idx + 1 :]
     width = len(header)
-    while width and not header[width - 1] and not any(len(r) >= width and str(r[width - 1]).strip() for r in body):
+    while (
+        width
+        and not header[width - 1]
+        and not any(len(r) >= width and str(r[width - 1]).strip() for r in body)
+    ):
         width -= 1
     header = header[:width]
     names: list[str] = []
@@ -94,10 +102,19 @@ def table_from_rows(sheet: str, rows: list[list[object]], header_idx: int, looku
         else:
             base = h or f"column_{j + 1}"
             if canonical:
-                warnings.append(Text.of(f"Column '{h}' repeats '{canonical}'; the first one is used, this one is kept as extra data",
-                                      f"列“{h}”与“{canonical}”重复；使用第一列，此列作为附加数据保留"))
+                warnings.append(
+                    Text.of(
+                        f"Column '{h}' repeats '{canonical}'; the first one is used, this one is kept as extra data",
+                        f"列“{h}”与“{canonical}”重复；使用第一列，此列作为附加数据保留",
+                    )
+                )
             elif not h:
-                warnings.append(Text.of(f"Column {j + 1} has no header; kept as '{base}'", f"第 {j + 1} 列没有表头，保留为“{base}”"))
+                warnings.append(
+                    Text.of(
+                        f"Column {j + 1} has no header; kept as '{base}'",
+                        f"第 {j + 1} 列没有表头，保留为“{base}”",
+                    )
+                )
             name = base
             k = 2
             while name in names or name in used:
@@ -106,8 +123,23 @@ def table_from_rows(sheet: str, rows: list[list[object]], header_idx: int, looku
             names.append(name)
     cells = [list(r[:width]) + [""] * (width - len(r)) for r in body]
     source_rows = np.arange(header_idx + 2, header_idx + 2 + len(cells))
-    keep = [i for i, r in enumerate(cells) if any(not (c is None or (isinstance(c, str) and not c.strip())) for c in r)]
-    frame = pd.DataFrame([cells[i] for i in keep], columns=names, dtype=object) if keep else pd.DataFrame(columns=names, dtype=object)
+    keep = [
+        i
+        for i, r in enumerate(cells)
+        if any(not (c is None or (isinstance(c, str) and not c.strip())) for c in r)
+    ]
+    frame = (
+        pd.DataFrame([cells[i] for i in keep], columns=names, dtype=object)
+        if keep
+        else pd.DataFrame(columns=names, dtype=object)
+    )
     frame = frame.replace({"": None})
-    return RawTable(sheet, header_idx + 1, frame, source_rows[keep] if keep else np.array([], dtype=int), matched,
-                    {v: k for k, v in matched.items()}, tuple(warnings))
+    return RawTable(
+        sheet,
+        header_idx + 1,
+        frame,
+        source_rows[keep] if keep else np.array([], dtype=int),
+        matched,
+        {v: k for k, v in matched.items()},
+        tuple(warnings),
+    )

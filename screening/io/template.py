@@ -56,8 +56,10 @@ MAX_LIST_CHARS = 255  # Excel's limit on an inline list formula (checked with th
 LISTS_SHEET = "lists"
 
 
-SHEET_NAMES = {lang: {key: t(f"tpl_sheet_{key}", lang) for key in ("projects", "countries", "readme")}
-               for lang in ("en", "zh")}
+SHEET_NAMES = {
+    lang: {key: t(f"tpl_sheet_{key}", lang) for key in ("projects", "countries", "readme")}
+    for lang in ("en", "zh")
+}
 
 
 _REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
@@ -76,8 +78,6 @@ _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 
 _AUTHOR = "BRI screening"
-
-
 
 
 _LEVELS = ["0", "1", "2", "3"]
@@ -186,7 +186,7 @@ class _Lists:
 def _list_values(column: Column, lang: str) -> list[str] | None:
     if column.kind == "code" and column.codes:
         codes = CODE_LISTS[column.codes].codes
-        return [Text(zh=c.zh, en=c.code).get(lang) for c in codes]     # Chinese labels, or the codes
+        return [Text(zh=c.zh, en=c.code).get(lang) for c in codes]  # Chinese labels, or the codes
     if column.kind == "bool":
         return [t("tpl_yes", lang), t("tpl_no", lang)]
     if column.kind == "level":
@@ -206,24 +206,42 @@ def _add_validations(ws: Worksheet, columns: list[Column], lang: str, lists: _Li
             dv = by_formula.get(formula)
             if dv is None:
                 dv = DataValidation(
-                    type="list", formula1=formula, allow_blank=True, showDropDown=False, showErrorMessage=True,
-                    errorStyle="warning", errorTitle=both(text("tpl_not_in_list_title")),
+                    type="list",
+                    formula1=formula,
+                    allow_blank=True,
+                    showDropDown=False,
+                    showErrorMessage=True,
+                    errorStyle="warning",
+                    errorTitle=both(text("tpl_not_in_list_title")),
                     error=both(text("tpl_not_in_list"), sep="\n"),
                 )
                 by_formula[formula] = dv
                 ws.add_data_validation(dv)
             dv.add(cells)
-        elif column.kind == "share" or (column.kind == "number" and column.minimum is not None
-                                         and column.maximum is not None):
+        elif column.kind == "share" or (
+            column.kind == "number" and column.minimum is not None and column.maximum is not None
+        ):
             lo = column.minimum if column.minimum is not None else 0.0
             hi = column.maximum if column.maximum is not None else 1.0
             dv = by_range.get((lo, hi))
             if dv is None:
                 dv = DataValidation(
-                    type="decimal", operator="between", formula1=f"{lo:g}", formula2=f"{hi:g}", allow_blank=True,
-                    showErrorMessage=True, errorStyle="stop", errorTitle=both(text("tpl_out_of_range_title")),
-                    error=both(text("tpl_out_of_range_share" if column.kind == "share" else "tpl_out_of_range",
-                                    lo=lo, hi=hi), sep="\n"),
+                    type="decimal",
+                    operator="between",
+                    formula1=f"{lo:g}",
+                    formula2=f"{hi:g}",
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorStyle="stop",
+                    errorTitle=both(text("tpl_out_of_range_title")),
+                    error=both(
+                        text(
+                            "tpl_out_of_range_share" if column.kind == "share" else "tpl_out_of_range",
+                            lo=lo,
+                            hi=hi,
+                        ),
+                        sep="\n",
+                    ),
                 )
                 by_range[(lo, hi)] = dv
                 ws.add_data_validation(dv)
@@ -264,7 +282,7 @@ def _table_sheet(ws: Worksheet, columns: list[Column], lang: str, lists: _Lists)
     _add_validations(ws, columns, lang, lists)
 
 
-README_LINES = 8   # catalogue keys tpl_readme_1 … tpl_readme_8: the README sheet (title, then paragraphs)
+README_LINES = 8  # catalogue keys tpl_readme_1 … tpl_readme_8: the README sheet (title, then paragraphs)
 
 
 def _readme_sheet(ws: Worksheet, lang: str) -> None:

@@ -70,22 +70,32 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import Element
 
 __all__ = [
-    "FAST_ROWS", "MAX_CELL", "TRUNCATION_MARK", "TESTED_OPENPYXL", "Cleaner", "missing_internals", "new_sheet",
-    "text_cell", "write_body",
+    "FAST_ROWS",
+    "MAX_CELL",
+    "TRUNCATION_MARK",
+    "TESTED_OPENPYXL",
+    "Cleaner",
+    "missing_internals",
+    "new_sheet",
+    "text_cell",
+    "write_body",
 ]
 
 log = logging.getLogger("screening.io")
 
-FAST_ROWS = True   # table bodies as raw row XML (False: through openpyxl cells; same workbook, several times slower)
+FAST_ROWS = (
+    True  # table bodies as raw row XML (False: through openpyxl cells; same workbook, several times slower)
+)
 
-TESTED_OPENPYXL = "3.1"    # the openpyxl minor version whose internals this module uses (pyproject pins it)
+TESTED_OPENPYXL = "3.1"  # the openpyxl minor version whose internals this module uses (pyproject pins it)
 
-MAX_CELL = 32_767          # Excel's characters per cell
+MAX_CELL = 32_767  # Excel's characters per cell
 
 TRUNCATION_MARK = " …[truncated / 已截断]"
 
 
 # ---- cleaning (once, before either body path)
+
 
 class Cleaner:
     """Turns values into what a cell may hold; counts the control characters removed and the cells cut."""
@@ -134,7 +144,7 @@ class Cleaner:
         if kind in "iub":
             return cast(list[Any], values.to_numpy().tolist())
         clean = self.value
-        cache: dict[str, str] = {}       # text that needed no change, cleaned once (counts stay per cell)
+        cache: dict[str, str] = {}  # text that needed no change, cleaned once (counts stay per cell)
         out: list[Any] = []
         for v in values.to_numpy(dtype=object):
             if v.__class__ is str:
@@ -154,6 +164,7 @@ class Cleaner:
 
 # ---- interface
 
+
 def text_cell(ws: Worksheet, value: str) -> Cell:
     """A write-only cell that is text whatever it starts with (``=``, ``#N/A``...): never a formula."""
     cell = WriteOnlyCell(ws, value=value)
@@ -166,12 +177,13 @@ def new_sheet(wb: Workbook, title: str) -> Worksheet:
     if not _FAST_OK:
         return cast(Worksheet, wb.create_sheet(title))
     ws = _StreamSheet(parent=wb, title=title)
-    wb._add_sheet(ws)     # openpyxl-internal (create_sheet's own step)
-    return cast(Worksheet, ws)   # the write-only sheet borrows Worksheet's interface (its stubs omit it)
+    wb._add_sheet(ws)  # openpyxl-internal (create_sheet's own step)
+    return cast(Worksheet, ws)  # the write-only sheet borrows Worksheet's interface (its stubs omit it)
 
 
-def write_body(ws: Worksheet, frame: pd.DataFrame, formats: dict[int, str], cleaner: Cleaner,
-               fast: bool | None = None) -> None:
+def write_body(
+    ws: Worksheet, frame: pd.DataFrame, formats: dict[int, str], cleaner: Cleaner, fast: bool | None = None
+) -> None:
     """Append the rows of ``frame`` (number formats by column position), cleaned once by ``cleaner``.
 
     ``fast`` (default :data:`FAST_ROWS`) picks the raw-XML path on sheets from :func:`new_sheet`; otherwise,
@@ -188,13 +200,26 @@ def write_body(ws: Worksheet, frame: pd.DataFrame, formats: dict[int, str], clea
 def missing_internals() -> list[str]:
     """The openpyxl internals this module relies on that the installed openpyxl lacks (empty: all there)."""
     need = {
-        WriteOnlyWorksheet: ("_get_writer", "_write_rows", "_values_to_row", "_already_saved", "close", "_rows",
-                             "_writer", "append", "closed"),
+        WriteOnlyWorksheet: (
+            "_get_writer",
+            "_write_rows",
+            "_values_to_row",
+            "_already_saved",
+            "close",
+            "_rows",
+            "_writer",
+            "append",
+            "closed",
+        ),
         WorksheetWriter: ("get_stream", "write_row", "write_top", "write_tail", "close", "cleanup"),
         Workbook: ("_add_sheet", "create_sheet"),
     }
-    missing = [f"{cls.__module__}.{cls.__name__}.{name}" for cls, names in need.items() for name in names
-               if not hasattr(cls, name)]
+    missing = [
+        f"{cls.__module__}.{cls.__name__}.{name}"
+        for cls, names in need.items()
+        for name in names
+        if not hasattr(cls, name)
+    ]
     try:
         wb = Workbook(write_only=True)
         writer = WorksheetWriter(wb.create_sheet("probe"))
@@ -203,14 +228,14 @@ def missing_internals() -> list[str]:
                 missing.append(f"openpyxl.worksheet._writer.WorksheetWriter().{name}")
         writer.close()
         writer.cleanup()
-    except Exception as exc:   # any failure here means the protocol changed
+    except Exception as exc:  # any failure here means the protocol changed
         missing.append(f"WorksheetWriter(sheet) failed: {exc!r}")
     return missing
 
 
 # ---- cell path
 
-_TYPED_BY_OPENPYXL = ("=", "#")   # str that openpyxl types as a formula (``=...``) or an error (``#N/A``...)
+_TYPED_BY_OPENPYXL = ("=", "#")  # str that openpyxl types as a formula (``=...``) or an error (``#N/A``...)
 
 
 def _cell_rows(ws: Worksheet, columns: list[list[Any]], formats: dict[int, str]) -> Iterator[list[Any]]:
@@ -227,23 +252,25 @@ def _cell_rows(ws: Worksheet, columns: list[list[Any]], formats: dict[int, str])
         for i, v in enumerate(row):
             if v.__class__ is str:
                 if not v:
-                    row[i] = None                    # as the fast path: no cell for empty text
+                    row[i] = None  # as the fast path: no cell for empty text
                 elif v.startswith(_TYPED_BY_OPENPYXL):
                     row[i] = text_cell(ws, v)
-            elif v is not None and v.__class__ is not bool and i in styled:   # as the fast path: bools unstyled
+            elif (
+                v is not None and v.__class__ is not bool and i in styled
+            ):  # as the fast path: bools unstyled
                 cell = styled[i]
-                cell.value = v       # one reused styled cell per column: serialised on append
+                cell.value = v  # one reused styled cell per column: serialised on append
                 row[i] = cell
         yield row
 
 
 # ---- fast path
 
-_MARK = "screening-rows"                           # placeholder element for a spooled block
-_MARK_RE = re.compile(rb"<screening-rows ?/>")     # as et_xmlfile (with the space) and lxml write it
+_MARK = "screening-rows"  # placeholder element for a spooled block
+_MARK_RE = re.compile(rb"<screening-rows ?/>")  # as et_xmlfile (with the space) and lxml write it
 _MARK_MAX = len(b"<screening-rows />")
-_SPLICE_CHUNK = 1 << 22                            # bytes read at a time (tests make it tiny)
-_DIRECT_WRITE = True      # rows straight into et_xmlfile's stream when it allows (tests: False, to splice)
+_SPLICE_CHUNK = 1 << 22  # bytes read at a time (tests make it tiny)
+_DIRECT_WRITE = True  # rows straight into et_xmlfile's stream when it allows (tests: False, to splice)
 
 
 class _StreamSheet(WriteOnlyWorksheet):
@@ -254,7 +281,7 @@ class _StreamSheet(WriteOnlyWorksheet):
     splices in. Headers, comments, formatting, validation and charts still go through openpyxl.
     """
 
-    if TYPE_CHECKING:   # WriteOnlyWorksheet internals that its stubs leave out
+    if TYPE_CHECKING:  # WriteOnlyWorksheet internals that its stubs leave out
         _writer: Any
         _rows: Generator[None, Any, None] | None
 
@@ -265,7 +292,7 @@ class _StreamSheet(WriteOnlyWorksheet):
     def __init__(self, parent: Workbook, title: str) -> None:
         super().__init__(parent, title)
         self._spool: IO[bytes] | None = None
-        self._spans: list[tuple[int, int]] = []     # (offset, length) in the spool, one per placeholder
+        self._spans: list[tuple[int, int]] = []  # (offset, length) in the spool, one per placeholder
 
     def append_block(self, block: _Block) -> None:
         self._get_writer()
@@ -274,7 +301,7 @@ class _StreamSheet(WriteOnlyWorksheet):
             next(self._rows)
         self._rows.send(block)
 
-    def _write_rows(self) -> Generator[None, Any, None]:   # openpyxl's loop, plus blocks
+    def _write_rows(self) -> Generator[None, Any, None]:  # openpyxl's loop, plus blocks
         try:
             xf = self._writer.xf.send(True)
         except StopIteration:
@@ -283,7 +310,7 @@ class _StreamSheet(WriteOnlyWorksheet):
             row_idx = 1
             try:
                 while True:
-                    row = (yield)
+                    row = yield
                     if isinstance(row, _Block):
                         row_idx = self._write_block(xf, row, row_idx)
                         continue
@@ -296,10 +323,12 @@ class _StreamSheet(WriteOnlyWorksheet):
 
     def _write_block(self, xf: Any, block: _Block, first: int) -> int:
         direct = getattr(xf, "_file", None) if _DIRECT_WRITE else None
-        if callable(direct):                       # et_xmlfile: its own output function (text)
+        if callable(direct):  # et_xmlfile: its own output function (text)
             return block.write(direct, first, self)
         if self._spool is None:
-            log.debug("xlsx_stream: %s takes no raw rows; spooling them for %r", type(xf).__name__, self.title)
+            log.debug(
+                "xlsx_stream: %s takes no raw rows; spooling them for %r", type(xf).__name__, self.title
+            )
             self._spool = tempfile.TemporaryFile(prefix="screening-rows.")
         spool = self._spool
         start = spool.tell()
@@ -333,7 +362,7 @@ def _splice(path: str, spool: IO[bytes], spans: list[tuple[int, int]]) -> None:
                 for m in _MARK_RE.finditer(buf):
                     if k == len(spans):
                         raise RuntimeError(f"xlsx_stream: more row placeholders than blocks in {path}")
-                    dst.write(buf[pos:m.start()])
+                    dst.write(buf[pos : m.start()])
                     offset, length = spans[k]
                     spool.seek(offset)
                     while length:
@@ -346,9 +375,9 @@ def _splice(path: str, spool: IO[bytes], spans: list[tuple[int, int]]) -> None:
                 if not chunk:
                     dst.write(buf)
                     break
-                if len(buf) >= _MARK_MAX:        # keep a tail that may be the start of a placeholder
-                    dst.write(buf[:1 - _MARK_MAX])
-                    buf = buf[1 - _MARK_MAX:]
+                if len(buf) >= _MARK_MAX:  # keep a tail that may be the start of a placeholder
+                    dst.write(buf[: 1 - _MARK_MAX])
+                    buf = buf[1 - _MARK_MAX :]
         if k != len(spans):
             raise RuntimeError(f"xlsx_stream: {len(spans)} blocks but {k} row placeholders in {path}")
         os.replace(tmp, path)
@@ -363,7 +392,7 @@ _XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13
 class _Block:
     """Cleaned columns of one table body, serialised as raw row XML (:meth:`write`)."""
 
-    CHUNK = 2000      # rows per write
+    CHUNK = 2000  # rows per write
 
     def __init__(self, columns: list[list[Any]], formats: dict[int, str]) -> None:
         self.columns, self.formats = columns, formats
@@ -410,14 +439,16 @@ class _Block:
                 if p is None:
                     p = number[v] = f'{style} t="n"><v>{v!r}</v></c>'
                 out.append(p)
-            else:                                    # not produced by Cleaner; text, never anything else
+            else:  # not produced by Cleaner; text, never anything else
                 out.append(_inline(str(v)))
         return out
 
 
 def _inline(text: str) -> str:
     """An inline-string cell tail (as openpyxl writes text): always text, never a formula."""
-    body = text.translate(_XML_ESCAPE) if ("&" in text or "<" in text or ">" in text or "\r" in text) else text
+    body = (
+        text.translate(_XML_ESCAPE) if ("&" in text or "<" in text or ">" in text or "\r" in text) else text
+    )
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
     return f' t="inlineStr"><is><t{space}>{body}</t></is></c>'
 
@@ -425,5 +456,9 @@ def _inline(text: str) -> str:
 _MISSING = missing_internals()
 _FAST_OK = not _MISSING
 if _MISSING:
-    log.warning("openpyxl %s lacks internals the fast workbook writer uses (%s); writing every sheet body "
-                "through openpyxl cells (correct, several times slower)", openpyxl.__version__, ", ".join(_MISSING))
+    log.warning(
+        "openpyxl %s lacks internals the fast workbook writer uses (%s); writing every sheet body "
+        "through openpyxl cells (correct, several times slower)",
+        openpyxl.__version__,
+        ", ".join(_MISSING),
+    )

@@ -26,14 +26,18 @@ from screening.present.tables import _map_unique
 
 
 def _chart_frame(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
-    frame = pd.DataFrame({
-        "project_id": ranked["project_id"].astype(str).to_numpy(),
-        "project_name": (ranked["project_name"] if "project_name" in ranked else ranked["project_id"]).astype(str).to_numpy(),
-        "score": ranked["score"].astype(float).to_numpy(),
-        "tier": _map_unique(ranked["tier"], lambda v: tier_label(v, lang, criteria)),
-        "tier_code": ranked["tier"].astype(str).to_numpy(),
-        "track": _map_unique(ranked["track"], lambda v: track_label(v, lang, criteria)),
-    })
+    frame = pd.DataFrame(
+        {
+            "project_id": ranked["project_id"].astype(str).to_numpy(),
+            "project_name": (ranked["project_name"] if "project_name" in ranked else ranked["project_id"])
+            .astype(str)
+            .to_numpy(),
+            "score": ranked["score"].astype(float).to_numpy(),
+            "tier": _map_unique(ranked["tier"], lambda v: tier_label(v, lang, criteria)),
+            "tier_code": ranked["tier"].astype(str).to_numpy(),
+            "track": _map_unique(ranked["track"], lambda v: track_label(v, lang, criteria)),
+        }
+    )
     if "country" in ranked:
         frame["country"] = _map_unique(ranked["country"], lambda v: country_label(v, lang))
     if "total_investment_usd_m" in ranked:
@@ -42,7 +46,10 @@ def _chart_frame(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.
 
 
 def _tier_scale(lang: Lang, criteria: CriteriaSet) -> alt.Scale:
-    return alt.Scale(domain=[tier_label(x, lang, criteria) for x in TIER_ORDER], range=[palette.TIER[x] for x in TIER_ORDER])
+    return alt.Scale(
+        domain=[tier_label(x, lang, criteria) for x in TIER_ORDER],
+        range=[palette.TIER[x] for x in TIER_ORDER],
+    )
 
 
 MAX_MARKS = 5000  # above this many projects, charts draw aggregated marks (a browser stays responsive)
@@ -79,39 +86,92 @@ def score_distribution_chart(ranked: pd.DataFrame, lang: Lang, criteria: Criteri
     pos = {name: float(i) for i, name in enumerate(order)}
     frame["pos"] = frame["track"].map(pos).astype(float)
     label_expr = " : ".join(f"datum.value == {i} ? {name!r}" for i, name in enumerate(order)) + " : ''"
-    y = alt.Y("pos:Q", title=None, scale=alt.Scale(domain=[-0.6, len(order) - 0.4], reverse=True),
-              axis=alt.Axis(values=list(range(len(order))), labelExpr=label_expr, labelLimit=260, grid=False,
-                            ticks=False, domain=False))
+    y = alt.Y(
+        "pos:Q",
+        title=None,
+        scale=alt.Scale(domain=[-0.6, len(order) - 0.4], reverse=True),
+        axis=alt.Axis(
+            values=list(range(len(order))),
+            labelExpr=label_expr,
+            labelLimit=260,
+            grid=False,
+            ticks=False,
+            domain=False,
+        ),
+    )
     scale = alt.Scale(domain=[0, 100])
     stats = _box_stats(frame)
     stats["pos"] = stats["track"].map(pos).astype(float)
     stats["top"], stats["bottom"] = stats["pos"] - 0.28, stats["pos"] + 0.28
-    whisker = alt.Chart(stats).mark_rule(color=palette.SLATE).encode(
-        x=alt.X("lo:Q", title=t("score", lang), scale=scale), x2="hi:Q", y=y)
-    box = alt.Chart(stats).mark_rect(color=palette.MIST, stroke=palette.SLATE).encode(
-        x=alt.X("q1:Q", scale=scale), x2="q3:Q", y=alt.Y("top:Q"), y2="bottom:Q",
-        tooltip=[alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("n:Q", title=t("count", lang)),
-                 alt.Tooltip("median:Q", title=t("median_line", lang), format=".2f")])
-    median = alt.Chart(stats).mark_rule(color=palette.NAVY, strokeWidth=3).encode(
-        x=alt.X("median:Q", scale=scale), y=alt.Y("top:Q"), y2="bottom:Q")
+    whisker = (
+        alt.Chart(stats)
+        .mark_rule(color=palette.SLATE)
+        .encode(x=alt.X("lo:Q", title=t("score", lang), scale=scale), x2="hi:Q", y=y)
+    )
+    box = (
+        alt.Chart(stats)
+        .mark_rect(color=palette.MIST, stroke=palette.SLATE)
+        .encode(
+            x=alt.X("q1:Q", scale=scale),
+            x2="q3:Q",
+            y=alt.Y("top:Q"),
+            y2="bottom:Q",
+            tooltip=[
+                alt.Tooltip("track:N", title=t("track", lang)),
+                alt.Tooltip("n:Q", title=t("count", lang)),
+                alt.Tooltip("median:Q", title=t("median_line", lang), format=".2f"),
+            ],
+        )
+    )
+    median = (
+        alt.Chart(stats)
+        .mark_rule(color=palette.NAVY, strokeWidth=3)
+        .encode(x=alt.X("median:Q", scale=scale), y=alt.Y("top:Q"), y2="bottom:Q")
+    )
     colour = alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang))
     if len(frame) <= MAX_MARKS:
-        marks = alt.Chart(frame).mark_tick(thickness=2, size=22, opacity=0.85, orient="vertical").encode(
-            x=alt.X("score:Q", scale=scale), y=y, color=colour,
-            tooltip=[alt.Tooltip("project_id:N", title=t("id", lang)),
-                     alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
-                     alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
-                     alt.Tooltip("score:Q", title=t("score", lang), format=".2f")])
+        marks = (
+            alt.Chart(frame)
+            .mark_tick(thickness=2, size=22, opacity=0.85, orient="vertical")
+            .encode(
+                x=alt.X("score:Q", scale=scale),
+                y=y,
+                color=colour,
+                tooltip=[
+                    alt.Tooltip("project_id:N", title=t("id", lang)),
+                    alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
+                    alt.Tooltip("track:N", title=t("track", lang)),
+                    alt.Tooltip("tier:N", title=t("tier", lang)),
+                    alt.Tooltip("score:Q", title=t("score", lang), format=".2f"),
+                ],
+            )
+        )
     else:
-        binned = frame.assign(score=(frame["score"] * 2).round() / 2).groupby(
-            ["track", "pos", "tier", "score"], as_index=False).size().rename(columns={"size": "n"})
-        marks = alt.Chart(binned).mark_circle(opacity=0.6).encode(
-            x=alt.X("score:Q", scale=scale), y=y, color=colour,
-            size=alt.Size("n:Q", title=t("count", lang), scale=alt.Scale(range=[4, 300])),
-            tooltip=[alt.Tooltip("track:N", title=t("track", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
-                     alt.Tooltip("score:Q", title=t("score", lang)), alt.Tooltip("n:Q", title=t("count", lang))])
+        binned = (
+            frame.assign(score=(frame["score"] * 2).round() / 2)
+            .groupby(["track", "pos", "tier", "score"], as_index=False)
+            .size()
+            .rename(columns={"size": "n"})
+        )
+        marks = (
+            alt.Chart(binned)
+            .mark_circle(opacity=0.6)
+            .encode(
+                x=alt.X("score:Q", scale=scale),
+                y=y,
+                color=colour,
+                size=alt.Size("n:Q", title=t("count", lang), scale=alt.Scale(range=[4, 300])),
+                tooltip=[
+                    alt.Tooltip("track:N", title=t("track", lang)),
+                    alt.Tooltip("tier:N", title=t("tier", lang)),
+                    alt.Tooltip("score:Q", title=t("score", lang)),
+                    alt.Tooltip("n:Q", title=t("count", lang)),
+                ],
+            )
+        )
     return _layer(whisker, box, median, marks).properties(
-        title=t("chart_distribution", lang), height=max(160, 90 * len(order)))
+        title=t("chart_distribution", lang), height=max(160, 90 * len(order))
+    )
 
 
 def ipf_quadrant_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> alt.LayerChart:
@@ -139,9 +199,11 @@ def ipf_quadrant_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) 
     frame = frame.dropna(subset=["x", "y"])
     frame["n"] = 1
     if len(frame) > MAX_MARKS:  # one bubble per 2-point cell and tier, sized by the investment it holds
-        frame = frame.assign(x=(frame["x"] / 2).round() * 2, y=(frame["y"] / 2).round() * 2).groupby(
-            ["x", "y", "tier"], as_index=False).agg(investment=("investment", "sum"), n=("n", "sum"),
-                                                    score=("score", "mean"))
+        frame = (
+            frame.assign(x=(frame["x"] / 2).round() * 2, y=(frame["y"] / 2).round() * 2)
+            .groupby(["x", "y", "tier"], as_index=False)
+            .agg(investment=("investment", "sum"), n=("n", "sum"), score=("score", "mean"))
+        )
         frame["project_id"] = frame["n"].map(lambda k: f"{k:,} ×")
         frame["project_name"] = ""
     base = alt.Chart(frame, title=t("chart_ipf", lang))
@@ -150,20 +212,30 @@ def ipf_quadrant_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) 
         y=alt.Y("y:Q", title=y_title, scale=alt.Scale(domain=[0, 100])),
         size=alt.Size("investment:Q", title=t("investment", lang), scale=alt.Scale(range=[20, 900])),
         color=alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang)),
-        tooltip=[alt.Tooltip("project_id:N", title=t("id", lang)),
-                 alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
-                 alt.Tooltip("tier:N", title=t("tier", lang)), alt.Tooltip("score:Q", title=t("score", lang)),
-                 alt.Tooltip("investment:Q", title=t("investment", lang), format=",.1f"),
-                 alt.Tooltip("x:Q", title=x_title), alt.Tooltip("y:Q", title=y_title)],
+        tooltip=[
+            alt.Tooltip("project_id:N", title=t("id", lang)),
+            alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
+            alt.Tooltip("tier:N", title=t("tier", lang)),
+            alt.Tooltip("score:Q", title=t("score", lang)),
+            alt.Tooltip("investment:Q", title=t("investment", lang), format=",.1f"),
+            alt.Tooltip("x:Q", title=x_title),
+            alt.Tooltip("y:Q", title=y_title),
+        ],
     )
-    med = pd.DataFrame({"mx": [float(frame["x"].median()) if len(frame) else 50.0],
-                        "my": [float(frame["y"].median()) if len(frame) else 50.0]})
+    med = pd.DataFrame(
+        {
+            "mx": [float(frame["x"].median()) if len(frame) else 50.0],
+            "my": [float(frame["y"].median()) if len(frame) else 50.0],
+        }
+    )
     vline = alt.Chart(med).mark_rule(strokeDash=[4, 4], color=palette.GRID).encode(x="mx:Q")
     hline = alt.Chart(med).mark_rule(strokeDash=[4, 4], color=palette.GRID).encode(y="my:Q")
     return _layer(points, vline, hline).properties(height=380)
 
 
-def tier_by_country_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet, top: int = 25) -> alt.Chart:
+def tier_by_country_chart(
+    ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet, top: int = 25
+) -> alt.Chart:
     """Stacked bars: number of ranked projects per tier in each country (the ``top`` countries by count)."""
     frame = _chart_frame(ranked, lang, criteria)
     if "country" not in frame:
@@ -171,14 +243,22 @@ def tier_by_country_chart(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSe
     counts = frame.groupby(["country", "tier"], as_index=False).size().rename(columns={"size": "n"})
     order = frame["country"].value_counts().index[:top].tolist()
     counts = counts[counts["country"].isin(order)]
-    return alt.Chart(counts, title=t("chart_country", lang)).mark_bar().encode(
-        y=alt.Y("country:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
-        x=alt.X("n:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang)),
-        order=alt.Order("tier:N"),
-        tooltip=[alt.Tooltip("country:N", title=t("country", lang)), alt.Tooltip("tier:N", title=t("tier", lang)),
-                 alt.Tooltip("n:Q", title=t("count", lang))],
-    ).properties(height=max(120, 24 * len(order)))
+    return (
+        alt.Chart(counts, title=t("chart_country", lang))
+        .mark_bar()
+        .encode(
+            y=alt.Y("country:N", sort=order, title=None, axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+            x=alt.X("n:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color("tier:N", scale=_tier_scale(lang, criteria), title=t("tier", lang)),
+            order=alt.Order("tier:N"),
+            tooltip=[
+                alt.Tooltip("country:N", title=t("country", lang)),
+                alt.Tooltip("tier:N", title=t("tier", lang)),
+                alt.Tooltip("n:Q", title=t("count", lang)),
+            ],
+        )
+        .properties(height=max(120, 24 * len(order)))
+    )
 
 
 def dimension_vs_median(result: Result, project_id: str, lang: Lang) -> pd.DataFrame:
@@ -194,23 +274,41 @@ def dimension_vs_median(result: Result, project_id: str, lang: Lang) -> pd.DataF
         col = f"dim_{d.id}"
         if col not in ranked:
             continue
-        rows.append({"dimension": d.id, "label": d.label.get(lang), "project": float(row[col].iloc[0]),
-                     "median": float(peers[col].median())})
+        rows.append(
+            {
+                "dimension": d.id,
+                "label": d.label.get(lang),
+                "project": float(row[col].iloc[0]),
+                "median": float(peers[col].median()),
+            }
+        )
     return pd.DataFrame(rows, columns=["dimension", "label", "project", "median"])
 
 
 def dimension_vs_median_chart(result: Result, project_id: str, lang: Lang) -> alt.LayerChart:
     frame = dimension_vs_median(result, project_id, lang)
     this, med = t("this_project", lang), t("track_median", lang)
-    bars = alt.Chart(frame).mark_bar(color=palette.BAR).encode(
-        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X("project:Q", title=t("score", lang), scale=alt.Scale(domain=[0, 100])),
-        tooltip=[alt.Tooltip("label:N", title=t("dimension", lang)), alt.Tooltip("project:Q", title=this),
-                 alt.Tooltip("median:Q", title=med)],
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color=palette.BAR)
+        .encode(
+            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("project:Q", title=t("score", lang), scale=alt.Scale(domain=[0, 100])),
+            tooltip=[
+                alt.Tooltip("label:N", title=t("dimension", lang)),
+                alt.Tooltip("project:Q", title=this),
+                alt.Tooltip("median:Q", title=med),
+            ],
+        )
     )
-    ticks = alt.Chart(frame).mark_tick(color=palette.HIGHLIGHT, thickness=3, size=22).encode(
-        y=alt.Y("label:N", sort=None), x=alt.X("median:Q"),
-        tooltip=[alt.Tooltip("label:N", title=t("dimension", lang)), alt.Tooltip("median:Q", title=med)],
+    ticks = (
+        alt.Chart(frame)
+        .mark_tick(color=palette.HIGHLIGHT, thickness=3, size=22)
+        .encode(
+            y=alt.Y("label:N", sort=None),
+            x=alt.X("median:Q"),
+            tooltip=[alt.Tooltip("label:N", title=t("dimension", lang)), alt.Tooltip("median:Q", title=med)],
+        )
     )
     return _layer(bars, ticks).properties(height=max(120, 36 * len(frame)))
 
@@ -228,35 +326,71 @@ def rank_interval_chart(table: pd.DataFrame, lang: Lang, top_k: int, top: int = 
     frame["hi"] = frame["rank_p95"].astype(float) + 0.3
     n = len(frame)
     xmax = float(max(frame["rank_p95"].max() if n else 1, top_k) + 3)
-    label_expr = " : ".join(f"datum.value == {i + 1} ? {pid!r}" for i, pid in enumerate(frame["project_id"])) + " : ''"
-    y = alt.Y("pos:Q", title=None, scale=alt.Scale(domain=[0.4, n + 0.6], reverse=True, nice=False),
-              axis=alt.Axis(values=list(range(1, n + 1)), labelExpr=label_expr if n else "''", grid=False,
-                            ticks=False, domain=False, labelLimit=200, labelOverlap=False))
+    label_expr = (
+        " : ".join(f"datum.value == {i + 1} ? {pid!r}" for i, pid in enumerate(frame["project_id"])) + " : ''"
+    )
+    y = alt.Y(
+        "pos:Q",
+        title=None,
+        scale=alt.Scale(domain=[0.4, n + 0.6], reverse=True, nice=False),
+        axis=alt.Axis(
+            values=list(range(1, n + 1)),
+            labelExpr=label_expr if n else "''",
+            grid=False,
+            ticks=False,
+            domain=False,
+            labelLimit=200,
+            labelOverlap=False,
+        ),
+    )
     x_scale = alt.Scale(domain=[0.5, xmax], nice=False)
-    tips = [alt.Tooltip("project_id:N", title=t("id", lang)), alt.Tooltip("rank:Q", title=t("rank", lang)),
-            alt.Tooltip("rank_p05:Q", title=t("rank_p05", lang)), alt.Tooltip("rank_p50:Q", title=t("rank_p50", lang)),
-            alt.Tooltip("rank_p95:Q", title=t("rank_p95", lang)),
-            alt.Tooltip("p_top_k:Q", title=t("p_top_k", lang), format=".1%"),
-            alt.Tooltip("verdict:N", title=t("rb_label", lang))]
-    colour = alt.Color("verdict:N", title=t("rb_label", lang),
-                       scale=alt.Scale(domain=[t("rb_stable", lang), t("rb_sensitive", lang)],
-                                       range=[palette.STABLE, palette.SENSITIVE]))
+    tips = [
+        alt.Tooltip("project_id:N", title=t("id", lang)),
+        alt.Tooltip("rank:Q", title=t("rank", lang)),
+        alt.Tooltip("rank_p05:Q", title=t("rank_p05", lang)),
+        alt.Tooltip("rank_p50:Q", title=t("rank_p50", lang)),
+        alt.Tooltip("rank_p95:Q", title=t("rank_p95", lang)),
+        alt.Tooltip("p_top_k:Q", title=t("p_top_k", lang), format=".1%"),
+        alt.Tooltip("verdict:N", title=t("rb_label", lang)),
+    ]
+    colour = alt.Color(
+        "verdict:N",
+        title=t("rb_label", lang),
+        scale=alt.Scale(
+            domain=[t("rb_stable", lang), t("rb_sensitive", lang)], range=[palette.STABLE, palette.SENSITIVE]
+        ),
+    )
     base = alt.Chart(frame)
     bars = base.mark_bar(height=10, cornerRadius=3, opacity=0.8).encode(
-        x=alt.X("lo:Q", title=t("rank", lang), scale=x_scale), x2="hi:Q", y=y, color=colour, tooltip=tips)
+        x=alt.X("lo:Q", title=t("rank", lang), scale=x_scale), x2="hi:Q", y=y, color=colour, tooltip=tips
+    )
     median = base.mark_tick(color=palette.NAVY, thickness=2, size=11, orient="vertical").encode(
-        x=alt.X("rank_p50:Q", scale=x_scale), y=y, tooltip=tips)
-    now = base.mark_point(filled=True, color=palette.BLACK, size=40).encode(x=alt.X("rank:Q", scale=x_scale), y=y,
-                                                                          tooltip=tips)
+        x=alt.X("rank_p50:Q", scale=x_scale), y=y, tooltip=tips
+    )
+    now = base.mark_point(filled=True, color=palette.BLACK, size=40).encode(
+        x=alt.X("rank:Q", scale=x_scale), y=y, tooltip=tips
+    )
     text = base.mark_text(align="left", dx=6, fontSize=11, color=palette.INK).encode(
-        x=alt.X("hi:Q", scale=x_scale), y=y, text="p_text:N")
-    cut = alt.Chart(pd.DataFrame({"k": [top_k + 0.5]})).mark_rule(strokeDash=[5, 4], color=palette.HIGHLIGHT).encode(x="k:Q")
+        x=alt.X("hi:Q", scale=x_scale), y=y, text="p_text:N"
+    )
+    cut = (
+        alt.Chart(pd.DataFrame({"k": [top_k + 0.5]}))
+        .mark_rule(strokeDash=[5, 4], color=palette.HIGHLIGHT)
+        .encode(x="k:Q")
+    )
     return _layer(bars, median, now, text, cut).properties(
-        title=t("rb_interval_chart", lang, n=n, k=top_k), height=max(140, 22 * n))
+        title=t("rb_interval_chart", lang, n=n, k=top_k), height=max(140, 22 * n)
+    )
 
 
-def sweep_chart(curves: pd.DataFrame, lang: Lang, criteria: CriteriaSet, dimension: str, current: float,
-                names: dict[str, str] | None = None) -> alt.LayerChart:
+def sweep_chart(
+    curves: pd.DataFrame,
+    lang: Lang,
+    criteria: CriteriaSet,
+    dimension: str,
+    current: float,
+    names: dict[str, str] | None = None,
+) -> alt.LayerChart:
     """Total score of each project along a one-at-a-time sweep of ``dimension`` (:func:`screening.sensitivity.
     sweep_curves`), one line per project, with the current weight as a dashed rule."""
     frame = curves.copy()
@@ -264,21 +398,32 @@ def sweep_chart(curves: pd.DataFrame, lang: Lang, criteria: CriteriaSet, dimensi
     lookup = names or {}
     frame["project_name"] = [lookup.get(p, "") for p in frame["project_id"]]
     dim = dimension_label(dimension, lang, criteria)
-    order = (frame[frame["weight"] == frame["weight"].min()].sort_values("rank")["project_id"].tolist()
-             if len(frame) else [])
-    lines = alt.Chart(frame).mark_line(strokeWidth=2, interpolate="linear").encode(
-        x=alt.X("weight:Q", title=t("rb_sweep_weight", lang, dim=dim), scale=alt.Scale(nice=False)),
-        y=alt.Y("score:Q", title=t("score", lang), scale=alt.Scale(zero=False)),
-        color=alt.Color("project_id:N", title=t("id", lang), sort=order),
-        tooltip=[alt.Tooltip("project_id:N", title=t("id", lang)),
-                 alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
-                 alt.Tooltip("weight:Q", title=t("weight", lang), format=".2f"),
-                 alt.Tooltip("score:Q", title=t("score", lang), format=".2f"),
-                 alt.Tooltip("rank:Q", title=t("rank", lang))])
+    order = (
+        frame[frame["weight"] == frame["weight"].min()].sort_values("rank")["project_id"].tolist()
+        if len(frame)
+        else []
+    )
+    lines = (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=2, interpolate="linear")
+        .encode(
+            x=alt.X("weight:Q", title=t("rb_sweep_weight", lang, dim=dim), scale=alt.Scale(nice=False)),
+            y=alt.Y("score:Q", title=t("score", lang), scale=alt.Scale(zero=False)),
+            color=alt.Color("project_id:N", title=t("id", lang), sort=order),
+            tooltip=[
+                alt.Tooltip("project_id:N", title=t("id", lang)),
+                alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
+                alt.Tooltip("weight:Q", title=t("weight", lang), format=".2f"),
+                alt.Tooltip("score:Q", title=t("score", lang), format=".2f"),
+                alt.Tooltip("rank:Q", title=t("rank", lang)),
+            ],
+        )
+    )
     now = alt.Chart(pd.DataFrame({"w": [float(current)], "label": [t("rb_current", lang)]}))
     rule = now.mark_rule(strokeDash=[5, 4], color=palette.INK).encode(x="w:Q")
     text = now.mark_text(align="left", dx=4, dy=-4, baseline="top", color=palette.INK).encode(
-        x="w:Q", y=alt.value(0), text="label:N")
+        x="w:Q", y=alt.value(0), text="label:N"
+    )
     return _layer(lines, rule, text).properties(title=t("rb_sweep", lang), height=380)
 
 
@@ -286,28 +431,40 @@ def frontier_chart(frontier: pd.DataFrame, lang: Lang, budget: float | None = No
     """Best total score against the budget (:func:`screening.portfolio.efficient_frontier`), the chosen budget
     as a dashed rule; the budget on a log axis when the budgets span more than a factor of 20."""
     frame = frontier.dropna(subset=["objective"]).copy()
-    tips = [alt.Tooltip("budget:Q", title=t("pf_budget_axis", lang), format=",.1f"),
-            alt.Tooltip("objective:Q", title=t("pf_best_score", lang), format=",.2f"),
-            alt.Tooltip("total_cost:Q", title=t("pf_total_cost", lang), format=",.1f"),
-            alt.Tooltip("projects:Q", title=t("pf_projects", lang)),
-            alt.Tooltip("status:N", title=t("pf_status", lang))]
+    tips = [
+        alt.Tooltip("budget:Q", title=t("pf_budget_axis", lang), format=",.1f"),
+        alt.Tooltip("objective:Q", title=t("pf_best_score", lang), format=",.2f"),
+        alt.Tooltip("total_cost:Q", title=t("pf_total_cost", lang), format=",.1f"),
+        alt.Tooltip("projects:Q", title=t("pf_projects", lang)),
+        alt.Tooltip("status:N", title=t("pf_status", lang)),
+    ]
     b = frame["budget"].to_numpy(dtype=float)
     log = bool(len(b)) and bool((b > 0).all()) and float(b.max()) > 20 * float(b.min())
-    x = alt.X("budget:Q", title=t("pf_budget_axis", lang) + (t("log_axis", lang) if log else ""),
-              scale=alt.Scale(type="log") if log else alt.Scale(zero=True))
+    x = alt.X(
+        "budget:Q",
+        title=t("pf_budget_axis", lang) + (t("log_axis", lang) if log else ""),
+        scale=alt.Scale(type="log") if log else alt.Scale(zero=True),
+    )
     base = alt.Chart(frame)
     line = base.mark_line(color=palette.NAVY, strokeWidth=2).encode(
-        x=x, y=alt.Y("objective:Q", title=t("pf_best_score", lang)))
-    dots = base.mark_point(filled=True, color=palette.NAVY, size=60).encode(x=x, y="objective:Q", tooltip=tips)
+        x=x, y=alt.Y("objective:Q", title=t("pf_best_score", lang))
+    )
+    dots = base.mark_point(filled=True, color=palette.NAVY, size=60).encode(
+        x=x, y="objective:Q", tooltip=tips
+    )
     layers: list[Any] = [line, dots]
     if budget is not None:
-        layers.append(alt.Chart(pd.DataFrame({"b": [float(budget)]})).mark_rule(
-            strokeDash=[5, 4], color=palette.HIGHLIGHT).encode(x="b:Q"))
+        layers.append(
+            alt.Chart(pd.DataFrame({"b": [float(budget)]}))
+            .mark_rule(strokeDash=[5, 4], color=palette.HIGHLIGHT)
+            .encode(x="b:Q")
+        )
     return _layer(*layers).properties(title=t("pf_frontier", lang), height=340)
 
 
-def value_for_money_chart(vfm: pd.DataFrame, lang: Lang, criteria: CriteriaSet | None = None,
-                          names: dict[str, str] | None = None) -> alt.LayerChart:
+def value_for_money_chart(
+    vfm: pd.DataFrame, lang: Lang, criteria: CriteriaSet | None = None, names: dict[str, str] | None = None
+) -> alt.LayerChart:
     """Score against cost for every eligible project (:func:`screening.portfolio.value_for_money`): chosen
     projects highlighted, the cost–score (Pareto) frontier drawn as a step line. Cost on a log axis when every
     cost is positive and they span more than a factor of 20."""
@@ -322,23 +479,39 @@ def value_for_money_chart(vfm: pd.DataFrame, lang: Lang, criteria: CriteriaSet |
     log = bool(len(cost)) and bool((cost > 0).all()) and float(cost.max()) > 20 * float(cost.min())
     x_scale = alt.Scale(type="log") if log else alt.Scale(zero=True)
     x = alt.X("cost:Q", title=t("cost", lang) + (t("log_axis", lang) if log else ""), scale=x_scale)
-    tips = [alt.Tooltip("project_id:N", title=t("id", lang)),
-            alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
-            alt.Tooltip("cost:Q", title=t("cost", lang), format=",.1f"),
-            alt.Tooltip("score:Q", title=t("score", lang), format=".2f"),
-            alt.Tooltip("score_per_usd_m:Q", title=t("score_per_usd_m", lang), format=",.3f"),
-            alt.Tooltip("in:N", title=t("pf_in_portfolio", lang))]
+    tips = [
+        alt.Tooltip("project_id:N", title=t("id", lang)),
+        alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
+        alt.Tooltip("cost:Q", title=t("cost", lang), format=",.1f"),
+        alt.Tooltip("score:Q", title=t("score", lang), format=".2f"),
+        alt.Tooltip("score_per_usd_m:Q", title=t("score_per_usd_m", lang), format=",.3f"),
+        alt.Tooltip("in:N", title=t("pf_in_portfolio", lang)),
+    ]
     if "tier" in frame:
         tips.append(alt.Tooltip("tier:N", title=t("tier", lang)))
-    points = alt.Chart(frame).mark_circle(size=70, stroke=palette.INK, strokeWidth=0.4).encode(
-        x=x, y=alt.Y("score:Q", title=t("score", lang), scale=alt.Scale(zero=False)),
-        color=alt.Color("in:N", title=None, scale=alt.Scale(domain=[t("pf_in_portfolio", lang), t("pf_not_chosen", lang)],
-                                                            range=[palette.STABLE, palette.MUTED])),
-        opacity=alt.condition(alt.datum.chosen, alt.value(0.95), alt.value(0.6)),
-        tooltip=tips)
+    points = (
+        alt.Chart(frame)
+        .mark_circle(size=70, stroke=palette.INK, strokeWidth=0.4)
+        .encode(
+            x=x,
+            y=alt.Y("score:Q", title=t("score", lang), scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "in:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=[t("pf_in_portfolio", lang), t("pf_not_chosen", lang)],
+                    range=[palette.STABLE, palette.MUTED],
+                ),
+            ),
+            opacity=alt.condition(alt.datum.chosen, alt.value(0.95), alt.value(0.6)),
+            tooltip=tips,
+        )
+    )
     front = frame[frame["pareto"]].sort_values("cost")
     front = front.assign(series=t("pf_pareto", lang))
-    line = alt.Chart(front).mark_line(interpolate="step-after", color=palette.HIGHLIGHT, strokeWidth=2,
-                                      opacity=0.9).encode(
-        x=x, y="score:Q", detail="series:N")
+    line = (
+        alt.Chart(front)
+        .mark_line(interpolate="step-after", color=palette.HIGHLIGHT, strokeWidth=2, opacity=0.9)
+        .encode(x=x, y="score:Q", detail="series:N")
+    )
     return _layer(points, line).properties(title=t("pf_vfm", lang), height=380)

@@ -12,7 +12,13 @@ from screening.criteria.models import CriteriaSet
 from screening.i18n.palette import LIGHT, TIER_ORDER
 from screening.present.labels import light_column
 
-FILTERS = ("country", "sector", "track", "tier", "light")   # ``light``: the criteria set's traffic-light column
+FILTERS = (
+    "country",
+    "sector",
+    "track",
+    "tier",
+    "light",
+)  # ``light``: the criteria set's traffic-light column
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,13 @@ class Filters:
 
 def _columns(criteria: CriteriaSet | None) -> dict[str, str | None]:
     """Filter name → the ranked table's column it reads (None: the criteria set has no traffic light)."""
-    return {"country": "country", "sector": "sector", "track": "track", "tier": "tier", "light": light_column(criteria)}
+    return {
+        "country": "country",
+        "sector": "sector",
+        "track": "track",
+        "tier": "tier",
+        "light": light_column(criteria),
+    }
 
 
 def filter_options(ranked: pd.DataFrame, criteria: CriteriaSet | None = None) -> dict[str, list[str]]:
@@ -49,7 +61,9 @@ def filter_options(ranked: pd.DataFrame, criteria: CriteriaSet | None = None) ->
     return out
 
 
-def apply_filters(ranked: pd.DataFrame, filters: Filters, criteria: CriteriaSet | None = None) -> pd.DataFrame:
+def apply_filters(
+    ranked: pd.DataFrame, filters: Filters, criteria: CriteriaSet | None = None
+) -> pd.DataFrame:
     keep = np.ones(len(ranked), dtype=bool)
     for name, col in _columns(criteria).items():
         chosen = list(getattr(filters, name))
@@ -58,8 +72,9 @@ def apply_filters(ranked: pd.DataFrame, filters: Filters, criteria: CriteriaSet 
     return ranked[keep]
 
 
-def filter_issues(table: pd.DataFrame, severity: Iterable[str] = (), columns: Iterable[str] = (),
-                  query: str = "") -> pd.DataFrame:
+def filter_issues(
+    table: pd.DataFrame, severity: Iterable[str] = (), columns: Iterable[str] = (), query: str = ""
+) -> pd.DataFrame:
     keep = np.ones(len(table), dtype=bool)
     sev, cols = list(severity), list(columns)
     if sev:
@@ -68,6 +83,8 @@ def filter_issues(table: pd.DataFrame, severity: Iterable[str] = (), columns: It
         keep &= table["column"].astype(str).isin(cols).to_numpy()
     q = query.strip().lower()
     if q:
-        text = table[["project_id", "column", "value", "message"]].astype(str).agg(" ".join, axis=1).str.lower()
+        text = (
+            table[["project_id", "column", "value", "message"]].astype(str).agg(" ".join, axis=1).str.lower()
+        )
         keep &= text.str.contains(q, regex=False).to_numpy()
     return table[keep]

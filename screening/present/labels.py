@@ -23,9 +23,23 @@ from screening.vocab.countries import country_name
 Lang = str  # "zh" or "en"
 
 
-__all__ = ["TIER_ORDER", "Lang", "code_label", "column_title", "country_label", "dimension_label",
-           "direction_label", "light_column", "light_label", "localise_columns", "severity_label", "status_label",
-           "t", "tier_label", "track_label"]
+__all__ = [
+    "TIER_ORDER",
+    "Lang",
+    "code_label",
+    "column_title",
+    "country_label",
+    "dimension_label",
+    "direction_label",
+    "light_column",
+    "light_label",
+    "localise_columns",
+    "severity_label",
+    "status_label",
+    "t",
+    "tier_label",
+    "track_label",
+]
 
 
 def light_column(criteria: CriteriaSet | None) -> str | None:

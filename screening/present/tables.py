@@ -44,17 +44,35 @@ def counts_frame(result: Result, lang: Lang) -> pd.DataFrame:
     c = result.counts()
     issues = int((result.issues["severity"] != "invalid").sum()) if len(result.issues) else 0
     keys = ["records", "ranked", "excluded", "invalid"]
-    return pd.DataFrame({"key": [*keys, "data_issues"], "label": [t(k, lang) for k in [*keys, "data_issues"]],
-                         "count": [c[k] for k in keys] + [issues]})
+    return pd.DataFrame(
+        {
+            "key": [*keys, "data_issues"],
+            "label": [t(k, lang) for k in [*keys, "data_issues"]],
+            "count": [c[k] for k in keys] + [issues],
+        }
+    )
 
 
 def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
     """The ranking as shown: codes turned into labels; column names stay canonical (see :func:`column_title`).
     The criteria set's traffic light (the classifier with that role) sits after the tier."""
     light = light_column(criteria)
-    cols = ["rank", "rank_in_track", "project_id", "project_name", "country", "sector", "track", "tier",
-            *([light] if light else []), "score", "completeness", "flags", "total_investment_usd_m",
-            *[c for c in ranked.columns if c.startswith("dim_")]]
+    cols = [
+        "rank",
+        "rank_in_track",
+        "project_id",
+        "project_name",
+        "country",
+        "sector",
+        "track",
+        "tier",
+        *([light] if light else []),
+        "score",
+        "completeness",
+        "flags",
+        "total_investment_usd_m",
+        *[c for c in ranked.columns if c.startswith("dim_")],
+    ]
     cols = [c for c in cols if c in ranked.columns]
     out = ranked[cols].copy()
     if "country" in out:
@@ -68,9 +86,15 @@ def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd
     if light and light in out:
         out[light] = _map_unique(out[light], lambda v: light_label(v, lang, criteria))
     if "flags" in out:
-        labels = {f.id: f.label.get(lang) for f in criteria.flags} | {g.id: g.label.get(lang) for g in criteria.gates}
-        out["flags"] = _map_unique(out["flags"], lambda s: "; ".join(labels.get(f, f) for f in str(s).split(";") if f)
-                                   if isinstance(s, str) else "")
+        labels = {f.id: f.label.get(lang) for f in criteria.flags} | {
+            g.id: g.label.get(lang) for g in criteria.gates
+        }
+        out["flags"] = _map_unique(
+            out["flags"],
+            lambda s: (
+                "; ".join(labels.get(f, f) for f in str(s).split(";") if f) if isinstance(s, str) else ""
+            ),
+        )
     if "completeness" in out:
         out["completeness"] = (out["completeness"].astype(float) * 100).round(0)
     return out.reset_index(drop=True)
@@ -84,22 +108,42 @@ def _map_unique(values: pd.Series, fn: Any) -> np.ndarray:
 
 
 def _slice_pm(pm: PointMatrix, i: int) -> PointMatrix:
-    return replace(pm, project_ids=pm.project_ids[i:i + 1], points=pm.points[i:i + 1],
-                   applicable=pm.applicable[i:i + 1], tracks=pm.tracks[i:i + 1])
+    return replace(
+        pm,
+        project_ids=pm.project_ids[i : i + 1],
+        points=pm.points[i : i + 1],
+        applicable=pm.applicable[i : i + 1],
+        tracks=pm.tracks[i : i + 1],
+    )
 
 
 def _slice_scores(scores: Scores, i: int) -> Scores:
-    return replace(scores, total=scores.total[i:i + 1], completeness=scores.completeness[i:i + 1],
-                   contributions=scores.contributions[i:i + 1], effective_weight=scores.effective_weight[i:i + 1],
-                   dimension_scores=scores.dimension_scores.iloc[i:i + 1])
+    return replace(
+        scores,
+        total=scores.total[i : i + 1],
+        completeness=scores.completeness[i : i + 1],
+        contributions=scores.contributions[i : i + 1],
+        effective_weight=scores.effective_weight[i : i + 1],
+        dimension_scores=scores.dimension_scores.iloc[i : i + 1],
+    )
 
 
 def project_rationale(result: Result, project_id: str, lang: Lang) -> pd.DataFrame:
     """Every criterion for one ranked project (the library's rationale, for this row only), for display."""
     ids = result.pm.project_ids.astype(str)
     where = np.flatnonzero(ids == str(project_id))
-    cols = ["dimension", "criterion", "status", "value", "points", "max_points", "weight", "contribution",
-            "reason", "source"]
+    cols = [
+        "dimension",
+        "criterion",
+        "status",
+        "value",
+        "points",
+        "max_points",
+        "weight",
+        "contribution",
+        "reason",
+        "source",
+    ]
     if len(where) == 0:
         return pd.DataFrame(columns=cols)
     i = int(where[0])
@@ -107,15 +151,20 @@ def project_rationale(result: Result, project_id: str, lang: Lang) -> pd.DataFra
     rat = rationale(row, _slice_pm(result.pm, i), _slice_scores(result.scores, i), result.criteria)
     cs = result.criteria
     code = lang_code(lang)
-    out = pd.DataFrame({
-        "dimension": rat["dimension"].map(lambda d: dimension_label(d, lang, cs)),
-        "criterion": rat[f"criterion_{code}"],
-        "status": rat["status"].map(lambda s: t(f"status_{s}", lang)),
-        "value": rat["value"], "points": rat["points"], "max_points": rat["max_points"],
-        "weight": rat["weight"], "contribution": rat["contribution"],
-        "reason": rat[f"reason_{code}"],
-        "source": rat["source"].map(lambda s: source_text(cs, s)),
-    })
+    out = pd.DataFrame(
+        {
+            "dimension": rat["dimension"].map(lambda d: dimension_label(d, lang, cs)),
+            "criterion": rat[f"criterion_{code}"],
+            "status": rat["status"].map(lambda s: t(f"status_{s}", lang)),
+            "value": rat["value"],
+            "points": rat["points"],
+            "max_points": rat["max_points"],
+            "weight": rat["weight"],
+            "contribution": rat["contribution"],
+            "reason": rat[f"reason_{code}"],
+            "source": rat["source"].map(lambda s: source_text(cs, s)),
+        }
+    )
     return out[cols].reset_index(drop=True)
 
 
@@ -129,20 +178,25 @@ def source_text(criteria: CriteriaSet, key_and_section: str) -> str:
 def project_hits(result: Result, project_id: str, lang: Lang) -> pd.DataFrame:
     hits = result.hits[result.hits["project_id"].astype(str) == str(project_id)]
     code = lang_code(lang)
-    return pd.DataFrame({
-        "kind": hits["kind"].map(lambda k: t(f"kind_{k}", lang)).to_numpy(),
-        "id": hits["id"].to_numpy(),
-        "label": hits[f"label_{code}"].to_numpy(),
-        "reason": hits[f"reason_{code}"].to_numpy(),
-        "source": hit_sources(result.criteria, hits),
-    }, columns=["kind", "id", "label", "reason", "source"])
+    return pd.DataFrame(
+        {
+            "kind": hits["kind"].map(lambda k: t(f"kind_{k}", lang)).to_numpy(),
+            "id": hits["id"].to_numpy(),
+            "label": hits[f"label_{code}"].to_numpy(),
+            "reason": hits[f"reason_{code}"].to_numpy(),
+            "source": hit_sources(result.criteria, hits),
+        },
+        columns=["kind", "id", "label", "reason", "source"],
+    )
 
 
 def hit_sources(criteria: CriteriaSet, hits: pd.DataFrame) -> list[str]:
     """'key section — citation' for each row of a hits table (the section may be blank or absent)."""
     sections = hits["section"] if "section" in hits else pd.Series([None] * len(hits), index=hits.index)
-    return [source_text(criteria, f"{s} {sec}".strip() if isinstance(sec, str) else str(s))
-            for s, sec in zip(hits["source"], sections, strict=True)]
+    return [
+        source_text(criteria, f"{s} {sec}".strip() if isinstance(sec, str) else str(s))
+        for s, sec in zip(hits["source"], sections, strict=True)
+    ]
 
 
 def project_summary(result: Result, project_id: str) -> dict[str, Any]:
@@ -150,8 +204,11 @@ def project_summary(result: Result, project_id: str) -> dict[str, Any]:
     rec = result.records[result.records["project_id"].astype(str) == str(project_id)]
     outcome = str(rec["outcome"].iloc[0]) if len(rec) else ""
     row = result.ranked[result.ranked["project_id"].astype(str) == str(project_id)]
-    return {"outcome": outcome, "row": row.iloc[0].to_dict() if len(row) else {},
-            "record": rec.iloc[0].to_dict() if len(rec) else {}}
+    return {
+        "outcome": outcome,
+        "row": row.iloc[0].to_dict() if len(row) else {},
+        "record": rec.iloc[0].to_dict() if len(rec) else {},
+    }
 
 
 def next_tier_text(result: Result, project_id: str, lang: Lang) -> str:
@@ -160,7 +217,11 @@ def next_tier_text(result: Result, project_id: str, lang: Lang) -> str:
     if row.empty:
         return ""
     cs = result.criteria
-    score, tier, comp = float(row["score"].iloc[0]), str(row["tier"].iloc[0]), float(row["completeness"].iloc[0])
+    score, tier, comp = (
+        float(row["score"].iloc[0]),
+        str(row["tier"].iloc[0]),
+        float(row["completeness"].iloc[0]),
+    )
     if tier == "insufficient_data":
         return t("insufficient_note", lang, have=comp, need=cs.completeness_threshold)
     gap = next_tier_gap(score, tier, cs)
@@ -175,14 +236,28 @@ def next_tier_text(result: Result, project_id: str, lang: Lang) -> str:
 
 def issues_table(result: Result, lang: Lang) -> pd.DataFrame:
     iss = result.issues
-    return pd.DataFrame({
-        "source_sheet": iss["source_sheet"].to_numpy(), "source_row": iss["source_row"].to_numpy(),
-        "project_id": iss["project_id"].to_numpy(), "column": iss["column"].to_numpy(),
-        "value": iss["value"].map(lambda v: "" if v is None else str(v)).to_numpy(),
-        "message": iss[f"message_{lang_code(lang)}"].to_numpy(),
-        "severity": iss["severity"].map(lambda s: severity_label(s, lang)).to_numpy(),
-        "severity_code": iss["severity"].to_numpy(),
-    }, columns=["source_sheet", "source_row", "project_id", "column", "value", "message", "severity", "severity_code"])
+    return pd.DataFrame(
+        {
+            "source_sheet": iss["source_sheet"].to_numpy(),
+            "source_row": iss["source_row"].to_numpy(),
+            "project_id": iss["project_id"].to_numpy(),
+            "column": iss["column"].to_numpy(),
+            "value": iss["value"].map(lambda v: "" if v is None else str(v)).to_numpy(),
+            "message": iss[f"message_{lang_code(lang)}"].to_numpy(),
+            "severity": iss["severity"].map(lambda s: severity_label(s, lang)).to_numpy(),
+            "severity_code": iss["severity"].to_numpy(),
+        },
+        columns=[
+            "source_sheet",
+            "source_row",
+            "project_id",
+            "column",
+            "value",
+            "message",
+            "severity",
+            "severity_code",
+        ],
+    )
 
 
 def excluded_table(result: Result, lang: Lang) -> pd.DataFrame:
@@ -207,14 +282,22 @@ def flag_summary(result: Result, lang: Lang) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     counts = flags.groupby("id", sort=False)["row_key"].nunique()
     first = flags.drop_duplicates("id").set_index("id").loc[counts.index]
-    generic = {f.id: f.reason.get(lang) for f in result.criteria.flags}   # without one hit's duplicate partners
-    out = pd.DataFrame({
-        "id": counts.index.to_numpy(),
-        "label": first[f"label_{lang_code(lang)}"].to_numpy(),
-        "projects": counts.to_numpy(),
-        "reason": [generic.get(i, r) for i, r in zip(counts.index, first[f"reason_{lang_code(lang)}"], strict=True)],
-        "source": hit_sources(result.criteria, first),
-    }, columns=cols)
+    generic = {
+        f.id: f.reason.get(lang) for f in result.criteria.flags
+    }  # without one hit's duplicate partners
+    out = pd.DataFrame(
+        {
+            "id": counts.index.to_numpy(),
+            "label": first[f"label_{lang_code(lang)}"].to_numpy(),
+            "projects": counts.to_numpy(),
+            "reason": [
+                generic.get(i, r)
+                for i, r in zip(counts.index, first[f"reason_{lang_code(lang)}"], strict=True)
+            ],
+            "source": hit_sources(result.criteria, first),
+        },
+        columns=cols,
+    )
     return out.sort_values(["projects", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -229,22 +312,50 @@ def flagged_projects(result: Result, lang: Lang) -> pd.DataFrame:
 def invalid_table(result: Result, lang: Lang) -> pd.DataFrame:
     """Every invalid record with every problem (in ``lang``) and its sheet and row."""
     inv = invalid_frame(result, lang)
-    lead = [c for c in ("source_sheet", "source_row", "project_id", "project_name", "problems", "problem_columns",
-                        "problem_values") if c in inv]
+    lead = [
+        c
+        for c in (
+            "source_sheet",
+            "source_row",
+            "project_id",
+            "project_name",
+            "problems",
+            "problem_columns",
+            "problem_values",
+        )
+        if c in inv
+    ]
     return inv[lead + [c for c in inv.columns if c not in lead]].reset_index(drop=True)
 
 
 def weights_frames(criteria: CriteriaSet, weights: Weights, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(dimension table, criterion table) with ``id``, ``label``, ``weight`` and read-only context columns."""
     total = sum(weights.dimensions.values()) or 1.0
-    dims = pd.DataFrame([{"id": d.id, "label": d.label.get(lang), "weight": float(weights.dimensions[d.id]),
-                          "share": round(weights.dimensions[d.id] / total * 100, 1)} for d in criteria.dimensions],
-                        columns=["id", "label", "weight", "share"])
+    dims = pd.DataFrame(
+        [
+            {
+                "id": d.id,
+                "label": d.label.get(lang),
+                "weight": float(weights.dimensions[d.id]),
+                "share": round(weights.dimensions[d.id] / total * 100, 1),
+            }
+            for d in criteria.dimensions
+        ],
+        columns=["id", "label", "weight", "share"],
+    )
     rows = []
     for d, c in criteria.criteria:
-        rows.append({"dimension": d.label.get(lang), "id": c.id, "label": c.label.get(lang),
-                     "weight": float(weights.criteria[c.id]),
-                     "tracks": ", ".join(track_label(x, lang, criteria) for x in c.tracks) if c.tracks else t("all_tracks", lang)})
+        rows.append(
+            {
+                "dimension": d.label.get(lang),
+                "id": c.id,
+                "label": c.label.get(lang),
+                "weight": float(weights.criteria[c.id]),
+                "tracks": ", ".join(track_label(x, lang, criteria) for x in c.tracks)
+                if c.tracks
+                else t("all_tracks", lang),
+            }
+        )
     crits = pd.DataFrame(rows, columns=["dimension", "id", "label", "weight", "tracks"])
     return dims, crits
 
@@ -258,14 +369,18 @@ def _as_weight(v: object) -> float:
 
 def weights_from_frames(dims: pd.DataFrame, crits: pd.DataFrame) -> dict[str, dict[str, float]]:
     """Edited tables → ``{"dimensions": {id: w}, "criteria": {id: w}}`` (unchecked: see :func:`validated_weights`)."""
-    return {"dimensions": {str(i): _as_weight(w) for i, w in zip(dims["id"], dims["weight"], strict=True)},
-            "criteria": {str(i): _as_weight(w) for i, w in zip(crits["id"], crits["weight"], strict=True)}}
+    return {
+        "dimensions": {str(i): _as_weight(w) for i, w in zip(dims["id"], dims["weight"], strict=True)},
+        "criteria": {str(i): _as_weight(w) for i, w in zip(crits["id"], crits["weight"], strict=True)},
+    }
 
 
 def rank_changes(base: Result, current: Result, top: int = 15) -> pd.DataFrame:
     """The ``top`` projects under the current weights with their rank and score under the file's weights."""
     cur = current.ranked.head(top)[["project_id", "rank", "score", "tier"]]
-    old = base.ranked[["project_id", "rank", "score"]].rename(columns={"rank": "rank_before", "score": "score_before"})
+    old = base.ranked[["project_id", "rank", "score"]].rename(
+        columns={"rank": "rank_before", "score": "score_before"}
+    )
     out = cur.merge(old, on="project_id", how="left")
     out["moved"] = (out["rank_before"] - out["rank"]).astype("Int64")
     if "project_name" in current.ranked:
@@ -283,12 +398,19 @@ def criteria_details(criteria: CriteriaSet, lang: Lang) -> pd.DataFrame:
     """One row per criterion: dimension, id, label, tracks, anchors (the scorer in words), why, source."""
     rows = []
     for d, c in criteria.criteria:
-        rows.append({
-            "dimension": d.label.get(lang), "id": c.id, "label": c.label.get(lang),
-            "tracks": ", ".join(track_label(x, lang, criteria) for x in c.tracks) if c.tracks else t("all_tracks", lang),
-            "anchors": c.scorer.describe(lang), "why": c.why.get(lang) if c.why else "",
-            "source": source_text(criteria, f"{c.source} {c.section or ''}".strip()),
-        })
+        rows.append(
+            {
+                "dimension": d.label.get(lang),
+                "id": c.id,
+                "label": c.label.get(lang),
+                "tracks": ", ".join(track_label(x, lang, criteria) for x in c.tracks)
+                if c.tracks
+                else t("all_tracks", lang),
+                "anchors": c.scorer.describe(lang),
+                "why": c.why.get(lang) if c.why else "",
+                "source": source_text(criteria, f"{c.source} {c.section or ''}".strip()),
+            }
+        )
     return pd.DataFrame(rows, columns=["dimension", "id", "label", "tracks", "anchors", "why", "source"])
 
 
@@ -353,9 +475,12 @@ def mapping_from_table(table: pd.DataFrame, base: Mapping | None = None, ident: 
             columns[canon] = old
         else:
             columns[canon] = ColumnRule.model_validate({"from": src})
-    return Mapping(id=base.id if base is not None and ident == "custom" else ident,
-                   title=base.title if base is not None else "", attribution=base.attribution if base is not None else "",
-                   columns=columns)
+    return Mapping(
+        id=base.id if base is not None and ident == "custom" else ident,
+        title=base.title if base is not None else "",
+        attribution=base.attribution if base is not None else "",
+        columns=columns,
+    )
 
 
 def _names(result: Result) -> dict[str, str]:
@@ -368,32 +493,61 @@ def _names(result: Result) -> dict[str, str]:
 def flip_summary(flips: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFrame:
     """One row per top-k project (from :func:`screening.sensitivity.one_at_a_time`): the one-at-a-time move
     nearest to its current weight that takes it out of the top k, and the nearest move that changes its rank."""
-    cols = ["rank", "project_id", "project_name", "exit_dimension", "direction", "weight", "exit_weight",
-            "exit_change", "exit_rival", "rank_flip_dimension", "rank_flip_weight", "rank_flip_rival"]
+    cols = [
+        "rank",
+        "project_id",
+        "project_name",
+        "exit_dimension",
+        "direction",
+        "weight",
+        "exit_weight",
+        "exit_change",
+        "exit_rival",
+        "rank_flip_dimension",
+        "rank_flip_weight",
+        "rank_flip_rival",
+    ]
     if flips.empty:
         return pd.DataFrame(columns=cols)
     cs, names = result.criteria, _names(result)
     rows = []
     for pid, g in flips.groupby("project_id", sort=False):
-        row: dict[str, Any] = {"rank": int(g["rank"].iloc[0]), "project_id": str(pid),
-                               "project_name": names.get(str(pid), "")}
+        row: dict[str, Any] = {
+            "rank": int(g["rank"].iloc[0]),
+            "project_id": str(pid),
+            "project_name": names.get(str(pid), ""),
+        }
         live = g.dropna(subset=["topk_flip_weight"])
         if len(live):
             b = cast(pd.Series, live.loc[cast("Scalar", live["topk_change"].abs().idxmin())])
-            row.update(exit_dimension=dimension_label(str(b["dimension"]), lang, cs),
-                       direction=direction_label(b["direction"], lang), weight=float(b["weight"]),
-                       exit_weight=float(b["topk_flip_weight"]), exit_change=float(b["topk_change"]),
-                       exit_rival=b["topk_flip_rival"] if isinstance(b["topk_flip_rival"], str) else "")
+            row.update(
+                exit_dimension=dimension_label(str(b["dimension"]), lang, cs),
+                direction=direction_label(b["direction"], lang),
+                weight=float(b["weight"]),
+                exit_weight=float(b["topk_flip_weight"]),
+                exit_change=float(b["topk_change"]),
+                exit_rival=b["topk_flip_rival"] if isinstance(b["topk_flip_rival"], str) else "",
+            )
         else:
-            row.update(exit_dimension=t("rb_never", lang), direction="", weight=np.nan, exit_weight=np.nan,
-                       exit_change=np.nan, exit_rival="")
+            row.update(
+                exit_dimension=t("rb_never", lang),
+                direction="",
+                weight=np.nan,
+                exit_weight=np.nan,
+                exit_change=np.nan,
+                exit_rival="",
+            )
         rf = g.dropna(subset=["rank_flip_weight"])
         if len(rf):
-            c = cast(pd.Series, rf.loc[cast("Scalar", (rf["rank_flip_weight"] - rf["weight"]).abs().idxmin())])
-            row.update(rank_flip_dimension=f"{dimension_label(str(c['dimension']), lang, cs)} "
-                                           f"{direction_label(c['direction'], lang)}",
-                       rank_flip_weight=float(c["rank_flip_weight"]),
-                       rank_flip_rival=c["rank_flip_rival"] if isinstance(c["rank_flip_rival"], str) else "")
+            c = cast(
+                pd.Series, rf.loc[cast("Scalar", (rf["rank_flip_weight"] - rf["weight"]).abs().idxmin())]
+            )
+            row.update(
+                rank_flip_dimension=f"{dimension_label(str(c['dimension']), lang, cs)} "
+                f"{direction_label(c['direction'], lang)}",
+                rank_flip_weight=float(c["rank_flip_weight"]),
+                rank_flip_rival=c["rank_flip_rival"] if isinstance(c["rank_flip_rival"], str) else "",
+            )
         else:
             row.update(rank_flip_dimension="", rank_flip_weight=np.nan, rank_flip_rival="")
         rows.append(row)
@@ -403,8 +557,22 @@ def flip_summary(flips: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFram
 def flips_table(flips: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFrame:
     """Every flip point, with dimension and direction in words (for an expander)."""
     cs = result.criteria
-    out = flips[["rank", "project_id", "dimension", "direction", "weight", "rank_flip_weight", "rank_flip_rival",
-                 "topk_flip_weight", "topk_flip_rival", "topk_band_from", "topk_band_to", "topk_change"]].copy()
+    out = flips[
+        [
+            "rank",
+            "project_id",
+            "dimension",
+            "direction",
+            "weight",
+            "rank_flip_weight",
+            "rank_flip_rival",
+            "topk_flip_weight",
+            "topk_flip_rival",
+            "topk_band_from",
+            "topk_band_to",
+            "topk_change",
+        ]
+    ].copy()
     out["dimension"] = out["dimension"].map(lambda d: dimension_label(str(d), lang, cs))
     out["direction"] = out["direction"].map(lambda d: direction_label(d, lang))
     return out.reset_index(drop=True)
@@ -414,11 +582,20 @@ def smallest_change_text(change: pd.Series | None, k: int, lang: Lang, criteria:
     """:func:`screening.sensitivity.smallest_change` in one sentence."""
     if change is None:
         return t("rb_smallest_none", lang, k=k)
-    return t("rb_smallest", lang, k=k, dim=dimension_label(str(change["dimension"]), lang, criteria),
-             verb=t("rb_raise" if change["direction"] == "up" else "rb_lower", lang),
-             w0=float(change["weight"]), w1=float(change["new_weight"]), change=float(change["change"]),
-             rel=float(change["change_rel"]), l1=float(change["l1"]),
-             enters=str(change["enters"]) if isinstance(change["enters"], str) else "—", leaves=str(change["leaves"]))
+    return t(
+        "rb_smallest",
+        lang,
+        k=k,
+        dim=dimension_label(str(change["dimension"]), lang, criteria),
+        verb=t("rb_raise" if change["direction"] == "up" else "rb_lower", lang),
+        w0=float(change["weight"]),
+        w1=float(change["new_weight"]),
+        change=float(change["change"]),
+        rel=float(change["change_rel"]),
+        l1=float(change["l1"]),
+        enters=str(change["enters"]) if isinstance(change["enters"], str) else "—",
+        leaves=str(change["leaves"]),
+    )
 
 
 def uncertainty_text(concentration: float, lang: Lang) -> str:
@@ -438,8 +615,23 @@ def smaa_table(table: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFrame:
 
 def portfolio_table(chosen: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
     """The chosen projects (:attr:`screening.portfolio.Portfolio.chosen`) with codes as labels."""
-    cols = [c for c in ("rank", "project_id", "project_name", "country", "sector", "track", "tier", "cost", "score",
-                        "cum_cost", "cum_score") if c in chosen.columns]
+    cols = [
+        c
+        for c in (
+            "rank",
+            "project_id",
+            "project_name",
+            "country",
+            "sector",
+            "track",
+            "tier",
+            "cost",
+            "score",
+            "cum_cost",
+            "cum_score",
+        )
+        if c in chosen.columns
+    ]
     out = chosen[cols].copy()
     if "country" in out:
         out["country"] = out["country"].map(lambda v: country_label(v, lang))
@@ -450,4 +642,3 @@ def portfolio_table(chosen: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> 
     if "tier" in out:
         out["tier"] = out["tier"].map(lambda v: tier_label(v, lang, criteria))
     return out.reset_index(drop=True)
-

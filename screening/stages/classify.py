@@ -42,7 +42,9 @@ def classify(frame: pd.DataFrame, criteria: CriteriaSet, ctx: Context) -> pd.Dat
     out["track"] = track
     cats = [(c.id, c.when.evaluate(out, ctx)) for c in criteria.positive_list]
     out["positive_list"] = _join_tags(n, cats)
-    out["positive_list_count"] = np.sum([hit for _, hit in cats], axis=0).astype(float) if cats else np.zeros(n)
+    out["positive_list_count"] = (
+        np.sum([hit for _, hit in cats], axis=0).astype(float) if cats else np.zeros(n)
+    )
     for cl in criteria.classifiers:
         if cl.tags:
             out[cl.id] = _join_tags(n, [(case.value, case.when.evaluate(out, ctx)) for case in cl.tags])

@@ -17,8 +17,10 @@ from screening.stages.screen import HIT_COLUMNS, _hits
 MAX_GROUP_FOR_FUZZY = 400
 
 
-_STOP = frozenset("a an and the of for to in on at by with from project phase construction loan million usd "
-                  "billion provides credit buyer's buyers government china ii iii iv vi vii viii ix".split())
+_STOP = frozenset(
+    "a an and the of for to in on at by with from project phase construction loan million usd "
+    "billion provides credit buyer's buyers government china ii iii iv vi vii viii ix".split()
+)
 
 
 _CJK_STOP = ("项目", "工程", "一期", "二期", "三期", "建设")
@@ -31,7 +33,7 @@ def _tokens(text: object) -> frozenset[str]:
         s = s.replace(w, " ")
     words = {w for w in re.findall(r"[a-z][a-z']+", s) if w not in _STOP}
     cjk = "".join(re.findall(r"[\u4e00-\u9fff]", s))
-    bigrams = {cjk[i:i + 2] for i in range(len(cjk) - 1)} if len(cjk) > 1 else set(cjk)
+    bigrams = {cjk[i : i + 2] for i in range(len(cjk) - 1)} if len(cjk) > 1 else set(cjk)
     return frozenset(words | bigrams)
 
 
@@ -45,7 +47,9 @@ def _similar(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
     return inter / (len(a) + len(b) - inter) >= threshold
 
 
-def _candidate_pairs(sets: list[frozenset[str]], threshold: float) -> list[tuple[frozenset[str], frozenset[str]]]:
+def _candidate_pairs(
+    sets: list[frozenset[str]], threshold: float
+) -> list[tuple[frozenset[str], frozenset[str]]]:
     """Prefix filtering (Chaudhuri et al. 2006): two sets with Jaccard ≥ t share a token among the first
     ``|s| − ⌈t·|s|⌉ + 1`` tokens of each, in one global token order (rarest first). Only such pairs are
     compared, which keeps the fuzzy step near-linear when names differ."""
@@ -79,8 +83,11 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
     if frame.empty or any(c not in frame.columns for c in check.same):
         return []
     keys = frame[check.same].astype(str)
-    texts = {c: frame[c].map(lambda v: frozenset() if pd.isna(v) else _tokens(v)).to_numpy()
-             for c in check.similar if c in frame.columns}
+    texts = {
+        c: frame[c].map(lambda v: frozenset() if pd.isna(v) else _tokens(v)).to_numpy()
+        for c in check.similar
+        if c in frame.columns
+    }
     pairs: list[tuple[int, int]] = []
     positions = pd.Series(np.arange(len(frame)), index=frame.index)
     valid = frame[check.same].notna().all(axis=1)
@@ -95,7 +102,7 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
                 if values[p]:
                     by_set.setdefault(values[p], []).append(int(p))
             for same_set in by_set.values():
-                pairs.extend((a, b) for i, a in enumerate(same_set) for b in same_set[i + 1:])
+                pairs.extend((a, b) for i, a in enumerate(same_set) for b in same_set[i + 1 :])
             distinct = list(by_set)
             if len(distinct) > MAX_GROUP_FOR_FUZZY:
                 continue

@@ -14,8 +14,22 @@ from screening.criteria.models import CriteriaSet
 from screening.stages.score import PointMatrix, Scores
 from screening.vocab.columns import label as column_label
 
-RATIONALE_COLUMNS = ["project_id", "dimension", "criterion", "criterion_en", "criterion_zh", "status", "value",
-                     "points", "max_points", "weight", "contribution", "reason_en", "reason_zh", "source"]
+RATIONALE_COLUMNS = [
+    "project_id",
+    "dimension",
+    "criterion",
+    "criterion_en",
+    "criterion_zh",
+    "status",
+    "value",
+    "points",
+    "max_points",
+    "weight",
+    "contribution",
+    "reason_en",
+    "reason_zh",
+    "source",
+]
 
 
 def _fmt(v: object) -> str:
@@ -39,7 +53,10 @@ def value_strings(frame: pd.DataFrame, fields: list[str]) -> np.ndarray:
     """The values a criterion read, as 'field=value; …' (one field: the bare value)."""
     if not fields or len(frame) == 0:
         return np.full(len(frame), "", dtype=object)
-    cols = [_format_unique(frame[f]) if f in frame.columns else np.full(len(frame), "", dtype=object) for f in fields]
+    cols = [
+        _format_unique(frame[f]) if f in frame.columns else np.full(len(frame), "", dtype=object)
+        for f in fields
+    ]
     if len(fields) == 1:
         return cols[0]
     parts = [np.where(c == "", "", f + "=" + c.astype(str)) for f, c in zip(fields, cols, strict=True)]
@@ -47,8 +64,14 @@ def value_strings(frame: pd.DataFrame, fields: list[str]) -> np.ndarray:
     return np.array(joined, dtype=object)
 
 
-def rationale(frame: pd.DataFrame, pm: PointMatrix, scores: Scores, criteria: CriteriaSet,
-              langs: tuple[str, ...] = ("en", "zh"), rows: slice | None = None) -> pd.DataFrame:
+def rationale(
+    frame: pd.DataFrame,
+    pm: PointMatrix,
+    scores: Scores,
+    criteria: CriteriaSet,
+    langs: tuple[str, ...] = ("en", "zh"),
+    rows: slice | None = None,
+) -> pd.DataFrame:
     """Long table: one row per (project, criterion), projects in input order, criteria in file order.
 
     Built as (projects × criteria) arrays raveled row-major, so no sort of the 10⁵–10⁶-row result is needed.
@@ -62,8 +85,16 @@ def rationale(frame: pd.DataFrame, pm: PointMatrix, scores: Scores, criteria: Cr
     n, m = len(frame), len(criteria.criteria)
     if n == 0 or m == 0:
         return pd.DataFrame(columns=["row_key", *RATIONALE_COLUMNS])
-    names = ["dimension", "criterion", "criterion_en", "criterion_zh", "status", "value",
-             *[f"reason_{lang}" for lang in ("en", "zh") if lang in langs], "source"]
+    names = [
+        "dimension",
+        "criterion",
+        "criterion_en",
+        "criterion_zh",
+        "status",
+        "value",
+        *[f"reason_{lang}" for lang in ("en", "zh") if lang in langs],
+        "source",
+    ]
     text = {k: np.empty((n, m), dtype=object) for k in names}
     points = np.where(applicable & ~np.isnan(points_all), np.round(points_all, 2), np.nan)
     for j, (dim, crit) in enumerate(criteria.criteria):
@@ -80,15 +111,35 @@ def rationale(frame: pd.DataFrame, pm: PointMatrix, scores: Scores, criteria: Cr
         if "en" in langs:
             text["reason_en"][:, j] = np.where(
                 status == "assessed",
-                crit.label.en + ": " + values + " → " + pts_txt + "/100" + (f" ({rule_en})" if rule_en else ""),
-                np.where(status == "not_assessed", f"{crit.label.en}: not assessed — {missing_en} missing or empty",
-                         f"{crit.label.en}: not applicable to this track"))
+                crit.label.en
+                + ": "
+                + values
+                + " → "
+                + pts_txt
+                + "/100"
+                + (f" ({rule_en})" if rule_en else ""),
+                np.where(
+                    status == "not_assessed",
+                    f"{crit.label.en}: not assessed — {missing_en} missing or empty",
+                    f"{crit.label.en}: not applicable to this track",
+                ),
+            )
         if "zh" in langs:
             text["reason_zh"][:, j] = np.where(
                 status == "assessed",
-                crit.label.zh + "：" + values + " → " + pts_txt + "/100" + (f"（{rule_zh}）" if rule_zh else ""),
-                np.where(status == "not_assessed", f"{crit.label.zh}：未评估——{missing_zh}缺失或为空",
-                         f"{crit.label.zh}：不适用于该类项目"))
+                crit.label.zh
+                + "："
+                + values
+                + " → "
+                + pts_txt
+                + "/100"
+                + (f"（{rule_zh}）" if rule_zh else ""),
+                np.where(
+                    status == "not_assessed",
+                    f"{crit.label.zh}：未评估——{missing_zh}缺失或为空",
+                    f"{crit.label.zh}：不适用于该类项目",
+                ),
+            )
         src = criteria.sources[crit.source]
         text["source"][:, j] = f"{crit.source} {crit.section or src.section or ''}".strip()
         text["dimension"][:, j] = dim.id
@@ -97,16 +148,20 @@ def rationale(frame: pd.DataFrame, pm: PointMatrix, scores: Scores, criteria: Cr
         text["criterion_zh"][:, j] = crit.label.zh
         text["status"][:, j] = status
         text["value"][:, j] = values
-    out = pd.DataFrame({
-        "row_key": np.repeat(frame["row_key"].to_numpy(), m),
-        "project_id": pd.Series(np.repeat(ids, m), dtype=object),
-        **{k: pd.Series(text[k].ravel(), dtype=object) for k in names[:6]},  # object: no str-array conversion
-        "points": points.ravel(),
-        "max_points": np.where(applicable, 100.0, np.nan).ravel(),
-        "weight": np.round(eff * 100, 4).ravel(),
-        "contribution": np.round(contrib, 4).ravel(),
-        **{k: pd.Series(text[k].ravel(), dtype=object) for k in names[6:]},
-    })
+    out = pd.DataFrame(
+        {
+            "row_key": np.repeat(frame["row_key"].to_numpy(), m),
+            "project_id": pd.Series(np.repeat(ids, m), dtype=object),
+            **{
+                k: pd.Series(text[k].ravel(), dtype=object) for k in names[:6]
+            },  # object: no str-array conversion
+            "points": points.ravel(),
+            "max_points": np.where(applicable, 100.0, np.nan).ravel(),
+            "weight": np.round(eff * 100, 4).ravel(),
+            "contribution": np.round(contrib, 4).ravel(),
+            **{k: pd.Series(text[k].ravel(), dtype=object) for k in names[6:]},
+        }
+    )
     return out
 
 

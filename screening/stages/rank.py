@@ -25,8 +25,9 @@ def order(score: np.ndarray, completeness: np.ndarray, id_order: np.ndarray) -> 
     ``id_order`` holds integers already in ``project_id`` text order (:func:`text_order`,
     ``PointMatrix.id_order``); distinct integers make the order total.
     """
-    return np.lexsort((np.asarray(id_order), -np.asarray(completeness, dtype=float),
-                       -np.asarray(score, dtype=float)))
+    return np.lexsort(
+        (np.asarray(id_order), -np.asarray(completeness, dtype=float), -np.asarray(score, dtype=float))
+    )
 
 
 def ranks_of(order_: np.ndarray) -> np.ndarray:
@@ -49,16 +50,20 @@ def running_count(codes: np.ndarray) -> np.ndarray:
 def rank(frame: pd.DataFrame) -> pd.DataFrame:
     """Add ``rank`` and ``rank_in_track`` (1 = best) to a frame with score, completeness, project_id, track;
     return it in rank order (the index keeps the frame's labels)."""
-    o = order(frame["score"].to_numpy(), frame["completeness"].to_numpy(),
-              text_order(frame["project_id"].to_numpy(dtype=object)))
+    o = order(
+        frame["score"].to_numpy(),
+        frame["completeness"].to_numpy(),
+        text_order(frame["project_id"].to_numpy(dtype=object)),
+    )
     out = frame.take(o)
     out["rank"] = np.arange(1, len(o) + 1, dtype=np.int64)
     out["rank_in_track"] = running_count(pd.factorize(out["track"].to_numpy(dtype=object))[0])
     return out
 
 
-def ranked_table(live: pd.DataFrame, pm: PointMatrix, scores: Scores, caps: np.ndarray,
-                 criteria: CriteriaSet) -> pd.DataFrame:
+def ranked_table(
+    live: pd.DataFrame, pm: PointMatrix, scores: Scores, caps: np.ndarray, criteria: CriteriaSet
+) -> pd.DataFrame:
     """The ranked table: ``live`` in rank order with the weight-dependent columns set from ``scores``.
 
     ``live`` has one row per live project, its index the project's row in ``pm`` (and in ``scores`` and
@@ -69,17 +74,19 @@ def ranked_table(live: pd.DataFrame, pm: PointMatrix, scores: Scores, caps: np.n
     """
     pos = live.index.to_numpy()
     o = order(scores.total[pos], scores.completeness[pos], pm.id_order[pos])
-    rows = pos[o]                                 # point-matrix rows in rank order
+    rows = pos[o]  # point-matrix rows in rank order
     total, completeness = scores.total[rows], scores.completeness[rows]
     columns: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
-        "score": total, "completeness": completeness,
-        "tier": pd.array(assign_tiers(total, completeness, criteria, caps[rows]), dtype="str")}
+        "score": total,
+        "completeness": completeness,
+        "tier": pd.array(assign_tiers(total, completeness, criteria, caps[rows]), dtype="str"),
+    }
     dims = scores.dimension_scores.to_numpy()[rows]
     for k, d in enumerate(scores.dimension_scores.columns):
         columns[f"dim_{d}"] = dims[:, k]
     columns["rank"] = np.arange(1, len(rows) + 1, dtype=np.int64)
     columns["rank_in_track"] = running_count(pm.track_codes[rows])
-    table = live.take(o)                          # one reorder of the wide table, then the new values
+    table = live.take(o)  # one reorder of the wide table, then the new values
     for name, values in columns.items():
         table[name] = values
     return table

@@ -33,12 +33,12 @@ def text_order(project_ids: np.ndarray) -> np.ndarray:
 class PointMatrix:
     """Everything a re-weighting needs, and nothing that depends on weights."""
 
-    project_ids: np.ndarray          # (n,) str
-    criterion_ids: list[str]         # (m,)
-    dimension_of: list[str]          # (m,) dimension id of each criterion
-    points: np.ndarray               # (n, m) float, NaN = not assessed
-    applicable: np.ndarray           # (n, m) bool: the criterion applies to the project's track
-    tracks: np.ndarray               # (n,) str
+    project_ids: np.ndarray  # (n,) str
+    criterion_ids: list[str]  # (m,)
+    dimension_of: list[str]  # (m,) dimension id of each criterion
+    points: np.ndarray  # (n, m) float, NaN = not assessed
+    applicable: np.ndarray  # (n, m) bool: the criterion applies to the project's track
+    tracks: np.ndarray  # (n,) str
 
     @cached_property
     def id_order(self) -> np.ndarray:
@@ -85,8 +85,10 @@ class PointMatrix:
         if assessed_only not in cache:
             counts = self.assessed if assessed_only else self.applicable
             if len(counts) == 0 or counts.shape[1] == 0:
-                cache[assessed_only] = (np.zeros((min(len(counts), 1), counts.shape[1]), dtype=bool),
-                                        np.zeros(len(counts), dtype=np.intp))
+                cache[assessed_only] = (
+                    np.zeros((min(len(counts), 1), counts.shape[1]), dtype=bool),
+                    np.zeros(len(counts), dtype=np.intp),
+                )
             else:
                 packed = np.packbits(counts, axis=1)
                 keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
@@ -105,16 +107,18 @@ class Weights:
 
     @classmethod
     def of(cls, criteria: CriteriaSet) -> Weights:
-        return cls({d.id: d.weight for d in criteria.dimensions}, {c.id: c.weight for _, c in criteria.criteria})
+        return cls(
+            {d.id: d.weight for d in criteria.dimensions}, {c.id: c.weight for _, c in criteria.criteria}
+        )
 
 
 @dataclass(frozen=True)
 class Scores:
-    total: np.ndarray                # (n,) rounded to 0.01
-    completeness: np.ndarray         # (n,) 0–1
-    contributions: np.ndarray        # (n, m) points × effective weight
-    effective_weight: np.ndarray     # (n, m) share of the total each criterion carries for this project
-    dimension_scores: pd.DataFrame   # (n, d) 0–100, NaN where nothing was assessed
+    total: np.ndarray  # (n,) rounded to 0.01
+    completeness: np.ndarray  # (n,) 0–1
+    contributions: np.ndarray  # (n, m) points × effective weight
+    effective_weight: np.ndarray  # (n, m) share of the total each criterion carries for this project
+    dimension_scores: pd.DataFrame  # (n, d) 0–100, NaN where nothing was assessed
 
 
 def point_matrix(frame: pd.DataFrame, criteria: CriteriaSet, ctx: Context) -> PointMatrix:
@@ -124,7 +128,9 @@ def point_matrix(frame: pd.DataFrame, criteria: CriteriaSet, ctx: Context) -> Po
     tracks = frame["track"].astype(str).to_numpy()
     for _dim, crit in criteria.criteria:
         columns.append(np.asarray(crit.scorer.score(frame, ctx), dtype=float))
-        applicable.append(np.ones(len(frame), dtype=bool) if crit.tracks is None else np.isin(tracks, crit.tracks))
+        applicable.append(
+            np.ones(len(frame), dtype=bool) if crit.tracks is None else np.isin(tracks, crit.tracks)
+        )
     n, m = len(frame), len(columns)
     points = np.column_stack(columns) if m else np.zeros((n, 0))
     app = np.column_stack(applicable) if m else np.zeros((n, 0), dtype=bool)
@@ -159,11 +165,11 @@ def weigh(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Scores:
     dims, dim_index = pm.dimension_layout
     patterns, inverse = pm.patterns(policy == "renormalise")
     share_u, eff_u = criterion_shares(patterns, w, big_w, dim_index)
-    base_u, base_inverse = eff_u, inverse                    # completeness counts zero-policy shares
+    base_u, base_inverse = eff_u, inverse  # completeness counts zero-policy shares
     if policy == "renormalise":
         app_patterns, base_inverse = pm.patterns(False)
         base_u = criterion_shares(app_patterns, w, big_w, dim_index)[1]
-    filled = pm.filled(fill_value(policy))                   # Fortran order: columns contiguous
+    filled = pm.filled(fill_value(policy))  # Fortran order: columns contiguous
     eff, share = _gather(eff_u, inverse), _gather(share_u, inverse)
     base = eff if base_u is eff_u else _gather(base_u, base_inverse)
     contributions = np.empty((n, m), order="F")
@@ -183,12 +189,15 @@ def weigh(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Scores:
 
 # The parts of weigh(), public so that the sensitivity analyses compute with the very same operations.
 
+
 def weight_vectors(pm: PointMatrix, weights: Weights) -> tuple[np.ndarray, np.ndarray]:
     """(criterion weights in criteria-file order, dimension weights in :attr:`PointMatrix.dimension_layout`
     order) as float arrays."""
     dims, _ = pm.dimension_layout
-    return (np.array([weights.criteria[c] for c in pm.criterion_ids], dtype=float),
-            np.array([weights.dimensions[d] for d in dims], dtype=float))
+    return (
+        np.array([weights.criteria[c] for c in pm.criterion_ids], dtype=float),
+        np.array([weights.dimensions[d] for d in dims], dtype=float),
+    )
 
 
 def fill_value(policy: str) -> float:
@@ -196,7 +205,9 @@ def fill_value(policy: str) -> float:
     return NEUTRAL_POINTS if policy == "neutral" else 0.0
 
 
-def dimension_sums(a: np.ndarray, dim_index: np.ndarray, n_dims: int, b: np.ndarray | None = None) -> np.ndarray:
+def dimension_sums(
+    a: np.ndarray, dim_index: np.ndarray, n_dims: int, b: np.ndarray | None = None
+) -> np.ndarray:
     """(rows, n_dims): for each dimension, the sum over its criteria of ``a[:, j]`` (times ``b[:, j]`` if
     given), added criterion by criterion in criteria-file order; columns contiguous."""
     out = np.zeros((a.shape[0], n_dims), order="F")
@@ -216,8 +227,9 @@ def weighted_sum(a: np.ndarray, b: np.ndarray, products: np.ndarray | None = Non
     return total
 
 
-def within_dimension_shares(counts: np.ndarray, w: np.ndarray, dim_index: np.ndarray,
-                            n_dims: int) -> tuple[np.ndarray, np.ndarray]:
+def within_dimension_shares(
+    counts: np.ndarray, w: np.ndarray, dim_index: np.ndarray, n_dims: int
+) -> tuple[np.ndarray, np.ndarray]:
     """(share of each criterion within its dimension ``w_c / Σw``, whether each dimension is active) for each
     row of ``counts`` (bool: the criteria that count). A dimension is active when a criterion with weight
     counts in it."""
@@ -239,14 +251,16 @@ def dimension_shares(active: np.ndarray, big_w: np.ndarray) -> np.ndarray:
         return np.where(active_w[:, None] > 0, bw / active_w[:, None], 0.0)
 
 
-def effective_weights(share: np.ndarray, active: np.ndarray, big_w: np.ndarray,
-                      dim_index: np.ndarray) -> np.ndarray:
+def effective_weights(
+    share: np.ndarray, active: np.ndarray, big_w: np.ndarray, dim_index: np.ndarray
+) -> np.ndarray:
     """Each criterion's share of the total: its share within its dimension × the dimension's share."""
     return share * dimension_shares(active, big_w)[:, dim_index]
 
 
-def criterion_shares(counts: np.ndarray, w: np.ndarray, big_w: np.ndarray,
-                     dim_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def criterion_shares(
+    counts: np.ndarray, w: np.ndarray, big_w: np.ndarray, dim_index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(share within its dimension, effective weight) of each criterion, for each row of ``counts`` (bool:
     the criteria that count), under criterion weights ``w`` and dimension weights ``big_w``."""
     share, active = within_dimension_shares(counts, w, dim_index, len(big_w))
@@ -258,8 +272,9 @@ def _gather(per_pattern: np.ndarray, inverse: np.ndarray) -> np.ndarray:
     return np.take(per_pattern.T, inverse, axis=1).T
 
 
-def assign_tiers(total: np.ndarray, completeness: np.ndarray, criteria: CriteriaSet,
-                 caps: np.ndarray | None = None) -> np.ndarray:
+def assign_tiers(
+    total: np.ndarray, completeness: np.ndarray, criteria: CriteriaSet, caps: np.ndarray | None = None
+) -> np.ndarray:
     """Highest tier whose ``min_score`` the total reaches; ``insufficient_data`` below the completeness line.
 
     ``caps`` (index into ``criteria.tiers``, -1 for none) holds the best tier a review flag allows.

@@ -15,30 +15,57 @@ import pandas as pd
 
 from screening.criteria.models import CriteriaSet
 from screening.criteria.rules import Context
+from screening.i18n import Text
 
-HIT_COLUMNS = ["row_key", "project_id", "kind", "id", "label_en", "label_zh", "reason_en", "reason_zh", "source",
-               "section"]
+HIT_COLUMNS = [
+    "row_key",
+    "project_id",
+    "kind",
+    "id",
+    "label_en",
+    "label_zh",
+    "reason_en",
+    "reason_zh",
+    "source",
+    "section",
+]
 
 
 @dataclass(frozen=True)
 class Screened:
-    excluded: np.ndarray           # (n,) bool
-    hits: pd.DataFrame             # long: one row per gate or flag hit (HIT_COLUMNS)
-    flags: dict[str, np.ndarray]   # record-level flag id → (n,) bool, for ``has_flag`` rules
-    tier_caps: np.ndarray          # (n,) index into criteria.tiers of the best tier allowed, -1 for none
+    excluded: np.ndarray  # (n,) bool
+    hits: pd.DataFrame  # long: one row per gate or flag hit (HIT_COLUMNS)
+    flags: dict[str, np.ndarray]  # record-level flag id → (n,) bool, for ``has_flag`` rules
+    tier_caps: np.ndarray  # (n,) index into criteria.tiers of the best tier allowed, -1 for none
 
 
-def _hits(frame: pd.DataFrame, mask: np.ndarray, kind: str, ident: str, label: object, reason: object,
-          source: str, section: str | None) -> pd.DataFrame:
+def _hits(
+    frame: pd.DataFrame,
+    mask: np.ndarray,
+    kind: str,
+    ident: str,
+    label: Text,
+    reason: Text,
+    source: str,
+    section: str | None,
+) -> pd.DataFrame:
     if not mask.any():
         return pd.DataFrame(columns=HIT_COLUMNS)
     rows = frame.loc[mask]
-    return pd.DataFrame({
-        "row_key": rows["row_key"].to_numpy(), "project_id": rows["project_id"].to_numpy(), "kind": kind, "id": ident,
-        "label_en": label.en, "label_zh": label.zh,  # type: ignore[attr-defined]
-        "reason_en": reason.en, "reason_zh": reason.zh,  # type: ignore[attr-defined]
-        "source": source, "section": section or "",
-    })
+    return pd.DataFrame(
+        {
+            "row_key": rows["row_key"].to_numpy(),
+            "project_id": rows["project_id"].to_numpy(),
+            "kind": kind,
+            "id": ident,
+            "label_en": label.en,
+            "label_zh": label.zh,
+            "reason_en": reason.en,
+            "reason_zh": reason.zh,
+            "source": source,
+            "section": section or "",
+        }
+    )
 
 
 def screen(frame: pd.DataFrame, criteria: CriteriaSet) -> Screened:
@@ -54,8 +81,18 @@ def screen(frame: pd.DataFrame, criteria: CriteriaSet) -> Screened:
         if gate.flag_when is not None:
             soft = gate.flag_when.evaluate(frame, ctx) & ~hit
             ctx.flags[gate.id] = soft
-            parts.append(_hits(frame, soft, "flag", gate.id, gate.label, gate.flag_reason or gate.reason,
-                               gate.source, gate.section))
+            parts.append(
+                _hits(
+                    frame,
+                    soft,
+                    "flag",
+                    gate.id,
+                    gate.label,
+                    gate.flag_reason or gate.reason,
+                    gate.source,
+                    gate.section,
+                )
+            )
     tier_ids: list[str] = [str(t.id) for t in criteria.tiers]
     caps = np.full(n, -1)
     for flag in criteria.flags:

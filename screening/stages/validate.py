@@ -31,8 +31,17 @@ from screening.vocab.columns import (
 )
 from screening.vocab.countries import resolve_countries
 
-ISSUE_COLUMNS = ["row_key", "source_sheet", "source_row", "project_id", "column", "value", "message_en",
-                 "message_zh", "severity"]
+ISSUE_COLUMNS = [
+    "row_key",
+    "source_sheet",
+    "source_row",
+    "project_id",
+    "column",
+    "value",
+    "message_en",
+    "message_zh",
+    "severity",
+]
 
 
 NUMERIC_KINDS = {"money", "number", "count", "share", "pct", "year", "level"}
@@ -58,9 +67,12 @@ def _schema(columns: tuple[Column, ...]) -> pa.DataFrameSchema:
 
 def _check_message(key: str, column: Column) -> Text:
     """The message of a failed check (its catalogue key) for ``column``."""
-    return text(key, minimum=f"{column.minimum:g}" if column.minimum is not None else "",
-                maximum=f"{column.maximum:g}" if column.maximum is not None else "",
-                values=join(CODE_LISTS[column.codes].values if column.codes else []))
+    return text(
+        key,
+        minimum=f"{column.minimum:g}" if column.minimum is not None else "",
+        maximum=f"{column.maximum:g}" if column.maximum is not None else "",
+        values=join(CODE_LISTS[column.codes].values if column.codes else []),
+    )
 
 
 PROJECT_SCHEMA = _schema(PROJECT_COLUMNS)
@@ -73,26 +85,37 @@ def _issue_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ISSUE_COLUMNS) if rows else pd.DataFrame(columns=ISSUE_COLUMNS)
 
 
-def _type_table(table: RawTable, columns: tuple[Column, ...], id_column: str | None
-                ) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+def _type_table(
+    table: RawTable, columns: tuple[Column, ...], id_column: str | None
+) -> tuple[pd.DataFrame, list[dict[str, object]]]:
     """Coerce every canonical column; return the typed frame and its problems (raw value kept)."""
     raw = table.frame
     typed = pd.DataFrame(index=raw.index)
     problems: list[dict[str, object]] = []
-    ids = raw[id_column].map(lambda v: "" if is_blank(v) else parser_for(COLUMN_BY_NAME["project_id"])(v)[0]) \
-        if id_column and id_column in raw.columns else pd.Series([""] * len(raw), index=raw.index)
+    ids = (
+        raw[id_column].map(lambda v: "" if is_blank(v) else parser_for(COLUMN_BY_NAME["project_id"])(v)[0])
+        if id_column and id_column in raw.columns
+        else pd.Series([""] * len(raw), index=raw.index)
+    )
 
     def note(mask: pd.Series, column: str, messages: pd.Series | Text, severity: str) -> None:
         for pos in np.flatnonzero(mask.to_numpy()):
             idx = raw.index[int(pos)]
             said = messages if isinstance(messages, Text) else messages.iloc[pos]
             en, zh = said.en, said.zh
-            problems.append({
-                "row_key": int(idx), "source_sheet": table.sheet, "source_row": int(table.source_rows[pos]),
-                "project_id": ids.iloc[pos], "column": table.renamed.get(column, column),
-                "value": None if column not in raw.columns else _show(raw[column].iloc[pos]),
-                "message_en": en, "message_zh": zh, "severity": severity,
-            })
+            problems.append(
+                {
+                    "row_key": int(idx),
+                    "source_sheet": table.sheet,
+                    "source_row": int(table.source_rows[pos]),
+                    "project_id": ids.iloc[pos],
+                    "column": table.renamed.get(column, column),
+                    "value": None if column not in raw.columns else _show(raw[column].iloc[pos]),
+                    "message_en": en,
+                    "message_zh": zh,
+                    "severity": severity,
+                }
+            )
 
     names = {c.name for c in columns}
     for c in columns:
@@ -111,7 +134,9 @@ def _type_table(table: RawTable, columns: tuple[Column, ...], id_column: str | N
             note(has_problem & coerced_anyway, c.name, probs, "data")
             note(fatal, c.name, probs, "invalid" if c.required else "data")
             values = values.where(~has_problem | coerced_anyway, None)
-        typed[c.name] = pd.to_numeric(values, errors="coerce").astype(float) if c.kind in NUMERIC_KINDS else values
+        typed[c.name] = (
+            pd.to_numeric(values, errors="coerce").astype(float) if c.kind in NUMERIC_KINDS else values
+        )
     # Ranges and code lists (pandera, lazy): a failing optional cell becomes missing, a required one invalid.
     schema = PROJECT_SCHEMA if columns is PROJECT_COLUMNS else COUNTRY_SCHEMA
     present = typed[[c for c in typed.columns if c in names]]
@@ -124,7 +149,9 @@ def _type_table(table: RawTable, columns: tuple[Column, ...], id_column: str | N
             col = COLUMN_BY_NAME[str(column)]
             mask = pd.Series(typed.index.isin(group["index"].astype(int)), index=typed.index)
             note(mask, str(column), _check_message(str(check), col), "invalid" if col.required else "data")
-            typed.loc[mask.to_numpy(), str(column)] = np.nan if str(column) in typed and typed[str(column)].dtype == float else None
+            typed.loc[mask.to_numpy(), str(column)] = (
+                np.nan if str(column) in typed and typed[str(column)].dtype == float else None
+            )
     return typed, problems
 
 
@@ -149,40 +176,81 @@ def validate(inp: Input, criteria: CriteriaSet | None = None) -> Validated:
     canonical = {c.name for c in PROJECT_COLUMNS}
     reserved = set(RESERVED) | set(criteria.output_columns() if criteria is not None else ())
     input_columns = [c for c in raw.columns if c not in reserved]
-    extra = [c for c in input_columns if c not in canonical and c not in {col.name for col in COUNTRY_COLUMNS}]
+    extra = [
+        c for c in input_columns if c not in canonical and c not in {col.name for col in COUNTRY_COLUMNS}
+    ]
     issues = problems
     # Required fields blank.
     for name in REQUIRED:
-        blank = typed[name].isna() & raw[name].map(is_blank) if name in typed else pd.Series(True, index=raw.index)
+        blank = (
+            typed[name].isna() & raw[name].map(is_blank)
+            if name in typed
+            else pd.Series(True, index=raw.index)
+        )
         said = text("val_required_blank", column=Text(zh=COLUMN_BY_NAME[name].zh, en=name))
         for pos in np.flatnonzero(blank.to_numpy()):
-            issues.append({"row_key": pos, "source_sheet": table.sheet, "source_row": int(table.source_rows[pos]),
-                           "project_id": typed["project_id"].iloc[pos] if name != "project_id" else "",
-                           "column": table.renamed.get(name, name), "value": None,
-                           "message_en": said.en, "message_zh": said.zh, "severity": "invalid"})
+            issues.append(
+                {
+                    "row_key": pos,
+                    "source_sheet": table.sheet,
+                    "source_row": int(table.source_rows[pos]),
+                    "project_id": typed["project_id"].iloc[pos] if name != "project_id" else "",
+                    "column": table.renamed.get(name, name),
+                    "value": None,
+                    "message_en": said.en,
+                    "message_zh": said.zh,
+                    "severity": "invalid",
+                }
+            )
     ids = typed["project_id"].fillna("")
     dup = ids.ne("") & ids.duplicated(keep=False)
     for pos in np.flatnonzero(dup.to_numpy()):
-        others = [int(table.source_rows[p]) for p in np.flatnonzero((ids == ids.iloc[pos]).to_numpy()) if p != pos]
+        others = [
+            int(table.source_rows[p]) for p in np.flatnonzero((ids == ids.iloc[pos]).to_numpy()) if p != pos
+        ]
         said = text("val_duplicate_id", rows=join(map(str, others[:5])))
-        issues.append({"row_key": pos, "source_sheet": table.sheet, "source_row": int(table.source_rows[pos]),
-                       "project_id": ids.iloc[pos], "column": table.renamed.get("project_id", "project_id"),
-                       "value": ids.iloc[pos], "message_en": said.en, "message_zh": said.zh, "severity": "invalid"})
+        issues.append(
+            {
+                "row_key": pos,
+                "source_sheet": table.sheet,
+                "source_row": int(table.source_rows[pos]),
+                "project_id": ids.iloc[pos],
+                "column": table.renamed.get("project_id", "project_id"),
+                "value": ids.iloc[pos],
+                "message_en": said.en,
+                "message_zh": said.zh,
+                "severity": "invalid",
+            }
+        )
     issue_frame = _issue_frame(issues)
     invalid_keys = set(issue_frame.loc[issue_frame["severity"] == "invalid", "row_key"].astype(int))
     valid = ~np.isin(np.arange(n), list(invalid_keys))
-    records = pd.DataFrame({"row_key": np.arange(n), "source_sheet": table.sheet, "source_row": table.source_rows})
+    records = pd.DataFrame(
+        {"row_key": np.arange(n), "source_sheet": table.sheet, "source_row": table.source_rows}
+    )
     for c in PROJECT_COLUMNS:
         records[c.name] = typed[c.name] if c.name in typed else (np.nan if c.kind in NUMERIC_KINDS else None)
     for name in extra:
         records[name] = raw[name].map(lambda v: None if v is None else _show(v))
     records, country_issues = _join_countries(records, inp.countries)
-    issue_frame = pd.concat([issue_frame, country_issues], ignore_index=True) if len(country_issues) else issue_frame
+    issue_frame = (
+        pd.concat([issue_frame, country_issues], ignore_index=True) if len(country_issues) else issue_frame
+    )
     for w in table.warnings:
-        issue_frame.loc[len(issue_frame)] = {"row_key": -1, "source_sheet": table.sheet, "source_row": table.header_row,
-                                             "project_id": "", "column": "", "value": None, "message_en": w.en,
-                                             "message_zh": w.zh, "severity": "data"}
-    issue_frame = issue_frame.sort_values(["source_sheet", "source_row", "column"], kind="stable").reset_index(drop=True)
+        issue_frame.loc[len(issue_frame)] = {
+            "row_key": -1,
+            "source_sheet": table.sheet,
+            "source_row": table.header_row,
+            "project_id": "",
+            "column": "",
+            "value": None,
+            "message_en": w.en,
+            "message_zh": w.zh,
+            "severity": "data",
+        }
+    issue_frame = issue_frame.sort_values(
+        ["source_sheet", "source_row", "column"], kind="stable"
+    ).reset_index(drop=True)
     return Validated(records, valid, issue_frame, extra, input_columns)
 
 
@@ -198,11 +266,17 @@ def _join_countries(records: pd.DataFrame, countries: RawTable | None) -> tuple[
         p["row_key"] = -1
     typed = typed[typed["country"].notna()].drop_duplicates("country", keep="first").set_index("country")
     if "debt_distress_risk" in typed:
-        typed["debt_distress_risk"] = typed["debt_distress_risk"].where(typed["debt_distress_risk"].notna(), "not_rated")
+        typed["debt_distress_risk"] = typed["debt_distress_risk"].where(
+            typed["debt_distress_risk"].notna(), "not_rated"
+        )
     for c in COUNTRY_COLUMNS:
         if c.name in typed:
             mapped = records["country"].map(typed[c.name])
-            records[c.name] = mapped.astype(float) if c.kind in NUMERIC_KINDS else mapped.astype(object).where(mapped.notna(), None)
+            records[c.name] = (
+                mapped.astype(float)
+                if c.kind in NUMERIC_KINDS
+                else mapped.astype(object).where(mapped.notna(), None)
+            )
     return records, _issue_frame(problems)
 
 

@@ -117,8 +117,10 @@ def parse_bool(value: object) -> Parsed:
         return True, None
     if key in FALSE_WORDS:
         return False, None
-    return _fail(f"'{_text(value)}' is not yes/no (use yes/no, 是/否, Y/N, 1/0)",
-                 f"“{_text(value)}”不是是/否（可填 是/否、yes/no、Y/N、1/0）")
+    return _fail(
+        f"'{_text(value)}' is not yes/no (use yes/no, 是/否, Y/N, 1/0)",
+        f"“{_text(value)}”不是是/否（可填 是/否、yes/no、Y/N、1/0）",
+    )
 
 
 def make_code_parser(list_name: str) -> Parser:
@@ -137,8 +139,10 @@ def make_code_parser(list_name: str) -> Parser:
                 f"unknown {list_name} '{_text(value)}' read as '{code_list.fallback}'",
                 f"未知的{list_name}取值“{_text(value)}”，按“{code_list.label(code_list.fallback, 'zh')}”处理",
             )
-        return _fail(f"'{_text(value)}' is not a known {list_name} (allowed: {allowed})",
-                     f"“{_text(value)}”不是有效的{list_name}取值（可用：{allowed}）")
+        return _fail(
+            f"'{_text(value)}' is not a known {list_name} (allowed: {allowed})",
+            f"“{_text(value)}”不是有效的{list_name}取值（可用：{allowed}）",
+        )
 
     return parse
 
@@ -215,7 +219,7 @@ def parse_series(values: pd.Series, parser: Parser) -> tuple[pd.Series, pd.Serie
     codes, uniques = pd.factorize(keys)
     raw = values.to_numpy(dtype=object)
     first = np.zeros(len(uniques), dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes))[::-1]       # first row holding each distinct key
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # first row holding each distinct key
     parsed = [(None, None) if is_blank(raw[i]) else parser(raw[i]) for i in first]
     value_u = np.empty(len(parsed), dtype=object)
     problem_u = np.empty(len(parsed), dtype=object)

@@ -47,7 +47,8 @@ __all__ = [
 
 
 # The 193 member states of the United Nations, by ISO 3166-1 alpha-3 code.
-UN_MEMBERS: frozenset[str] = frozenset("""
+UN_MEMBERS: frozenset[str] = frozenset(
+    """
     AFG AGO ALB AND ARE ARG ARM ATG AUS AUT AZE BDI BEL BEN BFA BGD
     BGR BHR BHS BIH BLR BLZ BOL BRA BRB BRN BTN BWA CAF CAN CHE CHL
     CHN CIV CMR COD COG COL COM CPV CRI CUB CYP CZE DEU DJI DMA DNK
@@ -61,7 +62,8 @@ UN_MEMBERS: frozenset[str] = frozenset("""
     SUR SVK SVN SWE SWZ SYC SYR TCD TGO THA TJK TKM TLS TON TTO TUN
     TUR TUV TZA UGA UKR URY USA UZB VCT VEN VNM VUT WSM YEM ZAF ZMB
     ZWE
-""".split())
+""".split()
+)
 
 
 # Codes outside ISO 3166-1 that the tool accepts: alpha-3 → (alpha-2, English name).
@@ -75,44 +77,44 @@ _EXTRA_COUNTRIES: dict[str, tuple[str, str]] = {
 # (外交部) and of Chinese official usage; pycountry often has the full official name, an older form or a
 # Taiwan/Hong Kong-style transliteration. Kosovo is not in ISO 3166-1, so not in pycountry either.
 ZH_NAMES: dict[str, str] = {
-    "ATF": "法属南部领地",            # 外交部 name; pycountry 法属南半球领地
-    "BES": "荷兰加勒比区",            # the Dutch special municipalities' Chinese name; pycountry lists the three islands
-    "BGD": "孟加拉国",                # 外交部 short name; pycountry 孟加拉 (older form)
-    "BLM": "圣巴泰勒米",              # 外交部 name; pycountry adds 岛
-    "BOL": "玻利维亚",                # short name; pycountry 玻利维亚共和国 (an outdated official name)
-    "BVT": "布韦岛",                  # 外交部 transliteration; pycountry 布维群岛 (it is one island)
-    "CAF": "中非",                    # 外交部 short name; pycountry 中非共和国 (official name)
-    "CCK": "科科斯（基林）群岛",      # full-width brackets as in Chinese text; pycountry uses ASCII brackets
-    "COD": "刚果（金）",              # the usual Chinese way to tell the two Congos apart; pycountry 刚果民主共和国
-    "COG": "刚果（布）",              # likewise; pycountry's bare 刚果 is ambiguous
-    "DOM": "多米尼加",                # 外交部 short name; pycountry 多米尼加共和国
+    "ATF": "法属南部领地",  # 外交部 name; pycountry 法属南半球领地
+    "BES": "荷兰加勒比区",  # the Dutch special municipalities' Chinese name; pycountry lists the three islands
+    "BGD": "孟加拉国",  # 外交部 short name; pycountry 孟加拉 (older form)
+    "BLM": "圣巴泰勒米",  # 外交部 name; pycountry adds 岛
+    "BOL": "玻利维亚",  # short name; pycountry 玻利维亚共和国 (an outdated official name)
+    "BVT": "布韦岛",  # 外交部 transliteration; pycountry 布维群岛 (it is one island)
+    "CAF": "中非",  # 外交部 short name; pycountry 中非共和国 (official name)
+    "CCK": "科科斯（基林）群岛",  # full-width brackets as in Chinese text; pycountry uses ASCII brackets
+    "COD": "刚果（金）",  # the usual Chinese way to tell the two Congos apart; pycountry 刚果民主共和国
+    "COG": "刚果（布）",  # likewise; pycountry's bare 刚果 is ambiguous
+    "DOM": "多米尼加",  # 外交部 short name; pycountry 多米尼加共和国
     "FLK": "马尔维纳斯群岛（福克兰）",  # China's usage puts Malvinas first; pycountry 福克兰群岛 (马尔维纳斯)
-    "FSM": "密克罗尼西亚联邦",        # 外交部 name (the state, not the region); pycountry 密克罗尼西亚
-    "GGY": "根西",                    # 外交部 name; pycountry adds 岛
-    "GTM": "危地马拉",                # mainland transliteration; pycountry 瓜地马拉 (Taiwan usage)
-    "HKG": "中国香港",                # Chinese official usage; pycountry 香港
-    "HMD": "赫德岛和麦克唐纳群岛",    # 外交部 name; pycountry uses 与
-    "IMN": "马恩岛",                  # 外交部 name; pycountry 曼岛
-    "IRN": "伊朗",                    # short name; pycountry 伊朗伊斯兰共和国 (official name)
-    "JEY": "泽西",                    # 外交部 name; pycountry adds 岛
-    "KGZ": "吉尔吉斯斯坦",            # 外交部 name; pycountry 吉尔吉斯坦 (misspelt)
-    "KHM": "柬埔寨",                  # pycountry 柬埔塞 is a typo
-    "KOR": "韩国",                    # short name; pycountry 大韩民国 (official name)
-    "LAO": "老挝",                    # short name; pycountry 老挝人民民主共和国 (official name)
-    "MAC": "中国澳门",                # Chinese official usage; pycountry 澳门
-    "MDA": "摩尔多瓦",                # short name; pycountry 摩尔多瓦共和国 (official name)
-    "MLT": "马耳他",                  # mainland transliteration; pycountry 马尔他 (Taiwan usage)
-    "MNG": "蒙古国",                  # 外交部 name of the state; pycountry 蒙古 (also the region)
-    "PCN": "皮特凯恩群岛",            # 外交部 name; pycountry 皮特凯恩
-    "PRK": "朝鲜",                    # short name; pycountry 朝鲜民主主义人民共和国 (official name)
-    "PYF": "法属波利尼西亚",          # mainland transliteration; pycountry 法属玻利尼西亚
+    "FSM": "密克罗尼西亚联邦",  # 外交部 name (the state, not the region); pycountry 密克罗尼西亚
+    "GGY": "根西",  # 外交部 name; pycountry adds 岛
+    "GTM": "危地马拉",  # mainland transliteration; pycountry 瓜地马拉 (Taiwan usage)
+    "HKG": "中国香港",  # Chinese official usage; pycountry 香港
+    "HMD": "赫德岛和麦克唐纳群岛",  # 外交部 name; pycountry uses 与
+    "IMN": "马恩岛",  # 外交部 name; pycountry 曼岛
+    "IRN": "伊朗",  # short name; pycountry 伊朗伊斯兰共和国 (official name)
+    "JEY": "泽西",  # 外交部 name; pycountry adds 岛
+    "KGZ": "吉尔吉斯斯坦",  # 外交部 name; pycountry 吉尔吉斯坦 (misspelt)
+    "KHM": "柬埔寨",  # pycountry 柬埔塞 is a typo
+    "KOR": "韩国",  # short name; pycountry 大韩民国 (official name)
+    "LAO": "老挝",  # short name; pycountry 老挝人民民主共和国 (official name)
+    "MAC": "中国澳门",  # Chinese official usage; pycountry 澳门
+    "MDA": "摩尔多瓦",  # short name; pycountry 摩尔多瓦共和国 (official name)
+    "MLT": "马耳他",  # mainland transliteration; pycountry 马尔他 (Taiwan usage)
+    "MNG": "蒙古国",  # 外交部 name of the state; pycountry 蒙古 (also the region)
+    "PCN": "皮特凯恩群岛",  # 外交部 name; pycountry 皮特凯恩
+    "PRK": "朝鲜",  # short name; pycountry 朝鲜民主主义人民共和国 (official name)
+    "PYF": "法属波利尼西亚",  # mainland transliteration; pycountry 法属玻利尼西亚
     "SGS": "南乔治亚和南桑威奇群岛",  # 外交部 transliteration; pycountry 南桑德韦奇
     "SHN": "圣赫勒拿、阿森松和特里斯坦-达库尼亚",  # 外交部 punctuation; pycountry joins with hyphens
-    "SYR": "叙利亚",                  # short name; pycountry 阿拉伯叙利亚共和国 (official name)
-    "TTO": "特立尼达和多巴哥",        # mainland transliteration; pycountry 特里尼达和多巴哥
-    "TWN": "中国台湾",                # Chinese official usage; pycountry 中国台湾省
-    "VEN": "委内瑞拉",                # short name; pycountry 委内瑞拉玻利瓦尔共和国 (official name)
-    "XKX": "科索沃",                  # not in ISO 3166-1, so not in pycountry
+    "SYR": "叙利亚",  # short name; pycountry 阿拉伯叙利亚共和国 (official name)
+    "TTO": "特立尼达和多巴哥",  # mainland transliteration; pycountry 特里尼达和多巴哥
+    "TWN": "中国台湾",  # Chinese official usage; pycountry 中国台湾省
+    "VEN": "委内瑞拉",  # short name; pycountry 委内瑞拉玻利瓦尔共和国 (official name)
+    "XKX": "科索沃",  # not in ISO 3166-1, so not in pycountry
 }
 
 
@@ -192,9 +194,17 @@ _EN_ALIASES: dict[str, tuple[str, ...]] = {
     "CHN": ("PRC", "Mainland China", "China (People's Republic of)"),
     "CIV": ("Ivory Coast",),
     "COD": (
-        "Democratic Republic of the Congo", "Democratic Republic of Congo", "DR Congo", "D.R. Congo", "DRC",
-        "Congo DR", "Congo-Kinshasa", "Congo (Kinshasa)", "Congo, Dem. Rep.",
-        "Congo, Democratic Republic of the", "Zaire",
+        "Democratic Republic of the Congo",
+        "Democratic Republic of Congo",
+        "DR Congo",
+        "D.R. Congo",
+        "DRC",
+        "Congo DR",
+        "Congo-Kinshasa",
+        "Congo (Kinshasa)",
+        "Congo, Dem. Rep.",
+        "Congo, Democratic Republic of the",
+        "Zaire",
     ),
     "COG": ("Congo-Brazzaville", "Congo (Brazzaville)", "Congo, Rep.", "Congo Republic"),
     "CPV": ("Cape Verde",),
@@ -210,13 +220,19 @@ _EN_ALIASES: dict[str, tuple[str, ...]] = {
     "MAC": ("Macau", "Macao SAR", "Macao SAR, China", "Macau SAR", "Macao, China"),
     "MAF": ("Saint Martin",),
     "MKD": (
-        "Macedonia", "FYROM", "Macedonia, FYR", "Former Yugoslav Republic of Macedonia",
+        "Macedonia",
+        "FYROM",
+        "Macedonia, FYR",
+        "Former Yugoslav Republic of Macedonia",
         "The former Yugoslav Republic of Macedonia",
     ),
     "MMR": ("Burma",),
     "PRK": ("DPRK", "DPR Korea", "Korea, DPR", "Korea, Dem. People's Rep.", "Korea, Dem. Rep."),
     "PSE": (
-        "Palestine", "West Bank and Gaza", "Palestinian Territories", "Palestinian Territory",
+        "Palestine",
+        "West Bank and Gaza",
+        "Palestinian Territories",
+        "Palestinian Territory",
         "Occupied Palestinian Territory",
     ),
     "RUS": ("Russia",),
@@ -365,11 +381,7 @@ def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str,
     for iso3, name in english:
         for form in (name, *_reordered(name)):
             candidates.setdefault(_loose_key(form), set()).add(iso3)
-    loose = {
-        k: next(iter(v))
-        for k, v in candidates.items()
-        if k and len(v) == 1 and k not in _AMBIGUOUS
-    }
+    loose = {k: next(iter(v)) for k, v in candidates.items() if k and len(v) == 1 and k not in _AMBIGUOUS}
     return alpha2, alpha3, exact, loose
 
 

@@ -13,10 +13,24 @@ def frame(rows):
 
 
 def test_entering_leaving_and_tiers():
-    a = frame([("P1", 1, 90, "priority"), ("P2", 2, 80, "priority"), ("P3", 3, 70, "recommended"),
-               ("P4", 4, 60, "recommended"), ("P5", 5, 50, "deferred")])
-    b = frame([("P4", 1, 88, "priority"), ("P1", 2, 85, "priority"), ("P2", 3, 70, "recommended"),
-               ("P3", 4, 65, "recommended"), ("P6", 5, 40, "deferred")])
+    a = frame(
+        [
+            ("P1", 1, 90, "priority"),
+            ("P2", 2, 80, "priority"),
+            ("P3", 3, 70, "recommended"),
+            ("P4", 4, 60, "recommended"),
+            ("P5", 5, 50, "deferred"),
+        ]
+    )
+    b = frame(
+        [
+            ("P4", 1, 88, "priority"),
+            ("P1", 2, 85, "priority"),
+            ("P2", 3, 70, "recommended"),
+            ("P3", 4, 65, "recommended"),
+            ("P6", 5, 40, "deferred"),
+        ]
+    )
     c = compare(a, b, top_k=2, labels=("base", "green"))
     t = c.table.set_index("project_id")
     assert c.entered == ["P4"]

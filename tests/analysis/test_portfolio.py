@@ -27,26 +27,33 @@ def instance(seed: int, n: int | None = None) -> tuple[pd.DataFrame, pd.DataFram
     rng = np.random.default_rng(seed)
     n = n or int(rng.integers(5, 13))
     track = rng.choice(TRACKS, n)
-    cost = np.where(track == "flagship", rng.uniform(200, 900, n),
-                    np.where(track == "small_and_beautiful", rng.uniform(1, 50, n), rng.uniform(20, 400, n)))
-    ranked = pd.DataFrame({
-        "project_id": [f"P{i:02d}" for i in range(n)],
-        "score": np.round(rng.uniform(20, 95, n), 2),
-        "total_investment_usd_m": np.round(cost, 1),
-        "track": track,
-        "tier": rng.choice(["priority", "recommended", "deferred", "insufficient_data"], n),
-        "flags": rng.choice(["", "", "", "coal_review", "duplicate_construction"], n),
-        "country": rng.choice(["KEN", "PAK", "LAO"], n),
-        "sector": rng.choice(["energy", "transport", "water", "health"], n),
-    })
+    cost = np.where(
+        track == "flagship",
+        rng.uniform(200, 900, n),
+        np.where(track == "small_and_beautiful", rng.uniform(1, 50, n), rng.uniform(20, 400, n)),
+    )
+    ranked = pd.DataFrame(
+        {
+            "project_id": [f"P{i:02d}" for i in range(n)],
+            "score": np.round(rng.uniform(20, 95, n), 2),
+            "total_investment_usd_m": np.round(cost, 1),
+            "track": track,
+            "tier": rng.choice(["priority", "recommended", "deferred", "insufficient_data"], n),
+            "flags": rng.choice(["", "", "", "coal_review", "duplicate_construction"], n),
+            "country": rng.choice(["KEN", "PAK", "LAO"], n),
+            "sector": rng.choice(["energy", "transport", "water", "health"], n),
+        }
+    )
     ranked = ranked.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
     ranked["rank"] = np.arange(1, n + 1)
     pairs = [tuple(rng.choice(n, 2, replace=False)) for _ in range(int(rng.integers(0, 4)))]
     rows = []
     for a, b in pairs:
         ida, idb = f"P{a:02d}", f"P{b:02d}"
-        rows += [{"project_id": ida, "id": "duplicate_construction", "kind": "flag", "partners": idb},
-                 {"project_id": idb, "id": "duplicate_construction", "kind": "flag", "partners": ida}]
+        rows += [
+            {"project_id": ida, "id": "duplicate_construction", "kind": "flag", "partners": idb},
+            {"project_id": idb, "id": "duplicate_construction", "kind": "flag", "partners": ida},
+        ]
     hits = pd.DataFrame(rows, columns=["project_id", "id", "kind", "partners"])
     return ranked, hits
 
@@ -70,7 +77,10 @@ def brute_force(ranked: pd.DataFrame, hits: pd.DataFrame, c: PortfolioConstraint
             if cost > c.budget + eps:
                 continue
             small = [p for p in subset if p["track"] == "small_and_beautiful"]
-            if c.min_small_share and sum(p["total_investment_usd_m"] for p in small) < c.min_small_share * cost - eps:
+            if (
+                c.min_small_share
+                and sum(p["total_investment_usd_m"] for p in small) < c.min_small_share * cost - eps
+            ):
                 continue
             if c.min_small_count and len(small) < c.min_small_count:
                 continue
@@ -114,13 +124,29 @@ def random_constraints(rng: np.random.Generator, ranked: pd.DataFrame, kind: str
     elif kind == "exclude_flagged":
         extra["exclude_flagged"] = True
     elif kind == "all":
-        extra.update(min_small_share=0.05, min_flagship_count=1, max_country_share=0.6, max_sector_share=0.6,
-                     no_duplicates=True, exclude_tiers=["insufficient_data"])
+        extra.update(
+            min_small_share=0.05,
+            min_flagship_count=1,
+            max_country_share=0.6,
+            max_sector_share=0.6,
+            no_duplicates=True,
+            exclude_tiers=["insufficient_data"],
+        )
     return PortfolioConstraints(budget=budget, time_limit=20, **extra)
 
 
-KINDS = ["budget", "small_share", "small_count", "flagship", "country", "sector", "duplicates", "exclude",
-         "exclude_flagged", "all"]
+KINDS = [
+    "budget",
+    "small_share",
+    "small_count",
+    "flagship",
+    "country",
+    "sector",
+    "duplicates",
+    "exclude",
+    "exclude_flagged",
+    "all",
+]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -169,8 +195,12 @@ def test_infeasible_messages_are_one_clear_bilingual_line():
     cheap = float(np.sort(ranked.loc[ranked["track"] == "flagship", "total_investment_usd_m"])[0])
     q = optimise(ranked, PortfolioConstraints(budget=cheap / 2, min_flagship_count=1), hits=hits)
     assert q.status == "infeasible" and "above the budget" in q.message.en and "超过预算" in q.message.zh
-    r = optimise(ranked, PortfolioConstraints(budget=100, exclude_tiers=["priority", "recommended", "deferred",
-                                                                         "insufficient_data"]))
+    r = optimise(
+        ranked,
+        PortfolioConstraints(
+            budget=100, exclude_tiers=["priority", "recommended", "deferred", "insufficient_data"]
+        ),
+    )
     assert r.status == "no_candidates" and "没有可选项目" in r.message.zh
 
 
@@ -180,7 +210,9 @@ def test_time_limit_message(monkeypatch):
     def fake(c, **kw):
         x = np.zeros(len(c))
         x[0] = 1
-        return SimpleNamespace(x=x, status=1, message="Time limit reached.", mip_gap=0.05, mip_dual_bound=-1e4)
+        return SimpleNamespace(
+            x=x, status=1, message="Time limit reached.", mip_gap=0.05, mip_dual_bound=-1e4
+        )
 
     monkeypatch.setattr(portfolio, "milp", fake)
     p = optimise(ranked, PortfolioConstraints(budget=1e6, time_limit=1), hits=hits)
@@ -189,7 +221,9 @@ def test_time_limit_message(monkeypatch):
     assert "\n" not in p.message.en + p.message.zh
 
     def none(c, **kw):
-        return SimpleNamespace(x=None, status=1, message="Time limit reached.", mip_gap=None, mip_dual_bound=None)
+        return SimpleNamespace(
+            x=None, status=1, message="Time limit reached.", mip_gap=None, mip_dual_bound=None
+        )
 
     monkeypatch.setattr(portfolio, "milp", none)
     q = optimise(ranked, PortfolioConstraints(budget=1e6, time_limit=1), hits=hits)
@@ -242,10 +276,14 @@ def test_on_sample_workbook_with_duplicates():
     r = run(SAMPLES / "sample_projects.xlsx")
     hits = r.hits
     pairs = duplicate_pairs_from_hits(hits)
-    if not pairs:          # the sample's own duplicate pair depends on the criteria file; add one if absent
+    if not pairs:  # the sample's own duplicate pair depends on the criteria file; add one if absent
         a, b = r.ranked["project_id"].head(2)
-        extra = pd.DataFrame([{"project_id": a, "id": "duplicate_construction", "kind": "flag", "partners": b},
-                              {"project_id": b, "id": "duplicate_construction", "kind": "flag", "partners": a}])
+        extra = pd.DataFrame(
+            [
+                {"project_id": a, "id": "duplicate_construction", "kind": "flag", "partners": b},
+                {"project_id": b, "id": "duplicate_construction", "kind": "flag", "partners": a},
+            ]
+        )
         hits = pd.concat([hits, extra], ignore_index=True)
         pairs = duplicate_pairs_from_hits(hits)
     a, b = sorted(pairs)[0]
@@ -255,8 +293,16 @@ def test_on_sample_workbook_with_duplicates():
     strict = optimise(r, PortfolioConstraints(budget=total, no_duplicates=True), hits=hits)
     assert strict.status == "optimal"
     assert not {a, b} <= set(strict.chosen["project_id"])
-    p = optimise(r, PortfolioConstraints(budget=2000, min_flagship_count=1, min_small_share=0.05,
-                                         max_country_share=0.5, exclude_tiers=["insufficient_data"]))
+    p = optimise(
+        r,
+        PortfolioConstraints(
+            budget=2000,
+            min_flagship_count=1,
+            min_small_share=0.05,
+            max_country_share=0.5,
+            exclude_tiers=["insufficient_data"],
+        ),
+    )
     assert p.status == "optimal", p.message
     assert p.chosen["cost"].sum() <= 2000
     assert (p.chosen["track"] == "flagship").sum() >= 1

@@ -95,8 +95,10 @@ def test_monte_carlo_gives_one_row_per_ranked_project(result: Result, lang: str)
     assert len(table) == len(result.ranked)
     assert table["project_id"].tolist() == result.ranked["project_id"].astype(str).tolist()
     assert set(table["label"]) <= {present.t("rb_stable", lang), present.t("rb_sensitive", lang)}
-    expected = monte_carlo(result.pm, result.weights, result.criteria.missing_policy, draws=200, top_k=10, seed=7)
-    assert table["p_top_k"].tolist() == expected.table["p_top_k"].tolist()       # the library's, reproducibly
+    expected = monte_carlo(
+        result.pm, result.weights, result.criteria.missing_policy, draws=200, top_k=10, seed=7
+    )
+    assert table["p_top_k"].tolist() == expected.table["p_top_k"].tolist()  # the library's, reproducibly
     assert table["rank_p95"].tolist() == expected.table["rank_p95"].tolist()
     # a rerun (e.g. the language switch) shows the cached run, not a new one
     at.radio(key="lang").set_value("en" if lang == "zh" else "zh").run()
@@ -130,13 +132,15 @@ def test_portfolio_with_a_budget_is_optimal_within_it(result: Result, lang: str)
     chosen = _frame(at, "pf_chosen_table")
     assert chosen["cost"].sum() <= budget + 1e-6
     expected = optimise(result, PortfolioConstraints(budget=budget, time_limit=30))
-    assert set(chosen["project_id"]) == set(expected.chosen["project_id"]) or \
-        round(chosen["score"].sum(), 2) == expected.objective
+    assert (
+        set(chosen["project_id"]) == set(expected.chosen["project_id"])
+        or round(chosen["score"].sum(), 2) == expected.objective
+    )
     msg = expected.message.get(lang)
     assert msg in [str(s.value) for s in at.success]
     other = expected.message.get("en" if lang == "zh" else "zh")
-    assert other not in [str(s.value) for s in at.success]                  # one language only
-    assert len(at.get("vega_lite_chart")) == 2                          # frontier and value for money
+    assert other not in [str(s.value) for s in at.success]  # one language only
+    assert len(at.get("vega_lite_chart")) == 2  # frontier and value for money
 
 
 def test_portfolio_default_budget_is_a_fifth_of_the_total(result: Result) -> None:
@@ -155,8 +159,13 @@ def test_infeasible_constraint_shows_the_message(result: Result, lang: str) -> N
     at.number_input(key="pf_min_flagship_count").set_value(999)
     at.button(key="pf_solve").click().run()
     _ok(at)
-    expected = optimise(result, PortfolioConstraints(budget=round(0.2 * float(
-        result.ranked["total_investment_usd_m"].sum()), 1), min_flagship_count=999))
+    expected = optimise(
+        result,
+        PortfolioConstraints(
+            budget=round(0.2 * float(result.ranked["total_investment_usd_m"].sum()), 1),
+            min_flagship_count=999,
+        ),
+    )
     assert expected.status == "infeasible"
     assert _errors(at) == [expected.message.get(lang)]
     assert _metric(at, present.t("pf_status", lang)) == present.status_label("infeasible", lang)
@@ -172,8 +181,12 @@ def test_portfolio_constraints_reach_the_solver(result: Result) -> None:
     at.button(key="pf_solve").click().run()
     _ok(at)
     chosen = _frame(at, "pf_chosen_table")
-    expected = optimise(result, PortfolioConstraints(budget=5000.0, max_country_share=0.3, exclude_flagged=True,
-                                                     exclude_tiers=["deferred"]))
+    expected = optimise(
+        result,
+        PortfolioConstraints(
+            budget=5000.0, max_country_share=0.3, exclude_flagged=True, exclude_tiers=["deferred"]
+        ),
+    )
     assert round(chosen["score"].sum(), 2) == expected.objective
     # changing a constraint without solving again marks the shown solution as stale
     at.slider(key="pf_max_country_share").set_value(50).run()
@@ -194,12 +207,15 @@ def test_analysis_charts_build(result: Result, lang: str) -> None:
     p = optimise(result, cons)
     vfm = value_for_money(result, p, cons)
     frontier = efficient_frontier(result, cons, budgets=frontier_budgets(vfm["cost"], 2000, 4))
-    charts = [present.rank_interval_chart(smaa.table, lang, 10, top=20),
-              present.sweep_chart(curves, lang, cs, dim, float(w.dimensions[dim])),
-              present.frontier_chart(frontier, lang, 2000), present.value_for_money_chart(vfm, lang, cs)]
+    charts = [
+        present.rank_interval_chart(smaa.table, lang, 10, top=20),
+        present.sweep_chart(curves, lang, cs, dim, float(w.dimensions[dim])),
+        present.frontier_chart(frontier, lang, 2000),
+        present.value_for_money_chart(vfm, lang, cs),
+    ]
     for chart in charts:
         assert isinstance(chart, alt.LayerChart)
-        chart.to_dict()                                                         # a valid Vega-Lite spec
+        chart.to_dict()  # a valid Vega-Lite spec
     shown = present.smaa_table(smaa.table, result, lang)
     assert len(shown) == len(result.ranked)
     assert set(shown["label"]) <= {present.t("rb_stable", lang), present.t("rb_sensitive", lang)}
@@ -216,7 +232,11 @@ def test_frontier_budgets_include_the_chosen_budget() -> None:
 
 def test_portfolio_message_is_a_text_in_each_language(result: Result) -> None:
     p = optimise(result, PortfolioConstraints(budget=100.0))
-    assert isinstance(p.message, Text) and p.message.en.startswith("Optimal:") and p.message.zh.startswith("最优：")
+    assert (
+        isinstance(p.message, Text)
+        and p.message.en.startswith("Optimal:")
+        and p.message.zh.startswith("最优：")
+    )
     details = p.constraints_frame("zh").set_index("item")["value"]
     assert details["message"] == p.message.zh
     assert p.constraints_frame().set_index("item")["value"]["message"] == f"{p.message.en} / {p.message.zh}"

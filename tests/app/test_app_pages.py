@@ -29,10 +29,23 @@ from screening.stages.score import Weights
 
 PROBLEMS = ROOT / "sample_projects" / "problem_projects.xlsx"
 AIDDATA = ROOT.parent / "shared" / "data" / "aiddata_gcdf3_extract.csv"
-PAGES = {"data": "page_data", "criteria": "page_criteria", "ranking": "page_ranking", "project": "page_project",
-         "excluded": "page_excluded", "export": "page_export"}
-TITLES = {"data": "data_title", "criteria": "criteria_title", "ranking": "ranking_title",
-          "project": "project_title", "excluded": "excluded_title", "export": "export_title"}
+PAGES = {
+    "data": "page_data",
+    "criteria": "page_criteria",
+    "ranking": "page_ranking",
+    "project": "page_project",
+    "excluded": "page_excluded",
+    "export": "page_export",
+}
+TITLES = {
+    "data": "data_title",
+    "criteria": "criteria_title",
+    "ranking": "ranking_title",
+    "project": "project_title",
+    "excluded": "excluded_title",
+    "export": "export_title",
+}
+
 
 @pytest.fixture(scope="module")
 def sample_result() -> Result:
@@ -67,8 +80,9 @@ def test_language_switch_changes_labels() -> None:
     at.radio(key="lang").set_value("en").run()
     _ok(at)
     assert at.title[0].value == "Project ranking"
-    assert [m.label for m in at.metric] == [present.t(k, "en") for k in
-                                            ("records", "ranked", "excluded", "invalid", "data_issues")]
+    assert [m.label for m in at.metric] == [
+        present.t(k, "en") for k in ("records", "ranked", "excluded", "invalid", "data_issues")
+    ]
     assert [m.label for m in at.metric] != zh_labels
     at.radio(key="lang").set_value("zh").run()
     assert at.title[0].value == "项目排名"
@@ -81,7 +95,9 @@ def test_upload_a_workbook_through_file_uploader() -> None:
     _ok(at)
     assert at.session_state["source"]["name"] == PROBLEMS.name
     assert _metric(at, "Invalid") == expected["invalid"] > 0
-    assert any(df.value is not None and "message" in df.value.columns for df in at.dataframe)  # validation report
+    assert any(
+        df.value is not None and "message" in df.value.columns for df in at.dataframe
+    )  # validation report
     at = _page(at, "excluded")
     tables = [df.value for df in at.dataframe]
     invalid = next(t for t in tables if "problems" in t.columns)
@@ -110,8 +126,10 @@ def test_bad_upload_shows_a_plain_message(tmp_path: Path) -> None:
 def test_weights_injected_through_session_state_rerank(sample_result: Result) -> None:
     cs = load_criteria()
     dims = [d.id for d in cs.dimensions]
-    overrides = {"dimensions": {d: (1000.0 if i == len(dims) - 1 else 0.0) for i, d in enumerate(dims)},
-                 "criteria": {}}
+    overrides = {
+        "dimensions": {d: (1000.0 if i == len(dims) - 1 else 0.0) for i, d in enumerate(dims)},
+        "criteria": {},
+    }
     expected = pipeline.reweigh(sample_result, current_weights(cs, overrides))
     at = _app("en")
     before = at.dataframe[0].value["project_id"].tolist()
@@ -145,7 +163,10 @@ def test_bad_weights_are_revalidated_and_reported(bad: object, sample_result: Re
     at.run()
     _ok(at)
     # the ranking keeps the last valid weights (here: the file's)
-    assert at.dataframe[0].value["project_id"].tolist() == sample_result.ranked["project_id"].astype(str).tolist()
+    assert (
+        at.dataframe[0].value["project_id"].tolist()
+        == sample_result.ranked["project_id"].astype(str).tolist()
+    )
     at = _page(at, "criteria")
     assert any(e.startswith("Weights not valid") for e in _errors(at)), _errors(at)
 
@@ -160,7 +181,7 @@ def test_all_dimension_weights_zero_is_refused() -> None:
 
 def test_weight_change_does_not_read_the_file_again(monkeypatch: pytest.MonkeyPatch) -> None:
     st.cache_data.clear()
-    st.cache_resource.clear()   # the screening run is a shared resource (app_pages/common.screen_cached)
+    st.cache_resource.clear()  # the screening run is a shared resource (app_pages/common.screen_cached)
     calls = {"n": 0}
     real = pipeline.read_input
 
@@ -195,8 +216,12 @@ def test_project_page_shows_the_full_rationale(sample_result: Result) -> None:
     assert all(f["reason"].astype(str).str.len().gt(0).all() for f in frames if "contribution" in f.columns)
     assert all(f["source"].astype(str).str.len().gt(0).all() for f in frames if "contribution" in f.columns)
     assert len(at.get("vega_lite_chart")) >= 1
-    assert any(present.t("top_tier", "en") in str(i.value) or "short of" in str(i.value)
-               or "Completeness" in str(i.value) for i in at.info)
+    assert any(
+        present.t("top_tier", "en") in str(i.value)
+        or "short of" in str(i.value)
+        or "Completeness" in str(i.value)
+        for i in at.info
+    )
 
 
 def test_project_page_for_an_excluded_record(sample_result: Result) -> None:
@@ -227,8 +252,10 @@ def test_excluded_page_hides_nothing(sample_result: Result) -> None:
     summary = next(f for f in frames if "projects" in f.columns)
     hits = sample_result.hits
     live_flags = hits[(hits["kind"] == "flag") & hits["project_id"].astype(str).isin(flagged_ids)]
-    assert dict(zip(summary["id"], summary["projects"], strict=True)) == \
-        live_flags.groupby("id")["project_id"].nunique().to_dict()
+    assert (
+        dict(zip(summary["id"], summary["projects"], strict=True))
+        == live_flags.groupby("id")["project_id"].nunique().to_dict()
+    )
     for flag in sample_result.criteria.flags:
         if flag.id in set(summary["id"]):
             assert summary.set_index("id").loc[flag.id, "reason"] == flag.reason.zh
@@ -278,10 +305,18 @@ def test_export_page_and_the_exported_content(sample_result: Result) -> None:
     assert abs(float(rows[0][3]) - 60.0 / total * 100) < 0.01
     ranking = [r for r in wb["Ranking"].iter_rows(values_only=True)]
     header = list(ranking[0])
-    pid_col = header.index(next(h for h in header if str(h).lower().startswith("project_id")
-                                or str(h).startswith("项目编号") or "Project ID" in str(h)))
-    assert [str(r[pid_col]) for r in ranking[1:len(result.ranked) + 1]] == \
-        result.ranked["project_id"].astype(str).tolist()
+    pid_col = header.index(
+        next(
+            h
+            for h in header
+            if str(h).lower().startswith("project_id")
+            or str(h).startswith("项目编号")
+            or "Project ID" in str(h)
+        )
+    )
+    assert [str(r[pid_col]) for r in ranking[1 : len(result.ranked) + 1]] == result.ranked[
+        "project_id"
+    ].astype(str).tolist()
 
 
 def test_reviewer_decisions_from_a_reloaded_workbook_are_shown(sample_result: Result, tmp_path: Path) -> None:

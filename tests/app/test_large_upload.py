@@ -54,12 +54,12 @@ def test_100k_rows_are_screened_and_every_page_renders(big_workbook: Path) -> No
     records, ranked = metric_int(at, "Records"), metric_int(at, "Ranked")
     assert records == 100_000
     assert ranked + metric_int(at, "Excluded") + metric_int(at, "Invalid") == records
-    assert ranked > 99_000   # the generator makes valid projects; a few hit a gate
+    assert ranked > 99_000  # the generator makes valid projects; a few hit a gate
     for name in PAGES:
         at = page(at, name)
         assert not errors(at), (name, errors(at))
         if name == "ranking":
-            assert len(at.dataframe[0].value) == ranked   # the whole ranking, not a sample
+            assert len(at.dataframe[0].value) == ranked  # the whole ranking, not a sample
         if name == "excluded":
             tables = [df.value for df in at.dataframe]
             flagged = next(t for t in tables if "flags" in t.columns)

@@ -30,12 +30,14 @@ LAYERS: list[tuple[str, int]] = [
     ("screening.analysis", 6),
     ("screening.present", 7),
     ("screening.cli", 8),
-    ("screening", 9),          # the package's own __init__: the public API, above everything
+    ("screening", 9),  # the package's own __init__: the public API, above everything
 ]
 
 
 def layer_of(module: str) -> tuple[str, int]:
-    best = max((p for p in LAYERS if module == p[0] or module.startswith(p[0] + ".")), key=lambda p: len(p[0]))
+    best = max(
+        (p for p in LAYERS if module == p[0] or module.startswith(p[0] + ".")), key=lambda p: len(p[0])
+    )
     return best
 
 
@@ -64,14 +66,21 @@ def imports_of(path: Path) -> list[str]:
             continue
         if isinstance(node, ast.ImportFrom):
             if node.level:
-                base = me.split(".")[: len(me.split(".")) - node.level + (1 if path.name == "__init__.py" else 0)]
+                base = me.split(".")[
+                    : len(me.split(".")) - node.level + (1 if path.name == "__init__.py" else 0)
+                ]
                 mod = ".".join([*base, node.module] if node.module else base)
             else:
                 mod = node.module or ""
             if mod.startswith("screening"):
                 # "from screening.io import export" imports the module screening.io.export
-                out.extend(f"{mod}.{a.name}" if (PACKAGE.parent / f"{mod}.{a.name}".replace(".", "/")).with_suffix(".py").exists()
-                           or (PACKAGE.parent / f"{mod}.{a.name}".replace(".", "/")).is_dir() else mod for a in node.names)
+                out.extend(
+                    f"{mod}.{a.name}"
+                    if (PACKAGE.parent / f"{mod}.{a.name}".replace(".", "/")).with_suffix(".py").exists()
+                    or (PACKAGE.parent / f"{mod}.{a.name}".replace(".", "/")).is_dir()
+                    else mod
+                    for a in node.names
+                )
         elif isinstance(node, ast.Import):
             out.extend(a.name for a in node.names if a.name.startswith("screening"))
     return out
@@ -93,7 +102,9 @@ def test_imports_point_down(path: Path) -> None:
         prefix, layer = layer_of(target)
         assert layer <= my_layer, f"{me} (layer {my_layer}) imports {target} (layer {layer}): an upward arrow"
         if layer == my_layer and prefix != my_prefix:
-            raise AssertionError(f"{me} imports {target}: two packages of layer {layer} must stay independent")
+            raise AssertionError(
+                f"{me} imports {target}: two packages of layer {layer} must stay independent"
+            )
 
 
 def test_present_never_imports_streamlit_or_the_workbook_writer() -> None:

@@ -29,8 +29,15 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Screenshots go to the test's temporary folder; SCREENSHOTS_DIR=docs/images refreshes the README's pictures.
 SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR")
 UPLOAD = ROOT / "sample_projects" / "sample_projects_zh.xlsx"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _require_browser() -> None:
@@ -62,9 +69,26 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -94,7 +118,8 @@ def _settle(page, timeout: float = 60_000) -> None:  # noqa: ANN001 - playwright
     page.wait_for_function(
         "() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
         " || !document.querySelector(\"[data-testid='stStatusWidget']\").innerText.match(/Running|Stop|运行/)",
-        timeout=timeout)
+        timeout=timeout,
+    )
     page.wait_for_timeout(600)
 
 
@@ -113,8 +138,11 @@ def _showcase_project() -> str | None:
 
     ranked = pipeline.run(ROOT / "sample_projects" / "sample_projects.xlsx").ranked
     top = ranked["tier"].iloc[0] if len(ranked) else None
-    pick = ranked[(ranked["flags"].astype(str) != "") & (ranked["tier"] != top)
-                  & (ranked["tier"] != "insufficient_data")]
+    pick = ranked[
+        (ranked["flags"].astype(str) != "")
+        & (ranked["tier"] != top)
+        & (ranked["tier"] != "insufficient_data")
+    ]
     return str(pick["project_id"].iloc[0]) if len(pick) else None
 
 
@@ -128,8 +156,9 @@ def test_browser_end_to_end(app_url: str, tmp_path: Path) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True,
-                                          locale="zh-CN")
+            context = browser.new_context(
+                viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="zh-CN"
+            )
             page = context.new_page()
             page.set_default_timeout(60_000)
             page.goto(app_url)
@@ -174,7 +203,9 @@ def test_browser_end_to_end(app_url: str, tmp_path: Path) -> None:
 
             # 4. Upload a workbook (Chinese headers) on the Data page.
             _nav(page, "Data")
-            page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(UPLOAD))
+            page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(
+                str(UPLOAD)
+            )
             expect(page.get_by_text(UPLOAD.name).first).to_be_visible()
             _settle(page)
             expect(page.get_by_text("Validation report")).to_be_visible()
@@ -203,7 +234,11 @@ def test_browser_end_to_end(app_url: str, tmp_path: Path) -> None:
     names = wb.sheetnames
     ranking_name = next(n for n in names if n.lower().startswith("ranking") or n.startswith("排名"))
     audit_name = next(n for n in names if n.lower() == "audit" or n.startswith("审计"))
-    audit = {str(r[0]): r[1] for r in wb[audit_name].iter_rows(values_only=True) if len(r) >= 2 and r[0] is not None}
+    audit = {
+        str(r[0]): r[1]
+        for r in wb[audit_name].iter_rows(values_only=True)
+        if len(r) >= 2 and r[0] is not None
+    }
     assert audit.get("input_file") == UPLOAD.name, audit
     assert wb[ranking_name].max_row > 10
     # The export carries the edited weight: the first dimension now weighs 60 (as a share of the total).
@@ -213,7 +248,9 @@ def test_browser_end_to_end(app_url: str, tmp_path: Path) -> None:
     first = cs.dimensions[0]
     total = 60 + sum(d.weight for d in cs.dimensions[1:])
     crit_sheet = next(n for n in names if n.lower() == "criteria" or n.startswith("评价标准"))
-    row = next(r for r in wb[crit_sheet].iter_rows(values_only=True) if r[0] == "dimension" and r[1] == first.id)
+    row = next(
+        r for r in wb[crit_sheet].iter_rows(values_only=True) if r[0] == "dimension" and r[1] == first.id
+    )
     assert abs(float(row[3]) - 60 / total * 100) < 0.01, row
     for image in ("ranking.png", "project.png"):
         assert (images / image).stat().st_size > 10_000

@@ -34,8 +34,13 @@ def make_frame(records: list[dict], cs: CriteriaSet) -> pd.DataFrame:
     """Typed records as validation leaves them: every canonical column, numbers as floats, yes/no as bools."""
     rows = []
     for i, rec in enumerate(records):
-        base = {"project_id": f"P{i}", "project_name": "Rural road", "country": "KEN", "sector": "transport",
-                "total_investment_usd_m": 100.0}
+        base = {
+            "project_id": f"P{i}",
+            "project_name": "Rural road",
+            "country": "KEN",
+            "sector": "transport",
+            "total_investment_usd_m": 100.0,
+        }
         rows.append({"row_key": i, **base, **rec})
     frame = pd.DataFrame(rows)
     for col in COLUMNS:
@@ -73,70 +78,142 @@ def points(pm: PointMatrix, criterion: str) -> np.ndarray:
 # --------------------------------------------------------------------------- gates
 
 GATE_CASES: dict[str, tuple[dict, dict]] = {
-    "gambling": ({"project_name": "Coral Bay Casino Resort", "sector": "tourism"},
-                 {"project_name": "Coral Bay Beach Resort", "sector": "tourism"}),
-    "sex_industry": ({"project_name": "Adult entertainment complex", "sector": "tourism"},
-                     {"project_name": "Sex education programme for schools", "sector": "education"}),
-    "weapons_military": ({"project_name": "Ammunition plant", "sector": "manufacturing"},
-                         {"project_name": "Flood defence embankment", "sector": "water"}),
-    "export_banned_technology": ({"project_name": "Plant using 禁止出口的技术", "sector": "manufacturing"},
-                                 {"project_name": "Plant exporting finished goods", "sector": "manufacturing"}),
-    "treaty_prohibited": ({"project_name": "Mine under UN sanctions", "sector": "mining"},
-                          {"project_name": "Mine near the border", "sector": "mining"}),
-    "tobacco": ({"project_name": "Cigarette factory", "sector": "manufacturing"},
-                {"project_name": "Tobacco control programme", "sector": "health"}),
-    "spirits": ({"project_name": "Vodka bottling line", "sector": "manufacturing"},
-                {"project_name": "Brewery expansion", "sector": "manufacturing"}),
-    "forced_child_labour": ({"project_name": "Cotton farm with child labour", "sector": "agriculture"},
-                            {"project_name": "Programme to eliminate child labour", "sector": "other"}),
-    "banned_substances": ({"project_name": "DDT production line", "sector": "manufacturing"},
-                          {"project_name": "DDT stockpile destruction", "sector": "environment"}),
-    "cites_wildlife_trade": ({"project_name": "Ivory carving workshop", "sector": "manufacturing"},
-                             {"project_name": "Ivory Coast coastal road", "sector": "transport"}),
-    "unbonded_asbestos": ({"project_name": "Chrysotile asbestos mine", "sector": "mining"},
-                          {"project_name": "Asbestos removal from schools", "sector": "education"}),
-    "drift_net_fishing": ({"project_name": "Drift-net fishing fleet", "sector": "agriculture"},
-                          {"project_name": "Aquaculture ponds", "sector": "agriculture"}),
-    "primary_forest_logging": ({"project_name": "Timber concession logging", "sector": "agriculture",
-                                "description": "Selective cutting in primary tropical rainforest"},
-                               {"project_name": "Timber concession logging", "sector": "agriculture",
-                                "description": "Harvest in a eucalyptus plantation"}),
-    "basel_waste": ({"project_name": "Hazardous waste import terminal", "sector": "environment"},
-                    {"project_name": "Municipal waste recycling plant", "sector": "environment"}),
-    "convention_prohibited_activity": ({"project_name": "Wetland reclamation for rice", "sector": "agriculture"},
-                                       {"project_name": "Wetland restoration", "sector": "environment"}),
-    "no_new_coal_power": ({"project_name": "Coal-fired power plant", "sector": "energy", "status": "planned"},
-                          {"project_name": "Coal-to-solar conversion of the old coal-fired power plant",
-                           "sector": "energy", "status": "planned"}),
+    "gambling": (
+        {"project_name": "Coral Bay Casino Resort", "sector": "tourism"},
+        {"project_name": "Coral Bay Beach Resort", "sector": "tourism"},
+    ),
+    "sex_industry": (
+        {"project_name": "Adult entertainment complex", "sector": "tourism"},
+        {"project_name": "Sex education programme for schools", "sector": "education"},
+    ),
+    "weapons_military": (
+        {"project_name": "Ammunition plant", "sector": "manufacturing"},
+        {"project_name": "Flood defence embankment", "sector": "water"},
+    ),
+    "export_banned_technology": (
+        {"project_name": "Plant using 禁止出口的技术", "sector": "manufacturing"},
+        {"project_name": "Plant exporting finished goods", "sector": "manufacturing"},
+    ),
+    "treaty_prohibited": (
+        {"project_name": "Mine under UN sanctions", "sector": "mining"},
+        {"project_name": "Mine near the border", "sector": "mining"},
+    ),
+    "tobacco": (
+        {"project_name": "Cigarette factory", "sector": "manufacturing"},
+        {"project_name": "Tobacco control programme", "sector": "health"},
+    ),
+    "spirits": (
+        {"project_name": "Vodka bottling line", "sector": "manufacturing"},
+        {"project_name": "Brewery expansion", "sector": "manufacturing"},
+    ),
+    "forced_child_labour": (
+        {"project_name": "Cotton farm with child labour", "sector": "agriculture"},
+        {"project_name": "Programme to eliminate child labour", "sector": "other"},
+    ),
+    "banned_substances": (
+        {"project_name": "DDT production line", "sector": "manufacturing"},
+        {"project_name": "DDT stockpile destruction", "sector": "environment"},
+    ),
+    "cites_wildlife_trade": (
+        {"project_name": "Ivory carving workshop", "sector": "manufacturing"},
+        {"project_name": "Ivory Coast coastal road", "sector": "transport"},
+    ),
+    "unbonded_asbestos": (
+        {"project_name": "Chrysotile asbestos mine", "sector": "mining"},
+        {"project_name": "Asbestos removal from schools", "sector": "education"},
+    ),
+    "drift_net_fishing": (
+        {"project_name": "Drift-net fishing fleet", "sector": "agriculture"},
+        {"project_name": "Aquaculture ponds", "sector": "agriculture"},
+    ),
+    "primary_forest_logging": (
+        {
+            "project_name": "Timber concession logging",
+            "sector": "agriculture",
+            "description": "Selective cutting in primary tropical rainforest",
+        },
+        {
+            "project_name": "Timber concession logging",
+            "sector": "agriculture",
+            "description": "Harvest in a eucalyptus plantation",
+        },
+    ),
+    "basel_waste": (
+        {"project_name": "Hazardous waste import terminal", "sector": "environment"},
+        {"project_name": "Municipal waste recycling plant", "sector": "environment"},
+    ),
+    "convention_prohibited_activity": (
+        {"project_name": "Wetland reclamation for rice", "sector": "agriculture"},
+        {"project_name": "Wetland restoration", "sector": "environment"},
+    ),
+    "no_new_coal_power": (
+        {"project_name": "Coal-fired power plant", "sector": "energy", "status": "planned"},
+        {
+            "project_name": "Coal-to-solar conversion of the old coal-fired power plant",
+            "sector": "energy",
+            "status": "planned",
+        },
+    ),
 }
 
 GATE_FLAG_CASES: dict[str, tuple[dict, dict]] = {
-    "gambling": ({"project_name": "Airport road", "description": "Passes the old casino"},
-                 {"project_name": "Airport road", "description": "Passes the old market"}),
-    "sex_industry": ({"description": "Area once known for prostitution"}, {"description": "Area once known for fishing"}),
-    "weapons_military": ({"project_name": "Military academy dormitories", "sector": "education"},
-                         {"project_name": "Academy dormitories", "sector": "education"}),
-    "export_banned_technology": ({"description": "Equipment subject to export control licences"},
-                                 {"description": "Equipment with import licences"}),
-    "treaty_prohibited": ({"description": "The buyer was under UN sanctions until 2016"},
-                          {"description": "The buyer was under review until 2016"}),
+    "gambling": (
+        {"project_name": "Airport road", "description": "Passes the old casino"},
+        {"project_name": "Airport road", "description": "Passes the old market"},
+    ),
+    "sex_industry": (
+        {"description": "Area once known for prostitution"},
+        {"description": "Area once known for fishing"},
+    ),
+    "weapons_military": (
+        {"project_name": "Military academy dormitories", "sector": "education"},
+        {"project_name": "Academy dormitories", "sector": "education"},
+    ),
+    "export_banned_technology": (
+        {"description": "Equipment subject to export control licences"},
+        {"description": "Equipment with import licences"},
+    ),
+    "treaty_prohibited": (
+        {"description": "The buyer was under UN sanctions until 2016"},
+        {"description": "The buyer was under review until 2016"},
+    ),
     "tobacco": ({"description": "Road to the tobacco farms"}, {"description": "Road to the tea farms"}),
-    "spirits": ({"project_name": "Distillery upgrade", "sector": "manufacturing"},
-                {"project_name": "Fuel ethanol distillery", "sector": "energy"}),
-    "forced_child_labour": ({"description": "NGOs alleged forced labor on site"},
-                            {"description": "NGOs alleged delays on site"}),
-    "banned_substances": ({"description": "Old transformers contain PCB oil"},
-                          {"description": "Printed circuit board (PCB) assembly line"}),
-    "cites_wildlife_trade": ({"description": "A hub for the bushmeat market"}, {"description": "A hub for the fish market"}),
-    "unbonded_asbestos": ({"project_name": "Asbestos cement sheet plant", "sector": "manufacturing"},
-                          {"project_name": "Fibre cement sheet plant", "sector": "manufacturing"}),
-    "drift_net_fishing": ({"description": "Replaces drift nets used by local boats"},
-                          {"description": "Replaces hand lines used by local boats"}),
-    "primary_forest_logging": ({"lead_enterprise": "China National Logging Corporation", "sector": "oil_gas"},
-                               {"lead_enterprise": "China National Petroleum Corporation", "sector": "oil_gas"}),
-    "basel_waste": ({"description": "Includes a waste import jetty"}, {"description": "Includes a grain import jetty"}),
-    "no_new_coal_power": ({"project_name": "Coal-fired power plant", "sector": "energy"},
-                          {"project_name": "Gas-fired power plant", "sector": "energy"}),
+    "spirits": (
+        {"project_name": "Distillery upgrade", "sector": "manufacturing"},
+        {"project_name": "Fuel ethanol distillery", "sector": "energy"},
+    ),
+    "forced_child_labour": (
+        {"description": "NGOs alleged forced labor on site"},
+        {"description": "NGOs alleged delays on site"},
+    ),
+    "banned_substances": (
+        {"description": "Old transformers contain PCB oil"},
+        {"description": "Printed circuit board (PCB) assembly line"},
+    ),
+    "cites_wildlife_trade": (
+        {"description": "A hub for the bushmeat market"},
+        {"description": "A hub for the fish market"},
+    ),
+    "unbonded_asbestos": (
+        {"project_name": "Asbestos cement sheet plant", "sector": "manufacturing"},
+        {"project_name": "Fibre cement sheet plant", "sector": "manufacturing"},
+    ),
+    "drift_net_fishing": (
+        {"description": "Replaces drift nets used by local boats"},
+        {"description": "Replaces hand lines used by local boats"},
+    ),
+    "primary_forest_logging": (
+        {"lead_enterprise": "China National Logging Corporation", "sector": "oil_gas"},
+        {"lead_enterprise": "China National Petroleum Corporation", "sector": "oil_gas"},
+    ),
+    "basel_waste": (
+        {"description": "Includes a waste import jetty"},
+        {"description": "Includes a grain import jetty"},
+    ),
+    "no_new_coal_power": (
+        {"project_name": "Coal-fired power plant", "sector": "energy"},
+        {"project_name": "Gas-fired power plant", "sector": "energy"},
+    ),
 }
 
 
@@ -165,19 +242,28 @@ def test_gate_ambiguous_hit_only_flags(cs, gate):
 
 # --------------------------------------------------------------------------- issue 3 item 1
 
+
 def test_casino_resort_under_tourism_is_excluded(cs):
     gates, _ = hits({"project_name": "Grand Lagoon casino resort", "sector": "tourism"}, cs)
     assert "gambling" in gates
 
 
 def test_coal_fired_power_plant_in_title_of_planned_project_is_excluded(cs):
-    gates, _ = hits({"project_name": "2x660MW Coal-fired Power Plant", "sector": "energy", "status": "planned"}, cs)
+    gates, _ = hits(
+        {"project_name": "2x660MW Coal-fired Power Plant", "sector": "energy", "status": "planned"}, cs
+    )
     assert "no_new_coal_power" in gates
 
 
 def test_coal_to_solar_conversion_is_not_coal_power(cs):
-    gates, flags = hits({"project_name": "Coal-to-solar conversion of the Kivu coal-fired power plant",
-                         "sector": "energy", "status": "planned"}, cs)
+    gates, flags = hits(
+        {
+            "project_name": "Coal-to-solar conversion of the Kivu coal-fired power plant",
+            "sector": "energy",
+            "status": "planned",
+        },
+        cs,
+    )
     assert not gates
     assert not {"no_new_coal_power", "coal_under_construction", "coal_existing_asset"} & flags
 
@@ -195,14 +281,17 @@ def test_logging_company_name_at_most_flags(cs, field):
 COAL = {"project_name": "Coal power station", "sector": "energy", "energy_source": "coal"}
 
 
-@pytest.mark.parametrize(("status", "gate", "flag"), [
-    ("planned", "no_new_coal_power", None),
-    ("under_construction", None, "coal_under_construction"),
-    ("operating", None, "coal_existing_asset"),
-    ("completed", None, "coal_existing_asset"),
-    (None, None, "no_new_coal_power"),
-    ("cancelled", None, None),
-])
+@pytest.mark.parametrize(
+    ("status", "gate", "flag"),
+    [
+        ("planned", "no_new_coal_power", None),
+        ("under_construction", None, "coal_under_construction"),
+        ("operating", None, "coal_existing_asset"),
+        ("completed", None, "coal_existing_asset"),
+        (None, None, "no_new_coal_power"),
+        ("cancelled", None, None),
+    ],
+)
 def test_coal_status_table(cs, status, gate, flag):
     gates, flags = hits({**COAL, "status": status}, cs)
     coal_flags = flags & {"no_new_coal_power", "coal_under_construction", "coal_existing_asset"}
@@ -219,8 +308,15 @@ def test_coal_flag_reasons_say_what_to_do(cs):
 
 
 def test_coal_captive_plant_in_description_only_flags(cs):
-    gates, flags = hits({"project_name": "Nickel smelter", "sector": "manufacturing", "status": "planned",
-                         "description": "Includes a 2x150MW coal-fired power plant"}, cs)
+    gates, flags = hits(
+        {
+            "project_name": "Nickel smelter",
+            "sector": "manufacturing",
+            "status": "planned",
+            "description": "Includes a 2x150MW coal-fired power plant",
+        },
+        cs,
+    )
     assert not gates and "no_new_coal_power" in flags
 
 
@@ -229,30 +325,51 @@ def test_coal_captive_plant_in_description_only_flags(cs):
 FLAG_CASES: dict[str, tuple[dict, dict]] = {
     "coal_under_construction": ({**COAL, "status": "under_construction"}, {**COAL, "status": "cancelled"}),
     "coal_existing_asset": ({**COAL, "status": "operating"}, {**COAL, "status": "under_construction"}),
-    "restricted_real_estate_hotel": ({"project_name": "Seafront hotel", "sector": "tourism"},
-                                     {"project_name": "Seafront promenade", "sector": "tourism"}),
-    "restricted_cinema_entertainment": ({"project_name": "Multiplex cinema", "sector": "culture_media"},
-                                        {"project_name": "Public library", "sector": "culture_media"}),
-    "restricted_sports_club": ({"project_name": "Acquisition of a football club", "sector": "other"},
-                               {"project_name": "National football stadium", "sector": "other"}),
-    "restricted_equity_platform": ({"project_name": "Regional private equity fund", "sector": "finance"},
-                                   {"project_name": "Regional private equity fund", "sector": "manufacturing"}),
-    "sensitive_cross_border_water": ({"project_name": "Hydropower station", "sector": "energy",
-                                      "description": "On the Mekong mainstream"},
-                                     {"project_name": "Thermal power station", "sector": "energy",
-                                      "description": "On the Mekong mainstream"}),
-    "sensitive_news_media": ({"project_name": "National television station", "sector": "culture_media"},
-                             {"project_name": "National theatre", "sector": "culture_media"}),
+    "restricted_real_estate_hotel": (
+        {"project_name": "Seafront hotel", "sector": "tourism"},
+        {"project_name": "Seafront promenade", "sector": "tourism"},
+    ),
+    "restricted_cinema_entertainment": (
+        {"project_name": "Multiplex cinema", "sector": "culture_media"},
+        {"project_name": "Public library", "sector": "culture_media"},
+    ),
+    "restricted_sports_club": (
+        {"project_name": "Acquisition of a football club", "sector": "other"},
+        {"project_name": "National football stadium", "sector": "other"},
+    ),
+    "restricted_equity_platform": (
+        {"project_name": "Regional private equity fund", "sector": "finance"},
+        {"project_name": "Regional private equity fund", "sector": "manufacturing"},
+    ),
+    "sensitive_cross_border_water": (
+        {"project_name": "Hydropower station", "sector": "energy", "description": "On the Mekong mainstream"},
+        {
+            "project_name": "Thermal power station",
+            "sector": "energy",
+            "description": "On the Mekong mainstream",
+        },
+    ),
+    "sensitive_news_media": (
+        {"project_name": "National television station", "sector": "culture_media"},
+        {"project_name": "National theatre", "sector": "culture_media"},
+    ),
     "conflict_affected_country": ({"political_stability": -2.3}, {"political_stability": -1.9}),
     "below_host_standards": ({"meets_host_standards": False}, {"meets_host_standards": True}),
-    "category_a_without_esia": ({"env_category": "A", "esia_completed": False},
-                                {"env_category": "A", "esia_completed": True}),
-    "resettlement_without_plan": ({"households_resettled": 120, "resettlement_plan": False},
-                                  {"households_resettled": 120, "resettlement_plan": True}),
+    "category_a_without_esia": (
+        {"env_category": "A", "esia_completed": False},
+        {"env_category": "A", "esia_completed": True},
+    ),
+    "resettlement_without_plan": (
+        {"households_resettled": 120, "resettlement_plan": False},
+        {"households_resettled": 120, "resettlement_plan": True},
+    ),
     "protected_area_overlap": ({"protected_area_overlap": True}, {"protected_area_overlap": False}),
     "high_emissions": ({"annual_emissions_tco2e": 100000}, {"annual_emissions_tco2e": 99999}),
     "debt_distress_high": ({"debt_distress_risk": "in_distress"}, {"debt_distress_risk": "not_rated"}),
-    "external_interference": ({"external_interference_risk": "high"}, {"external_interference_risk": "medium"}),
+    "external_interference": (
+        {"external_interference_risk": "high"},
+        {"external_interference_risk": "medium"},
+    ),
 }
 
 
@@ -280,12 +397,15 @@ def test_protected_area_named_in_location_flags(cs):
 
 
 def test_duplicate_construction_trigger_and_near_miss(cs):
-    frame = make_frame([
-        {"project_name": "China Eximbank loan for Lusaka ring road", "country": "ZMB"},
-        {"project_name": "China Eximbank loan for Lusaka Ring Road, phase 2", "country": "ZMB"},
-        {"project_name": "China Eximbank loan for Lusaka airport road", "country": "ZMB"},
-        {"project_name": "China Eximbank loan for Lusaka ring road", "country": "KEN"},
-    ], cs)
+    frame = make_frame(
+        [
+            {"project_name": "China Eximbank loan for Lusaka ring road", "country": "ZMB"},
+            {"project_name": "China Eximbank loan for Lusaka Ring Road, phase 2", "country": "ZMB"},
+            {"project_name": "China Eximbank loan for Lusaka airport road", "country": "ZMB"},
+            {"project_name": "China Eximbank loan for Lusaka ring road", "country": "KEN"},
+        ],
+        cs,
+    )
     dup = duplicate_flags(frame, cs)
     assert set(dup["project_id"]) == {"P0", "P1"}
 
@@ -339,11 +459,18 @@ def test_monotonicity_better_never_lowers_points(cs):
             assert (diffs >= -1e-9).all(), f"{cid}: a higher {scorer.field} must never lower the points"
 
 
-@pytest.mark.parametrize("field,better,worse", [
-    ("local_jobs", 3000.0, 300.0), ("trainees", 2000.0, 50.0), ("eirr_pct", 14.0, 5.0),
-    ("annual_emissions_tco2e", 10000.0, 400000.0), ("political_stability", 0.8, -1.2),
-    ("public_favourability", 0.7, 0.45), ("bit_in_force_year", 2012.0, 1994.0),
-])
+@pytest.mark.parametrize(
+    "field,better,worse",
+    [
+        ("local_jobs", 3000.0, 300.0),
+        ("trainees", 2000.0, 50.0),
+        ("eirr_pct", 14.0, 5.0),
+        ("annual_emissions_tco2e", 10000.0, 400000.0),
+        ("political_stability", 0.8, -1.2),
+        ("public_favourability", 0.7, 0.45),
+        ("bit_in_force_year", 2012.0, 1994.0),
+    ],
+)
 def test_better_value_never_lowers_total(cs, field, better, worse):
     _, _, s = scored([{field: better}, {field: worse}], cs)
     assert s.total[0] >= s.total[1]
@@ -351,34 +478,56 @@ def test_better_value_never_lowers_total(cs, field, better, worse):
 
 def test_combinations_balance_property(cs):
     from screening.criteria.rules import COMBINERS
-    combos = [(c.id, s) for _, c in cs.criteria for s in _walk_scorers(c.scorer) if isinstance(s, CombineScorer)]
+
+    combos = [
+        (c.id, s) for _, c in cs.criteria for s in _walk_scorers(c.scorer) if isinstance(s, CombineScorer)
+    ]
     top = {c.id for d in cs.dimensions if d.id == "four_combinations" for c in d.criteria}
     assert top <= {cid for cid, _ in combos} and len(top) == 4
-    methods = {c.id: c.scorer.method for d in cs.dimensions if d.id == "four_combinations" for c in d.criteria}
+    methods = {
+        c.id: c.scorer.method for d in cs.dimensions if d.id == "four_combinations" for c in d.criteria
+    }
     assert methods.pop("development_with_security") == "min"
     assert set(methods.values()) == {"geometric"}
     for cid, s in combos:
         k = len(s.of)
         lopsided = np.array([[100.0]] + [[0.0]] * (k - 1))
         even = np.full((k, 1), 50.0)
-        if s.method != "mean":  # `mean` only averages several inputs of one half; halves combine by min/geometric
+        if (
+            s.method != "mean"
+        ):  # `mean` only averages several inputs of one half; halves combine by min/geometric
             assert COMBINERS[s.method](lopsided)[0] < COMBINERS[s.method](even)[0], cid
         half_missing = np.array([[80.0]] + [[np.nan]] * (k - 1))
         assert np.isnan(COMBINERS[s.method](half_missing)[0]), cid
 
 
-FULL_COMBO = {"eirr_pct": 12.0, "security_risk": "low", "in_cooperation_plan": True, "firr_pct": 8.0,
-              "private_capital_share": 0.3, "open_procurement": True, "financing_model": "ppp",
-              "host_strategy_alignment": True, "phased_delivery": True, "monitoring_plan": True,
-              "direct_beneficiaries": 100000.0, "standards_applied": "international", "meets_host_standards": True,
-              "local_value_added_share": 0.5}
+FULL_COMBO = {
+    "eirr_pct": 12.0,
+    "security_risk": "low",
+    "in_cooperation_plan": True,
+    "firr_pct": 8.0,
+    "private_capital_share": 0.3,
+    "open_procurement": True,
+    "financing_model": "ppp",
+    "host_strategy_alignment": True,
+    "phased_delivery": True,
+    "monitoring_plan": True,
+    "direct_beneficiaries": 100000.0,
+    "standards_applied": "international",
+    "meets_host_standards": True,
+    "local_value_added_share": 0.5,
+}
 HALVES = {
     "development_with_security": (["eirr_pct"], ["security_risk"]),
-    "government_with_market": (["in_cooperation_plan"],
-                               ["firr_pct", "private_capital_share", "open_procurement", "financing_model"]),
+    "government_with_market": (
+        ["in_cooperation_plan"],
+        ["firr_pct", "private_capital_share", "open_procurement", "financing_model"],
+    ),
     "layout_with_optimisation": (["host_strategy_alignment"], ["phased_delivery", "monitoring_plan"]),
-    "quantity_with_quality": (["direct_beneficiaries"],
-                              ["standards_applied", "meets_host_standards", "local_value_added_share"]),
+    "quantity_with_quality": (
+        ["direct_beneficiaries"],
+        ["standards_applied", "meets_host_standards", "local_value_added_share"],
+    ),
 }
 
 
@@ -394,14 +543,26 @@ def test_a_half_not_assessed_makes_the_combination_not_assessed(cs, criterion):
 
 def test_lopsided_combination_scores_below_balanced(cs):
     # development 100 (EIRR 12 %) with security at its worst vs development 50 (EIRR 6 %) with medium security
-    _, pm, _ = scored([{"eirr_pct": 12.0, "security_risk": "high"}, {"eirr_pct": 6.0, "security_risk": "medium"}], cs)
+    _, pm, _ = scored(
+        [{"eirr_pct": 12.0, "security_risk": "high"}, {"eirr_pct": 6.0, "security_risk": "medium"}], cs
+    )
     p = points(pm, "development_with_security")
     assert p[0] < p[1]
     # government half 100, market half 0 vs both around the middle
-    lop = {"in_cooperation_plan": True, "firr_pct": 0.0, "private_capital_share": 0.0, "open_procurement": False,
-           "financing_model": "grant"}
-    mid = {"in_cooperation_plan": False, "firr_pct": 8.0, "private_capital_share": 0.3, "open_procurement": True,
-           "financing_model": "ppp"}
+    lop = {
+        "in_cooperation_plan": True,
+        "firr_pct": 0.0,
+        "private_capital_share": 0.0,
+        "open_procurement": False,
+        "financing_model": "grant",
+    }
+    mid = {
+        "in_cooperation_plan": False,
+        "firr_pct": 8.0,
+        "private_capital_share": 0.3,
+        "open_procurement": True,
+        "financing_model": "ppp",
+    }
     _, pm, _ = scored([lop, mid], cs)
     p = points(pm, "government_with_market")
     assert p[0] < p[1]
@@ -409,7 +570,9 @@ def test_lopsided_combination_scores_below_balanced(cs):
 
 @pytest.mark.parametrize("eirr", [0.0, 6.0, 12.0, 30.0])
 def test_security_is_a_floor(cs, eirr):
-    _, pm, _ = scored([{"eirr_pct": eirr, "security_risk": "high"}, {"eirr_pct": 30.0, "security_risk": "high"}], cs)
+    _, pm, _ = scored(
+        [{"eirr_pct": eirr, "security_risk": "high"}, {"eirr_pct": 30.0, "security_risk": "high"}], cs
+    )
     p = points(pm, "development_with_security")
     assert p[0] <= 20 and p[1] <= 20
 
@@ -422,7 +585,9 @@ def test_hard_only_scores_below_balanced_in_criterion_and_total(cs):
     _, pm, s = scored([_levels(3, 0, 0), _levels(2, 2, 2)], cs)
     p = points(pm, "connectivity_coordination")
     assert p[0] < p[1]
-    assert s.dimension_scores["three_coordinations"].iloc[0] < s.dimension_scores["three_coordinations"].iloc[1]
+    assert (
+        s.dimension_scores["three_coordinations"].iloc[0] < s.dimension_scores["three_coordinations"].iloc[1]
+    )
     assert s.total[0] < s.total[1]
     # the only criterion reading the three levels is the coordination criterion
     readers = [c.id for _, c in cs.criteria if {"hard_connectivity", "soft_connectivity"} & c.scorer.fields()]
@@ -446,7 +611,9 @@ def test_connectivity_not_assessed_when_a_level_is_blank(cs):
 
 
 def test_not_rated_debt_is_its_own_state(cs):
-    _, pm, _ = scored([{"debt_distress_risk": d} for d in ("low", "moderate", "not_rated", "high", "in_distress")], cs)
+    _, pm, _ = scored(
+        [{"debt_distress_risk": d} for d in ("low", "moderate", "not_rated", "high", "in_distress")], cs
+    )
     p = points(pm, "debt_sustainability")
     assert p[0] > p[2] and p[2] > p[3] and p[2] != p[1]
     _, flags = hits({"debt_distress_risk": "not_rated"}, cs)
@@ -460,9 +627,11 @@ def test_old_treaty_counts_less_than_recent(cs):
 
 
 def test_soft_law_only_scores_below_hard_law(cs):
-    rows = [{"bri_cooperation_document": True, "fta_with_china": False, "aeo_mutual_recognition": False},
-            {"bri_cooperation_document": True, "fta_with_china": True, "aeo_mutual_recognition": False},
-            {"bri_cooperation_document": True, "fta_with_china": True, "aeo_mutual_recognition": True}]
+    rows = [
+        {"bri_cooperation_document": True, "fta_with_china": False, "aeo_mutual_recognition": False},
+        {"bri_cooperation_document": True, "fta_with_china": True, "aeo_mutual_recognition": False},
+        {"bri_cooperation_document": True, "fta_with_china": True, "aeo_mutual_recognition": True},
+    ]
     _, pm, _ = scored(rows, cs)
     p = points(pm, "rule_connectivity")
     assert p[0] < p[1] < p[2]
@@ -480,8 +649,13 @@ def test_ambition_fits_relationship(cs):
 
 
 def test_small_and_beautiful_criteria(cs):
-    rec = {"total_investment_usd_m": 2.0, "sector": "education", "direct_beneficiaries": 10000.0,
-           "construction_months": 10.0, "community_ownership": True}
+    rec = {
+        "total_investment_usd_m": 2.0,
+        "sector": "education",
+        "direct_beneficiaries": 10000.0,
+        "construction_months": 10.0,
+        "community_ownership": True,
+    }
     frame, pm, _ = scored([rec], cs)
     assert frame["track"].iloc[0] == "small_and_beautiful"
     assert frame["cost_per_beneficiary_usd"].iloc[0] == pytest.approx(200)
@@ -491,12 +665,20 @@ def test_small_and_beautiful_criteria(cs):
 
 
 def test_classifiers(cs):
-    frame, _, _ = scored([
-        {**COAL, "status": "operating"},
-        {"project_name": "Solar park", "sector": "energy", "energy_source": "solar", "env_category": "B"},
-        {"project_name": "Copper mine", "sector": "mining"},
-        {"project_name": "Luban Workshop", "sector": "education", "heart_connectivity": 3.0, "trainees": 500.0},
-    ], cs)
+    frame, _, _ = scored(
+        [
+            {**COAL, "status": "operating"},
+            {"project_name": "Solar park", "sector": "energy", "energy_source": "solar", "env_category": "B"},
+            {"project_name": "Copper mine", "sector": "mining"},
+            {
+                "project_name": "Luban Workshop",
+                "sector": "education",
+                "heart_connectivity": 3.0,
+                "trainees": 500.0,
+            },
+        ],
+        cs,
+    )
     assert list(frame["traffic_light"]) == ["red", "green", "yellow", "green"]
     assert list(frame["field_type"]) == ["traditional", "traditional_upgraded", "traditional", "other"]
     assert "people" in frame["five_connectivities"].iloc[3].split(";")
@@ -504,13 +686,16 @@ def test_classifiers(cs):
 
 
 def test_positive_list_counts_and_bonus(cs):
-    frame, pm, _ = scored([{"project_name": "Rural road"}, {"project_name": "Digital port logistics platform"}], cs)
+    frame, pm, _ = scored(
+        [{"project_name": "Rural road"}, {"project_name": "Digital port logistics platform"}], cs
+    )
     assert frame["positive_list_count"].iloc[1] > frame["positive_list_count"].iloc[0] >= 1
     p = points(pm, "positive_list_bonus")
     assert p[1] > p[0] > 0
 
 
 # --------------------------------------------------------------------------- sources and reference page
+
 
 def test_every_rule_cites_a_known_source(cs):
     def ok(key: str) -> bool:
@@ -519,7 +704,14 @@ def test_every_rule_cites_a_known_source(cs):
         src = cs.sources.get(key)
         return src is not None and src.kind in {"framework", "policy", "own_choice"}
 
-    items = [*cs.gates, *cs.flags, *cs.positive_list, *cs.classifiers, *[c for _, c in cs.criteria], *cs.indices]
+    items = [
+        *cs.gates,
+        *cs.flags,
+        *cs.positive_list,
+        *cs.classifiers,
+        *[c for _, c in cs.criteria],
+        *cs.indices,
+    ]
     bad = [item.id for item in items if not ok(item.source)]
     assert not bad
     for key, src in cs.sources.items():
@@ -542,11 +734,15 @@ def test_own_thresholds_say_so(cs):
 
 def test_reasons_are_bilingual(cs):
     for item in [*cs.gates, *cs.flags]:
-        assert re.search(r"[\u4e00-\u9fff]", item.reason.zh) and re.search(r"[A-Za-z]", item.reason.en), item.id
+        assert re.search(r"[\u4e00-\u9fff]", item.reason.zh) and re.search(r"[A-Za-z]", item.reason.en), (
+            item.id
+        )
 
 
 def test_criteria_docs_have_not_drifted():
-    assert render_criteria_markdown(load_criteria()) == (ROOT / "docs" / "criteria.md").read_text(encoding="utf-8")
+    assert render_criteria_markdown(load_criteria()) == (ROOT / "docs" / "criteria.md").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_criteria_docs_list_every_rule(cs):

@@ -60,7 +60,10 @@ def test_errors_name_file_path_and_fix(change, expected):
 
 
 def test_unknown_rule_kind_is_rejected():
-    text = MINI.replace("tracks: [{id: standard,", "tracks: [{id: flagship, label: {zh: 旗舰, en: F}, when: {python: '1'}}, {id: standard,")
+    text = MINI.replace(
+        "tracks: [{id: standard,",
+        "tracks: [{id: flagship, label: {zh: 旗舰, en: F}, when: {python: '1'}}, {id: standard,",
+    )
     with pytest.raises(CriteriaError, match="not a known rule"):
         load(text)
 
@@ -103,8 +106,8 @@ def test_roles_name_what_the_code_needs_whatever_the_ids():
     assert cs.index_by_role(IndexRole.IPF_FINANCIAL_ECONOMIC).id == "fe"
     assert cs.flag_by_role(FlagRole.DUPLICATES).id == "twins"
     assert cs.output_columns() == ["light", "other", "se", "fe"]
-    assert load(MINI).classifier_by_role(ClassifierRole.TRAFFIC_LIGHT) is None      # roles are optional
-    again = cs.with_weights({"d": 2})                                                # dumps and reloads the roles
+    assert load(MINI).classifier_by_role(ClassifierRole.TRAFFIC_LIGHT) is None  # roles are optional
+    again = cs.with_weights({"d": 2})  # dumps and reloads the roles
     assert again.classifier_by_role(ClassifierRole.TRAFFIC_LIGHT).id == "light"
     default = load_criteria()
     assert default.classifier_by_role(ClassifierRole.TRAFFIC_LIGHT) is not None
@@ -112,14 +115,21 @@ def test_roles_name_what_the_code_needs_whatever_the_ids():
     assert default.flag_by_role(FlagRole.DUPLICATES) is not None
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (("default: x, source: p}", "default: x, source: p, role: traffic_light}"),
-     "classifiers.1.role: role 'traffic_light' is already given to classifiers.0 ('light'); a role may be used once"),
-    (("role: ipf_financial_economic", "role: ipf_social_environmental"),
-     "indices.1.role: role 'ipf_social_environmental' is already given to indices.0 ('se')"),
-    (("role: traffic_light", "role: duplicates"), "classifiers.0.role"),                 # a flag's role on a classifier
-    (("role: ipf_social_environmental", "role: traffic_light"), "indices.0.role"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("default: x, source: p}", "default: x, source: p, role: traffic_light}"),
+            "classifiers.1.role: role 'traffic_light' is already given to classifiers.0 ('light'); a role may be used once",
+        ),
+        (
+            ("role: ipf_financial_economic", "role: ipf_social_environmental"),
+            "indices.1.role: role 'ipf_social_environmental' is already given to indices.0 ('se')",
+        ),
+        (("role: traffic_light", "role: duplicates"), "classifiers.0.role"),  # a flag's role on a classifier
+        (("role: ipf_social_environmental", "role: traffic_light"), "indices.0.role"),
+    ],
+)
 def test_a_role_is_used_once_and_only_where_it_belongs(change, expected):
     with pytest.raises(CriteriaError) as err:
         load(MINI + ROLES.replace(*change))
@@ -142,10 +152,17 @@ def test_code_finds_criteria_by_role_not_by_id():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    ids = re.compile(r'"traffic_light"|ipf_social|ipf_financial|duplicate_construction|field_type|five_connectivities')
+    ids = re.compile(
+        r'"traffic_light"|ipf_social|ipf_financial|duplicate_construction|field_type|five_connectivities'
+    )
     files = [*(root / "screening").rglob("*.py"), root / "app.py", *(root / "app_pages").glob("*.py")]
-    hits = [f"{p.relative_to(root)}:{n}" for p in files if p.name != "models.py" or p.parent.name != "criteria"
-            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1) if ids.search(line)]
+    hits = [
+        f"{p.relative_to(root)}:{n}"
+        for p in files
+        if p.name != "models.py" or p.parent.name != "criteria"
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+        if ids.search(line)
+    ]
     assert hits == []
 
 

@@ -89,10 +89,51 @@ def engines(text: pd.Series, terms: tuple[str, ...]) -> tuple[list[bool], list[b
 
 # ---------------------------------------------------------------- strategies
 
-ASCII_TERMS = ["coal", "arms", "coal power", "casino", "x", "e-waste", "5g", "a1", "Coal", "COAL POWER",
-               "arms manufactur", "un sanctions", "a.b", "c++", "x|y", "(a)", "1+1", "\\d", "a$", "^a", "[ab]"]
-OTHER_TERMS = ["煤电", "赌场", "燃煤发电", "ｃｏａｌ", "ＣＯＡＬ", "café", "Écoal", "-fired", " power", "#1", "~z",
-               "istanbul", "straße", "ǅ", "οδος", "", "\t", "\n", "煤", "…"]
+ASCII_TERMS = [
+    "coal",
+    "arms",
+    "coal power",
+    "casino",
+    "x",
+    "e-waste",
+    "5g",
+    "a1",
+    "Coal",
+    "COAL POWER",
+    "arms manufactur",
+    "un sanctions",
+    "a.b",
+    "c++",
+    "x|y",
+    "(a)",
+    "1+1",
+    "\\d",
+    "a$",
+    "^a",
+    "[ab]",
+]
+OTHER_TERMS = [
+    "煤电",
+    "赌场",
+    "燃煤发电",
+    "ｃｏａｌ",
+    "ＣＯＡＬ",
+    "café",
+    "Écoal",
+    "-fired",
+    " power",
+    "#1",
+    "~z",
+    "istanbul",
+    "straße",
+    "ǅ",
+    "οδος",
+    "",
+    "\t",
+    "\n",
+    "煤",
+    "…",
+]
 FULL_WIDTH = "".join(chr(c) for c in range(0xFF21, 0xFF3B)) + "".join(chr(c) for c in range(0xFF41, 0xFF5B))
 PUNCT = " \t\n.,;:!?-_()[]{}'\"/\\|*+^$#~&<>%@，。、；：！？（）【】「」…—"
 CJK = "煤电燃发厂赌场军工水库一带路项目建设"
@@ -101,8 +142,10 @@ TERM_CHARS = "abcxyzABCXYZ0123456789éÉßıǅΩωσς" + FULL_WIDTH[:6] + FULL_
 # terms leave them out (see test_known_divergence_in_term_case).
 ALPHABET = st.sampled_from(list(TERM_CHARS + "İΣ"))
 
-term = st.one_of(st.sampled_from(ASCII_TERMS + OTHER_TERMS),
-                 st.text(st.sampled_from(list(TERM_CHARS)), min_size=1, max_size=5))
+term = st.one_of(
+    st.sampled_from(ASCII_TERMS + OTHER_TERMS),
+    st.text(st.sampled_from(list(TERM_CHARS)), min_size=1, max_size=5),
+)
 terms = st.lists(term, min_size=1, max_size=4).map(tuple)
 noise = st.text(ALPHABET, max_size=8)
 # What stands right before an inserted term: nothing (text start), a space, an ASCII letter (inside a word),
@@ -144,7 +187,7 @@ def cases(draw: st.DrawFn) -> tuple[tuple[str, ...], list[str]]:
 @example(case=(("",), ["", "x"]))
 def test_both_engines_agree_with_each_other_and_the_reference(case):
     vocabulary, rows = case
-    text = pd.Series(rows, dtype="str").str.lower()      # what _joined_text hands to _contains
+    text = pd.Series(rows, dtype="str").str.lower()  # what _joined_text hands to _contains
     small, large = engines(text, vocabulary)
     assert small == large, list(zip(rows, small, large, strict=True))
     want = [any(reference_term(fold(t), term) for term in vocabulary) for t in rows]
@@ -159,9 +202,15 @@ def test_text_contains_rule_on_joined_fields_is_engine_independent(data, vocabul
     both = (*vocabulary, *unless)
     cell = st.one_of(st.none(), texts_with(both))
     rows = data.draw(st.lists(st.fixed_dictionaries({f: cell for f in fields}), min_size=1, max_size=10))
-    frame = pd.DataFrame(rows, columns=fields, dtype=object)   # text cells and blanks, as validation leaves them
-    rule = TextContains.model_validate({"text_contains": list(vocabulary), "fields": fields, "unless": unless})
-    assert _joined_text(frame, fields, Context()).tolist() == [reference_text([r[f] for f in fields]) for r in rows]
+    frame = pd.DataFrame(
+        rows, columns=fields, dtype=object
+    )  # text cells and blanks, as validation leaves them
+    rule = TextContains.model_validate(
+        {"text_contains": list(vocabulary), "fields": fields, "unless": unless}
+    )
+    assert _joined_text(frame, fields, Context()).tolist() == [
+        reference_text([r[f] for f in fields]) for r in rows
+    ]
     with pytest.MonkeyPatch.context() as m:
         m.setattr(rules, "SMALL_FRAME", 10**9)
         small = rule.evaluate(frame, Context()).tolist()
@@ -192,8 +241,11 @@ def test_the_large_path_really_is_the_vectorised_engine(monkeypatch):
     assert len(calls) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="terms are lower-cased by Python's full str.lower(), text by the simple "
-                   "mapping: a term with 'İ' or a word-final 'Σ' never matches its own spelling (reported)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="terms are lower-cased by Python's full str.lower(), text by the simple "
+    "mapping: a term with 'İ' or a word-final 'Σ' never matches its own spelling (reported)",
+)
 @pytest.mark.parametrize("term", ["İstanbul", "ΟΔΟΣ"])
 def test_known_divergence_in_term_case(term):
     frame = pd.DataFrame({"project_name": [term]}, dtype=object)

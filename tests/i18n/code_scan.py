@@ -46,8 +46,8 @@ def _prefix(node: ast.expr) -> str | None:
 class Use:
     path: Path
     line: int
-    key: str            # the key, or the literal start of a key family
-    family: bool        # True: an f-string or a sum, so ``key`` is a prefix
+    key: str  # the key, or the literal start of a key family
+    family: bool  # True: an f-string or a sum, so ``key`` is a prefix
 
 
 def literals(paths: list[Path] = CODE) -> set[str]:
@@ -55,7 +55,11 @@ def literals(paths: list[Path] = CODE) -> set[str]:
     found: set[str] = set()
     for path in paths:
         tree = _tree(path)
-        docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+        docstrings = {
+            id(n.value)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 found.add(node.value)
@@ -95,18 +99,58 @@ def key_uses(paths: list[Path] = CODE) -> Iterator[Use]:
 
 # Streamlit calls that put text on the page (their first argument, or these keywords, is what the user reads).
 ST_TEXT_CALLS = {
-    "title", "header", "subheader", "caption", "write", "markdown", "text", "button", "download_button",
-    "link_button", "page_link", "info", "success", "warning", "error", "exception", "toast", "metric",
-    "expander", "tabs", "radio", "selectbox", "multiselect", "checkbox", "toggle", "number_input", "slider",
-    "select_slider", "text_input", "text_area", "date_input", "time_input", "file_uploader", "color_picker",
-    "spinner", "status", "popover", "form_submit_button", "chat_input", "progress",
-    "TextColumn", "NumberColumn", "ProgressColumn", "CheckboxColumn", "SelectboxColumn", "LinkColumn",
+    "title",
+    "header",
+    "subheader",
+    "caption",
+    "write",
+    "markdown",
+    "text",
+    "button",
+    "download_button",
+    "link_button",
+    "page_link",
+    "info",
+    "success",
+    "warning",
+    "error",
+    "exception",
+    "toast",
+    "metric",
+    "expander",
+    "tabs",
+    "radio",
+    "selectbox",
+    "multiselect",
+    "checkbox",
+    "toggle",
+    "number_input",
+    "slider",
+    "select_slider",
+    "text_input",
+    "text_area",
+    "date_input",
+    "time_input",
+    "file_uploader",
+    "color_picker",
+    "spinner",
+    "status",
+    "popover",
+    "form_submit_button",
+    "chat_input",
+    "progress",
+    "TextColumn",
+    "NumberColumn",
+    "ProgressColumn",
+    "CheckboxColumn",
+    "SelectboxColumn",
+    "LinkColumn",
 }
-ST_KEYWORD_ONLY = {"Page", "set_page_config"}     # their first argument is a path; the title is a keyword
-LOGGERS = {"LOG", "log", "logger", "logging"}     # log lines are for the operator, not the page
+ST_KEYWORD_ONLY = {"Page", "set_page_config"}  # their first argument is a path; the title is a keyword
+LOGGERS = {"LOG", "log", "logger", "logging"}  # log lines are for the operator, not the page
 ST_TEXT_KEYWORDS = {"label", "body", "help", "text", "placeholder", "title", "caption", "page_title"}
 WORDS = re.compile(r"[A-Za-z\u3400-\u9fff\uf900-\ufaff]")
-ICONS = re.compile(r":material/[a-z0-9_]+:")      # Streamlit's icon short codes are not words
+ICONS = re.compile(r":material/[a-z0-9_]+:")  # Streamlit's icon short codes are not words
 
 
 def _literal_words(node: ast.expr) -> str | None:
@@ -114,7 +158,9 @@ def _literal_words(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value if WORDS.search(ICONS.sub("", node.value)) else None
     if isinstance(node, ast.JoinedStr):
-        fixed = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        fixed = "".join(
+            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        )
         return fixed if WORDS.search(ICONS.sub("", fixed)) else None
     return None
 
@@ -125,8 +171,10 @@ def _streamlit_receiver(node: ast.expr) -> bool:
     if not isinstance(node, ast.Attribute):
         return False
     owner = node.value
-    return not ((isinstance(owner, ast.Name) and owner.id in LOGGERS)
-                or (isinstance(owner, ast.Attribute) and owner.attr in LOGGERS))
+    return not (
+        (isinstance(owner, ast.Name) and owner.id in LOGGERS)
+        or (isinstance(owner, ast.Attribute) and owner.attr in LOGGERS)
+    )
 
 
 def streamlit_literals(source: str, filename: str = "<planted>") -> list[tuple[int, str, str]]:

@@ -20,7 +20,7 @@ def test_catalogue_is_one_yaml_file_of_pairs() -> None:
     assert path.stat().st_size < MAX_BYTES
     cat = catalogue()
     assert len(cat) > 400 and all(isinstance(v, Text) for v in cat.values())
-    assert catalogue() is cat                                    # loaded once
+    assert catalogue() is cat  # loaded once
 
 
 @pytest.mark.parametrize("key", sorted(catalogue()))
@@ -59,9 +59,12 @@ def test_text_and_t_format_each_language_with_its_own_half() -> None:
     said = text("val_required_blank", column=label)
     assert said == Text(zh="必填字段“项目编号”为空", en="required field 'project_id' is blank")
     assert t("val_required_blank", "zh", column=label) == said.zh
-    assert t("val_required_blank", "fr", column=label) == said.en          # any other language reads English
+    assert t("val_required_blank", "fr", column=label) == said.en  # any other language reads English
     assert t("next_tier", "en", tier="Priority", gap=1.234) == "1.23 points short of “Priority”."
-    assert text("no-such-key") == Text(zh="no-such-key", en="no-such-key") and t("no-such-key", "zh") == "no-such-key"
+    assert (
+        text("no-such-key") == Text(zh="no-such-key", en="no-such-key")
+        and t("no-such-key", "zh") == "no-such-key"
+    )
 
 
 def test_join_and_both() -> None:
@@ -77,7 +80,7 @@ def test_loading_is_bounded_and_safe() -> None:
     with pytest.raises(ValueError, match="mapping"):
         _load(b"- just a list\n")
     with pytest.raises(ValueError):
-        _load(b"a: {zh: x}\n")                                  # half a pair
-    with pytest.raises(Exception):                               # noqa: B017 - safe_load refuses Python tags
+        _load(b"a: {zh: x}\n")  # half a pair
+    with pytest.raises(Exception):  # noqa: B017 - safe_load refuses Python tags
         _load(b"a: !!python/object/apply:os.system ['true']\n")
     assert _load("a: {zh: 甲, en: a}\n".encode()) == {"a": Text(zh="甲", en="a")}

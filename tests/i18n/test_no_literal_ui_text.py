@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from code_scan import ROOT, streamlit_literals
 
-SCREENS = sorted([ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "screening" / "present").glob("*.py")])
+SCREENS = sorted(
+    [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "screening" / "present").glob("*.py")]
+)
 
 
 @pytest.mark.parametrize("path", SCREENS, ids=lambda p: str(p.relative_to(ROOT)))
@@ -17,7 +19,7 @@ def test_no_literal_text_reaches_streamlit(path: Path) -> None:
     assert found == [], [f"{path.name}:{line}: st.{call}({words!r})" for line, call, words in found]
 
 
-PLANTED = '''
+PLANTED = """
 import streamlit as st
 from app_pages import common
 
@@ -33,11 +35,15 @@ st.Page("app_pages/ranking.py", title="Ranking")  # the path is fine, the title 
 LOG.error("page error: %s", detail)               # a log line, not the page
 common.LOG.exception("load failed")               # likewise
 st.caption(f":material/balance: {common.t('weights_edited')}")   # an icon code is no word
-'''
+"""
 
 
 def test_the_check_fails_on_planted_literals() -> None:
     found = streamlit_literals(PLANTED)
     assert [(call, words) for _, call, words in found] == [
-        ("title", "Project ranking"), ("caption", "项目排名"), ("button", "Download  rows"),
-        ("NumberColumn", "Weight (%)"), ("Page", "Ranking")]
+        ("title", "Project ranking"),
+        ("caption", "项目排名"),
+        ("button", "Download  rows"),
+        ("NumberColumn", "Weight (%)"),
+        ("Page", "Ranking"),
+    ]

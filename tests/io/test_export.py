@@ -21,23 +21,31 @@ def expected_sheets(result, lang):
     tracks = [t.label.get(lang)[:31].strip() for t in result.criteria.tracks]
     keys_before = ["summary", "ranking"]
     keys_after = ["review", "rationale", "excluded", "invalid", "issues", "criteria"]
-    return ([SHEETS[k][lang] for k in keys_before] + tracks + [SHEETS[k][lang] for k in keys_after]
-            + ([SHEETS["countries"][lang]] if result.input.countries is not None else []) + [SHEETS["audit"][lang]])
-
-
+    return (
+        [SHEETS[k][lang] for k in keys_before]
+        + tracks
+        + [SHEETS[k][lang] for k in keys_after]
+        + ([SHEETS["countries"][lang]] if result.input.countries is not None else [])
+        + [SHEETS["audit"][lang]]
+    )
 
 
 @pytest.fixture
 def result(tmp_path):
     # CSV, because openpyxl itself refuses to write the control character this input needs.
-    return run(write_csv(tmp_path / "in.csv", [
-        rec("F1", project_name='=HYPERLINK("http://example.com","click")'),
-        rec("F2", project_name="+cmd", description="-2+3", location="@SUM(A1)"),
-        rec("F3", project_name="tab\tstart", description="bell\x07char"),
-        rec("X1", project_name="Grand casino resort", sector="tourism"),
-        rec("I1", total_investment_usd_m="abc"),
-        rec("L1", description="x" * 40_000),
-    ]))
+    return run(
+        write_csv(
+            tmp_path / "in.csv",
+            [
+                rec("F1", project_name='=HYPERLINK("http://example.com","click")'),
+                rec("F2", project_name="+cmd", description="-2+3", location="@SUM(A1)"),
+                rec("F3", project_name="tab\tstart", description="bell\x07char"),
+                rec("X1", project_name="Grand casino resort", sector="tourism"),
+                rec("I1", total_investment_usd_m="abc"),
+                rec("L1", description="x" * 40_000),
+            ],
+        )
+    )
 
 
 def sheet_rows(path, title):
@@ -74,7 +82,7 @@ def test_user_text_is_never_a_formula(result, tmp_path):
                 assert b"<f>" not in zf.read(name), name
     header, ranked = sheet_rows(out, "Ranking")
     names = {r[0]: r[header.index("project_name")] for r in ranked}
-    assert names["F1"] == '=HYPERLINK("http://example.com","click")'   # unchanged, no apostrophe
+    assert names["F1"] == '=HYPERLINK("http://example.com","click")'  # unchanged, no apostrophe
     assert names["F2"] == "+cmd"
     wb = openpyxl.load_workbook(out)
     cell = next(c for c in wb["Ranking"]["A"] if c.value == "F1")
@@ -100,7 +108,9 @@ def test_chinese_workbook(result, tmp_path):
     write_workbook(result, out, "zh")
     wb = openpyxl.load_workbook(out, read_only=True)
     assert wb.sheetnames == expected_sheets(result, "zh")
-    assert {"概要", "排名", "评分依据", "排除项目", "无效记录", "数据问题", "评价标准", "审计信息"} <= set(wb.sheetnames)
+    assert {"概要", "排名", "评分依据", "排除项目", "无效记录", "数据问题", "评价标准", "审计信息"} <= set(
+        wb.sheetnames
+    )
     header, rows = sheet_rows(out, "排名")
     assert header[:5] == ("项目编号", "排名", "类内排名", "得分", "等级")
     assert "项目名称" in header
@@ -121,12 +131,30 @@ def rich(tmp_path_factory):
     """A run with ranked projects in several tracks, an excluded one, invalid ones and a data issue."""
     tmp = tmp_path_factory.mktemp("rich")
     records = [
-        rec("R1", project_name="Clinic", sector="health", total_investment_usd_m=5, livelihood_focus="yes",
-            direct_beneficiaries=20000, esia_completed="yes", env_category="C"),
-        rec("R2", project_name="Rail link", sector="transport", total_investment_usd_m=900, country="Laos",
-            env_category="A", esia_completed="yes", hard_connectivity=3),
+        rec(
+            "R1",
+            project_name="Clinic",
+            sector="health",
+            total_investment_usd_m=5,
+            livelihood_focus="yes",
+            direct_beneficiaries=20000,
+            esia_completed="yes",
+            env_category="C",
+        ),
+        rec(
+            "R2",
+            project_name="Rail link",
+            sector="transport",
+            total_investment_usd_m=900,
+            country="Laos",
+            env_category="A",
+            esia_completed="yes",
+            hard_connectivity=3,
+        ),
         rec("R3", project_name="Data centre", sector="digital", total_investment_usd_m=120, country="Egypt"),
-        rec("R4", project_name="Wind farm", total_investment_usd_m=80, energy_source="wind", status="planned"),
+        rec(
+            "R4", project_name="Wind farm", total_investment_usd_m=80, energy_source="wind", status="planned"
+        ),
         rec("X1", project_name="Grand casino resort", sector="tourism"),
         rec("X2", project_name="Coal plant", sector="energy", energy_source="coal", status="planned"),
         rec("I1", total_investment_usd_m="abc"),
@@ -165,20 +193,32 @@ def test_summary_counts_weights_and_charts(rich):
     total_w = sum(d.weight for d in result.criteria.dimensions)
     for d in result.criteria.dimensions:
         assert cells[d.label.en][0] == pytest.approx(d.weight / total_w * 100, abs=0.01)
-    assert cells["Kenya (KEN)"][3] >= 1                              # country table: total column
-    assert cells["(not recognised)"][2] == 1                         # Atlantis: invalid
+    assert cells["Kenya (KEN)"][3] >= 1  # country table: total column
+    assert cells["(not recognised)"][2] == 1  # Atlantis: invalid
     charts = ws._charts
     assert len(charts) >= 2 and all(ch.tagname == "barChart" for ch in charts)
     with zipfile.ZipFile(out) as zf:
         chart_xml = zf.read("xl/charts/chart1.xml").decode()
-    assert "Summary" in chart_xml and "$B$" in chart_xml             # the chart reads cells of this sheet
+    assert "Summary" in chart_xml and "$B$" in chart_xml  # the chart reads cells of this sheet
 
 
 def test_ranking_columns_formats_and_reviewer_dropdown(rich):
     result, out, _, _ = rich
     header, rows = records_of(out, "Ranking")
-    for name in ("rank", "rank_in_track", "score", "tier", "track", "traffic_light", "flags", "completeness",
-                 "reviewer_decision", "reviewer_note", "project_name", "total_investment_usd_m"):
+    for name in (
+        "rank",
+        "rank_in_track",
+        "score",
+        "tier",
+        "track",
+        "traffic_light",
+        "flags",
+        "completeness",
+        "reviewer_decision",
+        "reviewer_note",
+        "project_name",
+        "total_investment_usd_m",
+    ):
         assert name in header, name
     assert any(h.startswith("dim_") for h in header)
     assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
@@ -188,7 +228,10 @@ def test_ranking_columns_formats_and_reviewer_dropdown(rich):
     assert scores == sorted(scores, reverse=True)
     wb = openpyxl.load_workbook(out)
     ws = wb["Ranking"]
-    assert ws.freeze_panes == "B2" and ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{len(rows) + 1}"
+    assert (
+        ws.freeze_panes == "B2"
+        and ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{len(rows) + 1}"
+    )
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
     score_col = header.index("score") + 1
@@ -198,7 +241,9 @@ def test_ranking_columns_formats_and_reviewer_dropdown(rich):
     assert ws.column_dimensions["A"].width >= 8
     rules = {rule.type for cf in ws.conditional_formatting for rule in cf.rules}
     assert {"dataBar", "cellIs", "expression"} <= rules
-    tier_formulas = {rule.formula[0] for cf in ws.conditional_formatting for rule in cf.rules if rule.type == "cellIs"}
+    tier_formulas = {
+        rule.formula[0] for cf in ws.conditional_formatting for rule in cf.rules if rule.type == "cellIs"
+    }
     assert '"priority"' in tier_formulas and '"insufficient_data"' in tier_formulas
     dvs = ws.data_validations.dataValidation
     assert len(dvs) == 1
@@ -219,14 +264,26 @@ def test_track_sheets_are_views_of_ranking(rich):
         expected = [r["project_id"] for r in ranking if r["track"] == t.id]
         assert [r["project_id"] for r in rows] == expected
         assert [r["rank_in_track"] for r in rows] == list(range(1, len(rows) + 1))
-        assert "reviewer_decision" not in header                      # decisions are made on Ranking only
+        assert "reviewer_decision" not in header  # decisions are made on Ranking only
 
 
 def test_rationale_explains_every_point(rich):
     result, out, _, _ = rich
     header, rows = records_of(out, "Rationale")
-    assert header == ("project_id", "dimension", "criterion_id", "criterion", "status", "value", "points",
-                      "max_points", "weight_pct", "contribution", "reason", "source")
+    assert header == (
+        "project_id",
+        "dimension",
+        "criterion_id",
+        "criterion",
+        "status",
+        "value",
+        "points",
+        "max_points",
+        "weight_pct",
+        "contribution",
+        "reason",
+        "source",
+    )
     n_criteria = len(result.criteria.criteria)
     assert len(rows) == len(result.ranked) * n_criteria
     by_project: dict[str, float] = {}
@@ -249,13 +306,17 @@ def test_excluded_invalid_issues_criteria_sheets(rich):
     inv_header, invalid = records_of(out, "Invalid")
     assert inv_header[:5] == ("source_sheet", "source_row", "problem_columns", "problem_values", "problems")
     by_id = {r["project_id"]: r for r in invalid}
-    assert by_id["I1"]["total_investment_usd_m"] == "abc"            # the raw value, for re-import
-    assert by_id["I1"]["problem_columns"] == "total_investment_usd_m" and by_id["I1"]["problem_values"] == "abc"
+    assert by_id["I1"]["total_investment_usd_m"] == "abc"  # the raw value, for re-import
+    assert (
+        by_id["I1"]["problem_columns"] == "total_investment_usd_m" and by_id["I1"]["problem_values"] == "abc"
+    )
     assert by_id["I1"]["source_row"] == 8 and by_id["I1"]["source_sheet"] == "rich"
     assert "Atlantis" in by_id["I2"]["problem_values"]
     assert by_id[None]["source_row"] == 10
     _, issues = records_of(out, "Data issues")
-    assert any(r["project_id"] == "R5" and r["severity"] == "data" and r["value"] == "spaceflight" for r in issues)
+    assert any(
+        r["project_id"] == "R5" and r["severity"] == "data" and r["value"] == "spaceflight" for r in issues
+    )
     _, crit = records_of(out, "Criteria")
     kinds = {r["kind"] for r in crit}
     assert {"gate", "dimension", "criterion", "tier"} <= kinds
@@ -273,21 +334,29 @@ def test_audit_sheet(rich):
     assert audit["input_file"] == "rich.csv"
     assert (audit["records_read"], audit["ranked"], audit["excluded"], audit["invalid"]) == (10, 5, 2, 3)
     assert audit["made_at"] == result.made_at and audit["language"] == "en"
-    assert audit["sheets"].split("; ") == stats["sheets"] == openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert (
+        audit["sheets"].split("; ")
+        == stats["sheets"]
+        == openpyxl.load_workbook(out, read_only=True).sheetnames
+    )
     assert "rank" in audit["tool_columns"].split("; ") and "project_name" not in audit["tool_columns"]
 
 
 def test_chinese_labels_and_codes(rich):
     result, _, out, _ = rich
     header, rows = records_of(out, "排名")
-    assert "审核意见" in header and "审核备注" in header and "行业" in header and "总投资（百万美元）" in header
+    assert (
+        "审核意见" in header and "审核备注" in header and "行业" in header and "总投资（百万美元）" in header
+    )
     assert any(h.startswith("维度得分：") for h in header)
     sectors = {r["行业"] for r in rows}
-    assert "卫生健康" in sectors and "health" not in sectors               # code cells hold Chinese labels
+    assert "卫生健康" in sectors and "health" not in sectors  # code cells hold Chinese labels
     assert {r["等级"] for r in rows} <= {"优先推荐", "推荐", "有条件推荐", "暂缓", "资料不足"}
     wb = openpyxl.load_workbook(out)
     ws = wb["排名"]
-    tier_formulas = {rule.formula[0] for cf in ws.conditional_formatting for rule in cf.rules if rule.type == "cellIs"}
+    tier_formulas = {
+        rule.formula[0] for cf in ws.conditional_formatting for rule in cf.rules if rule.type == "cellIs"
+    }
     assert '"资料不足"' in tier_formulas
     _, rat = records_of(out, "评分依据")
     assert {r["评估状态"] for r in rat} <= {"已评估", "未评估", "不适用"}
@@ -322,9 +391,11 @@ def test_rationale_continues_on_numbered_sheets(rich, tmp_path, monkeypatch):
 
 def test_formula_like_text_everywhere_is_text(tmp_path):
     bad = ["=1+1", "+1", "-1", "@x", "=cmd|' /C calc'!A0"]
-    path = write_csv(tmp_path / "f.csv", [
-        rec("A" + str(i), project_name=b, description=b, lead_enterprise=b) for i, b in enumerate(bad)
-    ] + [rec("=X", project_name="=BAD()", sector="tourism", description="casino")])
+    path = write_csv(
+        tmp_path / "f.csv",
+        [rec("A" + str(i), project_name=b, description=b, lead_enterprise=b) for i, b in enumerate(bad)]
+        + [rec("=X", project_name="=BAD()", sector="tourism", description="casino")],
+    )
     result = run(path)
     for lang in ("en", "zh"):
         out = tmp_path / f"f_{lang}.xlsx"
@@ -350,8 +421,14 @@ def test_raw_row_stream_matches_openpyxl_cells(rich, tmp_path, monkeypatch):
     a, b = openpyxl.load_workbook(fast), openpyxl.load_workbook(slow)
     assert a.sheetnames == b.sheetnames
     for name in a.sheetnames:
-        rows_a = [[(c.value, c.value is not None and c.data_type, c.number_format) for c in r] for r in a[name].iter_rows()]
-        rows_b = [[(c.value, c.value is not None and c.data_type, c.number_format) for c in r] for r in b[name].iter_rows()]
+        rows_a = [
+            [(c.value, c.value is not None and c.data_type, c.number_format) for c in r]
+            for r in a[name].iter_rows()
+        ]
+        rows_b = [
+            [(c.value, c.value is not None and c.data_type, c.number_format) for c in r]
+            for r in b[name].iter_rows()
+        ]
         assert rows_a == rows_b, name
 
 
@@ -361,7 +438,16 @@ def test_text_with_cr_tab_and_markup_is_kept():
 
     from screening.io.export import _Writer
 
-    texts = ["\rstarts with CR", "\tstarts with tab", "a < b & c > d", "  padded  ", "line\nbreak", "=1+2", "-3", "8"]
+    texts = [
+        "\rstarts with CR",
+        "\tstarts with tab",
+        "a < b & c > d",
+        "  padded  ",
+        "line\nbreak",
+        "=1+2",
+        "-3",
+        "8",
+    ]
     w = _Writer("en")
     w.table("t", pd.DataFrame({"project_id": texts, "n": [1.5, 2, None, True, 0.1, -1e-7, 3, 8]}))
     buf = BytesIO()
@@ -393,7 +479,7 @@ def test_streamed_rationale_equals_the_whole_table(rich, tmp_path, monkeypatch, 
     lose, repeat or reorder a row."""
 
     result = rich[0]
-    monkeypatch.setattr(export, "MAX_ROWS", 29)           # sheet breaks fall inside a project's criteria
+    monkeypatch.setattr(export, "MAX_ROWS", 29)  # sheet breaks fall inside a project's criteria
     monkeypatch.setattr(report, "RATIONALE_CHUNK", chunk)
     out = tmp_path / f"stream{chunk}.xlsx"
     write_workbook(result, out, "en")

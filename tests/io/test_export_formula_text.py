@@ -26,12 +26,12 @@ from screening.io.export import workbook_bytes, write_workbook
 from screening.pipeline import run
 
 NAME = "=cmd.csv"
-TITLE = "=HYPERLINK(\"http://evil.example\",\"criteria\")"
+TITLE = '=HYPERLINK("http://evil.example","criteria")'
 DIM_LABEL = "=1+2 dimension"
 GATE_LABEL = "=SUM(A1:A9) gambling"
 PROJECT = '=HYPERLINK("http://example.com","click")'
 CONTROL = "bell\x07and\x1bescape"
-EXTRA = "=extra column"          # an input column the tool does not know: carried under its own header
+EXTRA = "=extra column"  # an input column the tool does not know: carried under its own header
 
 
 def _criteria():
@@ -44,12 +44,15 @@ def _criteria():
 
 
 def make_result(folder: Path):
-    path = write_csv(folder / "in.csv", [
-        rec("F1", project_name=PROJECT, description=CONTROL, **{EXTRA: "=extra()"}),
-        rec("F2", project_name="=2*3", lead_enterprise="=A1"),
-        rec("X1", project_name="=casino() Grand casino resort", sector="tourism"),   # excluded
-        rec("F3", project_name="Plain name"),
-    ])
+    path = write_csv(
+        folder / "in.csv",
+        [
+            rec("F1", project_name=PROJECT, description=CONTROL, **{EXTRA: "=extra()"}),
+            rec("F2", project_name="=2*3", lead_enterprise="=A1"),
+            rec("X1", project_name="=casino() Grand casino resort", sector="tourism"),  # excluded
+            rec("F3", project_name="Plain name"),
+        ],
+    )
     return run(path.read_bytes(), name=NAME, criteria=_criteria())
 
 
@@ -102,10 +105,10 @@ def test_summary_and_audit_store_equals_text_as_text(exported, lang):
     for title in (summary, audit):
         assert _formula_cells(wb, title) == [], title
     audit_rows = {r[0]: r[1] for r in wb[audit].iter_rows(values_only=True) if r and len(r) > 1 and r[0]}
-    assert audit_rows["input_file"] == NAME                       # kept exactly, no apostrophe
+    assert audit_rows["input_file"] == NAME  # kept exactly, no apostrophe
     summary_texts = _texts(wb, summary)
     assert DIM_LABEL in summary_texts
-    assert any(t.startswith(TITLE) for t in summary_texts)       # "<title> — <id> <version>" and the made line
+    assert any(t.startswith(TITLE) for t in summary_texts)  # "<title> — <id> <version>" and the made line
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -118,7 +121,11 @@ def test_table_sheets_store_equals_text_as_text(exported, lang):
     assert {PROJECT, "=2*3", "=A1", EXTRA, "=extra()"} <= texts
     header = [c.value for c in wb[ranking][1]]
     name_col = header.index("project_name" if lang == "en" else "项目名称") + 1
-    cell = next(c for c in wb[ranking].iter_rows(min_row=2, min_col=name_col, max_col=name_col) if c[0].value == PROJECT)
+    cell = next(
+        c
+        for c in wb[ranking].iter_rows(min_row=2, min_col=name_col, max_col=name_col)
+        if c[0].value == PROJECT
+    )
     assert cell[0].data_type == "s"
     # The track view (a second table written by the same body writer) and the Excluded sheet.
     track_sheet = result_track_title(wb, lang)

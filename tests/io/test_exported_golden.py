@@ -18,8 +18,11 @@ from screening.pipeline import run
 
 GOLDEN = ROOT / "tests" / "golden" / "exported_v0_1.xlsx"
 # What tests/golden/README.md says was filled in by hand: project_id -> (decision code, note).
-DECISIONS = {"BR-046": ("approve", "site visit done"), "BR-035": ("defer", "ESIA first / 先完成环评"),
-             "BR-017": ("reject", None)}
+DECISIONS = {
+    "BR-046": ("approve", "site visit done"),
+    "BR-035": ("defer", "ESIA first / 先完成环评"),
+    "BR-017": ("reject", None),
+}
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +58,9 @@ def test_reviewer_decisions_are_carried(again):
     assert set(filled.index) == set(DECISIONS)
     for pid, (decision, note) in DECISIONS.items():
         assert filled.loc[pid, "reviewer_decision"] == decision
-        assert (None if pd.isna(filled.loc[pid, "reviewer_note"]) else filled.loc[pid, "reviewer_note"]) == note
+        assert (
+            None if pd.isna(filled.loc[pid, "reviewer_note"]) else filled.loc[pid, "reviewer_note"]
+        ) == note
     assert filled.loc["BR-017", "previous_outcome"] == "excluded"
     assert filled.loc["BR-046", "previous_rank"] == 1 and filled.loc["BR-046", "previous_tier"] == "priority"
 

@@ -10,7 +10,7 @@ def test_formulas_without_cached_values_are_found(tmp_path):
     ws = wb.active
     ws.title = "projects"
     ws.append(["project_id", "total_investment_usd_m"])
-    ws.append(["A", "=10*2"])          # openpyxl stores the formula and no result
+    ws.append(["A", "=10*2"])  # openpyxl stores the formula and no result
     ws.append(["B", 30])
     wb.create_sheet("other").append(["=1+1"])
     path = tmp_path / "f.xlsx"
@@ -35,6 +35,8 @@ def test_cached_values_are_fine(tmp_path):
         for info in src.infolist():
             body = src.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                body = body.replace(b"</sheetData>", b'<row r="2"><c r="A2"><f>1+1</f><v>2</v></c></row></sheetData>')
+                body = body.replace(
+                    b"</sheetData>", b'<row r="2"><c r="A2"><f>1+1</f><v>2</v></c></row></sheetData>'
+                )
             dst.writestr(info, body)
     assert uncached_formulas(out.read_bytes(), "projects") == []

@@ -14,8 +14,12 @@ REQ = ["project_id", "project_name", "country", "sector", "total_investment_usd_
 
 
 def test_header_found_under_title_rows_and_row_numbers_are_true(tmp_path):
-    path = write_xlsx(tmp_path / "t.xlsx", REQ, [["A1", "x", "Kenya", "energy", 10], ["A2", "y", "Chad", "water", 5]],
-                      title_rows=3)
+    path = write_xlsx(
+        tmp_path / "t.xlsx",
+        REQ,
+        [["A1", "x", "Kenya", "energy", 10], ["A2", "y", "Chad", "water", 5]],
+        title_rows=3,
+    )
     inp = read_input(path)
     assert inp.projects.header_row == 4
     assert list(inp.projects.source_rows) == [5, 6]
@@ -36,11 +40,13 @@ def test_project_sheet_found_by_headers_not_position(tmp_path):
 
 def test_chinese_headers_and_case_space_insensitive_matching(tmp_path):
     headers = ["项目编号", "项目名称", "国家", "行业", "总投资（百万美元）", " Energy  Source ", "备注"]
-    path = write_xlsx(tmp_path / "zh.xlsx", headers, [["Z1", "鲁班工坊", "泰国", "教育培训", "1,200", "solar", "n"]])
+    path = write_xlsx(
+        tmp_path / "zh.xlsx", headers, [["Z1", "鲁班工坊", "泰国", "教育培训", "1,200", "solar", "n"]]
+    )
     inp = read_input(path)
     cols = list(inp.projects.frame.columns)
     assert cols[:6] == [*REQ, "energy_source"]
-    assert "备注" in cols                                           # unknown columns are kept
+    assert "备注" in cols  # unknown columns are kept
 
 
 def test_missing_required_column_names_it_and_its_aliases(tmp_path):
@@ -64,8 +70,12 @@ def test_csv_encodings_detected(tmp_path, encoding):
 
 
 def test_countries_sheet_is_found_and_kept_separate(tmp_path):
-    path = write_xlsx(tmp_path / "t.xlsx", REQ, [["A1", "x", "Kenya", "energy", 10]],
-                      countries=(["country", "debt_distress_risk", "fta_with_china"], [["Kenya", "high", "no"]]))
+    path = write_xlsx(
+        tmp_path / "t.xlsx",
+        REQ,
+        [["A1", "x", "Kenya", "energy", 10]],
+        countries=(["country", "debt_distress_risk", "fta_with_china"], [["Kenya", "high", "no"]]),
+    )
     inp = read_input(path)
     assert inp.countries is not None and inp.countries.sheet == "countries"
 
@@ -113,7 +123,7 @@ def test_workbook_declaring_entities_is_refused(tmp_path):
 def test_decompression_bomb_refused_before_parsing(monkeypatch, tmp_path):
 
     path = write_xlsx(tmp_path / "t.xlsx", REQ, [list(BASE_RECORD.values())] * 50)
-    monkeypatch.setattr(safety, "MAX_UNCOMPRESSED_BYTES", 1000)   # the real limit is 1 GB
+    monkeypatch.setattr(safety, "MAX_UNCOMPRESSED_BYTES", 1000)  # the real limit is 1 GB
     with pytest.raises(InputError, match="decompression bomb"):
         read_input(path)
 

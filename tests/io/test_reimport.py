@@ -16,13 +16,40 @@ from screening.pipeline import run
 from screening.vocab.columns import header_lookup, norm_key
 
 RECORDS = [
-    rec("R1", project_name="Clinic", sector="health", total_investment_usd_m=5, livelihood_focus="yes",
-        direct_beneficiaries=20000, esia_completed="yes", env_category="C", private_capital_share="45%"),
-    rec("R2", project_name="Rail link", sector="transport", total_investment_usd_m=900, country="Laos",
-        env_category="A", esia_completed="no", hard_connectivity=3, firr_pct="8%"),
-    rec("R3", project_name='=HYPERLINK("http://x","y")', sector="digital", total_investment_usd_m=120,
-        country="Egypt", description="-2+3", my_extra_column="kept as data"),
-    rec("8", project_name="Numeric id", total_investment_usd_m="1.2亿", energy_source="wind", status="planned"),
+    rec(
+        "R1",
+        project_name="Clinic",
+        sector="health",
+        total_investment_usd_m=5,
+        livelihood_focus="yes",
+        direct_beneficiaries=20000,
+        esia_completed="yes",
+        env_category="C",
+        private_capital_share="45%",
+    ),
+    rec(
+        "R2",
+        project_name="Rail link",
+        sector="transport",
+        total_investment_usd_m=900,
+        country="Laos",
+        env_category="A",
+        esia_completed="no",
+        hard_connectivity=3,
+        firr_pct="8%",
+    ),
+    rec(
+        "R3",
+        project_name='=HYPERLINK("http://x","y")',
+        sector="digital",
+        total_investment_usd_m=120,
+        country="Egypt",
+        description="-2+3",
+        my_extra_column="kept as data",
+    ),
+    rec(
+        "8", project_name="Numeric id", total_investment_usd_m="1.2亿", energy_source="wind", status="planned"
+    ),
     rec("X1", project_name="Grand casino resort", sector="tourism"),
     rec("X2", project_name="Coal plant", sector="energy", energy_source="coal", status="planned"),
     rec("I1", total_investment_usd_m="abc"),
@@ -41,9 +68,16 @@ def first(tmp_path_factory):
 
 def summary(result):
     ranked = result.ranked.set_index("project_id")
-    return (result.counts(), sorted(result.records["project_id"].fillna("").astype(str)),
-            ranked["score"].to_dict(), ranked["rank"].to_dict(), ranked["tier"].to_dict(), ranked["track"].to_dict(),
-            sorted(result.excluded["project_id"]), sorted(result.invalid["project_id"].fillna("").astype(str)))
+    return (
+        result.counts(),
+        sorted(result.records["project_id"].fillna("").astype(str)),
+        ranked["score"].to_dict(),
+        ranked["rank"].to_dict(),
+        ranked["tier"].to_dict(),
+        ranked["track"].to_dict(),
+        sorted(result.excluded["project_id"]),
+        sorted(result.invalid["project_id"].fillna("").astype(str)),
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -88,16 +122,20 @@ def test_source_rows_refer_to_the_exported_sheets(first):
     header = next(wb2["Invalid"].iter_rows(max_row=1, values_only=True))
     assert header[7] == "project_id"
     inv2 = {r[7]: r for r in wb2["Invalid"].iter_rows(min_row=2, values_only=True)}
-    assert inv2["I1"][:2] == ("Invalid", first_rows["I1"])          # sheet and row of the loaded workbook
+    assert inv2["I1"][:2] == ("Invalid", first_rows["I1"])  # sheet and row of the loaded workbook
     issues2 = list(wb2["Data issues"].iter_rows(min_row=2, values_only=True))
     assert issues2 and {r[0] for r in issues2} <= {"Invalid", "Ranking", "Excluded"}
 
 
-def _annotate(path, decisions: dict[str, tuple[str | None, str | None]], sheets=("Ranking", "Excluded", "Invalid")):
+def _annotate(
+    path, decisions: dict[str, tuple[str | None, str | None]], sheets=("Ranking", "Excluded", "Invalid")
+):
     """Fill reviewer columns in an exported workbook as a planner would (Excel keeps everything else)."""
     wb = openpyxl.load_workbook(path)
     for title in wb.sheetnames:
-        if not any(title == SHEETS[k][lang] for k in ("ranking", "excluded", "invalid") for lang in ("en", "zh")):
+        if not any(
+            title == SHEETS[k][lang] for k in ("ranking", "excluded", "invalid") for lang in ("en", "zh")
+        ):
             continue
         ws = wb[title]
         header = [c.value for c in ws[1]]
@@ -116,17 +154,30 @@ def test_reviewer_decisions_are_carried(first, lang):
     result, tmp = first
     out = tmp / f"review_{lang}.xlsx"
     write_workbook(result, out, lang)
-    _annotate(out, {"R1": ("approve", "site visit done"), "R2": ("否决", "too large"), "X1": ("defer", None),
-                    "I1": (None, "ask for the figure"), "R3": ("maybe later", None)})
+    _annotate(
+        out,
+        {
+            "R1": ("approve", "site visit done"),
+            "R2": ("否决", "too large"),
+            "X1": ("defer", None),
+            "I1": (None, "ask for the figure"),
+            "R3": ("maybe later", None),
+        },
+    )
     again = run(out)
-    assert summary(again) == summary(result)                        # annotations change nothing else
+    assert summary(again) == summary(result)  # annotations change nothing else
     rev = again.input.reviews.set_index("project_id")
-    assert rev.loc["R1", "reviewer_decision"] == "approve" and rev.loc["R1", "reviewer_note"] == "site visit done"
+    assert (
+        rev.loc["R1", "reviewer_decision"] == "approve"
+        and rev.loc["R1", "reviewer_note"] == "site visit done"
+    )
     assert rev.loc["R2", "reviewer_decision"] == "reject"
     assert rev.loc["X1", "reviewer_decision"] == "defer" and rev.loc["X1", "previous_outcome"] == "excluded"
     assert rev.loc["I1", "reviewer_note"] == "ask for the figure"
-    assert rev.loc["R3", "reviewer_decision"] == "maybe later"       # an unknown word is kept as written
-    assert rev.loc["R1", "previous_score"] == pytest.approx(result.ranked.set_index("project_id").loc["R1", "score"])
+    assert rev.loc["R3", "reviewer_decision"] == "maybe later"  # an unknown word is kept as written
+    assert rev.loc["R1", "previous_score"] == pytest.approx(
+        result.ranked.set_index("project_id").loc["R1", "score"]
+    )
     # Into the new workbook, in its language.
     out2 = tmp / f"review2_{lang}.xlsx"
     write_workbook(again, out2, lang)
@@ -134,8 +185,14 @@ def test_reviewer_decisions_are_carried(first, lang):
     wb = openpyxl.load_workbook(out2, read_only=True)
     rows = list(wb[SHEETS["ranking"][lang]].iter_rows(values_only=True))
     header = rows[0]
-    pid, dec, note = (header.index(h) for h in (("项目编号", "审核意见", "审核备注") if lang == "zh"
-                                               else ("project_id", "reviewer_decision", "reviewer_note")))
+    pid, dec, note = (
+        header.index(h)
+        for h in (
+            ("项目编号", "审核意见", "审核备注")
+            if lang == "zh"
+            else ("project_id", "reviewer_decision", "reviewer_note")
+        )
+    )
     got = {r[pid]: (r[dec], r[note]) for r in rows[1:]}
     assert got["R1"] == (words.get("approve", "approve"), "site visit done")
     assert got["R2"] == (words.get("reject", "reject"), "too large")
@@ -146,7 +203,11 @@ def test_reviewer_decisions_are_carried(first, lang):
     review = list(wb[SHEETS["review"][lang]].iter_rows(values_only=True))
     listed = {r[0] for r in review[1:] if r and r[0] in ("R1", "R2", "R3", "X1", "I1")}
     assert listed == {"R1", "R2", "R3", "X1", "I1"}
-    counts = {r[0]: r[1] for r in review if r and r[0] in (words.get("approve", "approve"), words.get("reject", "reject"))}
+    counts = {
+        r[0]: r[1]
+        for r in review
+        if r and r[0] in (words.get("approve", "approve"), words.get("reject", "reject"))
+    }
     assert counts == {words.get("approve", "approve"): 1, words.get("reject", "reject"): 1}
     audit = {r[0]: r[1] for r in wb[SHEETS["audit"][lang]].iter_rows(values_only=True) if len(r) > 1}
     assert audit["reviews_carried"] == 5 and audit["input_is_exported_workbook"] == "yes"
@@ -167,7 +228,7 @@ def test_track_sheets_are_not_read(first):
 def test_numbered_continuation_sheets_are_read(first, monkeypatch, tmp_path):
 
     result, _ = first
-    monkeypatch.setattr(export, "MAX_ROWS", 3)                      # 2 records a sheet
+    monkeypatch.setattr(export, "MAX_ROWS", 3)  # 2 records a sheet
     out = tmp_path / "split.xlsx"
     write_workbook(result, out, "zh")
     names = openpyxl.load_workbook(out, read_only=True).sheetnames
@@ -208,9 +269,18 @@ def test_recognition_and_vocabulary(tmp_path, xlsx):
     assert not read_input(plain).exported
     assert is_exported({"Audit": [["Audit"], [], ["key", "value"], ["tool", "bri-screening"]]})
     assert is_exported({"审计信息": [["审计信息"], [], ["项目", "取值"], ["tool", "bri-screening"]]})
-    for word, code in [("approve", "approve"), ("Approved", "approve"), ("通过", "approve"), ("否决", "reject"),
-                       (" reject ", "reject"), ("暂缓", "defer"), ("DEFER", "defer"), ("", None), (None, None),
-                       (np.nan, None)]:
+    for word, code in [
+        ("approve", "approve"),
+        ("Approved", "approve"),
+        ("通过", "approve"),
+        ("否决", "reject"),
+        (" reject ", "reject"),
+        ("暂缓", "defer"),
+        ("DEFER", "defer"),
+        ("", None),
+        (None, None),
+        (np.nan, None),
+    ]:
         assert decision_code(word) == code, word
 
 

@@ -27,8 +27,13 @@ from screening.vocab.columns import (
 
 LANGS = ["en", "zh"]
 COUNTRY_SHEET_COLUMNS = [COLUMN_BY_NAME["country"], *COUNTRY_COLUMNS]
-ONE_RECORD: dict[str, str | int] = {"project_id": "P1", "project_name": "x", "country": "Kenya", "sector": "transport",
-              "total_investment_usd_m": 10}
+ONE_RECORD: dict[str, str | int] = {
+    "project_id": "P1",
+    "project_name": "x",
+    "country": "Kenya",
+    "sector": "transport",
+    "total_investment_usd_m": 10,
+}
 
 
 def _write(tmp_path: Path, lang: str) -> Path:
@@ -90,8 +95,10 @@ def test_sheets_and_headers(tmp_path: Path, lang: str) -> None:
             assert all(alias in comment for alias in column.aliases)
             assert ws.column_dimensions[get_column_letter(j)].width >= 10
     projects = wb[names["projects"]]
-    required_fill = {projects.cell(row=3, column=_col_index(projects, COLUMN_BY_NAME[n], lang)).fill.fgColor.rgb
-                     for n in REQUIRED}
+    required_fill = {
+        projects.cell(row=3, column=_col_index(projects, COLUMN_BY_NAME[n], lang)).fill.fgColor.rgb
+        for n in REQUIRED
+    }
     for name in REQUIRED:
         j = _col_index(projects, COLUMN_BY_NAME[name], lang)
         assert projects.cell(row=3, column=j).font.bold
@@ -118,7 +125,9 @@ def test_notes_carry_units_and_code_lists(tmp_path: Path, lang: str) -> None:
     assert "0–1; '45%' accepted" in note("private_capital_share") and "45%" in note("local_employment_share")
     assert "percent" in note("firr_pct").lower() and "百分数" in note("firr_pct")
     countries = wb[SHEET_NAMES[lang]["countries"]]
-    debt = str(countries.cell(row=2, column=_col_index(countries, COLUMN_BY_NAME["debt_distress_risk"], lang)).value)
+    debt = str(
+        countries.cell(row=2, column=_col_index(countries, COLUMN_BY_NAME["debt_distress_risk"], lang)).value
+    )
     assert "in_distress" in debt and "not_rated" in debt
     sector = note("sector")
     assert all(c.code in sector and c.zh in sector for c in CODE_LISTS["sector"].codes)
@@ -186,8 +195,16 @@ def test_every_list_column_has_a_matching_drop_down(tmp_path: Path, lang: str) -
                 assert (dvs[0].formula1, dvs[0].formula2) == ("0", "1")
                 assert dvs[0].showErrorMessage and dvs[0].error
     names = {c.name for c in PROJECT_COLUMNS if c.kind == "code"}
-    assert {"sector", "status", "energy_source", "enterprise_type", "financing_model", "env_category",
-            "standards_applied", "security_risk"} <= names
+    assert {
+        "sector",
+        "status",
+        "energy_source",
+        "enterprise_type",
+        "financing_model",
+        "env_category",
+        "standards_applied",
+        "security_risk",
+    } <= names
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -253,11 +270,24 @@ def test_long_lists_go_to_a_hidden_sheet(tmp_path: Path, monkeypatch: pytest.Mon
 @pytest.mark.parametrize("lang", LANGS)
 def test_readme_is_bilingual(tmp_path: Path, lang: str) -> None:
     wb = openpyxl.load_workbook(_write(tmp_path, lang))
-    text = "\n".join(str(c.value) for row in wb[SHEET_NAMES[lang]["readme"]].iter_rows() for c in row if c.value)
+    text = "\n".join(
+        str(c.value) for row in wb[SHEET_NAMES[lang]["readme"]].iter_rows() for c in row if c.value
+    )
     for name in REQUIRED:
         assert name in text
-    for phrase in ("USD million", "百万美元", "*_share", "0 to 1", "*_pct", "是/否", "yes/no", "kept", "保留",
-                   "optional", "可选"):
+    for phrase in (
+        "USD million",
+        "百万美元",
+        "*_share",
+        "0 to 1",
+        "*_pct",
+        "是/否",
+        "yes/no",
+        "kept",
+        "保留",
+        "optional",
+        "可选",
+    ):
         assert phrase in text, phrase
 
 

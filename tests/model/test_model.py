@@ -49,7 +49,7 @@ def test_each_schema_rejects_a_broken_frame(sample) -> None:
     records.loc[records.index[0], "outcome"] = "lost"
     with pytest.raises(pandera.errors.SchemaError):
         RecordsFrame.validate(records)
-    ranked = sample.ranked.iloc[::-1]                       # ranks no longer the row order
+    ranked = sample.ranked.iloc[::-1]  # ranks no longer the row order
     with pytest.raises(pandera.errors.SchemaError):
         RankedFrame.validate(ranked)
     hits = sample.hits.copy()

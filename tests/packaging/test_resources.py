@@ -20,7 +20,10 @@ def _digest(path: Path) -> str:
 
 
 def test_packaged_criteria_and_samples_equal_the_top_level_files() -> None:
-    for top, packaged in ((ROOT / "criteria", bundled.CRITERIA_DIR), (ROOT / "sample_projects", bundled.SAMPLES_DIR)):
+    for top, packaged in (
+        (ROOT / "criteria", bundled.CRITERIA_DIR),
+        (ROOT / "sample_projects", bundled.SAMPLES_DIR),
+    ):
         canonical = sorted(p.name for p in top.iterdir() if p.suffix in {".yaml", ".xlsx", ".csv"})
         assert canonical, top
         for name in canonical:

@@ -45,14 +45,15 @@ def test_ranking_table_labels_and_filters(result: Result) -> None:
     assert table["project_id"].tolist() == result.ranked["project_id"].astype(str).tolist()
     assert set(table["tier"]) <= {present.tier_label(t, "zh", cs) for t in present.TIER_ORDER}
     opts = present.filter_options(result.ranked)
-    assert opts["light"] == []                     # without the criteria set, no column has the light's role
+    assert opts["light"] == []  # without the criteria set, no column has the light's role
     light = present.light_column(cs)
     assert light is not None and present.filter_options(result.ranked, cs)["light"]
     first = present.filter_options(result.ranked, cs)["light"][0]
     lit = present.apply_filters(result.ranked, present.Filters(light=[first]), cs)
     assert len(lit) == int((result.ranked[light] == first).sum()) > 0
-    assert light in table.columns and set(table[light]) <= {present.light_label(v, "zh", cs) for v in
-                                                             result.ranked[light].unique()}
+    assert light in table.columns and set(table[light]) <= {
+        present.light_label(v, "zh", cs) for v in result.ranked[light].unique()
+    }
     track = opts["track"][0]
     shown = present.apply_filters(result.ranked, present.Filters(track=[track]))
     assert len(shown) == int((result.ranked["track"] == track).sum())
@@ -82,8 +83,9 @@ def test_charts_aggregate_large_inputs(result: Result) -> None:
 def test_dimension_vs_median(result: Result) -> None:
     pid = str(result.ranked["project_id"].iloc[0])
     frame = present.dimension_vs_median(result, pid, "en")
-    assert frame["dimension"].tolist() == [d.id for d in result.criteria.dimensions
-                                           if f"dim_{d.id}" in result.ranked.columns]
+    assert frame["dimension"].tolist() == [
+        d.id for d in result.criteria.dimensions if f"dim_{d.id}" in result.ranked.columns
+    ]
     row = result.ranked.iloc[0]
     peers = result.ranked[result.ranked["track"] == row["track"]]
     for _, r in frame.iterrows():

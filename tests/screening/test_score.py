@@ -65,7 +65,9 @@ def score_of(result, pid):
 
 
 def test_weighted_sum_on_fixed_anchors(xlsx):
-    r = run(xlsx([rec("A", total_investment_usd_m=200, local_jobs=500, open_procurement="yes")]), criteria=crit())
+    r = run(
+        xlsx([rec("A", total_investment_usd_m=200, local_jobs=500, open_procurement="yes")]), criteria=crit()
+    )
     a = score_of(r, "A")
     # standard track: trainees not applicable; social = jobs 50; gov = 100; total = (3*50 + 1*100)/4
     assert a["score"] == pytest.approx(62.5)
@@ -73,8 +75,10 @@ def test_weighted_sum_on_fixed_anchors(xlsx):
 
 
 def test_track_specific_criterion_applies_only_to_its_track(xlsx):
-    r = run(xlsx([rec("S", total_investment_usd_m=10, local_jobs=500, trainees=100, open_procurement="yes")]),
-            criteria=crit())
+    r = run(
+        xlsx([rec("S", total_investment_usd_m=10, local_jobs=500, trainees=100, open_procurement="yes")]),
+        criteria=crit(),
+    )
     s = score_of(r, "S")
     assert s["track"] == "small_and_beautiful"
     assert s["dim_social"] == 75  # (50 + 100) / 2
@@ -82,8 +86,10 @@ def test_track_specific_criterion_applies_only_to_its_track(xlsx):
 
 
 def test_missing_policies(xlsx):
-    path = xlsx([rec("M", total_investment_usd_m=200, local_jobs=1000)])   # procurement blank
-    zero, neutral, renorm = (score_of(run(path, criteria=crit(p)), "M") for p in ("zero", "neutral", "renormalise"))
+    path = xlsx([rec("M", total_investment_usd_m=200, local_jobs=1000)])  # procurement blank
+    zero, neutral, renorm = (
+        score_of(run(path, criteria=crit(p)), "M") for p in ("zero", "neutral", "renormalise")
+    )
     assert zero["score"] == 75 and zero["completeness"] == 0.75
     assert neutral["score"] == pytest.approx(75 + 12.5)
     assert renorm["score"] == 100
@@ -100,15 +106,26 @@ def test_not_assessed_is_explained_not_silent(xlsx):
     r = run(xlsx([rec("M", total_investment_usd_m=200, local_jobs=1000)]), criteria=crit())
     rat = rationale_of(r).set_index("criterion")
     assert rat.loc["procurement", "status"] == "not_assessed"
-    assert "not assessed" in rat.loc["procurement", "reason_en"] and "未评估" in rat.loc["procurement", "reason_zh"]
+    assert (
+        "not assessed" in rat.loc["procurement", "reason_en"]
+        and "未评估" in rat.loc["procurement", "reason_zh"]
+    )
     assert rat.loc["trainees", "status"] == "not_applicable"
     assert rat.loc["jobs", "points"] == 100 and rat.loc["jobs", "contribution"] == pytest.approx(75)
     assert rat["contribution"].sum() == pytest.approx(score_of(r, "M")["score"])
 
 
 def test_reweigh_matches_a_fresh_run_with_those_weights(xlsx):
-    rows = [rec(f"P{i}", total_investment_usd_m=20 + 30 * i, local_jobs=100 * i, trainees=7 * i,
-                open_procurement="yes" if i % 2 else "no") for i in range(12)]
+    rows = [
+        rec(
+            f"P{i}",
+            total_investment_usd_m=20 + 30 * i,
+            local_jobs=100 * i,
+            trainees=7 * i,
+            open_procurement="yes" if i % 2 else "no",
+        )
+        for i in range(12)
+    ]
     path = xlsx(rows)
     base = run(path, criteria=crit())
     new = reweigh(base, Weights({"social": 1, "gov": 4}, {"jobs": 1, "trainees": 3, "procurement": 1}))
@@ -119,9 +136,16 @@ def test_reweigh_matches_a_fresh_run_with_those_weights(xlsx):
 
 
 def test_ties_broken_by_completeness_then_project_id(xlsx):
-    r = run(xlsx([rec("B", total_investment_usd_m=200, local_jobs=0, open_procurement="no"),
-                  rec("A", total_investment_usd_m=200, local_jobs=0, open_procurement="no"),
-                  rec("C", total_investment_usd_m=200, local_jobs=0)]), criteria=crit())
+    r = run(
+        xlsx(
+            [
+                rec("B", total_investment_usd_m=200, local_jobs=0, open_procurement="no"),
+                rec("A", total_investment_usd_m=200, local_jobs=0, open_procurement="no"),
+                rec("C", total_investment_usd_m=200, local_jobs=0),
+            ]
+        ),
+        criteria=crit(),
+    )
     assert r.ranked["project_id"].tolist() == ["A", "B", "C"]
     assert np.all(r.ranked["score"].to_numpy() == 0)
 
@@ -130,9 +154,13 @@ def test_reweigh_breaks_ties_by_project_id_text_beyond_ten_projects(xlsx):
     # Twelve identical projects: only the project_id tie-break orders them, and positions 10 and 11 must not
     # sort as the text "10" < "2".
     ids = [f"P{i:02d}" for i in range(12)]
-    path = xlsx([rec(pid, total_investment_usd_m=200, local_jobs=300, open_procurement="yes") for pid in ids[::-1]])
-    new = reweigh(run(path, criteria=crit()), Weights({"social": 2, "gov": 1}, {"jobs": 1, "trainees": 1,
-                                                                                "procurement": 1}))
+    path = xlsx(
+        [rec(pid, total_investment_usd_m=200, local_jobs=300, open_procurement="yes") for pid in ids[::-1]]
+    )
+    new = reweigh(
+        run(path, criteria=crit()),
+        Weights({"social": 2, "gov": 1}, {"jobs": 1, "trainees": 1, "procurement": 1}),
+    )
     assert new.ranked["project_id"].tolist() == ids
     assert new.ranked["rank"].tolist() == list(range(1, 13))
 
@@ -186,22 +214,28 @@ def test_weigh_equals_a_row_by_row_reference_bit_for_bit(policy, seed):
     points = np.round(rng.uniform(0, 100, (n, m)), rng.integers(0, 3))
     points[rng.random((n, m)) < 0.3] = np.nan
     points[~applicable] = np.nan
-    pm = PointMatrix(np.array([f"P{i}" for i in range(n)]), [f"c{j}" for j in range(m)], dim_of, points,
-                     applicable, tracks)
-    weights = Weights({"a": rng.uniform(0.1, 5), "b": rng.uniform(0.1, 5), "c": 0.0 if seed == 3 else 2.0},
-                      {f"c{j}": float(rng.uniform(0, 3)) for j in range(m)})
+    pm = PointMatrix(
+        np.array([f"P{i}" for i in range(n)]), [f"c{j}" for j in range(m)], dim_of, points, applicable, tracks
+    )
+    weights = Weights(
+        {"a": rng.uniform(0.1, 5), "b": rng.uniform(0.1, 5), "c": 0.0 if seed == 3 else 2.0},
+        {f"c{j}": float(rng.uniform(0, 3)) for j in range(m)},
+    )
     got = weigh(pm, weights, policy)
     dim_index = np.array([["a", "b", "c"].index(d) for d in dim_of])
     w = np.array([weights.criteria[f"c{j}"] for j in range(m)])
     big_w = np.array([weights.dimensions[d] for d in "abc"])
     for i in range(n):  # each row on its own: the figures must not depend on the other rows
-        total, completeness, eff, dims = _reference_weigh(points[i:i + 1], applicable[i:i + 1], dim_index, w, big_w,
-                                                          policy)
+        total, completeness, eff, dims = _reference_weigh(
+            points[i : i + 1], applicable[i : i + 1], dim_index, w, big_w, policy
+        )
         assert got.total[i] == total[0] and got.completeness[i] == completeness[0]
         np.testing.assert_array_equal(got.effective_weight[i], eff[0])
         np.testing.assert_array_equal(got.dimension_scores.to_numpy()[i], dims[0])
-        np.testing.assert_array_equal(got.contributions[i], eff[0] * np.where(np.isnan(points[i]), 50.0 if policy
-                                                                              == "neutral" else 0.0, points[i]))
+        np.testing.assert_array_equal(
+            got.contributions[i],
+            eff[0] * np.where(np.isnan(points[i]), 50.0 if policy == "neutral" else 0.0, points[i]),
+        )
 
 
 @pytest.mark.parametrize("policy", ["zero", "renormalise"])
@@ -215,13 +249,16 @@ def test_criterion_shares_are_weighs_effective_weights(policy):
     applicable = np.column_stack([tracks != "s" if j == 3 else np.ones(n, bool) for j in range(len(dim_of))])
     points = np.where(rng.random((n, 5)) < 0.3, np.nan, np.round(rng.uniform(0, 100, (n, 5)), 1))
     points[~applicable] = np.nan
-    pm = PointMatrix(np.array([f"P{i}" for i in range(n)]), [f"c{j}" for j in range(5)], dim_of, points,
-                     applicable, tracks)
+    pm = PointMatrix(
+        np.array([f"P{i}" for i in range(n)]), [f"c{j}" for j in range(5)], dim_of, points, applicable, tracks
+    )
     weights = Weights({"a": 2.0, "b": 0.0, "c": 1.5}, {f"c{j}": float(j % 3) for j in range(5)})
     s = weigh(pm, weights, policy)
     w, big_w = weight_vectors(pm, weights)
     dims, dim_index = pm.dimension_layout
-    share, eff = criterion_shares(pm.assessed if policy == "renormalise" else pm.applicable, w, big_w, dim_index)
+    share, eff = criterion_shares(
+        pm.assessed if policy == "renormalise" else pm.applicable, w, big_w, dim_index
+    )
     np.testing.assert_array_equal(eff, s.effective_weight)
     num = dimension_sums(share, dim_index, len(dims), pm.filled(0.0))
     den = dimension_sums(share, dim_index, len(dims))

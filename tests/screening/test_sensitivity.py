@@ -25,8 +25,9 @@ from screening.stages.score import PointMatrix, Weights, weigh
 TRACKS = np.array(["flagship", "small_and_beautiful", "standard"])
 
 
-def make_pm(n: int, seed: int, *, dims: int = 4, per_dim: int = 3, nan_share: float = 0.15,
-            decimals: int = 1) -> tuple[PointMatrix, Weights]:
+def make_pm(
+    n: int, seed: int, *, dims: int = 4, per_dim: int = 3, nan_share: float = 0.15, decimals: int = 1
+) -> tuple[PointMatrix, Weights]:
     """Random point matrix with a track-only dimension, a criterion not applicable to one track and blanks."""
     rng = np.random.default_rng(seed)
     m = dims * per_dim
@@ -34,13 +35,18 @@ def make_pm(n: int, seed: int, *, dims: int = 4, per_dim: int = 3, nan_share: fl
     crit = [f"c{j}" for j in range(m)]
     tracks = TRACKS[rng.integers(0, 3, n)]
     app = np.ones((n, m), dtype=bool)
-    app[:, per_dim * (dims - 1):] = (tracks == "small_and_beautiful")[:, None]   # dimension only for one track
+    app[:, per_dim * (dims - 1) :] = (tracks == "small_and_beautiful")[
+        :, None
+    ]  # dimension only for one track
     app[:, 0] = tracks != "small_and_beautiful"
     pts = np.round(rng.uniform(0, 100, (n, m)), decimals)
     pts[rng.random((n, m)) < nan_share] = np.nan
     pts = np.where(app, pts, np.nan)
     pm = PointMatrix(np.array([f"P{i:03d}" for i in range(n)]), crit, dim_of, pts, app, tracks)
-    w = Weights({f"d{k}": float(rng.integers(5, 30)) for k in range(dims)}, {c: float(rng.integers(1, 4)) for c in crit})
+    w = Weights(
+        {f"d{k}": float(rng.integers(5, 30)) for k in range(dims)},
+        {c: float(rng.integers(1, 4)) for c in crit},
+    )
     return pm, w
 
 
@@ -57,7 +63,7 @@ def test_decomposition_reproduces_weigh(policy):
         rng = np.random.default_rng(seed)
         for _ in range(20):
             raw = rng.dirichlet(np.ones(len(dec.dimensions))) * 100
-            raw[rng.random(len(raw)) < 0.2] = 0.0           # some dimensions switched off
+            raw[rng.random(len(raw)) < 0.2] = 0.0  # some dimensions switched off
             ww = Weights(dict(zip(dec.dimensions, raw, strict=True)), w.criteria)
             s = weigh(pm, ww, policy)
             total, comp = dec.scores(raw)
@@ -78,7 +84,7 @@ def test_exact_equals_weigh_bit_for_bit(policy):
             raw[rng.random(len(raw)) < 0.2] = 0.0
             s = weigh(pm, Weights(dict(zip(dec.dimensions, raw, strict=True)), w.criteria), policy)
             unrounded = np.zeros(dec.n)
-            for j in range(s.contributions.shape[1]):     # weigh's total before rounding, in its order
+            for j in range(s.contributions.shape[1]):  # weigh's total before rounding, in its order
                 unrounded += s.contributions[:, j]
             rows = np.tile(raw, (dec.n, 1))
             np.testing.assert_array_equal(dec.exact(rows, everyone, "total"), unrounded + 0.0)
@@ -90,21 +96,27 @@ def test_exact_equals_weigh_bit_for_bit(policy):
 def test_sensitivity_ranks_match_rank_module():
     from screening.stages.rank import rank
 
-    pm, w = make_pm(300, 3, decimals=0, nan_share=0.4)       # many ties
+    pm, w = make_pm(300, 3, decimals=0, nan_share=0.4)  # many ties
     s = weigh(pm, w)
-    frame = pd.DataFrame({"project_id": pm.project_ids, "score": s.total, "completeness": s.completeness,
-                          "track": pm.tracks})
+    frame = pd.DataFrame(
+        {"project_id": pm.project_ids, "score": s.total, "completeness": s.completeness, "track": pm.tracks}
+    )
     ranked = rank(frame).set_index("project_id")["rank"].loc[pm.project_ids].tolist()
     dec = decompose(pm, w)
-    assert draw_ranks(pm, w, dec.base)[0].tolist() == ranked          # the Monte Carlo fast path
+    assert draw_ranks(pm, w, dec.base)[0].tolist() == ranked  # the Monte Carlo fast path
     smaa = monte_carlo(pm, w, draws=5, seed=0).table.set_index("project_id")["rank"]
     assert smaa.loc[pm.project_ids].tolist() == ranked
 
 
 # Coarse points (0/50/100 or blank), few criteria and ids out of text order: ties in score, in completeness
 # and in both are common, so every part of the fast path's sort key is exercised.
-@given(n=st.integers(1, 40), seed=st.integers(0, 2**32 - 1), nan_share=st.sampled_from([0.0, 0.3, 0.7]),
-       policy=st.sampled_from(["zero", "neutral", "renormalise"]), draws=st.integers(1, 6))
+@given(
+    n=st.integers(1, 40),
+    seed=st.integers(0, 2**32 - 1),
+    nan_share=st.sampled_from([0.0, 0.3, 0.7]),
+    policy=st.sampled_from(["zero", "neutral", "renormalise"]),
+    draws=st.integers(1, 6),
+)
 def test_fast_ranker_equals_rank_order_with_ties(n, seed, nan_share, policy, draws):
     rng = np.random.default_rng(seed)
     dims = int(rng.integers(1, 4))
@@ -112,18 +124,20 @@ def test_fast_ranker_equals_rank_order_with_ties(n, seed, nan_share, policy, dra
     m = len(dim_of)
     tracks = rng.choice(TRACKS[:2], n)
     app = np.ones((n, m), dtype=bool)
-    app[:, -1] = tracks == TRACKS[0]                         # the last criterion applies to one track only
+    app[:, -1] = tracks == TRACKS[0]  # the last criterion applies to one track only
     pts = rng.choice([0.0, 50.0, 100.0], (n, m))
     pts[(rng.random((n, m)) < nan_share) | ~app] = np.nan
-    ids = rng.permutation([str(i) for i in range(n)])       # "10" sorts before "9"
+    ids = rng.permutation([str(i) for i in range(n)])  # "10" sorts before "9"
     pm = PointMatrix(ids, [f"c{j}" for j in range(m)], dim_of, pts, app, tracks)
-    w = Weights({f"d{k}": float(rng.integers(0, 5)) for k in range(dims)},
-                {f"c{j}": float(rng.integers(1, 3)) for j in range(m)})
+    w = Weights(
+        {f"d{k}": float(rng.integers(0, 5)) for k in range(dims)},
+        {f"c{j}": float(rng.integers(1, 3)) for j in range(m)},
+    )
     if not any(w.dimensions.values()):
         w = Weights({**w.dimensions, "d0": 1.0}, w.criteria)
     dec = decompose(pm, w, policy)
     wd = np.vstack([dec.base, draw_weights(dec.base, draws, concentration=2.0, seed=seed % 1000)])
-    wd[1::2] = np.round(wd[1::2])                             # whole weights: totals on half-cents happen
+    wd[1::2] = np.round(wd[1::2])  # whole weights: totals on half-cents happen
     got = draw_ranks(pm, w, wd, policy)
     for b in range(len(wd)):
         s = weigh(pm, Weights(dict(zip(dec.dimensions, wd[b], strict=True)), w.criteria), policy)
@@ -145,7 +159,7 @@ def test_monte_carlo_ranks_equal_weigh_each_draw(policy):
 def test_inactive_dimension_leaves_total_unchanged():
     """A project whose track has no criterion in a dimension keeps its total when that weight moves."""
     pm, w = make_pm(60, 5, nan_share=0.0)
-    dim = "d3"                                               # only small_and_beautiful has criteria here
+    dim = "d3"  # only small_and_beautiful has criteria here
     others = pm.tracks != "small_and_beautiful"
     base = weigh(pm, w).total
     for t in (0.0, 5.0, 40.0, 60.0):
@@ -156,8 +170,14 @@ def test_inactive_dimension_leaves_total_unchanged():
 def test_flip_point_hand_example():
     """Two dimensions, all active: A = (90, 50), B = (60, 80); weights 50/50. A leads (70 vs 70? no: 70 / 70)."""
     pts = np.array([[90.0, 50.0], [60.0, 81.0], [10.0, 10.0]])
-    pm = PointMatrix(np.array(["A", "B", "C"]), ["x", "y"], ["dx", "dy"], pts, np.ones((3, 2), bool),
-                     np.array(["standard"] * 3))
+    pm = PointMatrix(
+        np.array(["A", "B", "C"]),
+        ["x", "y"],
+        ["dx", "dy"],
+        pts,
+        np.ones((3, 2), bool),
+        np.array(["standard"] * 3),
+    )
     w = Weights({"dx": 60.0, "dy": 40.0}, {"x": 1.0, "y": 1.0})
     # totals: A = 0.6·90 + 0.4·50 = 74, B = 0.6·60 + 0.4·81 = 68.4; they cross where
     # t·90 + (100−t)·50 = t·60 + (100−t)·81  →  t = 3100/61
@@ -169,7 +189,7 @@ def test_flip_point_hand_example():
     assert ranks_under(pm, swept_weights(w, "dx", row["topk_band_to"] + 1e-9))["A"] == 1
     assert ranks_under(pm, swept_weights(w, "dx", row["topk_band_from"] - 1e-9))["A"] == 2
     up = flips[(flips["dimension"] == "dx") & (flips["direction"] == "up")].iloc[0]
-    assert np.isnan(up["topk_flip_weight"])                  # more weight on dx only helps A
+    assert np.isnan(up["topk_flip_weight"])  # more weight on dx only helps A
 
 
 def _verify_rows(pm, w, flips, k, policy="zero"):
@@ -221,7 +241,9 @@ def test_smallest_change_changes_top_k():
     assert best["leaves"] in base_top - new_top
     # a smaller move in the same direction keeps the top k
     halfway = best["weight"] + (best["new_weight"] - best["weight"]) / 2
-    assert {p for p, r in ranks_under(pm, swept_weights(w, best["dimension"], halfway)).items() if r <= k} == base_top
+    assert {
+        p for p, r in ranks_under(pm, swept_weights(w, best["dimension"], halfway)).items() if r <= k
+    } == base_top
 
 
 def test_monte_carlo_reproducible_with_seed():
@@ -256,8 +278,9 @@ def test_label_rule():
     assert (sure.table["label"] == "stable").all()
     loose = monte_carlo(pm, w, draws=400, seed=0, concentration=2.0)
     t = loose.table
-    rule = (((t["p_top_k"] >= 0.95) | (t["p_top_k"] <= 0.05))
-            & ((t["rank_p95"] - t["rank_p05"]) <= np.maximum(2, 0.2 * t["rank"])))
+    rule = ((t["p_top_k"] >= 0.95) | (t["p_top_k"] <= 0.05)) & (
+        (t["rank_p95"] - t["rank_p05"]) <= np.maximum(2, 0.2 * t["rank"])
+    )
     assert (t["label"] == np.where(rule, "stable", "sensitive")).all()
     assert (t["label"] == "sensitive").any()
 

@@ -63,7 +63,7 @@ def default_set():
 def test_assign_tiers_at_below_and_above_the_default_threshold(default_set):
     assert default_set.completeness_threshold == 0.5
     total = np.array([80.0, 80.0, 80.0, 80.0, 50.0])
-    below = np.nextafter(0.5, 0.0) - 1e-6          # clearly below, beyond any rounding tolerance
+    below = np.nextafter(0.5, 0.0) - 1e-6  # clearly below, beyond any rounding tolerance
     completeness = np.array([0.5, below, 1.0, 0.0, 0.5])
     tiers = assign_tiers(total, completeness, default_set)
     assert list(tiers) == ["priority", "insufficient_data", "priority", "insufficient_data", "conditional"]
@@ -82,29 +82,34 @@ def test_assign_tiers_exactly_at_any_threshold_is_not_insufficient(default_set, 
 def test_assign_tiers_tolerates_float_noise_just_below_the_threshold(default_set):
     # 0.1 + 0.2 style noise (a completeness summed from shares) must not flip a project at the line.
     cs = default_set.model_copy(update={"completeness_threshold": 0.3})
-    noisy = float(np.nextafter(0.3, 0.0))             # one unit in the last place below the line
+    noisy = float(np.nextafter(0.3, 0.0))  # one unit in the last place below the line
     assert noisy < 0.3
     assert assign_tiers(np.array([80.0]), np.array([noisy]), cs)[0] == "priority"
 
 
 def test_assign_tiers_at_threshold_keeps_the_cap(default_set):
     conditional = [t.id for t in default_set.tiers].index("conditional")
-    tiers = assign_tiers(np.array([90.0, 90.0]), np.array([0.5, 0.5]), default_set, np.array([conditional, -1]))
+    tiers = assign_tiers(
+        np.array([90.0, 90.0]), np.array([0.5, 0.5]), default_set, np.array([conditional, -1])
+    )
     assert list(tiers) == ["conditional", "priority"]
 
 
 def test_run_record_with_completeness_exactly_the_threshold(tmp_path):
     cs = half_criteria("0.5")
-    path = write_csv(tmp_path / "half.csv", [
-        rec("AT", local_jobs=900),                       # one of two criteria assessed: completeness 0.5
-        rec("FULL", local_jobs=900, trainees=900),       # completeness 1
-        rec("NONE"),                                     # completeness 0
-    ])
+    path = write_csv(
+        tmp_path / "half.csv",
+        [
+            rec("AT", local_jobs=900),  # one of two criteria assessed: completeness 0.5
+            rec("FULL", local_jobs=900, trainees=900),  # completeness 1
+            rec("NONE"),  # completeness 0
+        ],
+    )
     result = run(path, criteria=cs)
     r = result.ranked.set_index("project_id")
     assert r.loc["AT", "completeness"] == 0.5
     assert r.loc["AT", "score"] == pytest.approx(45.0)
-    assert r.loc["AT", "tier"] == "priority"             # score ≥ 40 and completeness not below 0.5
+    assert r.loc["AT", "tier"] == "priority"  # score ≥ 40 and completeness not below 0.5
     assert r.loc["FULL", "tier"] == "priority"
     assert r.loc["NONE", "tier"] == "insufficient_data"
     # Re-weighting from the point matrix decides the boundary the same way.

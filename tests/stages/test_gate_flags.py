@@ -41,12 +41,33 @@ def _text_rules(rule: object) -> list[TextContains]:
         return [t for r in rule.all for t in _text_rules(r)]
     if isinstance(rule, AnyOf):
         return [t for r in rule.any for t in _text_rules(r)]
-    return []   # Not, and rules on coded fields
+    return []  # Not, and rules on coded fields
 
 
-TERMS = sorted({t for g in CRITERIA.gates for r in (g.when, g.flag_when) if r is not None
-                for tr in _text_rules(r) for t in (*tr.text_contains, *tr.unless)})
-FILLER = ["project", "plant", "new", "regional", "hospital", "school", "water", "road", "项目", "工厂", "Ltd", "group"]
+TERMS = sorted(
+    {
+        t
+        for g in CRITERIA.gates
+        for r in (g.when, g.flag_when)
+        if r is not None
+        for tr in _text_rules(r)
+        for t in (*tr.text_contains, *tr.unless)
+    }
+)
+FILLER = [
+    "project",
+    "plant",
+    "new",
+    "regional",
+    "hospital",
+    "school",
+    "water",
+    "road",
+    "项目",
+    "工厂",
+    "Ltd",
+    "group",
+]
 
 
 def _csv(records: list[dict[str, object]]) -> bytes:
@@ -77,7 +98,7 @@ def assert_gate_flags_apart(screened: Screened, row_keys: np.ndarray) -> None:
         excluded_by_gate = set(hits.loc[(hits["kind"] == "gate") & (hits["id"] == gate.id), "row_key"])
         flagged_by_gate = set(hits.loc[(hits["kind"] == "flag") & (hits["id"] == gate.id), "row_key"])
         assert not excluded_by_gate & flagged_by_gate, (gate.id, sorted(excluded_by_gate & flagged_by_gate))
-        if gate.id in screened.flags:     # what a has_flag rule sees
+        if gate.id in screened.flags:  # what a has_flag rule sees
             flag_keys = set(row_keys[screened.flags[gate.id]])
             assert not excluded_by_gate & flag_keys, gate.id
 
@@ -109,23 +130,31 @@ def test_bundled_sample():
 BOTH = {
     "gambling": dict(project_name="Grand casino", description="casino floor", lead_enterprise="Casino Ltd"),
     "sex_industry": dict(project_name="Brothel", description="brothel rooms"),
-    "weapons_military": dict(project_name="Ammunition works", description="weapon assembly",
-                             lead_enterprise="Military Industries"),
+    "weapons_military": dict(
+        project_name="Ammunition works", description="weapon assembly", lead_enterprise="Military Industries"
+    ),
     "export_banned_technology": dict(project_name="禁止出口的技术 plant", description="export control items"),
     "treaty_prohibited": dict(project_name="UN sanctions trade", description="UN sanctions evasion"),
-    "tobacco": dict(project_name="Cigarette factory", description="tobacco leaf", lead_enterprise="Tobacco Co"),
+    "tobacco": dict(
+        project_name="Cigarette factory", description="tobacco leaf", lead_enterprise="Tobacco Co"
+    ),
     "spirits": dict(project_name="Vodka distillery", description="liquor"),
     "forced_child_labour": dict(project_name="Forced labour camp", description="forced labour"),
     "banned_substances": dict(project_name="CFC production", description="chlorofluorocarbon"),
     "cites_wildlife_trade": dict(project_name="Pangolin farm", description="pangolin scale wildlife trade"),
     "unbonded_asbestos": dict(project_name="Asbestos mine", description="asbestos"),
     "drift_net_fishing": dict(project_name="Drift net fleet", description="driftnet"),
-    "primary_forest_logging": dict(project_name="Rainforest logging", description="logging in primary forest",
-                                   sector="agriculture"),
+    "primary_forest_logging": dict(
+        project_name="Rainforest logging", description="logging in primary forest", sector="agriculture"
+    ),
     "basel_waste": dict(project_name="Hazardous waste import hub", description="waste import"),
     # A captive coal plant of a factory: strong in the name, "ambiguous" (manufacturing) in the description.
-    "no_new_coal_power": dict(project_name="Coal power plant", sector="manufacturing", status="planned",
-                              description="coal-fired power plant for the smelter"),
+    "no_new_coal_power": dict(
+        project_name="Coal power plant",
+        sector="manufacturing",
+        status="planned",
+        description="coal-fired power plant for the smelter",
+    ),
 }
 
 
@@ -143,7 +172,9 @@ def test_record_hitting_both_tests_is_excluded_and_not_flagged(gate_id):
     gate = next(g for g in CRITERIA.gates if g.id == gate_id)
     if gate.flag_when is not None:
         # The record does meet the flag test on its own, so only the gate's own exclusion keeps the flag off.
-        assert gate.flag_when.evaluate(_frame(_csv(records)), Context())[0], "constructed record misses flag_when"
+        assert gate.flag_when.evaluate(_frame(_csv(records)), Context())[0], (
+            "constructed record misses flag_when"
+        )
     assert_gate_flags_apart(screened, keys)
     result = run(_csv(records), name="g.csv", criteria=CRITERIA)
     assert set(result.excluded["project_id"]) == {"HIT"}
@@ -161,14 +192,26 @@ def test_flag_alone_still_flags():
 text = st.lists(st.one_of(st.sampled_from(TERMS), st.sampled_from(FILLER)), max_size=4).map(" ".join)
 case = st.sampled_from([str.lower, str.upper, str.title, lambda s: s])
 cased_text = st.tuples(text, case).map(lambda p: p[1](p[0]))
-record = st.fixed_dictionaries({
-    "project_name": cased_text, "subsector": st.one_of(st.just(""), text, st.sampled_from(
-        ["casino", "logging", "forestry", "tobacco", "coal_power", "weapons", "hydropower"])),
-    "description": cased_text, "lead_enterprise": cased_text, "location": st.sampled_from(["", "rainforest", "Nairobi"]),
-    "sector": st.sampled_from(["energy", "tourism", "manufacturing", "mining", "agriculture", "other", "health"]),
-    "status": st.sampled_from(["planned", "", "operating", "under_construction"]),
-    "energy_source": st.sampled_from(["", "coal", "solar"]),
-})
+record = st.fixed_dictionaries(
+    {
+        "project_name": cased_text,
+        "subsector": st.one_of(
+            st.just(""),
+            text,
+            st.sampled_from(
+                ["casino", "logging", "forestry", "tobacco", "coal_power", "weapons", "hydropower"]
+            ),
+        ),
+        "description": cased_text,
+        "lead_enterprise": cased_text,
+        "location": st.sampled_from(["", "rainforest", "Nairobi"]),
+        "sector": st.sampled_from(
+            ["energy", "tourism", "manufacturing", "mining", "agriculture", "other", "health"]
+        ),
+        "status": st.sampled_from(["planned", "", "operating", "under_construction"]),
+        "energy_source": st.sampled_from(["", "coal", "solar"]),
+    }
+)
 
 
 @settings(max_examples=40)

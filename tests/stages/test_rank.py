@@ -48,9 +48,15 @@ def test_running_count_ranks_within_tracks():
 
 
 def test_rank_frame_uses_the_rule():
-    frame = pd.DataFrame({"project_id": ["b", "10", "9", "a", "c"], "score": [50.0, 50.0, 50.0, 70.0, 50.0],
-                          "completeness": [1.0, 1.0, 1.0, 0.2, 0.5], "track": ["x", "y", "x", "y", "x"]},
-                         index=[10, 11, 12, 13, 14])
+    frame = pd.DataFrame(
+        {
+            "project_id": ["b", "10", "9", "a", "c"],
+            "score": [50.0, 50.0, 50.0, 70.0, 50.0],
+            "completeness": [1.0, 1.0, 1.0, 0.2, 0.5],
+            "track": ["x", "y", "x", "y", "x"],
+        },
+        index=[10, 11, 12, 13, 14],
+    )
     out = ranking.rank(frame)
     assert out["project_id"].tolist() == ["a", "10", "9", "b", "c"]
     assert out.index.tolist() == [13, 11, 12, 10, 14]

@@ -21,17 +21,25 @@ def test_prefix_filtering_finds_exactly_the_brute_force_pairs(sets, threshold):
 
 def test_tokens_ignore_filler_numbers_and_phase_numerals():
     assert _tokens("Hambantota Industrial Park Phase I") == _tokens("Hambantota industrial park (Phase II)")
-    assert _tokens("China Eximbank provides $50 million loan for Kandy Road") == frozenset({"eximbank", "kandy", "road"})
+    assert _tokens("China Eximbank provides $50 million loan for Kandy Road") == frozenset(
+        {"eximbank", "kandy", "road"}
+    )
     assert _tokens("鲁班工坊") == frozenset({"鲁班", "班工", "工坊"})
 
 
 def test_duplicates_need_same_country_and_sector():
-    frame = pd.DataFrame({
-        "project_id": ["A", "B", "C", "D"],
-        "country": ["LKA", "LKA", "LKA", "PAK"],
-        "sector": ["industrial_park", "industrial_park", "energy", "industrial_park"],
-        "project_name": ["Hambantota Industrial Park", "Hambantota industrial park phase II",
-                         "Hambantota Industrial Park", "Hambantota Industrial Park"],
-    })
+    frame = pd.DataFrame(
+        {
+            "project_id": ["A", "B", "C", "D"],
+            "country": ["LKA", "LKA", "LKA", "PAK"],
+            "sector": ["industrial_park", "industrial_park", "energy", "industrial_park"],
+            "project_name": [
+                "Hambantota Industrial Park",
+                "Hambantota industrial park phase II",
+                "Hambantota Industrial Park",
+                "Hambantota Industrial Park",
+            ],
+        }
+    )
     check = DuplicateCheck(same=["country", "sector"], similar=["project_name"], threshold=0.9)
     assert duplicate_pairs(frame, check) == [(0, 1)]

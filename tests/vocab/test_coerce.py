@@ -18,14 +18,14 @@ from screening.vocab.coerce import (
     ("text", "kwargs", "expected"),
     [
         ("1,200", {}, 1200.0),
-        ("１２３", {}, 123.0),                       # full-width digits
+        ("１２３", {}, 123.0),  # full-width digits
         ("45%", {"percent": "share"}, 0.45),
         ("12%", {"percent": "pct"}, 12.0),
-        ("1.2亿", {"money": True}, 120.0),           # USD million
+        ("1.2亿", {"money": True}, 120.0),  # USD million
         ("3000万", {"money": True}, 30.0),
         ("1.5 billion", {"money": True}, 1500.0),
         ("$250 million", {"money": True}, 250.0),
-        ("2万", {}, 20000.0),                        # counts: 万 is ten thousand
+        ("2万", {}, 20000.0),  # counts: 万 is ten thousand
         (" 7.5 ", {}, 7.5),
         (8, {}, 8.0),
     ],
@@ -43,8 +43,10 @@ def test_parse_number_rejects_non_numbers_with_bilingual_message(text):
     assert problem is not None and problem.en and problem.zh
 
 
-@pytest.mark.parametrize(("text", "expected"), [("是", True), ("否", False), ("Y", True), ("no", False),
-                                                 ("TRUE", True), (1, True), (0.0, False)])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("是", True), ("否", False), ("Y", True), ("no", False), ("TRUE", True), (1, True), (0.0, False)],
+)
 def test_parse_bool_accepts_both_languages(text, expected):
     assert parse_bool(text) == (expected, None)
 
@@ -58,7 +60,7 @@ def test_code_aliases_in_both_languages_and_fallback_for_sector():
     assert sector("交通运输")[0] == "transport"
     assert sector("Transport")[0] == "transport"
     value, problem = sector("widgets")
-    assert value == "other" and problem is not None   # unknown sector → other, with a data issue
+    assert value == "other" and problem is not None  # unknown sector → other, with a data issue
     status = make_code_parser("status")
     assert status("在建")[0] == "under_construction"
     assert status("nonsense")[0] is None

@@ -8,8 +8,14 @@ from screening.vocab.columns import CODE_LISTS, COLUMNS, REQUIRED, columns_markd
 def test_required_five_with_chinese_aliases():
     assert REQUIRED == ("project_id", "project_name", "country", "sector", "total_investment_usd_m")
     lookup = header_lookup()
-    for zh, name in [("项目编号", "project_id"), ("项目名称", "project_name"), ("国家", "country"), ("行业", "sector"),
-                     ("总投资（百万美元）", "total_investment_usd_m"), ("总投资(百万美元)", "total_investment_usd_m")]:
+    for zh, name in [
+        ("项目编号", "project_id"),
+        ("项目名称", "project_name"),
+        ("国家", "country"),
+        ("行业", "sector"),
+        ("总投资（百万美元）", "total_investment_usd_m"),
+        ("总投资(百万美元)", "total_investment_usd_m"),
+    ]:
         assert lookup[norm_key(zh)] == name
 
 

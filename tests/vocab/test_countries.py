@@ -23,13 +23,45 @@ from screening.vocab.countries import (
 AIDDATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "aiddata_gcdf3_extract.csv"
 
 CASES: dict[str, list[str]] = {
-    "VNM": ["Viet Nam", "Vietnam", "越南", "VNM", "VN", "vnm", "vn", " viet  nam. ", "Ｖｉｅｔ　Ｎａｍ", "VIET NAM",
-            "Socialist Republic of Viet Nam", "越南社会主义共和国"],
+    "VNM": [
+        "Viet Nam",
+        "Vietnam",
+        "越南",
+        "VNM",
+        "VN",
+        "vnm",
+        "vn",
+        " viet  nam. ",
+        "Ｖｉｅｔ　Ｎａｍ",
+        "VIET NAM",
+        "Socialist Republic of Viet Nam",
+        "越南社会主义共和国",
+    ],
     "LAO": ["Lao People's Democratic Republic", "Laos", "老挝", "Lao PDR", "老挝人民民主共和国"],
-    "COD": ["Congo, Democratic Republic of the", "Congo, The Democratic Republic of the", "DR Congo",
-            "Democratic Republic of the Congo", "Democratic Republic of Congo", "刚果（金）", "刚果(金)", "刚果金",
-            "刚果民主共和国", "Congo, Dem. Rep.", "Congo (Kinshasa)", "DRC", "CD"],
-    "COG": ["Republic of the Congo", "Congo", "刚果（布）", "刚果布", "Congo, Rep.", "Congo-Brazzaville", "CG"],
+    "COD": [
+        "Congo, Democratic Republic of the",
+        "Congo, The Democratic Republic of the",
+        "DR Congo",
+        "Democratic Republic of the Congo",
+        "Democratic Republic of Congo",
+        "刚果（金）",
+        "刚果(金)",
+        "刚果金",
+        "刚果民主共和国",
+        "Congo, Dem. Rep.",
+        "Congo (Kinshasa)",
+        "DRC",
+        "CD",
+    ],
+    "COG": [
+        "Republic of the Congo",
+        "Congo",
+        "刚果（布）",
+        "刚果布",
+        "Congo, Rep.",
+        "Congo-Brazzaville",
+        "CG",
+    ],
     "CIV": ["Cote d'Ivoire", "Côte d'Ivoire", "Côte d’Ivoire", "COTE D'IVOIRE", "Ivory Coast", "科特迪瓦"],
     "TUR": ["Turkey", "Türkiye", "Turkiye", "土耳其"],
     "RUS": ["Russia", "Russian Federation", "俄罗斯", "俄罗斯联邦"],
@@ -42,7 +74,13 @@ CASES: dict[str, list[str]] = {
     "KGZ": ["Kyrgyz Republic", "Kyrgyzstan", "吉尔吉斯斯坦"],
     "EGY": ["Egypt", "Egypt, Arab Rep.", "埃及"],
     "GMB": ["Gambia", "Gambia, The", "The Gambia", "冈比亚"],
-    "PRK": ["Korea, Dem. People's Rep.", "Democratic People's Republic of Korea", "North Korea", "朝鲜", "DPRK"],
+    "PRK": [
+        "Korea, Dem. People's Rep.",
+        "Democratic People's Republic of Korea",
+        "North Korea",
+        "朝鲜",
+        "DPRK",
+    ],
     "KOR": ["South Korea", "Korea, Rep.", "Republic of Korea", "Korea, Republic of", "韩国", "大韩民国"],
     "MMR": ["Myanmar", "Burma", "缅甸"],
     "CPV": ["Cabo Verde", "Cape Verde", "佛得角"],
@@ -55,7 +93,14 @@ CASES: dict[str, list[str]] = {
     "BRN": ["Brunei", "Brunei Darussalam", "文莱"],
     "MDA": ["Moldova", "Moldova, Republic of", "摩尔多瓦"],
     "STP": ["Sao Tome and Principe", "São Tomé and Príncipe", "Sao Tome & Principe", "圣多美和普林西比"],
-    "CHN": ["China", "China (People's Republic of)", "People's Republic of China", "中国", "中华人民共和国", "CN"],
+    "CHN": [
+        "China",
+        "China (People's Republic of)",
+        "People's Republic of China",
+        "中国",
+        "中华人民共和国",
+        "CN",
+    ],
     "HKG": ["Hong Kong", "香港", "中国香港", "HK"],
     "MAC": ["Macao", "Macau", "澳门"],
     "TWN": ["Taiwan", "台湾", "中国台湾"],
@@ -79,16 +124,35 @@ def test_resolve_country_variants(text: str, iso3: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Atlantis", "", "   ", None, float("nan"), math.nan, pd.NA, "NA", "N/A", "Korea", "Africa, regional",
-             "Asia", "XX", "ZZZ", 12345]
+    "text",
+    [
+        "Atlantis",
+        "",
+        "   ",
+        None,
+        float("nan"),
+        math.nan,
+        pd.NA,
+        "NA",
+        "N/A",
+        "Korea",
+        "Africa, regional",
+        "Asia",
+        "XX",
+        "ZZZ",
+        12345,
+    ],
 )
 def test_unknown_returns_none(text: object) -> None:
     assert resolve_country(text) is None
 
 
 def test_resolve_countries_keeps_index_and_marks_unknowns_na() -> None:
-    s = pd.Series(["Viet Nam", "越南", None, "Atlantis", "VNM", float("nan"), "刚果金"], index=[10, 11, 12, 13, 14, 15, 16],
-                  name="country")
+    s = pd.Series(
+        ["Viet Nam", "越南", None, "Atlantis", "VNM", float("nan"), "刚果金"],
+        index=[10, 11, 12, 13, 14, 15, 16],
+        name="country",
+    )
     out = resolve_countries(s)
     assert list(out.index) == list(s.index)
     assert out.name == "country"
@@ -117,7 +181,7 @@ def test_every_code_has_a_chinese_name() -> None:
     assert set(all_iso3()) == set(zh_names())
     english = {c.alpha_3: c.name for c in pycountry.countries}
     untranslated = sorted(c for c, zh in zh_names().items() if zh == english.get(c) or zh.isascii())
-    assert untranslated == []                   # pycountry's catalogue (or our table) names every code in Chinese
+    assert untranslated == []  # pycountry's catalogue (or our table) names every code in Chinese
 
 
 def test_project_table_holds_only_real_differences_from_pycountry() -> None:
@@ -126,7 +190,7 @@ def test_project_table_holds_only_real_differences_from_pycountry() -> None:
     pyc = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
     ours = {c.alpha_3: pyc.gettext(c.name) for c in pycountry.countries}
     same = sorted(c for c, name in ZH_NAMES.items() if ours.get(c) == name)
-    assert same == []                                  # an entry equal to pycountry's own name is dead weight
+    assert same == []  # an entry equal to pycountry's own name is dead weight
     assert len(ZH_NAMES) < 50
 
 
