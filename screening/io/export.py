@@ -19,7 +19,7 @@ Words: every header, note and label comes from the string catalogue (:mod:`scree
 the one palette (:mod:`screening.i18n.palette`, as tints for cell fills). Columns a criteria set adds are named
 by the set (its labels in Chinese, its ids in English); its traffic light is found by role.
 
-Length: about 650 lines, one function per sheet of a workbook of twelve sheet kinds; the frames are
+Length: about 900 lines (ruff format spreads the sheet tables), one function per sheet of a workbook of twelve sheet kinds; the frames are
 :mod:`screening.report`'s and the streaming is :mod:`screening.io.xlsx_stream`'s, so what is left is layout.
 Splitting it further would put one workbook's sheet order, styles and cross-sheet references (the Summary
 links, the Audit counts) in several places.
