@@ -156,7 +156,7 @@ def weigh(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Scores:
     Shares depend only on which criteria count for a project (its track, and under ``renormalise`` also which
     were assessed), so they are worked out once per distinct pattern and gathered; points enter column by
     column in criteria-file order (:func:`weighted_sum`). Every project's figures come from the same
-    element-wise operations wherever it sits in the file (contract 4), which ``tests/screening/test_score.py``
+    element-wise operations wherever it sits in the file (contract 4), which ``tests/stages/test_score.py``
     checks against a row-by-row reference. The sensitivity analyses re-use these functions, so their exact
     recomputation equals this one bit for bit.
     """
