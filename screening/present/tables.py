@@ -1,8 +1,9 @@
-"""What the web app shows, prepared without Streamlit: bilingual UI labels, display tables, filters, charts.
+"""Display tables for the app's pages, prepared without Streamlit: ranking, project rationale and hits,
+issues, excluded and invalid records, weights, header mapping, robustness and portfolio tables.
 
-The app (``app.py`` and ``app_pages/``) only lays these out. Nothing here scores, screens or ranks: it
-reads a :class:`~screening.pipeline.Result`, re-weights through :func:`screening.pipeline.reweigh` and
-formats. Every function is pure (no I/O except reading the uploaded bytes' headers) and typed.
+Nothing here scores, screens or ranks: it reads a :class:`~screening.model.Result` and formats it, with words
+from the catalogue (:mod:`screening.i18n`). Length: about 640 lines, one short function per table the pages
+show; the tables share their label helpers, which is why they stay in one module.
 """
 
 from __future__ import annotations
