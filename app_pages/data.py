@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages import common
 from screening import present
-from screening.io.mapping import MappingError, builtin_mappings, mapping_from_text, mapping_text
+from screening.io.mapping import MappingError, builtin_mappings, mapping_from_text, mapping_yaml
 from screening.io.read import raw_headers
 from screening.model import InputError
 
@@ -130,14 +130,14 @@ def _mapping_editor(table) -> None:  # noqa: ANN001 - a DataFrame
         )
         return
     if b1.button(common.t("apply_mapping"), key="apply_mapping", type="primary"):
-        ss["mapping_text"] = mapping_text(mapping)
+        ss["mapping_text"] = mapping_yaml(mapping)
         st.rerun()
     if ss.get("mapping_text") is not None and b2.button(common.t("reset_mapping"), key="reset_mapping"):
         ss["mapping_text"] = None
         st.rerun()
     b3.download_button(
         common.t("download_mapping"),
-        data=mapping_text(mapping).encode("utf-8"),
+        data=mapping_yaml(mapping).encode("utf-8"),
         file_name="mapping.yaml",
         mime="application/x-yaml",
         on_click="ignore",

@@ -138,7 +138,3 @@ def mapping_yaml(mapping: Mapping) -> str:
 
 def builtin_mappings() -> list[str]:
     return sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml"))
-
-
-def mapping_text(mapping: Mapping) -> str:
-    return mapping_yaml(mapping)

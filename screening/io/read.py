@@ -8,15 +8,19 @@ declares a DTD or entities ("billion laughs") is refused. Reading uses python-ca
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from screening.i18n import Text
+from screening.io.formulas import uncached_formulas
 from screening.io.mapping import Mapping
+from screening.io.reimport import read_if_exported
 from screening.io.safety import check_zip, sniff
 from screening.io.sheets import find_header, read_csv_rows, read_workbook_sheets, table_from_rows
 from screening.model import Input, InputError, RawTable
 from screening.vocab.columns import (
+    COLUMN_BY_NAME,
     COUNTRY_COLUMNS,
     REQUIRED,
     header_lookup,
@@ -33,8 +37,6 @@ def read_input(
     sheet: str | None = None,
 ) -> Input:
     """Read a workbook or CSV into raw project (and country) tables; raise :class:`InputError` if impossible."""
-    import hashlib
-
     if isinstance(source, bytes):
         data = source
         name = name or "upload"
@@ -60,14 +62,10 @@ def read_input(
     if kind == "xlsx":
         check_zip(data)
         if sheet is None:  # a workbook this tool wrote (Audit sheet): records from Ranking, Excluded, Invalid
-            from screening.io.reimport import read_if_exported
-
             exported = read_if_exported(data, name)
             if exported is not None:
                 return exported
-        sheets = read_workbook_sheets(data)
-    else:
-        sheets = {Path(name).stem or "csv": read_csv_rows(data)}
+    sheets = _sheet_rows(data, name, kind)
     sha = hashlib.sha256(data).hexdigest()
     lookup = mapping.header_lookup() if mapping is not None else header_lookup()
     wanted = mapping.required_sources() if mapping is not None else REQUIRED
@@ -95,8 +93,6 @@ def read_input(
         table = mapping.apply(table)
     missing = [c for c in REQUIRED if c not in table.frame.columns]
     if missing:
-        from screening.vocab.columns import COLUMN_BY_NAME
-
         col = COLUMN_BY_NAME[missing[0]]
         aliases = ", ".join([col.name, col.en, col.zh, *col.aliases])
         raise InputError(
@@ -109,8 +105,6 @@ def read_input(
 
 def _warn_uncached_formulas(data: bytes, table: RawTable) -> RawTable:
     """Formula cells without a stored result read as blank: say which, and what to do."""
-    from screening.io.formulas import uncached_formulas
-
     cells = uncached_formulas(data, table.sheet)
     if not cells:
         return table
@@ -148,21 +142,24 @@ class HeaderChoice:
     headers: list[str] = field(default_factory=list)
 
 
+def _sheet_rows(data: bytes, name: str, kind: str) -> dict[str, list[list[object]]]:
+    """Every sheet's rows (a CSV file is one sheet named after the file); ``kind`` as :func:`sniff` says and,
+    for a workbook, after :func:`check_zip`."""
+    if kind == "xlsx":
+        return read_workbook_sheets(data)
+    return {Path(name).stem or "csv": read_csv_rows(data)}
+
+
 def raw_headers(data: bytes, name: str, sheet: str | None = None) -> HeaderChoice:
     """The likeliest header row of a file whose required columns were not recognised, for manual mapping.
 
     Picks ``sheet`` (or the sheet with the most text cells in its first 30 rows) and, in it, the row with
     the most text cells. Raises :class:`InputError` when the file cannot be read at all.
     """
-    from screening.io.safety import check_zip, sniff
-    from screening.io.sheets import read_csv_rows, read_workbook_sheets
-
     kind = sniff(data, name)
     if kind == "xlsx":
         check_zip(data)
-        sheets = read_workbook_sheets(data)
-    else:
-        sheets = {Path(name).stem or "csv": read_csv_rows(data)}
+    sheets = _sheet_rows(data, name, kind)
 
     def text_cells(row: list[object]) -> int:
         return sum(1 for c in row if isinstance(c, str) and c.strip())

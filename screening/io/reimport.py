@@ -20,6 +20,8 @@ The tables here (sheet names, reserved headers, decision words) are the single s
 
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Iterable, Mapping
 from typing import cast
 
@@ -37,7 +39,8 @@ from screening.io.schema import (
     TOOL_NAME,
     decision_code,
 )
-from screening.model import Input, RawTable
+from screening.io.sheets import find_header, table_from_rows
+from screening.model import Input, InputError, RawTable
 from screening.vocab.columns import COUNTRY_COLUMNS, REQUIRED, header_lookup, norm_key
 
 
@@ -95,8 +98,6 @@ def _read_sheet(
     sheet: str, rows: list[list[object]], tool_headers: set[str], lookup: dict[str, str]
 ) -> tuple[RawTable, pd.DataFrame] | None:
     """One record sheet: (input columns as a raw table, the tool columns of the same records)."""
-    from screening.io.sheets import find_header, table_from_rows
-
     wanted = (*REQUIRED, "project_id")
     idx, score = find_header(rows, lookup, wanted)
     if score == 0:
@@ -125,12 +126,7 @@ def read_if_exported(data: bytes, name: str) -> Input | None:
 
     Only the Audit, record and country sheets are parsed: the Rationale (often most of the file) never is.
     """
-    import hashlib
-    import io
-
     from python_calamine import CalamineWorkbook
-
-    from screening.model import InputError
 
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -166,9 +162,6 @@ def read_if_exported(data: bytes, name: str) -> Input | None:
 
 def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str) -> Input:
     """Records of an exported workbook (from Ranking, Excluded, Invalid) as one raw table, reviews kept aside."""
-    from screening.io.sheets import find_header, table_from_rows
-    from screening.model import Input, InputError, RawTable
-
     audit = audit_values(sheets)
     tool_headers = {h.strip() for h in str(audit.get("tool_columns") or "").split(";") if h.strip()}
     tool_headers |= {norm_key(h) for h in tool_headers}

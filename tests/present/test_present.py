@@ -14,7 +14,7 @@ from screening.analysis.weights import apply_weights, validated_weights
 from screening.criteria.loader import criteria_files, load_criteria, load_criteria_bytes
 from screening.criteria.models import CriteriaError
 from screening.i18n.catalogue import catalogue
-from screening.io.mapping import MappingError, load_mapping, mapping_from_text, mapping_text
+from screening.io.mapping import MappingError, load_mapping, mapping_from_text, mapping_yaml
 from screening.io.read import raw_headers
 from screening.model import InputError, Result
 from screening.report import rationale_of
@@ -192,7 +192,7 @@ def test_header_table_and_mapping_round_trip(result: Result) -> None:
     assert set(table["canonical"]) - {""} <= set(present.canonical_options())
     assert table.loc[table["canonical"] == "project_id", "required"].all()
     mapping = present.mapping_from_table(table)
-    again = mapping_from_text(mapping_text(mapping))
+    again = mapping_from_text(mapping_yaml(mapping))
     assert again == mapping
     dup = table.copy()
     dup.loc[dup.index[1], "canonical"] = "project_id"
