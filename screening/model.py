@@ -189,7 +189,7 @@ class HitsFrame(pa.DataFrameModel):
     """Every gate and flag hit, each on a record that exists."""
 
     row_key: pa.typing.Series[Any] = pa.Field(ge=0)  # object dtype when there is no hit at all
-    kind: pa.typing.Series[Any] = pa.Field(isin=["gate", "flag"])
+    kind: pa.typing.Series[Any] = pa.Field(isin=["gate", "not_candidate", "flag"])
     id: pa.typing.Series[Any] = pa.Field(nullable=False)
 
     class Config:

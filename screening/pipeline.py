@@ -26,7 +26,7 @@ from screening.stages.classify import add_derived, classify, indices
 from screening.stages.duplicates import duplicate_flags
 from screening.stages.rank import ranked_table
 from screening.stages.score import Weights, point_matrix, weigh
-from screening.stages.screen import screen
+from screening.stages.screen import raise_late_flags, screen
 from screening.stages.validate import validate
 
 
@@ -67,6 +67,7 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, sa
     say("screen", 0.35)
     screened = screen(frame, criteria)
     frame = classify(frame, criteria, Context(screened.flags))
+    screened = raise_late_flags(frame, criteria, screened)
     excluded = screened.excluded
     keys = frame["row_key"].to_numpy()
     records.loc[np.isin(records["row_key"], keys[excluded]), "outcome"] = "excluded"

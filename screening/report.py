@@ -97,6 +97,7 @@ def ranking_frame(result: Result, lang: str = "en") -> pd.DataFrame:
         "reviewer_decision",
         "reviewer_note",
         "flags",
+        "hurdles",
         "completeness",
         *dims,
         "positive_list",
@@ -112,8 +113,10 @@ def ranking_frame(result: Result, lang: str = "en") -> pd.DataFrame:
 
 def excluded_frame(result: Result, lang: str = "en") -> pd.DataFrame:
     code, sep = lang_code(lang), t("sep_items", lang)
-    gates = result.hits[result.hits["kind"] == "gate"]
+    gates = result.hits[result.hits["kind"].isin(["gate", "not_candidate"])]
+    kind_word = {"gate": t("exclusion_gate", lang), "not_candidate": t("exclusion_not_candidate", lang)}
     agg = gates.groupby("row_key").agg(
+        exclusion=("kind", lambda s: sep.join(kind_word[k] for k in dict.fromkeys(s))),
         gates=(f"label_{code}", lambda s: sep.join(s)),
         reasons=(f"reason_{code}", lambda s: sep.join(s)),
         sources=("source", lambda s: "; ".join(dict.fromkeys(s))),
@@ -121,7 +124,7 @@ def excluded_frame(result: Result, lang: str = "en") -> pd.DataFrame:
     ex = result.excluded
     keys = ex["row_key"].to_numpy()
     frame = pd.DataFrame({"project_id": ex["project_id"].to_numpy()})
-    for c in ("gates", "reasons", "sources"):
+    for c in ("exclusion", "gates", "reasons", "sources"):
         frame[c] = agg[c].reindex(keys).to_numpy() if len(agg) else np.full(len(keys), None, dtype=object)
     frame["reviewer_decision"], frame["reviewer_note"] = _reviews(result, keys, lang)
     for c in input_columns(result):

@@ -59,14 +59,21 @@ class Source(Strict):
 
 
 class Gate(Strict):
-    """Negative-list item: ``when`` excludes; ``flag_when`` (an ambiguous hit, or a blank key field) flags."""
+    """Negative-list item: ``when`` excludes; ``flag_when`` (an ambiguous hit, or a blank key field) flags.
+
+    ``kind`` says why a record is excluded: ``negative_list`` (a prohibited field) or ``not_a_candidate`` (nothing
+    is being decided about it, e.g. a cancelled project); the two are reported apart. ``flag_max_tier`` caps
+    the tier of a record that ``flag_when`` flags.
+    """
 
     id: str
     label: Text
+    kind: Literal["negative_list", "not_a_candidate"] = "negative_list"
     when: Rule | None = None
     flag_when: Rule | None = None
     reason: Text
     flag_reason: Text | None = None
+    flag_max_tier: str | None = None
     source: str
     section: str | None = None
 
@@ -98,6 +105,7 @@ class Flag(Strict):
     source: str
     section: str | None = None
     max_tier: str | None = None
+    blocks_portfolio: bool = False  # left out of the default portfolio (e.g. approval still needed, ex post)
     role: FlagRole | None = None
 
     @model_validator(mode="after")
@@ -145,6 +153,7 @@ class Classifier(Strict):
     default: str | None = None
     values: dict[str, Text] = {}
     source: str
+    why: Text | None = None
     role: ClassifierRole | None = None
 
 
@@ -160,21 +169,53 @@ class Derived(Strict):
 
 
 class Criterion(Strict):
+    """One scored item. It applies to the listed ``tracks`` (all when None) and, if ``applies_when`` is given,
+    only to the records that rule holds for: elsewhere it is *not applicable* — never docked and not counted
+    in completeness — and ``not_applicable`` says why (e.g. debt criteria for a grant)."""
+
     id: str
     label: Text
     weight: Weight = 1.0
     tracks: list[str] | None = None  # None: every track
+    applies_when: Rule | None = None
+    not_applicable: Text | None = None
     scorer: Scorer
     source: str
     section: str | None = None
     why: Text | None = None
+
+    @model_validator(mode="after")
+    def _says_why_not(self) -> Criterion:
+        if self.applies_when is not None and self.not_applicable is None:
+            raise ValueError("a criterion with applies_when needs not_applicable: why it does not apply")
+        return self
 
 
 class Dimension(Strict):
     id: str
     label: Text
     weight: Weight
+    why: Text | None = None  # the rationale of the weight
     criteria: list[Criterion] = Field(min_length=1)
+
+
+class Hurdle(Strict):
+    """A dimension line: a project whose score on any of ``dimensions`` is below ``below`` is capped at
+    ``max_tier`` — screening says no as well as yes, and a strong total cannot buy off a weak dimension.
+
+    The line is checked only where at least ``min_assessed`` of the dimension's weight was assessed (a blank
+    dimension is thin data, said by completeness, not a weakness)."""
+
+    id: str
+    label: Text
+    dimensions: list[str] = Field(min_length=1)
+    below: float = Field(gt=0, le=100)
+    min_assessed: float = Field(default=0.5, ge=0, le=1)
+    max_tier: str
+    reason: Text
+    source: str
+    section: str | None = None
+    why: Text | None = None
 
 
 class Tier(Strict):
@@ -210,6 +251,7 @@ class CriteriaSet(Strict):
     tracks: list[Track] = Field(min_length=1)
     classifiers: list[Classifier] = []
     dimensions: list[Dimension] = Field(min_length=1)
+    hurdles: list[Hurdle] = []
     tiers: list[Tier] = Field(min_length=1)
     indices: list[Index] = []
 
@@ -318,6 +360,35 @@ def _check_references(cs: CriteriaSet) -> list[str]:
                         f"{p}: unknown column '{f}'; use a canonical column (see docs/columns.md), "
                         "a derived field or a classifier id"
                     )
+    for i, gate in enumerate(cs.gates):
+        if gate.flag_max_tier is not None and gate.flag_max_tier not in tier_ids:
+            errors.append(
+                f"gates.{i}.flag_max_tier: unknown tier '{gate.flag_max_tier}'; use one of {', '.join(sorted(tier_ids))}"
+            )
+        if gate.flag_max_tier is not None and gate.flag_when is None:
+            errors.append(f"gates.{i}.flag_max_tier: the gate has no flag_when to cap")
+    dim_ids = {d.id for d in cs.dimensions}
+    for i, h in enumerate(cs.hurdles):
+        unique("hurdle", h.id, f"hurdles.{i}")
+        source(h.source, f"hurdles.{i}")
+        if h.max_tier not in tier_ids:
+            errors.append(
+                f"hurdles.{i}.max_tier: unknown tier '{h.max_tier}'; use one of {', '.join(sorted(tier_ids))}"
+            )
+        for d in h.dimensions:
+            if d not in dim_ids:
+                errors.append(
+                    f"hurdles.{i}.dimensions: unknown dimension '{d}'; use one of {', '.join(sorted(dim_ids))}"
+                )
+    late = flags_after_classification(cs)
+    for group in ("tracks", "positive_list", "classifiers"):
+        for i, item in enumerate(getattr(cs, group)):
+            for p, rule_flag in _walk_has_flag(item, f"{group}.{i}"):
+                if rule_flag in late:
+                    errors.append(
+                        f"{p}: flag '{rule_flag}' reads a classification and is raised after it; "
+                        "classification cannot depend on it"
+                    )
     for i, flag in enumerate(cs.flags):
         if flag.max_tier is not None and flag.max_tier not in tier_ids:
             errors.append(
@@ -377,6 +448,17 @@ def _check_references(cs: CriteriaSet) -> list[str]:
             if rule_flag not in flag_ids:
                 errors.append(f"{p}: unknown flag '{rule_flag}'")
     return errors
+
+
+def _reads_any(rule: object, names: set[str]) -> bool:
+    return any(f in names for _, f in _walk_fields(rule, ""))
+
+
+def flags_after_classification(cs: CriteriaSet) -> set[str]:
+    """Ids of the review flags whose rule reads a classification (track, a classifier, the positive-list
+    count): they are raised after classification, the others before it."""
+    classified = {c.id for c in cs.classifiers} | {"track", "positive_list_count"}
+    return {f.id for f in cs.flags if f.when is not None and _reads_any(f.when, classified)}
 
 
 def _walk_has_flag(node: object, path: str) -> list[tuple[str, str]]:

@@ -801,7 +801,7 @@ def write_workbook(
     )
     say("export: excluded", 0.8)
     ex = _code_labels(excluded_frame(result, lang), lang)
-    ex_tool = {"gates", "reasons", "sources", "reviewer_decision", "reviewer_note"}
+    ex_tool = {"exclusion", "gates", "reasons", "sources", "reviewer_decision", "reviewer_note"}
     w.stats.tool_headers.extend(_tcol(c, lang) for c in ex.columns if c in ex_tool)
     w.table(
         "excluded",

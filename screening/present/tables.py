@@ -265,7 +265,11 @@ def excluded_table(result: Result, lang: Lang) -> pd.DataFrame:
     """Every excluded project with every gate it hit, the reasons (in ``lang``) and sources."""
     ex = excluded_frame(result, lang)
     ex = ex.rename(columns={"gates": "gate_ids"})
-    lead = [c for c in ("project_id", "project_name", "country", "gate_ids", "reasons", "sources") if c in ex]
+    lead = [
+        c
+        for c in ("project_id", "project_name", "country", "exclusion", "gate_ids", "reasons", "sources")
+        if c in ex
+    ]
     return ex[lead + [c for c in ex.columns if c not in lead]].reset_index(drop=True)
 
 

@@ -97,9 +97,15 @@ def rationale(
     ]
     text = {k: np.empty((n, m), dtype=object) for k in names}
     points = np.where(applicable & ~np.isnan(points_all), np.round(points_all, 2), np.nan)
+    tracks = pm.tracks[sel]
     for j, (dim, crit) in enumerate(criteria.criteria):
         fields = sorted(crit.scorer.fields())
         app = applicable[:, j]
+        # not applicable by its condition (applies_when) where the track itself is one it applies to
+        by_condition = ~app & (
+            np.ones(n, dtype=bool) if crit.tracks is None else np.isin(tracks, crit.tracks)
+        )
+        why_not = crit.not_applicable
         assessed = app & ~np.isnan(points_all[:, j])
         status = np.where(~app, "not_applicable", np.where(assessed, "assessed", "not_assessed"))
         values = value_strings(frame, fields)
@@ -121,7 +127,11 @@ def rationale(
                 np.where(
                     status == "not_assessed",
                     f"{crit.label.en}: not assessed — {missing_en} missing or empty",
-                    f"{crit.label.en}: not applicable to this track",
+                    np.where(
+                        by_condition,
+                        f"{crit.label.en}: not applicable — {why_not.en if why_not else ''}",
+                        f"{crit.label.en}: not applicable to this track",
+                    ),
                 ),
             )
         if "zh" in langs:
@@ -137,7 +147,11 @@ def rationale(
                 np.where(
                     status == "not_assessed",
                     f"{crit.label.zh}：未评估——{missing_zh}缺失或为空",
-                    f"{crit.label.zh}：不适用于该类项目",
+                    np.where(
+                        by_condition,
+                        f"{crit.label.zh}：不适用——{why_not.zh if why_not else ''}",
+                        f"{crit.label.zh}：不适用于该类项目",
+                    ),
                 ),
             )
         src = criteria.sources[crit.source]

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from screening.criteria.models import CriteriaSet
-from screening.stages.score import PointMatrix, Scores, assign_tiers, text_order
+from screening.stages.score import PointMatrix, Scores, assign_tiers, hurdle_hits, text_order
 
 __all__ = ["TIE_BREAK", "order", "rank", "ranked_table", "ranks_of", "running_count", "text_order"]
 
@@ -76,12 +76,19 @@ def ranked_table(
     o = order(scores.total[pos], scores.completeness[pos], pm.id_order[pos])
     rows = pos[o]  # point-matrix rows in rank order
     total, completeness = scores.total[rows], scores.completeness[rows]
+    dims = scores.dimension_scores.to_numpy()[rows]
+    row_caps, failed = caps[rows], np.full(len(rows), "", dtype=object)
+    if criteria.hurdles and scores.dimension_assessed is not None:
+        h_caps, failed = hurdle_hits(
+            dims, scores.dimension_assessed[rows], list(scores.dimension_scores.columns), criteria
+        )
+        row_caps = np.maximum(row_caps, h_caps)
     columns: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
         "score": total,
         "completeness": completeness,
-        "tier": pd.array(assign_tiers(total, completeness, criteria, caps[rows]), dtype="str"),
+        "tier": pd.array(assign_tiers(total, completeness, criteria, row_caps), dtype="str"),
+        "hurdles": failed,
     }
-    dims = scores.dimension_scores.to_numpy()[rows]
     for k, d in enumerate(scores.dimension_scores.columns):
         columns[f"dim_{d}"] = dims[:, k]
     columns["rank"] = np.arange(1, len(rows) + 1, dtype=np.int64)

@@ -119,6 +119,9 @@ class Scores:
     contributions: np.ndarray  # (n, m) points × effective weight
     effective_weight: np.ndarray  # (n, m) share of the total each criterion carries for this project
     dimension_scores: pd.DataFrame  # (n, d) 0–100, NaN where nothing was assessed
+    dimension_assessed: np.ndarray | None = (
+        None  # (n, d) share of each dimension's applicable weight assessed
+    )
 
 
 def point_matrix(frame: pd.DataFrame, criteria: CriteriaSet, ctx: Context) -> PointMatrix:
@@ -128,9 +131,10 @@ def point_matrix(frame: pd.DataFrame, criteria: CriteriaSet, ctx: Context) -> Po
     tracks = frame["track"].astype(str).to_numpy()
     for _dim, crit in criteria.criteria:
         columns.append(np.asarray(crit.scorer.score(frame, ctx), dtype=float))
-        applicable.append(
-            np.ones(len(frame), dtype=bool) if crit.tracks is None else np.isin(tracks, crit.tracks)
-        )
+        app = np.ones(len(frame), dtype=bool) if crit.tracks is None else np.isin(tracks, crit.tracks)
+        if crit.applies_when is not None:
+            app = app & crit.applies_when.evaluate(frame, ctx)
+        applicable.append(app)
     n, m = len(frame), len(columns)
     points = np.column_stack(columns) if m else np.zeros((n, 0))
     app = np.column_stack(applicable) if m else np.zeros((n, 0), dtype=bool)
@@ -166,9 +170,10 @@ def weigh(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Scores:
     patterns, inverse = pm.patterns(policy == "renormalise")
     share_u, eff_u = criterion_shares(patterns, w, big_w, dim_index)
     base_u, base_inverse = eff_u, inverse  # completeness counts zero-policy shares
+    base_share_u = share_u
     if policy == "renormalise":
         app_patterns, base_inverse = pm.patterns(False)
-        base_u = criterion_shares(app_patterns, w, big_w, dim_index)[1]
+        base_share_u, base_u = criterion_shares(app_patterns, w, big_w, dim_index)
     filled = pm.filled(fill_value(policy))  # Fortran order: columns contiguous
     eff, share = _gather(eff_u, inverse), _gather(share_u, inverse)
     base = eff if base_u is eff_u else _gather(base_u, base_inverse)
@@ -178,12 +183,15 @@ def weigh(pm: PointMatrix, weights: Weights, policy: str = "zero") -> Scores:
     num = dimension_sums(share, dim_index, len(dims), filled)
     den = dimension_sums(share_u, dim_index, len(dims))[inverse]
     dim_scores = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+    base_share = share if base_share_u is share_u else _gather(base_share_u, base_inverse)
+    dim_assessed = dimension_sums(base_share, dim_index, len(dims), pm.assessed_f)
     return Scores(
         total=np.round(total + 0.0, 2),
         completeness=np.clip(np.round(completeness, 6), 0, 1),
         contributions=contributions,
         effective_weight=eff,
         dimension_scores=pd.DataFrame(np.round(dim_scores, 2), columns=dims, index=pm.id_index),
+        dimension_assessed=np.clip(np.round(dim_assessed, 6), 0, 1),
     )
 
 
@@ -272,12 +280,35 @@ def _gather(per_pattern: np.ndarray, inverse: np.ndarray) -> np.ndarray:
     return np.take(per_pattern.T, inverse, axis=1).T
 
 
+def hurdle_hits(
+    dimension_scores: np.ndarray, dimension_assessed: np.ndarray, dims: list[str], criteria: CriteriaSet
+) -> tuple[np.ndarray, np.ndarray]:
+    """(best tier the hurdles allow per row as an index into ``criteria.tiers`` or -1, the ``;``-joined ids
+    of the hurdles each row fails). ``dimension_scores``/``dimension_assessed``: (n, d) in ``dims`` order."""
+    n = dimension_scores.shape[0]
+    caps = np.full(n, -1)
+    failed = np.full(n, "", dtype=object)
+    tier_ids = [t.id for t in criteria.tiers]
+    for h in criteria.hurdles:
+        hit = np.zeros(n, dtype=bool)
+        for d in h.dimensions:
+            k = dims.index(d)
+            with np.errstate(invalid="ignore"):
+                hit |= (dimension_scores[:, k] < h.below) & (
+                    dimension_assessed[:, k] >= h.min_assessed - 1e-9
+                )
+        caps = np.where(hit, np.maximum(caps, tier_ids.index(h.max_tier)), caps)
+        failed = np.where(hit, np.where(failed == "", h.id, failed + ";" + h.id), failed)
+    return caps, failed
+
+
 def assign_tiers(
     total: np.ndarray, completeness: np.ndarray, criteria: CriteriaSet, caps: np.ndarray | None = None
 ) -> np.ndarray:
     """Highest tier whose ``min_score`` the total reaches; ``insufficient_data`` below the completeness line.
 
-    ``caps`` (index into ``criteria.tiers``, -1 for none) holds the best tier a review flag allows.
+    ``caps`` (index into ``criteria.tiers``, -1 for none) holds the best tier the review flags and the
+    dimension hurdles allow.
     """
     order = [t.id for t in criteria.tiers]
     thresholds = np.array([t.min_score for t in criteria.tiers])

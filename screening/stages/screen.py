@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from screening.criteria.models import CriteriaSet
+from screening.criteria.models import CriteriaSet, Flag, flags_after_classification
 from screening.criteria.rules import Context
 from screening.i18n import Text
 
@@ -68,19 +68,28 @@ def _hits(
     )
 
 
+HIT_KIND = {"negative_list": "gate", "not_a_candidate": "not_candidate"}  # a gate's kind → its hits' kind
+
+
 def screen(frame: pd.DataFrame, criteria: CriteriaSet) -> Screened:
-    """Evaluate every gate and record-level flag; ``frame`` holds valid records only."""
+    """Evaluate every gate and the record-level flags that need no classification; ``frame`` holds valid
+    records only. The flags that read a classification are raised by :func:`raise_late_flags`."""
     n = len(frame)
     excluded = np.zeros(n, dtype=bool)
     parts: list[pd.DataFrame] = []
     ctx = Context()
+    tier_ids: list[str] = [str(t.id) for t in criteria.tiers]
+    caps = np.full(n, -1)
     for gate in criteria.gates:
         hit = gate.when.evaluate(frame, ctx) if gate.when is not None else np.zeros(n, dtype=bool)
         excluded |= hit
-        parts.append(_hits(frame, hit, "gate", gate.id, gate.label, gate.reason, gate.source, gate.section))
+        kind = HIT_KIND[gate.kind]
+        parts.append(_hits(frame, hit, kind, gate.id, gate.label, gate.reason, gate.source, gate.section))
         if gate.flag_when is not None:
             soft = gate.flag_when.evaluate(frame, ctx) & ~hit
             ctx.flags[gate.id] = soft
+            if gate.flag_max_tier is not None:
+                caps = np.where(soft, np.maximum(caps, tier_ids.index(gate.flag_max_tier)), caps)
             parts.append(
                 _hits(
                     frame,
@@ -93,9 +102,34 @@ def screen(frame: pd.DataFrame, criteria: CriteriaSet) -> Screened:
                     gate.section,
                 )
             )
-    tier_ids: list[str] = [str(t.id) for t in criteria.tiers]
-    caps = np.full(n, -1)
-    for flag in criteria.flags:
+    late = flags_after_classification(criteria)
+    caps = _raise_flags(frame, [f for f in criteria.flags if f.id not in late], ctx, tier_ids, caps, parts)
+    return Screened(excluded, _concat(parts), ctx.flags, caps)
+
+
+def raise_late_flags(frame: pd.DataFrame, criteria: CriteriaSet, screened: Screened) -> Screened:
+    """Raise the flags that read a classification (track, traffic light …) on the classified ``frame`` (the
+    same rows as :func:`screen` saw) and add them to ``screened``."""
+    late = flags_after_classification(criteria)
+    if not late:
+        return screened
+    ctx = Context(dict(screened.flags))
+    parts = [screened.hits]
+    tier_ids = [str(t.id) for t in criteria.tiers]
+    flags = [f for f in criteria.flags if f.id in late]
+    caps = _raise_flags(frame, flags, ctx, tier_ids, screened.tier_caps.copy(), parts)
+    return Screened(screened.excluded, _concat(parts), ctx.flags, caps)
+
+
+def _raise_flags(
+    frame: pd.DataFrame,
+    flags: list[Flag],
+    ctx: Context,
+    tier_ids: list[str],
+    caps: np.ndarray,
+    parts: list[pd.DataFrame],
+) -> np.ndarray:
+    for flag in flags:
         if flag.when is None:
             continue
         hit = flag.when.evaluate(frame, ctx)
@@ -103,6 +137,9 @@ def screen(frame: pd.DataFrame, criteria: CriteriaSet) -> Screened:
         parts.append(_hits(frame, hit, "flag", flag.id, flag.label, flag.reason, flag.source, flag.section))
         if flag.max_tier is not None:
             caps = np.where(hit, np.maximum(caps, tier_ids.index(flag.max_tier)), caps)
+    return caps
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
-    hits = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=HIT_COLUMNS)
-    return Screened(excluded, hits, ctx.flags, caps)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=HIT_COLUMNS)

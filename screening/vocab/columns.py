@@ -798,6 +798,8 @@ RESERVED: tuple[str, ...] = (
     "tier",
     "track",
     "flags",
+    "hurdles",
+    "exclusion",
     "completeness",
     "gates",
     "reasons",
