@@ -77,8 +77,44 @@ COUNTRIES: list[tuple] = [
     ("Rwanda", "卢旺达", "RWA", True, False, 2021, False, "moderate", 0.1, 0.73),
     ("Djibouti", "吉布提", "DJI", True, False, 2003, False, "high", -0.6, 0.77),
     ("Türkiye", "土耳其", "TUR", True, False, 2020, True, None, -1.1, 0.30),
-    ("Greece", "希腊", "GRC", False, False, 1993, True, None, 0.2, 0.45),
+    ("Greece", "希腊", "GRC", True, False, 1993, True, None, 0.2, 0.45),  # BRI cooperation document 2018
 ]
+
+# Relationship depth (criteria v2), public facts only; None where we are not sure (never guessed).
+# partnership_level: the designation in the two governments' joint statements.
+PARTNERSHIP: dict[str, str] = {
+    "PAK": "highest",  # all-weather strategic cooperative partnership (2015)
+    "THA": "comprehensive_strategic",  # comprehensive strategic cooperative partnership (2012)
+    "IDN": "comprehensive_strategic",  # comprehensive strategic partnership (2013)
+    "KEN": "comprehensive_strategic",  # comprehensive strategic cooperative partnership (2017)
+    "ETH": "highest",  # all-weather strategic partnership (2023)
+    "LAO": "comprehensive_strategic",  # comprehensive strategic cooperative partnership (2009)
+    "ZMB": "comprehensive_strategic",  # comprehensive strategic cooperative partnership (2023)
+    "KHM": "comprehensive_strategic",  # comprehensive strategic cooperative partnership (2010)
+    "SRB": "comprehensive_strategic",  # comprehensive strategic partnership (2016)
+    "HUN": "highest",  # all-weather comprehensive strategic partnership for the new era (2024)
+    "EGY": "comprehensive_strategic",  # comprehensive strategic partnership (2014)
+    "KAZ": "comprehensive_strategic",  # permanent comprehensive strategic partnership (2019)
+    "UZB": "comprehensive_strategic",  # comprehensive strategic partnership (2016)
+    "LKA": "strategic",  # strategic cooperative partnership (2013)
+    "BGD": "strategic",  # strategic partnership of cooperation (2016)
+    "MYS": "comprehensive_strategic",  # comprehensive strategic partnership (2013)
+    "VNM": "comprehensive_strategic",  # comprehensive strategic cooperative partnership (2008)
+    "GEO": "strategic",  # strategic partnership (2023)
+    "NPL": "strategic",  # strategic partnership of cooperation (2019)
+    "MNG": "comprehensive_strategic",  # comprehensive strategic partnership (2014)
+    "DJI": "strategic",  # strategic partnership (2017)
+    "TUR": "strategic",  # strategic cooperative relationship (2010)
+    "GRC": "comprehensive_strategic",  # comprehensive strategic partnership (2006)
+}
+# A bilateral community-of-shared-future statement or action plan: (year, source).
+SHARED_FUTURE: dict[str, tuple[int, str]] = {
+    "LAO": (2019, "中老命运共同体行动计划 (2019-04)"),
+    "KHM": (2019, "构建中柬命运共同体行动计划 (2019-04)"),
+    "THA": (2022, "中泰命运共同体联合声明 (2022-11)"),
+    "VNM": (2023, "中越具有战略意义的命运共同体联合声明 (2023-12)"),
+    "SRB": (2024, "中塞新时代命运共同体联合声明 (2024-05)"),
+}
 ZH_BY_ISO3 = {c[2]: c[1] for c in COUNTRIES}
 EN_BY_ISO3 = {c[2]: c[0] for c in COUNTRIES}
 
@@ -134,6 +170,23 @@ DEFAULTS: dict[str, object] = {
     "supply_chain_contribution": False,
     "dispute_resolution_clause": True,
     "external_interference_risk": "low",
+    # criteria v2 columns
+    "financing_purpose": None,
+    "concessional": None,
+    "grant_element_pct": None,
+    "sovereign_guarantee": None,
+    "flagship_designation": False,
+    "legal_under_host_law": True,
+    "labour_standards": True,
+    "pollution_prevention_plan": True,
+    "community_health_safety": True,
+    "security_forces_safeguards": None,
+    "indigenous_peoples_affected": False,
+    "fpic_obtained": None,
+    "cultural_heritage_affected": False,
+    "cultural_heritage_plan": None,
+    "climate_risk_assessment": True,
+    "forest_certified": None,
 }
 
 # Small-and-beautiful livelihood profile: small, quick, many beneficiaries, community involvement.
@@ -1234,10 +1287,25 @@ add(
 THIN_KEEP = {"project_id", "project_name", "country", "sector", "total_investment_usd_m"}
 
 
+# Criteria v2 (issue 12): facts the new verdict rules read, added to the v1 scenarios (see the README table).
+V2_FACTS: dict[str, dict[str, object]] = {
+    "BR-001": {"financing_purpose": "expansion"},  # operating workshop: new courses and a second building
+    "BR-010": {"flagship_designation": True, "livelihood_components": True, "sovereign_guarantee": True},
+    "BR-011": {"flagship_designation": True, "corridor": "Jakarta–Bandung corridor"},
+    "BR-012": {"status": "planned", "concessional": False, "grant_element_pct": 12},
+    "BR-013": {"corridor": "China–Pakistan Economic Corridor"},
+    "BR-016": {"flagship_designation": True, "corridor": "China–Europe Land-Sea Express"},
+    "BR-043": {"concessional": True, "grant_element_pct": 38},
+    "BR-046": {"corridor": "Digital Silk Road backbone", "livelihood_components": True},
+    "BR-060": {"corridor": "none"},
+}
+
+
 def project_records() -> list[dict]:
     """Full records (canonical column → value), defaults applied; `_scenario` kept for the README."""
     out = []
     for p in PROJECTS:
+        p = {**p, **V2_FACTS.get(str(p["project_id"]), {})}
         if p.get("_thin"):
             rec = {k: v for k, v in p.items() if k in THIN_KEEP or not k.startswith("_")}
             rec.pop("_thin", None)
@@ -1379,6 +1447,10 @@ def write_sample(path: Path, lang: str) -> None:
             "debt_distress_risk": debt,
             "political_stability": stab,
             "public_favourability": fav,
+            "partnership_level": PARTNERSHIP.get(_iso),
+            "shared_future_document_year": SHARED_FUTURE.get(_iso, (None, None))[0],
+            "shared_future_document_source": SHARED_FUTURE.get(_iso, (None, None))[1],
+            "sensitive_country": False,
         }
         wc.cell(row=i + 2, column=1, value=zh if lang == "zh" else en)
         for j, col in enumerate(ccols, start=2):
