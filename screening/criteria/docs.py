@@ -33,7 +33,14 @@ from screening.i18n import t, text
 from screening.vocab.columns import COLUMN_BY_NAME
 from screening.vocab.columns import label as column_label
 
-__all__ = ["describe_rule", "describe_scorer", "render_criteria_markdown"]
+__all__ = [
+    "criteria_per_input",
+    "describe_rule",
+    "describe_scorer",
+    "effective_weight_table",
+    "input_shares",
+    "render_criteria_markdown",
+]
 
 
 _OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
@@ -149,8 +156,17 @@ def _source(cs: CriteriaSet, key: str, section: str | None) -> str:
     return f"`{key}`" + (f" {sec}" if sec else "")
 
 
+def _tier_name(cs: CriteriaSet, tier_id: str) -> str:
+    tier = next((t for t in cs.tiers if t.id == tier_id), None)
+    return f"{tier.label.zh} / {tier.label.en} (`{tier_id}`)" if tier is not None else tier_id
+
+
 def _gate_md(cs: CriteriaSet, gate: Gate) -> list[str]:
     out = [f"### {gate.label.zh} / {gate.label.en} (`{gate.id}`)", ""]
+    if gate.kind == "not_a_candidate":
+        out += [
+            "- **类型 / Kind:** 非候选项目，与负面清单分开列出 / not a candidate, reported apart from the negative list"
+        ]
     if gate.when is not None:
         out += [
             f"- **排除条件 / Excludes when:** {describe_rule(gate.when, 'en')}",
@@ -164,6 +180,8 @@ def _gate_md(cs: CriteriaSet, gate: Gate) -> list[str]:
     out += [f"- **理由 / Reason:** {gate.reason.zh} / {gate.reason.en}"]
     if gate.flag_reason is not None:
         out += [f"- **提示理由 / Flag reason:** {gate.flag_reason.zh} / {gate.flag_reason.en}"]
+    if gate.flag_max_tier is not None:
+        out += [f"- **提示时等级上限 / Tier cap when flagged:** {_tier_name(cs, gate.flag_max_tier)}"]
     out += [f"- **依据 / Source:** {_source(cs, gate.source, gate.section)}", ""]
     return out
 
@@ -189,9 +207,9 @@ def _flag_md(cs: CriteriaSet, flag: Flag) -> list[str]:
     if flag.role is not None:
         out += [f"- {_role(flag.role)}"]
     if flag.max_tier is not None:
-        tier = next((t for t in cs.tiers if t.id == flag.max_tier), None)
-        name = f"{tier.label.zh} / {tier.label.en}" if tier is not None else flag.max_tier
-        out += [f"- **等级上限 / Tier cap:** {name} (`{flag.max_tier}`)"]
+        out += [f"- **等级上限 / Tier cap:** {_tier_name(cs, flag.max_tier)}"]
+    if flag.blocks_portfolio:
+        out += ["- **默认组合 / Default portfolio:** 不纳入 / left out"]
     out += [f"- **依据 / Source:** {_source(cs, flag.source, flag.section)}", ""]
     return out
 
@@ -236,6 +254,15 @@ def _criterion_md(cs: CriteriaSet, dim: Dimension, crit: Criterion) -> list[str]
         f"- **权重 / Weight:** {crit.weight:g}（`{track}` 类项目在本维度中占 {share:.0%} / {share:.0%} of this "
         f"dimension for a `{track}` project)",
         f"- **适用类别 / Tracks:** {tracks}",
+    ]
+    if crit.applies_when is not None and crit.not_applicable is not None:
+        out += [
+            f"- **仅适用于 / Applies only when:** {describe_rule(crit.applies_when, 'en')}",
+            f"  - 中文：{describe_rule(crit.applies_when, 'zh')}",
+            f"  - 否则不适用（不扣分、不计入完整度）/ otherwise not applicable (never docked, not counted in "
+            f"completeness): {crit.not_applicable.zh} / {crit.not_applicable.en}",
+        ]
+    out += [
         f"- **打分 / Scoring:** {describe_scorer(crit.scorer, 'en')}",
         f"  - 中文：{describe_scorer(crit.scorer, 'zh')}",
         f"- **依据 / Source:** {_source(cs, crit.source, crit.section)}",
@@ -244,6 +271,65 @@ def _criterion_md(cs: CriteriaSet, dim: Dimension, crit: Criterion) -> list[str]
         out += [f"- **理由 / Why:** {crit.why.zh}", f"  - {crit.why.en}"]
     out.append("")
     return out
+
+
+def input_shares(cs: CriteriaSet) -> dict[str, dict[str, float]]:
+    """Each input field's share of the total score per track (track id → field → share), with every criterion
+    of the track applicable and assessed. A criterion's share (dimension share × share within the dimension)
+    is split equally over the fields its scorer reads — an approximation for combinations, which weigh their
+    halves by their own rule; a field the criteria read twice shows the sum."""
+    total_w = sum(d.weight for d in cs.dimensions)
+    out: dict[str, dict[str, float]] = {}
+    for track in cs.track_ids():
+        dims = [(d, [c for c in d.criteria if c.tracks is None or track in c.tracks]) for d in cs.dimensions]
+        active = sum(d.weight for d, crits in dims if crits and sum(c.weight for c in crits) > 0) or total_w
+        shares: dict[str, float] = {}
+        for d, crits in dims:
+            within = sum(c.weight for c in crits)
+            for c in crits:
+                share = d.weight / active * (c.weight / within if within else 0.0)
+                fields = sorted(c.scorer.fields() - {"track"}) or ["track"]
+                for f in fields:
+                    shares[f] = shares.get(f, 0.0) + share / len(fields)
+        out[track] = dict(sorted(shares.items(), key=lambda kv: (-round(kv[1], 6), kv[0])))
+    return out
+
+
+def criteria_per_input(cs: CriteriaSet, track: str) -> dict[str, list[str]]:
+    """For one track: each input field → the criteria that read it (the double-counting check)."""
+    out: dict[str, list[str]] = {}
+    for _, c in cs.criteria:
+        if c.tracks is None or track in c.tracks:
+            for f in c.scorer.fields() - {"track"}:
+                out.setdefault(f, []).append(c.id)
+    return out
+
+
+def effective_weight_table(cs: CriteriaSet) -> list[str]:
+    """The effective-weight table of docs/criteria.md: each input's share of the total, per track."""
+    shares = input_shares(cs)
+    tracks = cs.track_ids()
+    fields = sorted(
+        {f for s in shares.values() for f in s},
+        key=lambda f: (-round(max(s.get(f, 0) for s in shares.values()), 6), f),
+    )
+    lines = [
+        "### 各输入的实际权重 / Effective weight of each input",
+        "",
+        "每个输入字段在总分中的占比（按项目类别，所有准则均适用且已评估时）；一个准则读多个字段时平均分摊。"
+        "同一类别中没有字段被两个准则读取（测试检查）。",
+        "Each input field's share of the total score, per track, with every criterion applicable and assessed; a "
+        "criterion reading several fields is split equally among them. No field is read by two criteria of the "
+        "same track (a test checks it).",
+        "",
+        "| input | " + " | ".join(f"`{t}`" for t in tracks) + " |",
+        "|---|" + "---|" * len(tracks),
+    ]
+    for f in fields:
+        cells = [f"{shares[t][f]:.1%}" if f in shares[t] else "" for t in tracks]
+        lines.append(f"| {_name(f, 'en')} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
 
 
 def render_criteria_markdown(cs: CriteriaSet) -> str:
@@ -360,11 +446,37 @@ def render_criteria_markdown(cs: CriteriaSet) -> str:
             f"| {d.label.zh} / {d.label.en} (`{d.id}`) | {d.weight:g} | {share:.0%} | {len(d.criteria)} |"
         )
     lines.append("")
+    lines += effective_weight_table(cs)
     for d in cs.dimensions:
         share = d.weight / total_w if total_w else 0
         lines += [f"### {d.label.zh} / {d.label.en} (`{d.id}`) — {d.weight:g} ({share:.0%})", ""]
+        if d.why is not None:
+            lines += [f"**权重理由 / Why this weight:** {d.why.zh}", "", d.why.en, ""]
         for crit in d.criteria:
             lines += _criterion_md(cs, d, crit)
+
+    if cs.hurdles:
+        lines += [
+            "## 维度底线 / Dimension hurdles",
+            "",
+            "总分再高，也不能抵消明显短板：任一所列维度低于底线时，等级上限压到指定等级（该维度至少有指定比例的权重已评估时才检查）。",
+            "A strong total cannot buy off a marked weakness: a project below the line on any listed dimension is "
+            "capped at the given tier (checked only where at least the given share of the dimension was assessed).",
+            "",
+            "| id | 底线 / hurdle | dimensions | below | min assessed | tier cap | 理由 / reason | source |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for h in cs.hurdles:
+            lines.append(
+                f"| `{h.id}` | {h.label.zh} / {h.label.en} | {', '.join(f'`{d}`' for d in h.dimensions)} | "
+                f"{h.below:g} | {h.min_assessed:.0%} | {_tier_name(cs, h.max_tier)} | "
+                f"{_cell(h.reason.zh)} / {_cell(h.reason.en)} | {_source(cs, h.source, h.section)} |"
+            )
+        lines.append("")
+        for h in cs.hurdles:
+            if h.why is not None:
+                lines += [f"- `{h.id}`: {h.why.zh} / {h.why.en}"]
+        lines.append("")
 
     lines += ["## 等级 / Tiers", "", "| tier | 中文 | English | min score |", "|---|---|---|---|"]
     for tier in cs.tiers:

@@ -85,11 +85,21 @@ class Gate(Strict):
 
 
 class DuplicateCheck(Strict):
-    """Portfolio-level check: same values in ``same`` and similar text in one of ``similar``."""
+    """Portfolio-level check between projects: equal values in ``same``; similar text in one of ``similar``
+    (when given); different, filled-in values in every field of ``different`` (when given: e.g. different
+    sponsors); and at least ``min_group`` projects (distinct ``different`` values) in the group."""
 
     same: list[str] = Field(min_length=1)
-    similar: list[str] = Field(min_length=1)
+    similar: list[str] = []
+    different: list[str] = []
     threshold: float = Field(default=0.8, gt=0, le=1)
+    min_group: int = Field(default=2, ge=2)
+
+    @model_validator(mode="after")
+    def _something_compared(self) -> DuplicateCheck:
+        if not self.similar and not self.different:
+            raise ValueError("a duplicates check needs similar, different or both")
+        return self
 
 
 class Flag(Strict):
@@ -395,7 +405,7 @@ def _check_references(cs: CriteriaSet) -> list[str]:
                 f"flags.{i}.max_tier: unknown tier '{flag.max_tier}'; use one of {', '.join(sorted(tier_ids))}"
             )
         if flag.duplicates is not None:
-            for f in flag.duplicates.same + flag.duplicates.similar:
+            for f in flag.duplicates.same + flag.duplicates.similar + flag.duplicates.different:
                 if f not in COLUMN_BY_NAME:
                     errors.append(f"flags.{i}.duplicates: unknown column '{f}'")
     for i, d in enumerate(cs.dimensions):

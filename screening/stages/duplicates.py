@@ -1,5 +1,7 @@
-"""Duplicate construction: near-identical projects in the same group (Jaccard index of word tokens, Chinese
-character bigrams), flagged for review, never excluded.
+"""Checks between projects, flagged for review and never excluded or scored: near-identical projects in the
+same group (Jaccard index of word tokens, Chinese character bigrams) — phases or tranches of one project, or
+one project entered twice — and several sponsors building the same thing in the same market ("一窝蜂" herd
+investment, liu-zhang-2024 §三(三)), which a check with ``different`` fields finds.
 """
 
 from __future__ import annotations
@@ -80,8 +82,10 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
     a group, and only when it has at most ``MAX_GROUP_FOR_FUZZY`` of them, so the check stays bounded at
     100,000 rows.
     """
-    if frame.empty or any(c not in frame.columns for c in check.same):
+    if frame.empty or any(c not in frame.columns for c in check.same + check.different):
         return []
+    if not check.similar:
+        return _herd_pairs(frame, check)
     keys = frame[check.same].astype(str)
     texts = {
         c: frame[c].map(lambda v: frozenset() if pd.isna(v) else _tokens(v)).to_numpy()
@@ -109,7 +113,48 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
             for ta, tb in _candidate_pairs(distinct, check.threshold):
                 if _similar(ta, tb, check.threshold):
                     pairs.extend((a, b) for a in by_set[ta] for b in by_set[tb])
+    if check.different:
+        differ = _differ(frame, check.different)
+        pairs = [(a, b) for a, b in pairs if differ(a, b)]
     return sorted({(min(a, b), max(a, b)) for a, b in pairs})
+
+
+def _differ(frame: pd.DataFrame, fields: list[str]):  # noqa: ANN202 - a predicate on two positions
+    """Whether two positions have filled-in, different values in every one of ``fields`` (case-, width- and
+    space-insensitive)."""
+    cols = [frame[f].map(lambda v: None if pd.isna(v) else _norm(v)).to_numpy() for f in fields]
+
+    def differ(a: int, b: int) -> bool:
+        return all(c[a] is not None and c[b] is not None and c[a] != c[b] for c in cols)
+
+    return differ
+
+
+def _norm(value: object) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(value)).strip().lower())
+
+
+def _herd_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[int, int]]:
+    """Pairs within each ``same`` group whose ``different`` values differ, in groups holding at least
+    ``min_group`` distinct ``different`` values; groups above ``MAX_GROUP_FOR_FUZZY`` projects are left out
+    (their pairs would not fit a review list, and a market that crowded is a country-level question)."""
+    valid = frame[check.same + check.different].notna().all(axis=1).to_numpy()
+    keys = frame[check.same].astype(str)
+    sponsor = frame[check.different].astype(str).map(_norm).agg("|".join, axis=1).to_numpy()
+    differ = _differ(frame, check.different)
+    positions = pd.Series(np.arange(len(frame)), index=frame.index)
+    pairs: list[tuple[int, int]] = []
+    for _, group in positions[valid].groupby([keys[c] for c in check.same], sort=False):
+        members = group.to_numpy()
+        if len(members) > MAX_GROUP_FOR_FUZZY or len(set(sponsor[members])) < check.min_group:
+            continue
+        pairs.extend(
+            (int(a), int(b))
+            for i, a in enumerate(members)
+            for b in members[i + 1 :]
+            if differ(int(a), int(b))
+        )
+    return sorted(pairs)
 
 
 def duplicate_flags(frame: pd.DataFrame, criteria: CriteriaSet) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from screening.criteria.rules import CasesScorer, CombineScorer, Context, Linear
 from screening.stages.classify import add_derived, classify
 from screening.stages.duplicates import duplicate_flags
 from screening.stages.score import PointMatrix, Scores, Weights, point_matrix, weigh
-from screening.stages.screen import screen
+from screening.stages.screen import raise_late_flags, screen
 from screening.vocab.columns import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,10 +54,12 @@ def make_frame(records: list[dict], cs: CriteriaSet) -> pd.DataFrame:
 
 
 def hits(rec: dict, cs: CriteriaSet) -> tuple[set[str], set[str]]:
-    """(gates that exclude, flags raised) for one record."""
+    """(gates that exclude — negative list or not a candidate, flags raised) for one record, the flags that
+    read a classification included."""
     frame = make_frame([rec], cs)
     s = screen(frame, cs)
-    gates = set(s.hits.loc[s.hits["kind"] == "gate", "id"])
+    s = raise_late_flags(classify(frame, cs, Context(s.flags)), cs, s)
+    gates = set(s.hits.loc[s.hits["kind"].isin(["gate", "not_candidate"]), "id"])
     flags = set(s.hits.loc[s.hits["kind"] == "flag", "id"])
     return gates, flags
 
@@ -78,6 +80,12 @@ def points(pm: PointMatrix, criterion: str) -> np.ndarray:
 # --------------------------------------------------------------------------- gates
 
 GATE_CASES: dict[str, tuple[dict, dict]] = {
+    "not_a_candidate": ({"status": "cancelled"}, {"status": "planned"}),
+    "illegal_under_host_law": ({"legal_under_host_law": False}, {"legal_under_host_law": True}),
+    "unsustainable_wood": (
+        {"project_name": "Timber concession sawmill", "sector": "manufacturing", "forest_certified": False},
+        {"project_name": "Timber concession sawmill", "sector": "manufacturing", "forest_certified": True},
+    ),
     "gambling": (
         {"project_name": "Coral Bay Casino Resort", "sector": "tourism"},
         {"project_name": "Coral Bay Beach Resort", "sector": "tourism"},
@@ -202,6 +210,10 @@ GATE_FLAG_CASES: dict[str, tuple[dict, dict]] = {
         {"description": "Replaces drift nets used by local boats"},
         {"description": "Replaces hand lines used by local boats"},
     ),
+    "unsustainable_wood": (
+        {"project_name": "Plywood mill", "sector": "manufacturing"},
+        {"project_name": "Plywood mill", "sector": "manufacturing", "forest_certified": True},
+    ),
     "primary_forest_logging": (
         {"lead_enterprise": "China National Logging Corporation", "sector": "oil_gas"},
         {"lead_enterprise": "China National Petroleum Corporation", "sector": "oil_gas"},
@@ -289,7 +301,8 @@ COAL = {"project_name": "Coal power station", "sector": "energy", "energy_source
         ("operating", None, "coal_existing_asset"),
         ("completed", None, "coal_existing_asset"),
         (None, None, "no_new_coal_power"),
-        ("cancelled", None, None),
+        ("cancelled", "not_a_candidate", None),
+        ("suspended", "not_a_candidate", None),
     ],
 )
 def test_coal_status_table(cs, status, gate, flag):
@@ -297,6 +310,29 @@ def test_coal_status_table(cs, status, gate, flag):
     coal_flags = flags & {"no_new_coal_power", "coal_under_construction", "coal_existing_asset"}
     assert gates == ({gate} if gate else set())
     assert coal_flags == ({flag} if flag else set())
+
+
+@pytest.mark.parametrize(
+    ("purpose", "capped"),
+    [(None, True), ("refinancing", True), ("acquisition", True), ("retrofit", False), ("transition", False)],
+)
+def test_existing_coal_is_capped_unless_it_is_a_transition(cs, purpose, capped):
+    _, flags = hits({**COAL, "status": "operating", "financing_purpose": purpose}, cs)
+    assert ("coal_existing_asset" in flags) == capped
+
+
+@pytest.mark.parametrize(
+    ("rec", "excluded"),
+    [
+        ({**COAL, "project_name": "Coal power station extension", "status": None}, True),
+        ({**COAL, "project_name": "燃煤电厂扩建工程", "status": "planned"}, True),
+        ({**COAL, "status": "operating", "financing_purpose": "expansion"}, True),
+        ({**COAL, "project_name": "Coal power station new unit", "status": "under_construction"}, False),
+    ],
+)
+def test_an_extension_at_a_coal_site_is_new_coal_capacity(cs, rec, excluded):
+    gates, _ = hits(rec, cs)
+    assert ("no_new_coal_power" in gates) == excluded
 
 
 def test_coal_flag_reasons_say_what_to_do(cs):
@@ -317,7 +353,8 @@ def test_coal_captive_plant_in_description_only_flags(cs):
         },
         cs,
     )
-    assert not gates and "no_new_coal_power" in flags
+    # v2: a captive coal plant at a smelter is its own flag (capped at conditional), not "status needed"
+    assert not gates and "captive_coal" in flags and "no_new_coal_power" not in flags
 
 
 # --------------------------------------------------------------------------- review flags
@@ -365,7 +402,44 @@ FLAG_CASES: dict[str, tuple[dict, dict]] = {
     ),
     "protected_area_overlap": ({"protected_area_overlap": True}, {"protected_area_overlap": False}),
     "high_emissions": ({"annual_emissions_tco2e": 100000}, {"annual_emissions_tco2e": 99999}),
-    "debt_distress_high": ({"debt_distress_risk": "in_distress"}, {"debt_distress_risk": "not_rated"}),
+    "debt_distress_high": (
+        {"debt_distress_risk": "in_distress", "financing_model": "sovereign_loan"},
+        {"debt_distress_risk": "in_distress", "financing_model": "grant"},
+    ),
+    "nonconcessional_debt_in_distress": (
+        {"debt_distress_risk": "high", "financing_model": "sovereign_loan", "grant_element_pct": 20},
+        {"debt_distress_risk": "high", "financing_model": "sovereign_loan", "grant_element_pct": 40},
+    ),
+    "captive_coal": (
+        {
+            "project_name": "Nickel smelter",
+            "sector": "manufacturing",
+            "description": "with a captive power plant",
+        },
+        {"project_name": "Nickel smelter", "sector": "manufacturing", "description": "grid power"},
+    ),
+    "ex_post": ({"status": "completed"}, {"status": "completed", "financing_purpose": "expansion"}),
+    "sensitive_country": ({"sensitive_country": True}, {"sensitive_country": False}),
+    "indigenous_peoples_without_fpic": (
+        {"indigenous_peoples_affected": True},
+        {"indigenous_peoples_affected": True, "fpic_obtained": True},
+    ),
+    "cultural_heritage_without_plan": (
+        {"cultural_heritage_affected": True, "cultural_heritage_plan": False},
+        {"cultural_heritage_affected": True, "cultural_heritage_plan": True},
+    ),
+    "flagship_shallow_relationship": (
+        {"total_investment_usd_m": 800.0, "in_cooperation_plan": True, "bri_cooperation_document": False},
+        {"total_investment_usd_m": 800.0, "in_cooperation_plan": True, "bri_cooperation_document": True},
+    ),
+    "red_light": (
+        {"project_name": "Cement plant", "sector": "manufacturing", "meets_host_standards": False},
+        {"project_name": "Cement plant", "sector": "manufacturing", "meets_host_standards": True},
+    ),
+    "cofinance_ineligible": (
+        {"project_name": "Uranium fuel plant", "sector": "energy"},
+        {"project_name": "Radiotherapy centre with radioactive sources", "sector": "health"},
+    ),
     "external_interference": (
         {"external_interference_risk": "high"},
         {"external_interference_risk": "medium"},
@@ -374,7 +448,8 @@ FLAG_CASES: dict[str, tuple[dict, dict]] = {
 
 
 def test_every_flag_has_cases(cs):
-    assert set(FLAG_CASES) | {"duplicate_construction"} == {f.id for f in cs.flags}
+    checks_between_projects = {f.id for f in cs.flags if f.duplicates is not None}
+    assert set(FLAG_CASES) | checks_between_projects == {f.id for f in cs.flags}
 
 
 @pytest.mark.parametrize("flag", sorted(FLAG_CASES))
@@ -396,7 +471,7 @@ def test_protected_area_named_in_location_flags(cs):
     assert "protected_area_overlap" in flags
 
 
-def test_duplicate_construction_trigger_and_near_miss(cs):
+def test_phases_are_recognised_as_one_project_not_herd_investment(cs):
     frame = make_frame(
         [
             {"project_name": "China Eximbank loan for Lusaka ring road", "country": "ZMB"},
@@ -408,6 +483,38 @@ def test_duplicate_construction_trigger_and_near_miss(cs):
     )
     dup = duplicate_flags(frame, cs)
     assert set(dup["project_id"]) == {"P0", "P1"}
+    assert set(dup["id"]) == {"phases_of_one_project"}
+
+
+def _cement(sponsor: str | None, country: str = "KEN", i: int = 0) -> dict:
+    return {
+        "project_name": f"Plant {i}",
+        "sector": "manufacturing",
+        "subsector": "cement",
+        "country": country,
+        "lead_enterprise": sponsor,
+    }
+
+
+@pytest.mark.parametrize(
+    ("records", "herd"),
+    [
+        # three sponsors, one subsector, one market: herd investment
+        ([_cement("A", i=0), _cement("B", i=1), _cement("C", i=2)], {"P0", "P1", "P2"}),
+        # two sponsors only: competition, not a herd
+        ([_cement("A", i=0), _cement("B", i=1)], set()),
+        # one sponsor's three plants are its own programme, not a herd
+        ([_cement("A", i=0), _cement("A", i=1), _cement("A", i=2)], set()),
+        # three sponsors in three markets
+        ([_cement("A", "KEN", 0), _cement("B", "TZA", 1), _cement("C", "UGA", 2)], set()),
+        # a blank sponsor cannot be told apart
+        ([_cement("A", i=0), _cement("B", i=1), _cement(None, i=2)], set()),
+    ],
+)
+def test_herd_investment_is_several_sponsors_in_one_market(cs, records, herd):
+    dup = duplicate_flags(make_frame(records, cs), cs)
+    found = set(dup.loc[dup["id"] == "herd_investment", "project_id"]) if len(dup) else set()
+    assert found == herd
 
 
 def test_duplicate_flag_never_changes_a_score(cs):
@@ -620,10 +727,12 @@ def test_not_rated_debt_is_its_own_state(cs):
     assert "debt_distress_high" not in flags
 
 
-def test_old_treaty_counts_less_than_recent(cs):
-    _, pm, _ = scored([{"bit_in_force_year": y} for y in (1990.0, 2000.0, 2010.0, 2020.0)], cs)
-    p = points(pm, "investment_treaty")
-    assert p[0] < p[1] < p[2] <= p[3] and p[3] == 100
+def test_investment_treaty_is_hard_law_without_a_year_gradient(cs):
+    # v2: v1 gave 2013+ treaties full points without support; a treaty alone now earns the same whatever its
+    # year (most date from the 1990s and "can hardly play a positive role", soft-rules §三(一) 第三).
+    _, pm, _ = scored([{"bit_in_force_year": y} for y in (1990.0, 2020.0)] + [{"fta_with_china": False}], cs)
+    p = points(pm, "rule_connectivity")
+    assert p[0] == p[1] == 40 and p[2] == 0
 
 
 def test_soft_law_only_scores_below_hard_law(cs):
@@ -637,15 +746,21 @@ def test_soft_law_only_scores_below_hard_law(cs):
     assert p[0] < p[1] < p[2]
 
 
-def test_ambition_fits_relationship(cs):
-    deep = {"bri_cooperation_document": True, "fta_with_china": True, "public_favourability": 0.8}
-    shallow = {"bri_cooperation_document": False, "public_favourability": 0.3}
-    flagship = {"total_investment_usd_m": 900.0}
+def test_relationship_fit_reads_public_facts_and_the_track(cs):
+    deep = {"bri_cooperation_document": True, "partnership_level": "comprehensive_strategic"}
+    ordinary = {"bri_cooperation_document": True}
+    shallow = {"bri_cooperation_document": False}
+    flagship = {"total_investment_usd_m": 900.0, "in_cooperation_plan": True}
     small = {"total_investment_usd_m": 5.0, "sector": "education"}
-    frame, pm, _ = scored([{**flagship, **deep}, {**flagship, **shallow}, {**small, **shallow}], cs)
-    assert list(frame["track"]) == ["flagship", "flagship", "small_and_beautiful"]
-    p = points(pm, "ambition_fit")
-    assert p[0] > p[1] and p[2] > p[1]
+    frame, pm, _ = scored(
+        [{**flagship, **deep}, {**flagship, **ordinary}, {**flagship, **shallow}, {**small, **shallow}], cs
+    )
+    assert list(frame["track"]) == ["flagship", "flagship", "flagship", "small_and_beautiful"]
+    p = points(pm, "relationship_fit")
+    assert p[0] > p[1] > p[2] and p[3] == 100
+    # favourability and the WGI are not read here (each is scored once, in its own criterion)
+    fit = next(c for _, c in cs.criteria if c.id == "relationship_fit")
+    assert not {"public_favourability", "political_stability"} & fit.scorer.fields()
 
 
 def test_small_and_beautiful_criteria(cs):
@@ -658,8 +773,7 @@ def test_small_and_beautiful_criteria(cs):
     }
     frame, pm, _ = scored([rec], cs)
     assert frame["track"].iloc[0] == "small_and_beautiful"
-    assert frame["cost_per_beneficiary_usd"].iloc[0] == pytest.approx(200)
-    for cid in ("cost_per_beneficiary", "delivery_speed", "community_ownership"):
+    for cid in ("delivery_speed", "community_ownership"):
         assert points(pm, cid)[0] > 0
     assert np.isnan(points(pm, "livelihood_components")[0])  # flagship-only criterion: not applicable
 
@@ -679,10 +793,34 @@ def test_classifiers(cs):
         ],
         cs,
     )
-    assert list(frame["traffic_light"]) == ["red", "green", "yellow", "green"]
+    # v2: green only on positive evidence and no yellow trigger — EP category B is yellow by default (our own
+    # mapping), and a workshop with no category and no green feature is not rated.
+    assert list(frame["traffic_light"]) == ["red", "yellow", "yellow", "not_rated"]
     assert list(frame["field_type"]) == ["traditional", "traditional_upgraded", "traditional", "other"]
     assert "people" in frame["five_connectivities"].iloc[3].split(";")
     assert "facilities" in frame["five_connectivities"].iloc[1].split(";")
+
+
+def test_traffic_light_green_needs_positive_evidence_and_red_needs_no_coal_transition(cs):
+    frame, _, _ = scored(
+        [
+            {"project_name": "Solar park", "sector": "energy", "energy_source": "solar", "env_category": "C"},
+            {"project_name": "Rural school", "sector": "education", "env_category": "C"},
+            {
+                "project_name": "Textile dyeing park",
+                "sector": "industrial_park",
+                "meets_host_standards": False,
+            },
+            {
+                "project_name": "Textile dyeing park",
+                "sector": "industrial_park",
+                "meets_host_standards": True,
+            },
+            {**COAL, "status": "operating", "financing_purpose": "transition"},
+        ],
+        cs,
+    )
+    assert list(frame["traffic_light"]) == ["green", "green", "red", "yellow", "yellow"]
 
 
 def test_positive_list_counts_and_bonus(cs):
