@@ -467,7 +467,7 @@ def test_planner_case(result, case_id, track, country, fact, expected, why) -> N
         return
     assert row is not None, f"{case_id}: {outcome}, expected ranked"
     tier = row["tier"]
-    op, wanted = expected[:2] if expected.startswith("<=") else "=", expected.lstrip("<=")
+    wanted = expected.removeprefix("<=").removeprefix("=")
     if expected.startswith("<="):
         assert TIER_ORDER.index(tier) >= TIER_ORDER.index(wanted), (
             f"{case_id}: {tier}, expected at most {wanted}"
