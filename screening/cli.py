@@ -164,7 +164,9 @@ def score(
         progress.done()
         _fail(text("cli_cannot_write", out=out, error=exc.strerror), lang)
     progress.done()
-    typer.echo(t("cli_wrote_counts", lang, out=out, **result.counts()))
+    typer.echo(
+        t("cli_wrote_counts", lang, out=out, not_candidates=result.not_candidates(), **result.counts())
+    )
     if stats["control_characters_removed"] or stats["cells_truncated"]:
         typer.echo(
             t(

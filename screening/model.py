@@ -95,6 +95,12 @@ class Result:
             **{k: int(c.get(k, 0)) for k in ("ranked", "excluded", "invalid")},
         }
 
+    def not_candidates(self) -> int:
+        """Excluded records that are not candidates at all (a gate of kind ``not_a_candidate``: cancelled,
+        suspended), counted apart from the negative list's exclusions."""
+        hits = self.hits
+        return int(hits.loc[hits["kind"] == "not_candidate", "row_key"].nunique()) if len(hits) else 0
+
 
 class InputError(ValueError):
     """The input cannot be read at all; :attr:`text` says why in one line, and what to do, in both languages."""

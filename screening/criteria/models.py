@@ -385,10 +385,10 @@ def _check_references(cs: CriteriaSet) -> list[str]:
             errors.append(
                 f"hurdles.{i}.max_tier: unknown tier '{h.max_tier}'; use one of {', '.join(sorted(tier_ids))}"
             )
-        for d in h.dimensions:
-            if d not in dim_ids:
+        for dim_id in h.dimensions:
+            if dim_id not in dim_ids:
                 errors.append(
-                    f"hurdles.{i}.dimensions: unknown dimension '{d}'; use one of {', '.join(sorted(dim_ids))}"
+                    f"hurdles.{i}.dimensions: unknown dimension '{dim_id}'; use one of {', '.join(sorted(dim_ids))}"
                 )
     late = flags_after_classification(cs)
     for group in ("tracks", "positive_list", "classifiers"):

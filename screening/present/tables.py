@@ -47,9 +47,9 @@ def counts_frame(result: Result, lang: Lang) -> pd.DataFrame:
     keys = ["records", "ranked", "excluded", "invalid"]
     return pd.DataFrame(
         {
-            "key": [*keys, "data_issues"],
-            "label": [t(k, lang) for k in [*keys, "data_issues"]],
-            "count": [c[k] for k in keys] + [issues],
+            "key": [*keys, "not_candidates", "data_issues"],
+            "label": [t(k, lang) for k in [*keys, "not_candidates", "data_issues"]],
+            "count": [c[k] for k in keys] + [result.not_candidates(), issues],
         }
     )
 
@@ -177,9 +177,12 @@ def source_text(criteria: CriteriaSet, key_and_section: str) -> str:
 
 
 def project_hits(result: Result, project_id: str, lang: Lang) -> pd.DataFrame:
+    """The project's gates and flags, then the dimension hurdles it fails (they depend on the weights, so they
+    come from its ranked row, not from the screening's hits)."""
     hits = result.hits[result.hits["project_id"].astype(str) == str(project_id)]
     code = lang_code(lang)
-    return pd.DataFrame(
+    cols = ["kind", "id", "label", "reason", "source"]
+    frame = pd.DataFrame(
         {
             "kind": hits["kind"].map(lambda k: t(f"kind_{k}", lang)).to_numpy(),
             "id": hits["id"].to_numpy(),
@@ -187,8 +190,22 @@ def project_hits(result: Result, project_id: str, lang: Lang) -> pd.DataFrame:
             "reason": hits[f"reason_{code}"].to_numpy(),
             "source": hit_sources(result.criteria, hits),
         },
-        columns=["kind", "id", "label", "reason", "source"],
+        columns=cols,
     )
+    row = result.ranked[result.ranked["project_id"].astype(str) == str(project_id)]
+    failed = str(row["hurdles"].iloc[0]) if len(row) and "hurdles" in row else ""
+    by_id = {h.id: h for h in result.criteria.hurdles}
+    extra = [
+        {
+            "kind": t("kind_hurdle", lang),
+            "id": h.id,
+            "label": h.label.get(lang),
+            "reason": h.reason.get(lang),
+            "source": source_text(result.criteria, f"{h.source} {h.section or ''}".strip()),
+        }
+        for h in (by_id[i] for i in failed.split(";") if i in by_id)
+    ]
+    return pd.concat([frame, pd.DataFrame(extra, columns=cols)], ignore_index=True) if extra else frame
 
 
 def hit_sources(criteria: CriteriaSet, hits: pd.DataFrame) -> list[str]:

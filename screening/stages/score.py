@@ -288,7 +288,7 @@ def hurdle_hits(
     n = dimension_scores.shape[0]
     caps = np.full(n, -1)
     failed = np.full(n, "", dtype=object)
-    tier_ids = [t.id for t in criteria.tiers]
+    tier_ids: list[str] = [str(t.id) for t in criteria.tiers]
     for h in criteria.hurdles:
         hit = np.zeros(n, dtype=bool)
         for d in h.dimensions:
