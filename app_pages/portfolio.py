@@ -197,12 +197,13 @@ def _eligibility_widgets(cs, lang: str) -> None:  # noqa: ANN001 - a CriteriaSet
     default = eligibility(PortfolioConstraints(budget=0), cs)
     blocking = blocking_flag_ids(cs)
     flag_labels = {f.id: f.label.get(lang) for f in cs.flags}
+    sep = common.t("sep_list")
     with st.expander(common.t("pf_eligibility"), expanded=False):
         st.caption(
             common.t(
                 "pf_eligibility_help",
-                tiers=", ".join(present.tier_label(x, lang, cs) for x in default.tiers),
-                flags=", ".join(flag_labels.get(f, f) for f in blocking) or "—",
+                tiers=sep.join(present.tier_label(x, lang, cs) for x in default.tiers),
+                flags=sep.join(flag_labels.get(f, f) for f in blocking) or "—",
             )
         )
         left, right = st.columns(2)
