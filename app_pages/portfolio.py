@@ -1,6 +1,7 @@
-"""Portfolio: the best-scoring set of ranked projects under a budget and optional constraints (an exact MILP),
-with the efficient frontier and a value-for-money chart. Every computation is :mod:`screening.portfolio`; the
-tables and charts come from :mod:`screening.views`."""
+"""Portfolio: the best set of eligible ranked projects under a budget and optional constraints (an exact MILP;
+by default the top two tiers, Σ score × cost), with the eligibility said, the track mix, the efficient frontier
+and a value-for-money chart. Every computation is :mod:`screening.analysis.portfolio`; the tables and charts
+come from :mod:`screening.present`."""
 
 from __future__ import annotations
 
@@ -16,9 +17,13 @@ from app_pages import common
 from screening import present
 from screening.analysis.portfolio import (
     COST,
+    INSUFFICIENT,
     PortfolioConstraints,
+    blocking_flag_ids,
     efficient_frontier,
+    eligibility,
     frontier_budgets,
+    objective_label,
     optimise,
     value_for_money,
 )
@@ -47,6 +52,9 @@ def _constraints_from_widgets(budget: float) -> dict[str, Any]:
         "exclude_flagged": bool(ss.get("pf_exclude_flagged", False)),
         "exclude_tiers": list(ss.get("pf_exclude_tiers", [])),
         "exclude_flags": list(ss.get("pf_exclude_flags", [])),
+        "objective": str(ss.get("pf_objective", "score_weighted_cost")),
+        "include_tiers": list(ss.get("pf_include_tiers", [])),
+        "allow_flags": list(ss.get("pf_allow_flags", [])),
         "time_limit": float(ss.get("pf_time_limit", 30.0)),
     }
 
@@ -94,6 +102,14 @@ def body() -> None:
         help=common.t("pf_budget_help", total=total),
         key="pf_budget",
     )
+    st.radio(
+        common.t("pf_objective"),
+        ["score_weighted_cost", "sum_of_scores"],
+        format_func=lambda v: objective_label(v).get(lang),
+        help=common.t("pf_objective_help"),
+        key="pf_objective",
+    )
+    _eligibility_widgets(cs, lang)
     with st.expander(common.t("pf_constraints"), expanded=False):
         c1, c2, c3 = st.columns(3)
         c1.slider(common.t("pf_min_small_share"), 0, 100, 0, 5, key="pf_min_small_share")
@@ -175,16 +191,63 @@ def body() -> None:
     _show(sol, lang, cs, result)
 
 
+def _eligibility_widgets(cs, lang: str) -> None:  # noqa: ANN001 - a CriteriaSet
+    """The default eligibility in words, and the two ways to widen it (tiers beyond the top two, flags that
+    block the default portfolio)."""
+    default = eligibility(PortfolioConstraints(budget=0), cs)
+    blocking = blocking_flag_ids(cs)
+    flag_labels = {f.id: f.label.get(lang) for f in cs.flags}
+    sep = common.t("sep_list")
+    with st.expander(common.t("pf_eligibility"), expanded=False):
+        st.caption(
+            common.t(
+                "pf_eligibility_help",
+                tiers=sep.join(present.tier_label(x, lang, cs) for x in default.tiers),
+                flags=sep.join(flag_labels.get(f, f) for f in blocking) or "—",
+            )
+        )
+        left, right = st.columns(2)
+        wider = [x.id for x in cs.tiers if x.id not in default.tiers] + [INSUFFICIENT]
+        left.multiselect(
+            common.t("pf_include_tiers"),
+            wider,
+            format_func=lambda v: present.tier_label(v, lang, cs),
+            key="pf_include_tiers",
+        )
+        right.multiselect(
+            common.t("pf_allow_flags"),
+            blocking,
+            format_func=lambda f: flag_labels.get(f, f),
+            key="pf_allow_flags",
+        )
+
+
+def _track_mix_table(p, lang: str, cs) -> pd.DataFrame:  # noqa: ANN001 - Portfolio, CriteriaSet
+    mix = p.track_mix()
+    return pd.DataFrame(
+        {
+            present.t("track", lang): [present.track_label(x, lang, cs) for x in mix["track"]],
+            present.t("pf_projects", lang): mix["projects"],
+            present.t("cost", lang): mix["cost"],
+            present.t("pf_cost_share", lang): mix["cost_share"] * 100,
+        }
+    )
+
+
 def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 - CriteriaSet, pipeline.Result
     p = sol["portfolio"]
     message = p.message.get(lang)
     {"optimal": st.success, "time_limit": st.warning}.get(p.status, st.error)(message)
-    m = st.columns(5)
+    if p.eligibility is not None:  # a widened eligibility is said as a warning, the default as a note
+        (st.warning if p.eligibility.widened else st.caption)(p.eligibility.describe().get(lang))
+    m = st.columns(6)
     m[0].metric(common.t("pf_status"), present.status_label(p.status, lang))
     m[1].metric(common.t("pf_gap"), "—" if p.gap is None else f"{p.gap:.4%}")
     m[2].metric(common.t("pf_chosen_count"), f"{len(p.chosen):,}")
     m[3].metric(common.t("pf_total_cost"), f"{p.total_cost:,.1f}")
-    m[4].metric(common.t("pf_total_score"), "—" if np.isnan(p.objective) else f"{p.objective:,.2f}")
+    m[4].metric(common.t("pf_total_score"), "—" if np.isnan(p.total_score) else f"{p.total_score:,.2f}")
+    per_dollar = p.mean_score_per_dollar
+    m[5].metric(common.t("pf_mean_score_per_dollar"), "—" if np.isnan(per_dollar) else f"{per_dollar:,.2f}")
     names = {
         str(k): str(v)
         for k, v in zip(
@@ -208,6 +271,17 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
             }
         )
         st.dataframe(table, hide_index=True, column_config=cfg, key="pf_chosen_table")
+        st.subheader(common.t("pf_track_mix_heading"))
+        mix = _track_mix_table(p, lang, cs)
+        st.dataframe(
+            mix,
+            hide_index=True,
+            column_config={
+                present.t("cost", lang): num(format="%.1f"),
+                present.t("pf_cost_share", lang): num(format="%.1f%%"),
+            },
+            key="pf_track_mix_table",
+        )
         stem = Path(st.session_state["source"]["name"]).stem or "projects"
         st.download_button(
             common.t("download_portfolio"),
@@ -229,7 +303,10 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
     frontier = sol.get("frontier")
     left, right = st.columns(2)
     if frontier is not None and frontier["objective"].notna().any():
-        left.altair_chart(present.frontier_chart(frontier, lang, p.constraints.budget), width="stretch")
+        left.altair_chart(
+            present.frontier_chart(frontier, lang, p.constraints.budget, p.constraints.objective),
+            width="stretch",
+        )
         left.caption(common.t("pf_frontier_note", n=len(frontier)))
     vfm = sol.get("vfm")
     if vfm is not None and len(vfm):

@@ -109,10 +109,12 @@ def main() -> None:
     ranked = ranked_frame(pm, w)
     total_cost = float(ranked["total_investment_usd_m"].sum())
     budget = round(total_cost * 0.1, 1)
+    every = ["deferred"]  # every synthetic project a candidate (the default takes the top two tiers only)
     cases = {
-        "budget only": PortfolioConstraints(budget=budget, time_limit=args.time_limit),
+        "budget only": PortfolioConstraints(budget=budget, include_tiers=every, time_limit=args.time_limit),
         "all constraints": PortfolioConstraints(
             budget=budget,
+            include_tiers=every,
             min_small_share=0.05,
             min_small_count=50,
             min_flagship_count=10,
@@ -127,12 +129,12 @@ def main() -> None:
         print(
             f"Portfolio MILP, {n:,} projects, budget {budget:,.1f} ({name}): {time.perf_counter() - t:.2f} s, "
             f"status {res.status}, gap {res.gap if res.gap is not None else float('nan'):.2e}, "
-            f"{len(res.chosen):,} chosen, objective {res.objective:,.2f}"
+            f"{len(res.chosen):,} chosen of {res.eligible:,} eligible, objective {res.objective:,.2f}"
         )
     t = time.perf_counter()
     fr = efficient_frontier(
         ranked,
-        PortfolioConstraints(budget=budget, time_limit=args.time_limit),
+        PortfolioConstraints(budget=budget, include_tiers=every, time_limit=args.time_limit),
         budgets=list(np.linspace(budget * 0.2, budget * 2, 10)),
     )
     print(

@@ -44,6 +44,13 @@ class Lang(StrEnum):
     zh = "zh"
 
 
+class PortfolioObjective(StrEnum):
+    """The portfolio's objective (screening.analysis.portfolio.Objective)."""
+
+    score_weighted_cost = "score_weighted_cost"
+    sum_of_scores = "sum_of_scores"
+
+
 def _fail(message: Text, lang: Lang, code: int = 1) -> None:
     typer.echo(message.get(lang), err=True)
     raise typer.Exit(code)
@@ -115,6 +122,26 @@ def score(
     no_duplicates: Annotated[
         bool, typer.Option(help="Never choose two projects flagged as duplicates of each other")
     ] = False,
+    objective: Annotated[
+        PortfolioObjective | None,
+        typer.Option(
+            help="Portfolio objective: score_weighted_cost (default: Σ score × cost) or sum_of_scores "
+            "(Σ score, favours many cheap projects)"
+        ),
+    ] = None,
+    include_tier: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Widen the portfolio's eligibility beyond priority and recommended: also this tier "
+            "(conditional, deferred, insufficient_data; repeatable)"
+        ),
+    ] = None,
+    allow_flag: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Widen the portfolio's eligibility: allow projects with this blocking flag (repeatable)"
+        ),
+    ] = None,
     sensitivity: Annotated[
         bool, typer.Option(help="Monte Carlo weight sensitivity: adds sheet Sensitivity")
     ] = False,
@@ -153,6 +180,9 @@ def score(
         max_sector_share=max_sector_share,
         exclude_flagged=exclude_flagged,
         no_duplicates=no_duplicates,
+        objective=objective,
+        include_tiers=include_tier,
+        allow_flags=allow_flag,
         sensitivity=sensitivity,
         draws=draws,
         top_k=top_k,
@@ -200,17 +230,27 @@ def _analyses(
         progress.done()
         _fail(text("cli_needs_budget"), lang, 2)
     if budget is not None:
-        from screening.analysis.portfolio import PortfolioConstraints, optimise
+        from screening.analysis.portfolio import PortfolioConstraints, blocking_flag_ids, optimise
 
+        given = {k: v for k, v in constraints.items() if v is not None}  # None: the model's default
         try:
-            cons = PortfolioConstraints(budget=budget, **constraints)  # type: ignore[arg-type]
+            cons = PortfolioConstraints(budget=budget, **given)  # type: ignore[arg-type]
         except ValidationError as exc:
             progress.done()
             first = exc.errors()[0]
             _fail(text("pf_invalid_option", option=first["loc"][0], msg=first["msg"]), lang, 2)
+        blocking = blocking_flag_ids(result.criteria)
+        for flag in cons.allow_flags:
+            if flag not in blocking:
+                progress.done()
+                _fail(text("pf_unknown_allow_flag", flag=flag, known=", ".join(blocking) or "—"), lang, 2)
         progress("portfolio", 0.85)
         portfolio = optimise(result, cons)
         typer.echo(portfolio.message.get(lang))
+        if portfolio.eligibility is not None:
+            typer.echo(portfolio.eligibility.describe().get(lang))
+        if portfolio.ok:
+            typer.echo(portfolio.track_mix_text().get(lang))
         sheets.append(portfolio_sheet(portfolio))
     if sensitivity:
         from screening.analysis.sensitivity import monte_carlo

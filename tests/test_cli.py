@@ -148,6 +148,9 @@ def test_portfolio_and_sensitivity_sheets(tmp_path):
     )
     assert p.returncode == 0, p.stderr
     assert p.stdout.startswith("Optimal:")
+    assert "Highs" not in p.stdout  # the solver's stray debug line is kept off the output
+    lines = p.stdout.splitlines()
+    assert lines[1].startswith("Eligibility (the default") and lines[2].startswith("Track mix:")
     wb = openpyxl.load_workbook(out, read_only=True)
     rows = list(wb["Portfolio"].iter_rows(values_only=True))
     items = {r[0]: r[1] for r in rows if r and r[0] in ("status", "mip_gap", "total_cost_usd_m")}
@@ -181,6 +184,77 @@ def test_portfolio_options_need_a_budget_and_infeasible_is_explained(tmp_path):
         "zh",
     )
     assert p.returncode == 0 and "不可行" in p.stdout
+
+
+def test_portfolio_widened_eligibility_and_objective_are_said(tmp_path):
+    """Issue 12: a flag that fires on a top-tier sample project is made blocking in a copy of the criteria;
+    the default portfolio leaves its projects out, --allow-flag and --include-tier widen it, and the output
+    says so (stdout and the Portfolio sheet), in either language."""
+    import yaml
+
+    from screening.pipeline import run
+
+    plain = run(SAMPLES / "sample_projects.xlsx")
+    top = plain.ranked[plain.ranked["tier"].isin([t.id for t in plain.criteria.tiers[:2]])]
+    flag_ids = [f.id for f in plain.criteria.flags]
+    fired = [f for f in flag_ids if top["flags"].fillna("").str.split(";").map(lambda fs, f=f: f in fs).any()]
+    blocking = fired[0]
+    doc = yaml.safe_load((ROOT / "criteria" / "default.yaml").read_text(encoding="utf-8"))
+    for flag in doc["flags"]:
+        flag["blocks_portfolio"] = flag["id"] == blocking
+    crit = tmp_path / "blocking.yaml"
+    crit.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    base = ["score", str(SAMPLES / "sample_projects.xlsx"), "--criteria", str(crit), "--budget", "100000"]
+
+    default = cli(*base, "--out", str(tmp_path / "d.xlsx"))
+    assert default.returncode == 0, default.stderr
+    said = default.stdout.splitlines()[1]
+    assert said.startswith("Eligibility (the default") and blocking in said
+    chosen = [r[0] for r in _portfolio_rows(tmp_path / "d.xlsx")]
+    blocked = set(top.loc[top["flags"].fillna("").str.contains(blocking, regex=False), "project_id"])
+    assert blocked and not blocked & set(chosen)
+
+    wide = cli(
+        *base, "--out", str(tmp_path / "w.xlsx"), "--allow-flag", blocking, "--include-tier", "conditional"
+    )
+    assert wide.returncode == 0, wide.stderr
+    said = wide.stdout.splitlines()[1]
+    assert said.startswith("Eligibility widened") and "conditional" in said and blocking in said
+    items = _portfolio_items(tmp_path / "w.xlsx")
+    assert items["eligibility_widened"] is True and "候选范围已放宽" in items["eligibility"]
+    chosen = {r[0] for r in _portfolio_rows(tmp_path / "w.xlsx")}
+    assert blocked <= chosen
+    assert "conditional" in {r[7] for r in _portfolio_rows(tmp_path / "w.xlsx")}
+
+    zh = cli(*base, "--out", str(tmp_path / "z.xlsx"), "--include-tier", "deferred", "--lang", "zh")
+    assert zh.returncode == 0 and zh.stdout.splitlines()[1].startswith("候选范围已放宽")
+    assert zh.stdout.splitlines()[2].startswith("项目类型构成")
+
+    old = cli(*base, "--out", str(tmp_path / "o.xlsx"), "--objective", "sum_of_scores")
+    assert old.returncode == 0, old.stderr
+    assert _portfolio_items(tmp_path / "o.xlsx")["objective"] == "sum_of_scores"
+
+    bad = cli(*base, "--out", str(tmp_path / "b.xlsx"), "--allow-flag", "no-such-flag")
+    assert bad.returncode == 2 and "no-such-flag" in bad.stderr and blocking in bad.stderr
+    bad = cli(*base, "--out", str(tmp_path / "b.xlsx"), "--include-tier", "excellent")
+    assert bad.returncode == 2 and "include_tiers" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _portfolio_items(path) -> dict[object, object]:
+    """The Portfolio sheet's item/value rows (a read-only row ends at its last filled cell)."""
+    rows = openpyxl.load_workbook(path, read_only=True)["Portfolio"].iter_rows(values_only=True)
+    return {r[0]: (r[1] if len(r) > 1 else None) for r in rows if r and r[0]}
+
+
+def _portfolio_rows(path) -> list[tuple]:
+    """The chosen projects of a Portfolio sheet (the rows above the blank one; a header first)."""
+    rows = list(openpyxl.load_workbook(path, read_only=True)["Portfolio"].iter_rows(values_only=True))
+    out = []
+    for r in rows[1:]:
+        if not r or r[0] is None:
+            break
+        out.append(r)
+    return out
 
 
 def test_compare_two_criteria_sets(tmp_path):

@@ -1,9 +1,27 @@
-"""Portfolio under a budget: the set of ranked projects with the largest total score, solved exactly.
+"""Portfolio under a budget: the best set of *eligible* ranked projects, solved exactly.
+
+Eligibility follows the screening. By default only the top two tiers of the criteria set (``priority`` and
+``recommended``) are candidates, never ``insufficient_data``, and never a project carrying a flag the
+criteria mark ``blocks_portfolio`` (an unapproved restricted or sensitive item, an ex-post record …); excluded
+records are not ranked, so never candidates at all. The planner may widen this (``include_tiers``,
+``allow_flags``); a widened eligibility is said in every output (:meth:`Eligibility.describe`). Screening must
+be able to say no as well as yes: liu-zhang-2024 §三(三) (改变"供给过度") — a portfolio that funds whatever
+was ranked would undo the screening.
+
+Objective. The default, ``score_weighted_cost``, maximises Σ score_i · cost_i: each dollar is weighted by
+the score of the project it funds, so the envelope goes to the best projects and a project counts in
+proportion to the money it uses. The old objective, Σ score_i (kept as ``sum_of_scores``), counts every
+project the same whatever its size: it rewards the mere number of cheap projects (ten USD 10 m projects
+scoring 70 beat one USD 100 m project scoring 80), and splitting one programme into many records raises its
+value. Σ score · cost does not change when a programme is split into phases or tranches. The mix of tracks
+(small-and-beautiful against flagship) is a separate policy choice, the planner's 三个统筹, set by the
+constraints ``min_small_share``, ``min_small_count`` and ``min_flagship_count``, not by the objective.
 
 Model (a 0-1 knapsack with side constraints, solved with ``scipy.optimize.milp`` / HiGHS branch-and-cut,
 ``mip_rel_gap=0`` and a time limit; Martello & Toth 1990, *Knapsack Problems*, for the base model)::
 
-    maximise    Σ score_i · x_i                       x_i ∈ {0, 1}, one per eligible ranked project
+    maximise    Σ w_i · x_i                           x_i ∈ {0, 1}, one per eligible ranked project
+                w_i = score_i · cost_i  (score_weighted_cost)  or  w_i = score_i  (sum_of_scores)
     subject to  Σ cost_i · x_i ≤ budget                                  (cost = total_investment_usd_m)
                 Σ_{small} cost_i · x_i ≥ S · Σ cost_i · x_i               min_small_share S (share of chosen cost)
                 Σ_{small} x_i ≥ N_s                                       min_small_count
@@ -11,20 +29,32 @@ Model (a 0-1 knapsack with side constraints, solved with ``scipy.optimize.milp``
                 Σ_{country c} cost_i · x_i ≤ C · Σ cost_i · x_i  ∀ c      max_country_share (linearised)
                 Σ_{sector s}  cost_i · x_i ≤ C · Σ cost_i · x_i  ∀ s      max_sector_share
                 x_i + x_j ≤ 1   for every duplicate pair (the criteria's duplicates flag)   no_duplicates
-    eligible:   every ranked project, less excluded tiers, excluded flags, or any flag (exclude_flagged).
+    eligible:   tiers (default top two, plus include_tiers, less exclude_tiers), no blocks_portfolio flag
+                (less allow_flags), less exclude_flags, or any flag (exclude_flagged).
 
-With only a budget, every ranked project is eligible and the objective is the plain sum of scores. Scores are
-rounded to 0.01, so the objective is solved in integer hundredths: with a relative gap of 0 the optimum is
-exact. The reported status is the solver's (``optimal``, ``time_limit``, ``infeasible``…) with the gap reached.
+Exactness. The objective is solved in integers: scores are rounded to 0.01 (integer hundredths) and costs
+are put on the coarsest decimal grid that holds them all (1, 0.1 … 10⁻⁶ USD m); the weights are the integer
+products divided by their common divisor. An integer objective with a relative gap of 0 is proven optimal,
+not approximately so (HiGHS also rounds its bound to the integer objective). Only a cost finer than
+10⁻⁶ USD m (one dollar) is rounded, and in the weight only, never in the budget or share constraints; so is
+a cost grid made coarser to keep the weights' sum below 2⁵³, where doubles stop being exact integers. A
+project of zero cost adds nothing to Σ score · cost: it is chosen only when a count constraint needs it.
+The reported status is the solver's (``optimal``, ``time_limit``, ``infeasible``…) with the gap reached.
 The efficient frontier re-solves the same model with only the budget right-hand side changed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import math
+import os
+import sys
 import time
-from collections.abc import Collection, Sequence
+import typing
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -32,15 +62,20 @@ from pydantic import BaseModel, ConfigDict, Field
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
 
-from screening.criteria.models import FlagRole
+from screening.criteria.models import FlagRole, Tier
 from screening.i18n import Text, join, text
 
 __all__ = [
+    "DEFAULT_TIER_COUNT",
+    "Eligibility",
+    "Objective",
     "Portfolio",
     "PortfolioConstraints",
+    "blocking_flag_ids",
     "duplicate_flag_ids",
     "duplicate_pairs_from_hits",
     "efficient_frontier",
+    "eligibility",
     "optimise",
     "value_for_money",
 ]
@@ -55,12 +90,36 @@ SMALL = "small_and_beautiful"
 FLAGSHIP = "flagship"
 
 
+INSUFFICIENT = "insufficient_data"
+
+
+# The tier ids are a fixed schema vocabulary (best first); a ranked frame may also carry insufficient_data.
+SCHEMA_TIERS: tuple[str, ...] = typing.get_args(Tier.model_fields["id"].annotation)
+
+
+TierId = Literal["priority", "recommended", "conditional", "deferred", "insufficient_data"]
+
+
+Objective = Literal["score_weighted_cost", "sum_of_scores"]
+
+
+DEFAULT_TIER_COUNT = 2  # the top two tiers of the criteria set: priority and recommended
+
+
+_EXACT_LIMIT = 2.0**53  # doubles hold every integer up to here
+
+
 class PortfolioConstraints(BaseModel):
     """The planner's constraints (all optional except the budget, in USD million)."""
 
     model_config = ConfigDict(extra="forbid")
 
     budget: float = Field(ge=0, description="USD million, like total_investment_usd_m")
+    objective: Objective = Field(
+        default="score_weighted_cost",
+        description="score_weighted_cost: Σ score × cost (each dollar weighted by its project's score); "
+        "sum_of_scores: Σ score (rewards the number of projects)",
+    )
     min_small_share: float | None = Field(
         default=None, ge=0, le=1, description="minimum share of the chosen cost in small_and_beautiful"
     )
@@ -70,6 +129,12 @@ class PortfolioConstraints(BaseModel):
     max_sector_share: float | None = Field(default=None, gt=0, le=1, description="share of the chosen cost")
     no_duplicates: bool = Field(
         default=False, description="never two projects flagged as duplicates of each other"
+    )
+    include_tiers: list[TierId] = Field(
+        default_factory=list, description="tiers made eligible beyond the default top two (widens)"
+    )
+    allow_flags: list[str] = Field(
+        default_factory=list, description="blocks_portfolio flags whose projects become eligible (widens)"
     )
     exclude_tiers: list[str] = Field(default_factory=list)
     exclude_flags: list[str] = Field(default_factory=list)
@@ -100,39 +165,167 @@ class PortfolioConstraints(BaseModel):
         return said
 
 
+def objective_label(objective: str) -> Text:
+    """The objective in words (``pf_objective_<name>``)."""
+    return text(f"pf_objective_{objective}")
+
+
+def blocking_flag_ids(criteria: Any) -> list[str]:
+    """The criteria set's flags marked ``blocks_portfolio``: their projects are left out by default."""
+    return [] if criteria is None else [f.id for f in criteria.flags if f.blocks_portfolio]
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Which ranked projects are candidates: the default (from the criteria) and what the planner widened."""
+
+    default_tiers: tuple[str, ...]  # the top two tiers of the criteria set
+    tiers: tuple[str, ...]  # eligible tiers: default + include_tiers − exclude_tiers
+    blocking_flags: tuple[str, ...]  # blocks_portfolio flags still keeping their projects out
+    allowed_flags: tuple[str, ...]  # blocks_portfolio flags the planner lifted
+    added_tiers: tuple[str, ...] = ()  # tiers beyond the default (include_tiers)
+    ranked: int = 0  # ranked projects before eligibility
+    eligible: int = 0  # eligible projects (with a cost and a score)
+    left_out_by_tier: int = 0
+    left_out_by_blocking_flag: int = 0  # of a tier still eligible
+
+    @property
+    def widened(self) -> bool:
+        """Anything made eligible that the default leaves out."""
+        return bool(self.added_tiers or self.allowed_flags)
+
+    def describe(self) -> Text:
+        """One line: the eligible tiers and blocking flags, default or widened, and how many are eligible."""
+        rule = (
+            text("pf_elig_rule", tiers=join(self.tiers), blocking=join(self.blocking_flags))
+            if self.blocking_flags
+            else text("pf_elig_rule_no_flags", tiers=join(self.tiers))
+        )
+        counts = text(
+            "pf_elig_counts",
+            eligible=self.eligible,
+            ranked=self.ranked,
+            by_tier=self.left_out_by_tier,
+            by_flag=self.left_out_by_blocking_flag,
+        )
+        if not self.widened:
+            return text("pf_elig_default", rule=rule, counts=counts)
+        changes: list[Text] = []
+        if self.added_tiers:
+            changes.append(text("pf_elig_added_tiers", tiers=join(self.added_tiers)))
+        if self.allowed_flags:
+            changes.append(text("pf_elig_allowed_flags", flags=join(self.allowed_flags)))
+        return text("pf_elig_widened", changes=join(changes, "sep_items"), rule=rule, counts=counts)
+
+
+def eligibility(constraints: PortfolioConstraints, criteria: Any = None) -> Eligibility:
+    """The eligibility rule for ``constraints`` under ``criteria`` (a CriteriaSet; None: the schema's tiers
+    and no blocking flag). Counts are filled in by :func:`optimise`."""
+    order = [t.id for t in criteria.tiers] if criteria is not None else list(SCHEMA_TIERS)
+    default = order[:DEFAULT_TIER_COUNT]
+    added = [t for t in [*order, INSUFFICIENT] if t in constraints.include_tiers and t not in default]
+    tiers = [t for t in [*default, *added] if t not in constraints.exclude_tiers]
+    blocking = blocking_flag_ids(criteria)
+    allowed = [f for f in blocking if f in constraints.allow_flags]
+    return Eligibility(
+        default_tiers=tuple(default),
+        tiers=tuple(tiers),
+        blocking_flags=tuple(f for f in blocking if f not in allowed),
+        allowed_flags=tuple(allowed),
+        added_tiers=tuple(added),
+    )
+
+
 @dataclass
 class Portfolio:
     """Result of :func:`optimise`."""
 
     chosen: pd.DataFrame  # project_id, rank, cost, score, cum_cost, cum_score, track, tier, country, sector
-    objective: float  # total score of the chosen set (NaN when none was found)
+    objective: float  # value of the objective maximised (NaN when none was found)
     total_cost: float
     status: str  # optimal | time_limit | infeasible | no_candidates | error
     status_text: str  # the solver's own message
     gap: float | None  # relative MIP gap reached (0 when proven optimal)
-    bound: float | None  # best bound on the total score
+    bound: float | None  # best bound on the objective
     constraints: PortfolioConstraints
     eligible: int
     message: Text  # one line in each language
     seconds: float = 0.0
+    eligibility: Eligibility | None = None
+    tracks: dict[str, Text] = field(default_factory=dict)  # track id → label, in the criteria's order
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.status in ("optimal", "time_limit") and not np.isnan(self.objective)
 
+    @property
+    def total_score(self) -> float:
+        """Σ score of the chosen projects."""
+        return round(float(self.chosen["score"].sum()), 2) if self.ok else float("nan")
+
+    @property
+    def mean_score_per_dollar(self) -> float:
+        """Cost-weighted mean score of the chosen projects (Σ score × cost / Σ cost): the score a dollar buys."""
+        if not self.ok or self.total_cost <= 0:
+            return float("nan")
+        return round(float((self.chosen["score"] * self.chosen["cost"]).sum()) / self.total_cost, 2)
+
+    def track_mix(self) -> pd.DataFrame:
+        """The chosen set per track: ``track``, ``projects``, ``cost``, ``cost_share`` (every track of the
+        criteria set, in its order, then any other track found)."""
+        chosen = self.chosen
+        track = (
+            chosen["track"].astype(str) if "track" in chosen.columns else pd.Series("", index=chosen.index)
+        )
+        order = list(self.tracks) + [t for t in dict.fromkeys(track) if t not in self.tracks]
+        projects = [int((track == t).sum()) for t in order]
+        cost = [float(chosen.loc[(track == t).to_numpy(), "cost"].sum()) for t in order]
+        total = sum(cost)
+        share = [c / total if total > 0 else 0.0 for c in cost]
+        return pd.DataFrame({"track": order, "projects": projects, "cost": cost, "cost_share": share})
+
+    def track_mix_text(self) -> Text:
+        """The track mix in one line: count, cost and share of cost per track."""
+        mix = self.track_mix()
+        items = [
+            text("pf_track_mix_item", track=self.tracks.get(track, track), n=n, cost=_fmt(cost), share=share)
+            for track, n, cost, share in zip(
+                mix["track"].astype(str),
+                mix["projects"].astype(int),
+                mix["cost"],
+                mix["cost_share"],
+                strict=True,
+            )
+        ]
+        return text("pf_track_mix", items=join(items, "sep_items"))
+
     def constraints_frame(self, lang: str | None = None) -> pd.DataFrame:
-        """Constraints, solver status and gap as ``item``/``value`` rows (for the ``Portfolio`` sheet); the
-        message in ``lang``, or in both languages ("English / 中文") when ``lang`` is None."""
+        """Constraints, eligibility, solver status, gap and track mix as ``item``/``value`` rows (for the
+        ``Portfolio`` sheet); texts in ``lang``, or in both languages ("English / 中文") when ``lang`` is None."""
+
+        def said(value: Text) -> str:
+            return f"{value.en} / {value.zh}" if lang is None else value.get(lang)
+
         c = self.constraints
+        e = self.eligibility
         rows: list[tuple[str, object]] = [
             ("budget_usd_m", c.budget),
+            ("objective", c.objective),
+            ("objective_in_words", said(objective_label(c.objective))),
             ("min_small_share", c.min_small_share),
             ("min_small_count", c.min_small_count),
             ("min_flagship_count", c.min_flagship_count),
             ("max_country_share", c.max_country_share),
             ("max_sector_share", c.max_sector_share),
             ("no_duplicates", c.no_duplicates),
+            ("default_eligible_tiers", "" if e is None else ", ".join(e.default_tiers)),
+            ("include_tiers", ", ".join(c.include_tiers)),
+            ("allow_flags", ", ".join(c.allow_flags)),
+            ("eligible_tiers", "" if e is None else ", ".join(e.tiers)),
+            ("blocking_flags", "" if e is None else ", ".join(e.blocking_flags)),
+            ("eligibility_widened", None if e is None else e.widened),
+            ("eligibility", "" if e is None else said(e.describe())),
             ("exclude_tiers", ", ".join(c.exclude_tiers)),
             ("exclude_flags", ", ".join(c.exclude_flags)),
             ("exclude_flagged", c.exclude_flagged),
@@ -140,13 +333,24 @@ class Portfolio:
             ("eligible_projects", self.eligible),
             ("chosen_projects", len(self.chosen)),
             ("total_cost_usd_m", round(self.total_cost, 6)),
-            ("total_score", self.objective),
+            ("objective_value", self.objective),
+            ("total_score", self.total_score),
+            ("mean_score_per_dollar", self.mean_score_per_dollar),
+        ]
+        mix = self.track_mix()
+        for track, n, cost in zip(mix["track"], mix["projects"], mix["cost"], strict=True):
+            rows += [
+                (f"track_projects:{track}", int(n)),
+                (f"track_cost_usd_m:{track}", round(float(cost), 6)),
+            ]
+        rows += [
+            ("track_mix", said(self.track_mix_text())),
             ("status", self.status),
             ("solver_message", self.status_text),
             ("mip_gap", self.gap),
             ("best_bound", self.bound),
             ("solve_seconds", round(self.seconds, 3)),
-            ("message", f"{self.message.en} / {self.message.zh}" if lang is None else self.message.get(lang)),
+            ("message", said(self.message)),
         ]
         return pd.DataFrame(rows, columns=["item", "value"])
 
@@ -177,49 +381,137 @@ def duplicate_flag_ids(criteria: Any) -> list[str]:
     return [] if flag is None else [flag.id]
 
 
-def _unpack(ranked: Any, hits: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+@dataclass(frozen=True)
+class _Input:
+    frame: pd.DataFrame
+    hits: pd.DataFrame | None
+    criteria: Any  # a CriteriaSet, or None for a bare ranked frame
+
+
+def _unpack(ranked: Any, hits: pd.DataFrame | None, criteria: Any = None) -> _Input:
     if hasattr(ranked, "ranked") and hasattr(ranked, "hits"):  # a pipeline Result
-        return ranked.ranked, ranked.hits if hits is None else hits
-    return ranked, hits
+        return _Input(
+            ranked.ranked,
+            ranked.hits if hits is None else hits,
+            getattr(ranked, "criteria", None) if criteria is None else criteria,
+        )
+    return _Input(ranked, hits, criteria)
 
 
-def _pairs(ranked: Any, hits: pd.DataFrame | None) -> set[tuple[str, str]]:
-    """Duplicate pairs: from a Result, its criteria set's duplicates flag; from a bare frame, any partners."""
-    criteria = getattr(ranked, "criteria", None)
-    return duplicate_pairs_from_hits(hits, duplicate_flag_ids(criteria) if criteria is not None else None)
+def _pairs(given: _Input) -> set[tuple[str, str]]:
+    """Duplicate pairs: from a criteria set, its duplicates flag; from a bare frame, any partners."""
+    ids = duplicate_flag_ids(given.criteria) if given.criteria is not None else None
+    return duplicate_pairs_from_hits(given.hits, ids)
 
 
-def _eligible(frame: pd.DataFrame, c: PortfolioConstraints) -> pd.DataFrame:
-    keep = np.ones(len(frame), dtype=bool)
-    if c.exclude_tiers and "tier" in frame.columns:
-        keep &= ~frame["tier"].astype(str).isin(c.exclude_tiers).to_numpy()
-    if (c.exclude_flags or c.exclude_flagged) and "flags" in frame.columns:
-        flags = frame["flags"].fillna("").astype(str).str.split(";").map(lambda fs: {f for f in fs if f})
-        if c.exclude_flagged:
-            keep &= ~flags.map(bool).to_numpy(dtype=bool)
-        if c.exclude_flags:
-            bad = set(c.exclude_flags)
-            keep &= ~flags.map(lambda fs: bool(fs & bad)).to_numpy(dtype=bool)
+def _track_labels(criteria: Any) -> dict[str, Text]:
+    if criteria is None:
+        return {}
+    return {t.id: t.label for t in criteria.tracks}
+
+
+def _flag_sets(frame: pd.DataFrame) -> pd.Series:
+    if "flags" not in frame.columns:
+        return pd.Series([set()] * len(frame), index=frame.index, dtype=object)
+    return frame["flags"].fillna("").astype(str).str.split(";").map(lambda fs: {f for f in fs if f})
+
+
+def _eligible(
+    frame: pd.DataFrame, c: PortfolioConstraints, criteria: Any = None
+) -> tuple[pd.DataFrame, Eligibility]:
+    rule = eligibility(c, criteria)
+    n = len(frame)
+    by_tier = np.ones(n, dtype=bool)
+    if "tier" in frame.columns:
+        by_tier = frame["tier"].astype(str).isin(rule.tiers).to_numpy()
+    flags = _flag_sets(frame)
+    blocking = set(rule.blocking_flags)
+    not_blocked = ~flags.map(lambda fs: bool(fs & blocking)).to_numpy(dtype=bool)
+    keep = by_tier & not_blocked
+    if c.exclude_flagged:
+        keep &= ~flags.map(bool).to_numpy(dtype=bool)
+    if c.exclude_flags:
+        bad = set(c.exclude_flags)
+        keep &= ~flags.map(lambda fs: bool(fs & bad)).to_numpy(dtype=bool)
     out = frame[keep].copy()
     out["_cost"] = pd.to_numeric(out[COST], errors="coerce").astype(float)
     out["_score"] = pd.to_numeric(out["score"], errors="coerce").astype(float)
     out = out[out["_cost"].notna() & out["_score"].notna() & (out["_cost"] >= 0)]
     if "rank" in out.columns:
         out = out.sort_values("rank", kind="stable")
-    return out.reset_index(drop=True)
+    counted = Eligibility(
+        default_tiers=rule.default_tiers,
+        tiers=rule.tiers,
+        blocking_flags=rule.blocking_flags,
+        allowed_flags=rule.allowed_flags,
+        added_tiers=rule.added_tiers,
+        ranked=n,
+        eligible=len(out),
+        left_out_by_tier=int((~by_tier).sum()),
+        left_out_by_blocking_flag=int((by_tier & ~not_blocked).sum()),
+    )
+    return out.reset_index(drop=True), counted
+
+
+def _cost_grid(cost: np.ndarray) -> int:
+    """Decimals d (0…6) of the coarsest grid 10⁻ᵈ USD m that holds every cost (6 when none does)."""
+    for d in range(7):
+        scaled = cost * 10.0**d
+        if np.all(np.abs(scaled - np.rint(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
+            return d
+    return 6
+
+
+def _integer_weights(score: np.ndarray, cost: np.ndarray, objective: str) -> tuple[np.ndarray, float]:
+    """Integer objective weights and the unit of one weight step (weight × unit = objective value).
+
+    Scores in hundredths; for ``score_weighted_cost`` times cost on its grid (:func:`_cost_grid`), made
+    coarser while the weights' sum would pass 2⁵³. The weights are divided by their common divisor (smaller
+    numbers for the solver, the same optimum)."""
+    hundredths = np.rint(score * 100).astype(np.int64)
+    if objective == "sum_of_scores":
+        steps, unit = hundredths, 0.01
+    else:
+        d = _cost_grid(cost)
+        while True:
+            grid = np.rint(cost * 10.0**d).astype(np.int64)
+            steps = hundredths * grid
+            if d == 0 or float(np.abs(steps).sum()) < _EXACT_LIMIT:
+                break
+            d -= 1
+        unit = 0.01 / 10.0**d
+    divisor = math.gcd(*(int(v) for v in np.abs(steps))) if len(steps) else 1
+    divisor = max(divisor, 1)
+    return (steps // divisor).astype(float), unit * divisor
+
+
+def _value(frame: pd.DataFrame, objective: str) -> float:
+    """The objective's value for a set of projects (from the exact scores and costs)."""
+    if objective == "sum_of_scores":
+        return round(float(frame["_score"].sum()), 2)
+    return round(float((frame["_score"] * frame["_cost"]).sum()), 6)
 
 
 @dataclass
 class _Model:
     frame: pd.DataFrame
     c: np.ndarray
+    unit: float  # objective value of one integer weight step
     a: csr_array | None
     lb: np.ndarray
     ub: np.ndarray
     names: list[str]
+    rule: Eligibility
+    tracks: dict[str, Text]
 
 
-def _build(frame: pd.DataFrame, cons: PortfolioConstraints, pairs: set[tuple[str, str]]) -> _Model:
+def _build(
+    frame: pd.DataFrame,
+    cons: PortfolioConstraints,
+    pairs: set[tuple[str, str]],
+    rule: Eligibility,
+    tracks: dict[str, Text],
+) -> _Model:
     n = len(frame)
     cost = frame["_cost"].to_numpy()
     track = frame["track"].astype(str).to_numpy() if "track" in frame.columns else np.full(n, "")
@@ -262,8 +554,13 @@ def _build(frame: pd.DataFrame, cons: PortfolioConstraints, pairs: set[tuple[str
     c_idx: np.ndarray | list[int] = np.concatenate([nz for nz, _ in sparse_rows]) if sparse_rows else []
     vals: np.ndarray | list[float] = np.concatenate([v for _, v in sparse_rows]) if sparse_rows else []
     mat = csr_array(coo_array((vals, (r_idx, c_idx)), shape=(len(sparse_rows), n))) if n else None
-    c = -np.rint(frame["_score"].to_numpy() * 100)  # integer hundredths: exact with gap 0
-    return _Model(frame, c, mat, np.array(lb), np.array(ub), names)
+    weights, unit = _integer_weights(frame["_score"].to_numpy(), cost, cons.objective)
+    return _Model(frame, -weights, unit, mat, np.array(lb), np.array(ub), names, rule, tracks)
+
+
+def _model(given: _Input, constraints: PortfolioConstraints) -> _Model:
+    frame, rule = _eligible(given.frame, constraints, given.criteria)
+    return _build(frame, constraints, _pairs(given), rule, _track_labels(given.criteria))
 
 
 def _fmt(x: float) -> str:
@@ -296,6 +593,33 @@ def _infeasible_reason(m: _Model, cons: PortfolioConstraints) -> Text:
     return text("pf_reason_all_of", constraints=join(cons.describe(), "sep_items"))
 
 
+def _flush_native_stdout() -> None:
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(None).fflush(None)  # C stdio's buffer (POSIX; elsewhere nothing to do)
+
+
+@contextlib.contextmanager
+def _native_stdout_silenced() -> Iterator[None]:
+    """Descriptor 1 points at the null device while HiGHS runs: the HiGHS bundled with SciPy prints a stray
+    debug line ("HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();") from C even when
+    silent (ERGO-Code/HiGHS#2783), which would corrupt the command line's output."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        _flush_native_stdout()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
 def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -> Portfolio:
     start = time.perf_counter()
     frame = m.frame
@@ -305,32 +629,41 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
         ub[0] = budget
         cons = cons.model_copy(update={"budget": budget})
     empty = frame.iloc[:0]
-    if n == 0:
-        msg = text("pf_msg_no_candidates")
+
+    def result(chosen: pd.DataFrame, **fields: Any) -> Portfolio:
         return Portfolio(
-            _chosen_frame(empty),
-            0.0,
-            0.0,
-            "no_candidates",
-            "no eligible projects",
-            0.0,
-            0.0,
-            cons,
-            0,
-            msg,
-            time.perf_counter() - start,
+            chosen=_chosen_frame(chosen),
+            constraints=cons,
+            eligible=n,
+            seconds=time.perf_counter() - start,
+            eligibility=m.rule,
+            tracks=m.tracks,
+            **fields,
+        )
+
+    if n == 0:
+        return result(
+            empty,
+            objective=0.0,
+            total_cost=0.0,
+            status="no_candidates",
+            status_text="no eligible projects",
+            gap=0.0,
+            bound=0.0,
+            message=text("pf_msg_no_candidates"),
         )
     lb = m.lb
     x = None
     res = None
     for _attempt in range(4):
-        res = milp(
-            m.c,
-            constraints=LinearConstraint(m.a, lb, ub),
-            integrality=np.ones(n),
-            bounds=Bounds(0, 1),
-            options={"mip_rel_gap": 0.0, "time_limit": cons.time_limit, "presolve": True},
-        )
+        with _native_stdout_silenced():
+            res = milp(
+                m.c,
+                constraints=LinearConstraint(m.a, lb, ub),
+                integrality=np.ones(n),
+                bounds=Bounds(0, 1),
+                options={"mip_rel_gap": 0.0, "time_limit": cons.time_limit, "presolve": True},
+            )
         if res.x is None:
             break
         x = np.rint(res.x)
@@ -344,11 +677,10 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
         lb = np.where(lb - act > scale, lb + 2 * (lb - act), lb)
         x = None
     assert res is not None
-    seconds = time.perf_counter() - start
     status_text = str(res.message)
     gap = getattr(res, "mip_gap", None)
     bound = getattr(res, "mip_dual_bound", None)
-    bound = None if bound is None or not np.isfinite(bound) else -float(bound) / 100
+    bound = None if bound is None or not np.isfinite(bound) else -float(bound) * m.unit
     if x is None:
         if res.status == 2:
             msg = text("pf_msg_infeasible", reason=_infeasible_reason(m, cons))
@@ -359,12 +691,21 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
         else:
             msg = text("pf_msg_solver_stopped", status=status_text)
             status = "error"
-        return Portfolio(
-            _chosen_frame(empty), float("nan"), 0.0, status, status_text, None, bound, cons, n, msg, seconds
+        return result(
+            empty,
+            objective=float("nan"),
+            total_cost=0.0,
+            status=status,
+            status_text=status_text,
+            gap=None,
+            bound=bound,
+            message=msg,
         )
     chosen = frame[x > 0.5]
-    objective = round(float(chosen["_score"].sum()), 2)
+    objective = _value(chosen, cons.objective)
     total_cost = float(chosen["_cost"].sum())
+    total_score = round(float(chosen["_score"].sum()), 2)
+    per_dollar = float((chosen["_score"] * chosen["_cost"]).sum()) / total_cost if total_cost > 0 else 0.0
     if res.status == 0:
         status = "optimal"
         gap = 0.0 if gap is None else float(gap)
@@ -373,24 +714,22 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
             n=len(chosen),
             cost=_fmt(total_cost),
             budget=_fmt(cons.budget),
-            score=_fmt(objective),
+            mean=_fmt(per_dollar),
+            score=_fmt(total_score),
         )
     else:
         status = "time_limit"
         gap_txt: Text | str = text("pf_gap_unknown") if gap is None else f"{float(gap):.4%}"
         msg = text("pf_msg_time_limit_best", limit=cons.time_limit, gap=gap_txt)
-    return Portfolio(
-        _chosen_frame(chosen),
-        objective,
-        total_cost,
-        status,
-        status_text,
-        None if gap is None else float(gap),
-        bound,
-        cons,
-        n,
-        msg,
-        seconds,
+    return result(
+        chosen,
+        objective=objective,
+        total_cost=total_cost,
+        status=status,
+        status_text=status_text,
+        gap=None if gap is None else float(gap),
+        bound=bound,
+        message=msg,
     )
 
 
@@ -414,18 +753,22 @@ def _chosen_frame(chosen: pd.DataFrame) -> pd.DataFrame:
 
 
 def optimise(
-    ranked: Any, constraints: PortfolioConstraints, *, hits: pd.DataFrame | None = None
+    ranked: Any,
+    constraints: PortfolioConstraints,
+    *,
+    hits: pd.DataFrame | None = None,
+    criteria: Any = None,
 ) -> Portfolio:
-    """Best-scoring set of ranked projects under the budget and constraints (exact MILP; module docstring).
+    """Best set of eligible ranked projects under the budget and constraints (exact MILP; module docstring).
 
     ``ranked`` is a pipeline :class:`~screening.pipeline.Result` or its ``ranked`` frame (``project_id``,
     ``score``, ``total_investment_usd_m``, ``track``; ``tier``, ``flags``, ``country``, ``sector``, ``rank``
-    when present). ``hits`` (the Result's, by default) supplies duplicate pairs via ``partners``. The chosen
-    projects come in rank order with running totals of cost and score.
+    when present). ``criteria`` (the Result's, by default) gives the tier order, the ``blocks_portfolio``
+    flags and the track labels; without it the schema's tier order applies and no flag blocks. ``hits`` (the
+    Result's, by default) supplies duplicate pairs via ``partners``. The chosen projects come in rank order
+    with running totals of cost and score.
     """
-    frame, hits = _unpack(ranked, hits)
-    model = _build(_eligible(frame, constraints), constraints, _pairs(ranked, hits))
-    return _solve(model, constraints)
+    return _solve(_model(_unpack(ranked, hits, criteria), constraints), constraints)
 
 
 def efficient_frontier(
@@ -434,13 +777,13 @@ def efficient_frontier(
     budgets: list[float] | None = None,
     *,
     hits: pd.DataFrame | None = None,
+    criteria: Any = None,
     points: int = 20,
 ) -> pd.DataFrame:
-    """Best total score as the budget grows, all other constraints kept (the model is built once; only the
-    budget bound changes). Default budgets: ``points`` steps from the cheapest eligible project to the cost of
-    all of them. Columns: ``budget``, ``objective``, ``total_cost``, ``projects``, ``status``, ``gap``."""
-    frame, hits = _unpack(ranked, hits)
-    model = _build(_eligible(frame, constraints), constraints, _pairs(ranked, hits))
+    """Best objective value as the budget grows, all other constraints kept (the model is built once; only
+    the budget bound changes). Default budgets: ``points`` steps from the cheapest eligible project to the cost
+    of all of them. Columns: ``budget``, ``objective``, ``total_cost``, ``projects``, ``status``, ``gap``."""
+    model = _model(_unpack(ranked, hits, criteria), constraints)
     if budgets is None:
         costs = model.frame["_cost"].to_numpy()
         hi = float(costs.sum()) if len(costs) else constraints.budget
@@ -463,14 +806,18 @@ def efficient_frontier(
 
 
 def value_for_money(
-    ranked: Any, portfolio: Portfolio | None = None, constraints: PortfolioConstraints | None = None
+    ranked: Any,
+    portfolio: Portfolio | None = None,
+    constraints: PortfolioConstraints | None = None,
+    *,
+    criteria: Any = None,
 ) -> pd.DataFrame:
     """Data for a value-for-money chart: one row per eligible project with ``cost``, ``score``,
     ``score_per_usd_m``, ``chosen`` (in ``portfolio``) and ``pareto`` (no other project costs no more and scores
     higher, or costs less and scores as much: the cost–score frontier to draw)."""
-    frame, _ = _unpack(ranked, None)
+    given = _unpack(ranked, None, criteria)
     cons = constraints or (portfolio.constraints if portfolio is not None else PortfolioConstraints(budget=0))
-    elig = _eligible(frame, cons)
+    elig, _ = _eligible(given.frame, cons, given.criteria)
     cost = elig["_cost"].to_numpy()
     score = elig["_score"].to_numpy()
     order = np.lexsort((-score, cost))  # cheapest first, best score first among equal costs

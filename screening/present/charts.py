@@ -427,13 +427,17 @@ def sweep_chart(
     return _layer(lines, rule, text).properties(title=t("rb_sweep", lang), height=380)
 
 
-def frontier_chart(frontier: pd.DataFrame, lang: Lang, budget: float | None = None) -> alt.LayerChart:
-    """Best total score against the budget (:func:`screening.portfolio.efficient_frontier`), the chosen budget
-    as a dashed rule; the budget on a log axis when the budgets span more than a factor of 20."""
+def frontier_chart(
+    frontier: pd.DataFrame, lang: Lang, budget: float | None = None, objective: str = "score_weighted_cost"
+) -> alt.LayerChart:
+    """Best objective value against the budget (:func:`screening.portfolio.efficient_frontier`; ``objective``
+    names it on the axis), the chosen budget as a dashed rule; the budget on a log axis when the budgets span
+    more than a factor of 20."""
     frame = frontier.dropna(subset=["objective"]).copy()
+    axis = t(f"pf_axis_{objective}", lang)
     tips = [
         alt.Tooltip("budget:Q", title=t("pf_budget_axis", lang), format=",.1f"),
-        alt.Tooltip("objective:Q", title=t("pf_best_score", lang), format=",.2f"),
+        alt.Tooltip("objective:Q", title=axis, format=",.2f"),
         alt.Tooltip("total_cost:Q", title=t("pf_total_cost", lang), format=",.1f"),
         alt.Tooltip("projects:Q", title=t("pf_projects", lang)),
         alt.Tooltip("status:N", title=t("pf_status", lang)),
@@ -446,9 +450,7 @@ def frontier_chart(frontier: pd.DataFrame, lang: Lang, budget: float | None = No
         scale=alt.Scale(type="log") if log else alt.Scale(zero=True),
     )
     base = alt.Chart(frame)
-    line = base.mark_line(color=palette.NAVY, strokeWidth=2).encode(
-        x=x, y=alt.Y("objective:Q", title=t("pf_best_score", lang))
-    )
+    line = base.mark_line(color=palette.NAVY, strokeWidth=2).encode(x=x, y=alt.Y("objective:Q", title=axis))
     dots = base.mark_point(filled=True, color=palette.NAVY, size=60).encode(
         x=x, y="objective:Q", tooltip=tips
     )

@@ -1,4 +1,9 @@
-"""Portfolio MILP: objective equals brute force on small random instances; clear messages; frontier."""
+"""Portfolio MILP: objective equals brute force on small random instances; clear messages; frontier.
+
+Issue 12 changed two defaults, and the tests here follow them: only the top two tiers are eligible (the
+random instances' ``deferred`` and ``insufficient_data`` rows are no longer candidates unless included), and
+the objective is Σ score × cost (``sum_of_scores`` is the old Σ score; both are checked against brute force).
+The new defaults themselves are tested in ``test_portfolio_defaults.py``."""
 
 from __future__ import annotations
 
@@ -38,7 +43,10 @@ def instance(seed: int, n: int | None = None) -> tuple[pd.DataFrame, pd.DataFram
             "score": np.round(rng.uniform(20, 95, n), 2),
             "total_investment_usd_m": np.round(cost, 1),
             "track": track,
-            "tier": rng.choice(["priority", "recommended", "deferred", "insufficient_data"], n),
+            # mostly eligible tiers (the default takes only the top two), some left out
+            "tier": rng.choice(
+                ["priority", "recommended", "deferred", "insufficient_data"], n, p=[0.4, 0.35, 0.15, 0.1]
+            ),
             "flags": rng.choice(["", "", "", "coal_review", "duplicate_construction"], n),
             "country": rng.choice(["KEN", "PAK", "LAO"], n),
             "sector": rng.choice(["energy", "transport", "water", "health"], n),
@@ -58,9 +66,13 @@ def instance(seed: int, n: int | None = None) -> tuple[pd.DataFrame, pd.DataFram
     return ranked, hits
 
 
+DEFAULT_TIERS = ["priority", "recommended"]  # a bare frame has no criteria: the schema's top two tiers
+
+
 def brute_force(ranked: pd.DataFrame, hits: pd.DataFrame, c: PortfolioConstraints) -> float | None:
-    """Best total score over all subsets (None if no subset is feasible)."""
-    elig = ranked.copy()
+    """Best objective value over all subsets of the eligible projects (None if no subset is feasible, NaN
+    if no project is eligible)."""
+    elig = ranked[ranked["tier"].isin([*DEFAULT_TIERS, *c.include_tiers])].copy()
     if c.exclude_tiers:
         elig = elig[~elig["tier"].isin(c.exclude_tiers)]
     if c.exclude_flagged:
@@ -69,6 +81,8 @@ def brute_force(ranked: pd.DataFrame, hits: pd.DataFrame, c: PortfolioConstraint
         elig = elig[~elig["flags"].isin(c.exclude_flags)]
     pairs = duplicate_pairs_from_hits(hits) if c.no_duplicates else set()
     rows = elig.to_dict("records")
+    if not rows:
+        return float("nan")
     best = None
     eps = 1e-9
     for r in range(len(rows) + 1):
@@ -98,15 +112,20 @@ def brute_force(ranked: pd.DataFrame, hits: pd.DataFrame, c: PortfolioConstraint
                 ok = False
             if not ok:
                 continue
-            value = round(sum(p["score"] for p in subset), 2)
+            if c.objective == "sum_of_scores":
+                value = round(sum(p["score"] for p in subset), 2)
+            else:
+                value = round(sum(p["score"] * p["total_investment_usd_m"] for p in subset), 6)
             if best is None or value > best + 1e-9:
                 best = value
     return best
 
 
-def random_constraints(rng: np.random.Generator, ranked: pd.DataFrame, kind: str) -> PortfolioConstraints:
+def random_constraints(
+    rng: np.random.Generator, ranked: pd.DataFrame, kind: str, objective: str = "score_weighted_cost"
+) -> PortfolioConstraints:
     budget = float(np.round(ranked["total_investment_usd_m"].sum() * rng.uniform(0.15, 0.7), 1))
-    extra: dict[str, object] = {}
+    extra: dict[str, object] = {"objective": objective}
     if kind == "small_share":
         extra["min_small_share"] = float(rng.choice([0.05, 0.1, 0.3]))
     elif kind == "small_count":
@@ -120,7 +139,9 @@ def random_constraints(rng: np.random.Generator, ranked: pd.DataFrame, kind: str
     elif kind == "duplicates":
         extra["no_duplicates"] = True
     elif kind == "exclude":
-        extra.update(exclude_tiers=["insufficient_data"], exclude_flags=["coal_review"])
+        extra.update(exclude_tiers=["recommended"], exclude_flags=["coal_review"])
+    elif kind == "widened":
+        extra.update(include_tiers=["deferred", "insufficient_data"])
     elif kind == "exclude_flagged":
         extra["exclude_flagged"] = True
     elif kind == "all":
@@ -130,9 +151,9 @@ def random_constraints(rng: np.random.Generator, ranked: pd.DataFrame, kind: str
             max_country_share=0.6,
             max_sector_share=0.6,
             no_duplicates=True,
-            exclude_tiers=["insufficient_data"],
+            include_tiers=["deferred"],
         )
-    return PortfolioConstraints(budget=budget, time_limit=20, **extra)
+    return PortfolioConstraints(budget=budget, time_limit=20, **extra)  # type: ignore[arg-type]
 
 
 KINDS = [
@@ -144,20 +165,25 @@ KINDS = [
     "sector",
     "duplicates",
     "exclude",
+    "widened",
     "exclude_flagged",
     "all",
 ]
 
 
+@pytest.mark.parametrize("objective", ["score_weighted_cost", "sum_of_scores"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_objective_equals_brute_force(kind):
+def test_objective_equals_brute_force(kind, objective):
     feasible = infeasible = 0
-    for seed in range(12):
+    for seed in range(20 if kind == "all" else 12):  # "all" is often infeasible: more draws
         rng = np.random.default_rng(1000 + seed)
         ranked, hits = instance(seed * 31 + KINDS.index(kind))
-        cons = random_constraints(rng, ranked, kind)
+        cons = random_constraints(rng, ranked, kind, objective)
         want = brute_force(ranked, hits, cons)
         got = optimise(ranked, cons, hits=hits)
+        if want is not None and np.isnan(want):
+            assert got.status == "no_candidates", got.message
+            continue
         if want is None:
             assert got.status == "infeasible", got.message
             infeasible += 1
@@ -168,31 +194,41 @@ def test_objective_equals_brute_force(kind):
         assert got.gap is not None and got.gap <= 1e-9
         chosen = got.chosen
         assert chosen["cost"].sum() <= cons.budget + 1e-9
-        assert chosen["score"].sum() == pytest.approx(got.objective)
+        assert chosen["score"].sum() == pytest.approx(got.total_score)
+        assert set(chosen["tier"]) <= {*DEFAULT_TIERS, *cons.include_tiers}
         assert chosen["cum_cost"].iloc[-1] == pytest.approx(got.total_cost) if len(chosen) else True
         assert list(chosen["rank"]) == sorted(chosen["rank"])
     assert feasible >= 3
 
 
-def test_budget_only_is_plain_knapsack_over_every_ranked_project():
+def test_a_budget_for_everything_takes_every_eligible_project():
+    # Issue 12: with only a budget, the eligible projects are the top two tiers, no longer every ranked one;
+    # widening to every tier takes them all again.
     ranked, hits = instance(5, n=10)
     total = float(ranked["total_investment_usd_m"].sum())
-    every = optimise(ranked, PortfolioConstraints(budget=total), hits=hits)
-    assert every.objective == pytest.approx(ranked["score"].sum())
-    assert every.eligible == len(ranked)
-    assert len(every.chosen) == len(ranked)
+    top = ranked[ranked["tier"].isin(DEFAULT_TIERS)]
+    default = optimise(ranked, PortfolioConstraints(budget=total), hits=hits)
+    assert default.eligible == len(top) < len(ranked)
+    assert set(default.chosen["project_id"]) == set(top["project_id"])
+    want = float((top["score"] * top["total_investment_usd_m"]).sum())
+    assert default.objective == pytest.approx(want)
+    wide = PortfolioConstraints(budget=total, include_tiers=["deferred", "insufficient_data"])
+    every = optimise(ranked, wide, hits=hits)
+    assert every.eligible == len(ranked) and len(every.chosen) == len(ranked)
+    assert every.total_score == pytest.approx(ranked["score"].sum())
 
 
 def test_infeasible_messages_are_one_clear_bilingual_line():
     ranked, hits = instance(3, n=10)
-    n_flag = int((ranked["track"] == "flagship").sum())
+    eligible = ranked[ranked["tier"].isin(DEFAULT_TIERS)]  # issue 12: only eligible flagships count
+    n_flag = int((eligible["track"] == "flagship").sum())
     p = optimise(ranked, PortfolioConstraints(budget=1e6, min_flagship_count=n_flag + 1), hits=hits)
     assert p.status == "infeasible" and not p.ok
     assert isinstance(p.message, Text) and "\n" not in p.message.en + p.message.zh
     assert p.message.en.startswith("Infeasible:") and p.message.zh.startswith("不可行")
     assert f"only {n_flag} eligible flagship" in p.message.en and "重大标志性工程仅" in p.message.zh
     assert p.chosen.empty and np.isnan(p.objective)
-    cheap = float(np.sort(ranked.loc[ranked["track"] == "flagship", "total_investment_usd_m"])[0])
+    cheap = float(np.sort(eligible.loc[eligible["track"] == "flagship", "total_investment_usd_m"])[0])
     q = optimise(ranked, PortfolioConstraints(budget=cheap / 2, min_flagship_count=1), hits=hits)
     assert q.status == "infeasible" and "above the budget" in q.message.en and "超过预算" in q.message.zh
     r = optimise(
@@ -243,7 +279,9 @@ def test_frontier_is_monotone_and_matches_single_solves():
         assert (np.isnan(o) and np.isnan(single.objective)) or o == pytest.approx(single.objective)
     default = efficient_frontier(ranked, PortfolioConstraints(budget=1), points=4)
     assert len(default) == 4
-    assert default["objective"].iloc[-1] == pytest.approx(ranked["score"].sum())
+    top = ranked[ranked["tier"].isin(DEFAULT_TIERS)]  # issue 12: eligible tiers, Σ score × cost
+    want = float((top["score"] * top["total_investment_usd_m"]).sum())
+    assert default["objective"].iloc[-1] == pytest.approx(want)
 
 
 def test_value_for_money_pareto():
@@ -300,10 +338,9 @@ def test_on_sample_workbook_with_duplicates():
             min_flagship_count=1,
             min_small_share=0.05,
             max_country_share=0.5,
-            exclude_tiers=["insufficient_data"],
         ),
     )
     assert p.status == "optimal", p.message
     assert p.chosen["cost"].sum() <= 2000
     assert (p.chosen["track"] == "flagship").sum() >= 1
-    assert "insufficient_data" not in set(p.chosen["tier"])
+    assert set(p.chosen["tier"]) <= {t.id for t in r.criteria.tiers[:2]}  # the default eligibility

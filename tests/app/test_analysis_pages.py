@@ -132,10 +132,16 @@ def test_portfolio_with_a_budget_is_optimal_within_it(result: Result, lang: str)
     chosen = _frame(at, "pf_chosen_table")
     assert chosen["cost"].sum() <= budget + 1e-6
     expected = optimise(result, PortfolioConstraints(budget=budget, time_limit=30))
-    assert (
+    assert (  # issue 12: the objective is Σ score × cost, so compare the total score, not the objective
         set(chosen["project_id"]) == set(expected.chosen["project_id"])
-        or round(chosen["score"].sum(), 2) == expected.objective
+        or round(chosen["score"].sum(), 2) == expected.total_score
     )
+    assert set(expected.chosen["tier"]) <= {t.id for t in result.criteria.tiers[:2]}  # the default
+    assert expected.eligibility is not None
+    assert expected.eligibility.describe().get(lang) in [str(c.value) for c in at.caption]
+    mix = _track_mix(at, lang)
+    assert mix[present.t("pf_projects", lang)].sum() == len(chosen)
+    assert mix[present.t("cost", lang)].sum() == pytest.approx(chosen["cost"].sum())
     msg = expected.message.get(lang)
     assert msg in [str(s.value) for s in at.success]
     other = expected.message.get("en" if lang == "zh" else "zh")
@@ -187,10 +193,36 @@ def test_portfolio_constraints_reach_the_solver(result: Result) -> None:
             budget=5000.0, max_country_share=0.3, exclude_flagged=True, exclude_tiers=["deferred"]
         ),
     )
-    assert round(chosen["score"].sum(), 2) == expected.objective
+    assert (
+        round(chosen["score"].sum(), 2) == expected.total_score
+    )  # issue 12: the objective is Σ score × cost
     # changing a constraint without solving again marks the shown solution as stale
     at.slider(key="pf_max_country_share").set_value(50).run()
     assert present.t("pf_stale", "en") in [str(w.value) for w in at.warning]
+
+
+def _track_mix(at: AppTest, lang: str) -> pd.DataFrame:
+    share = present.t("pf_cost_share", lang)
+    return next(df.value for df in at.dataframe if share in df.value.columns)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_widened_eligibility_and_the_objective_reach_the_solver_and_are_said(
+    result: Result, lang: str
+) -> None:
+    at = _page(_app(lang), "portfolio")
+    at.number_input(key="pf_budget").set_value(3000.0)
+    at.multiselect(key="pf_include_tiers").set_value(["conditional"])
+    at.radio(key="pf_objective").set_value("sum_of_scores")
+    at.button(key="pf_solve").click().run()
+    _ok(at)
+    cons = PortfolioConstraints(budget=3000.0, include_tiers=["conditional"], objective="sum_of_scores")
+    expected = optimise(result, cons)
+    chosen = _frame(at, "pf_chosen_table")
+    assert round(chosen["score"].sum(), 2) == expected.total_score
+    assert expected.eligibility is not None and expected.eligibility.widened
+    assert expected.eligibility.describe().get(lang) in [str(w.value) for w in at.warning]
+    assert len(_track_mix(at, lang)) == len(result.criteria.tracks)
 
 
 # ----------------------------------------------------------------------------------------------- views
