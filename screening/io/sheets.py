@@ -236,8 +236,8 @@ def _cut_long_cells(cells: list[list[object]], names: list[str]) -> Text | None:
     count = 0
     for i, row in enumerate(cells):
         for j, v in enumerate(row):
-            if v.__class__ is str and len(v) > cap:  # type: ignore[arg-type]
-                row[j] = v[:cap]  # type: ignore[index]
+            if v.__class__ is str and len(v) > cap:
+                row[j] = v[:cap]
                 count += 1
                 if len(where) < 5:
                     where.append(f"{names[j] if j < len(names) else j + 1} #{i + 1}")
