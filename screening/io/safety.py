@@ -60,13 +60,19 @@ def _damaged(part: str) -> InputError:
 
 
 def open_zip(data: bytes) -> zipfile.ZipFile:
+    """The workbook as a zip archive; an entry flagged as encrypted is refused here, before any is read."""
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         raise InputError(
             "The file is not a valid .xlsx workbook (it is not a zip archive); save it again as .xlsx or .csv",
             "该文件不是有效的 .xlsx 工作簿（不是 zip 压缩包）；请另存为 .xlsx 或 .csv",
         ) from None
+    for info in zf.infolist():
+        if info.flag_bits & 0x1:
+            zf.close()
+            raise refused("lim_encrypted_part", part=info.filename)
+    return zf
 
 
 def check_zip(data: bytes, skip: Iterable[str] = ()) -> None:
@@ -84,9 +90,6 @@ def check_zip(data: bytes, skip: Iterable[str] = ()) -> None:
                 "The zip file is not an Excel workbook (no workbook parts inside)",
                 "该 zip 文件不是 Excel 工作簿（缺少工作簿部件）",
             )
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise refused("lim_encrypted_part", part=info.filename)
         counted = [i for i in infos if i.filename not in skipped]
         total = sum(i.file_size for i in counted)
         packed = max(1, sum(i.compress_size for i in counted))
@@ -310,11 +313,12 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> Sheet
     max_row = 0
     max_col = 0
     row_tags = 0
+    max_row_tag = 0
     unreferenced = 0
     for chunk in _stream(zf, info, budget):
         row_tags += len(_ROW_TAG.findall(chunk))
         for r in _ROW.findall(chunk):
-            max_row = max(max_row, int(r))
+            max_row_tag = max(max_row_tag, int(r))
         for attrs, closed in _CELL.findall(chunk):
             scan.cells += 1
             ref = _REF.search(attrs)
@@ -329,7 +333,8 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> Sheet
                 scan.error_cells = True
         if not scan.error_cells and b't="e"' in chunk:
             scan.error_cells = any(_ERROR_TYPE.search(a) for a, _ in _CELL.findall(chunk))
-    scan.rows = max(max_row, row_tags if unreferenced else 0)
+    # a row tag alone (only styled cells) holds nothing; cells without a reference sit in their row
+    scan.rows = max(max_row, max(row_tags, max_row_tag) if unreferenced else 0)
     scan.columns = max(max_col, unreferenced if unreferenced else 0)
     return scan
 

@@ -57,6 +57,8 @@ def decode_csv_bytes(data: bytes) -> tuple[str, list[Text]]:
     results = from_bytes(bytes(sample), cp_isolation=CANDIDATES)
     ranked = [r.encoding for r in results]
     best = ranked[0] if ranked else "cp1252"
+    if best == "big5" and _plain_gb2312(data):
+        best = "gb18030"  # a short sample of simplified Chinese often passes for Big5; GB2312-clean is GB
     order = [best, *[e for e in ranked if e != best], *[e for e in ("gb18030", "cp1252") if e not in ranked]]
     warnings: list[Text] = []
     for encoding in order:
@@ -71,6 +73,20 @@ def decode_csv_bytes(data: bytes) -> tuple[str, list[Text]]:
             warnings.append(text("enc_doubtful", encoding=encoding))
         return decoded, warnings
     return data.decode("gb18030", errors="replace"), [text("enc_undecodable", encoding="GB18030")]
+
+
+def _plain_gb2312(data: bytes) -> bool:
+    """The bytes decode as GB18030 into characters that are all in GB2312 (common simplified Chinese)."""
+    try:
+        decoded = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    wide = "".join(ch for ch in decoded if ord(ch) > 127)
+    try:
+        wide.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _close_call(results: object) -> bool:
