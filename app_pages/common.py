@@ -134,6 +134,8 @@ def error_text(exc: BaseException) -> str:
         return t("criteria_error", msg=str(exc).splitlines()[0] if str(exc) else "")
     if isinstance(exc, MappingError):
         return t("mapping_error", msg=str(exc))
+    if isinstance(exc, MemoryError | RecursionError):
+        return t("app_out_of_memory", kind=type(exc).__name__)
     return t("unexpected", kind=type(exc).__name__)
 
 
@@ -199,7 +201,7 @@ def load() -> Loaded:
                 ss.get("sheet"),
                 _progress=say,
             )
-        except (InputError, CriteriaError, MappingError) as exc:
+        except (InputError, CriteriaError, MappingError, MemoryError, RecursionError) as exc:
             done()
             ss.pop("_base_memo", None)
             return Loaded(None, None, criteria, criteria, error_text(exc))

@@ -10,8 +10,10 @@ import streamlit as st
 
 from app_pages import common
 from screening import present
+from screening.io.export import csv_for_reading
 from screening.io.mapping import MappingError, builtin_mappings, mapping_from_text, mapping_yaml
 from screening.io.read import raw_headers
+from screening.limits import MB, limit
 from screening.model import InputError
 
 
@@ -40,6 +42,14 @@ def _sources() -> None:
             st.session_state["_data_upload_seen"] = tag
             common.set_source(up.name, data)
             st.rerun()
+    st.caption(
+        common.t(
+            "upload_limit_note",
+            mb=st.get_option("server.maxUploadSize"),
+            cli_mb=f"{limit('MAX_INPUT_BYTES') / MB:,.0f}",
+            own_mb=f"{limit('MAX_OWN_WORKBOOK_BYTES') / MB:,.0f}",
+        )
+    )
     src = st.session_state["source"]
     shown = present.t(src["label"], lang) if src.get("label") else src["name"]
     st.caption(
@@ -192,12 +202,13 @@ def _report(ld: common.Loaded) -> None:
     st.dataframe(shown, hide_index=True, column_config=cfg)
     st.download_button(
         common.t("download_issues"),
-        data=shown.to_csv(index=False).encode("utf-8-sig"),
+        data=csv_for_reading(shown),
         file_name="data_issues.csv",
         mime="text/csv",
         on_click="ignore",
         key="download_issues",
     )
+    st.caption(common.t("csv_neutralised_note"))
 
 
 def body() -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages import common
 from screening import present
 from screening.i18n import text
-from screening.io.export import workbook_bytes
+from screening.io.export import csv_for_reading, workbook_bytes
 from screening.model import Result
 from screening.report import ranking_frame, result_fingerprint
 
@@ -76,12 +76,13 @@ def body() -> None:
         )
     st.download_button(
         common.t("download_csv"),
-        data=lambda: ranking_frame(result).to_csv(index=False).encode("utf-8-sig"),
+        data=lambda: csv_for_reading(ranking_frame(result)),
         file_name=f"{stem}_ranking.csv",
         mime="text/csv",
         on_click="ignore",
         key="download_csv",
     )  # made when clicked: 100,000 rows take seconds
+    st.caption(common.t("csv_neutralised_note"))
     counts = present.counts_frame(result, lang)
     st.dataframe(
         counts[["label", "count"]],

@@ -27,6 +27,7 @@ from screening.analysis.portfolio import (
     optimise,
     value_for_money,
 )
+from screening.io.export import csv_for_reading
 from screening.report import result_fingerprint
 
 FRONTIER_POINTS = 8
@@ -285,12 +286,13 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
         stem = Path(st.session_state["source"]["name"]).stem or "projects"
         st.download_button(
             common.t("download_portfolio"),
-            data=p.chosen.to_csv(index=False).encode("utf-8-sig"),
+            data=csv_for_reading(p.chosen),
             file_name=f"{stem}_portfolio.csv",
             mime="text/csv",
             on_click="ignore",
             key="pf_download",
         )
+        st.caption(common.t("csv_neutralised_note"))
     with st.expander(common.t("pf_details")):
         details = p.constraints_frame(lang)
         details["value"] = details["value"].map(lambda v: "" if v is None else str(v))

@@ -12,6 +12,7 @@ from app_pages import common
 from screening import present
 from screening.analysis.sensitivity import Smaa, monte_carlo, one_at_a_time, smallest_change, sweep_curves
 from screening.i18n import has
+from screening.io.export import csv_for_reading
 from screening.model import Result
 from screening.report import result_fingerprint
 
@@ -218,7 +219,7 @@ def body() -> None:
         }
     )
     st.dataframe(shown, hide_index=True, column_config=tcfg, height=420, key="rb_smaa_table")
-    csv = smaa.table.to_csv(index=False).encode("utf-8-sig")
+    csv = csv_for_reading(smaa.table)
     st.download_button(
         common.t("download_sensitivity"),
         data=csv,
@@ -227,6 +228,7 @@ def body() -> None:
         on_click="ignore",
         key="rb_download",
     )
+    st.caption(common.t("csv_neutralised_note"))
 
 
 common.guarded(body)

@@ -6,14 +6,22 @@ why; a user's mistake never shows a traceback.
 
 from __future__ import annotations
 
+import functools
+import math
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from screening.criteria.loader import DEFAULT_CRITERIA, criteria_sha256, load_criteria_bytes
+from screening.criteria.loader import (
+    DEFAULT_CRITERIA,
+    criteria_sha256,
+    load_criteria_bytes,
+    read_criteria_file,
+)
 from screening.criteria.models import CriteriaError, CriteriaSet
 from screening.i18n import Text, lang_code, t, text
 from screening.io.mapping import MappingError, load_mapping
@@ -59,14 +67,46 @@ def _fail(message: Text, lang: Lang, code: int = 1) -> None:
 def _load_criteria(path: Path | None, lang: Lang) -> tuple[CriteriaSet, str]:
     file = path or DEFAULT_CRITERIA
     try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        _fail(text("cli_cannot_read_criteria", file=file, error=exc.strerror), lang)
-    try:
+        raw = read_criteria_file(file)  # bounded; a directory, device or pipe is refused by type
         return load_criteria_bytes(raw, str(file)), criteria_sha256(raw)
     except CriteriaError as exc:
         _fail(text("cli_criteria_invalid", error=str(exc).splitlines()[0]), lang)
     raise AssertionError("unreachable")
+
+
+def _check_out(out: Path, lang: Lang) -> None:
+    """A usage error (exit 2) before any work: --out must name an .xlsx file in an existing folder."""
+    if out.is_dir():
+        _fail(text("cli_out_is_directory", out=out), lang, 2)
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        _fail(text("cli_out_not_xlsx"), lang, 2)
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        _fail(text("cli_out_parent_missing", parent=parent), lang, 2)
+
+
+def _check_finite(lang: Lang, **options: float | None) -> None:
+    for name, value in options.items():
+        if value is not None and not math.isfinite(value):
+            _fail(text("cli_option_not_finite", option=name.replace("_", "-")), lang, 2)
+
+
+def _guarded(command: Callable[..., None]) -> Callable[..., None]:
+    """Running out of memory or recursion depth is one line and exit 1, never a traceback (the known kinds of
+    hostile input are refused earlier by the limits; this is the last line of defence)."""
+
+    @functools.wraps(command)
+    def run(*args: object, **kwargs: object) -> None:
+        lang = kwargs.get("lang")
+        code = Lang.zh if lang == Lang.zh else Lang.en
+        try:
+            command(*args, **kwargs)
+        except MemoryError:
+            _fail(text("cli_out_of_memory"), code)
+        except RecursionError:
+            _fail(text("cli_too_deep"), code)
+
+    return run
 
 
 class _Progress:
@@ -87,6 +127,7 @@ class _Progress:
 
 
 @app.command()
+@_guarded
 def score(
     input: Annotated[Path, typer.Argument(help="Workbook (.xlsx/.xlsm) or CSV with project records")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Ranked workbook to write (.xlsx)")],
@@ -147,12 +188,22 @@ def score(
     ] = False,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws", min=1, max=1_000_000)] = 10_000,
     top_k: Annotated[int, typer.Option(help="Top k for sensitivity", min=1)] = 10,
-    seed: Annotated[int, typer.Option(help="Random seed (results are reproducible for a seed)")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Random seed (results are reproducible for a seed)", min=0, max=2**32 - 1)
+    ] = 0,
 ) -> None:
     """Screen, score and rank every project; write the ranked workbook."""
     from screening.io.export import write_workbook
     from screening.pipeline import run
 
+    _check_out(out, lang)
+    _check_finite(
+        lang,
+        budget=budget,
+        min_small_share=min_small_share,
+        max_country_share=max_country_share,
+        max_sector_share=max_sector_share,
+    )
     cs, sha = _load_criteria(criteria, lang)
     mp = None
     if mapping:
@@ -160,8 +211,6 @@ def score(
             mp = load_mapping(mapping)
         except MappingError as exc:
             _fail(text("cli_mapping_invalid", error=exc), lang)
-    if out.suffix.lower() not in (".xlsx", ".xlsm"):
-        _fail(text("cli_out_not_xlsx"), lang, 2)
     progress = _Progress()
     try:
         result = run(input, criteria=cs, criteria_sha256=sha, mapping=mp, sheet=sheet, progress=progress)
@@ -269,6 +318,7 @@ def _analyses(
 
 
 @app.command()
+@_guarded
 def compare(
     criteria_a: Annotated[Path, typer.Argument(help="Criteria set A (YAML)")],
     criteria_b: Annotated[Path, typer.Argument(help="Criteria set B (YAML)")],
@@ -285,6 +335,7 @@ def compare(
     from screening.io.read import read_input
     from screening.pipeline import run_input
 
+    _check_out(out, lang)
     cs_a, sha_a = _load_criteria(criteria_a, lang)
     cs_b, sha_b = _load_criteria(criteria_b, lang)
     try:
@@ -293,19 +344,24 @@ def compare(
         _fail(text("cli_mapping_invalid", error=exc), lang)
     try:
         inp = read_input(input, mapping=mp)
+        inp_b = read_input(input, mapping=mp)
     except InputError as exc:
         _fail(text("cli_nothing_written", reason=exc.text), lang)
     quiet = lambda _s, _p: None  # noqa: E731
     a = run_input(inp, cs_a, sha_a, quiet)
-    b = run_input(read_input(input, mapping=mp), cs_b, sha_b, quiet)
+    b = run_input(inp_b, cs_b, sha_b, quiet)
     comparison = compare_results(a, b, top_k=top_k, labels=(criteria_a.stem, criteria_b.stem))
-    write_workbook(b, out, lang.value, extra_sheets=[comparison_sheet(comparison)])
+    try:
+        write_workbook(b, out, lang.value, extra_sheets=[comparison_sheet(comparison)])
+    except OSError as exc:
+        _fail(text("cli_cannot_write", out=out, error=exc.strerror), lang)
     s = comparison.summary
     summary = ", ".join(f"{k} {v}" for k, v in s.items() if isinstance(v, int | float))
     typer.echo(t("cli_wrote_summary", lang, out=out, summary=summary)[:300])
 
 
 @app.command()
+@_guarded
 def validate(
     input: Annotated[Path, typer.Argument(help="Workbook or CSV to check")],
     mapping: Annotated[str | None, typer.Option(help="Built-in mapping name or YAML file")] = None,
@@ -340,6 +396,7 @@ def validate(
 
 
 @app.command()
+@_guarded
 def template(
     out: Annotated[Path, typer.Argument(help="Template workbook to write (.xlsx)")],
     lang: Annotated[Lang, typer.Option(help="Header language")] = Lang.en,
@@ -347,6 +404,7 @@ def template(
     """Write an empty input template (headers in both languages, drop-downs, a countries sheet)."""
     from screening.io.template import write_template
 
+    _check_out(out, lang)
     try:
         write_template(out, lang.value)
     except OSError as exc:
@@ -388,9 +446,7 @@ def criteria_check(
 ) -> None:
     """Load a criteria file and report the first problems, naming the place in the file."""
     try:
-        load_criteria_bytes(path.read_bytes(), str(path))
-    except OSError as exc:
-        _fail(text("cli_cannot_read", path=path, error=exc.strerror), Lang.en)
+        load_criteria_bytes(read_criteria_file(path), str(path))
     except CriteriaError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None

@@ -132,6 +132,7 @@ class RawTable:
     matched: dict[str, str]  # header as written → canonical name
     renamed: dict[str, str] = field(default_factory=dict)  # canonical → header as written (for messages)
     warnings: tuple[Text, ...] = ()
+    decimal_comma: bool = False  # the file writes decimal commas (a semicolon CSV: "0,75"); numbers read so
 
     def with_frame(self, frame: pd.DataFrame) -> RawTable:
         return replace(self, frame=frame)

@@ -114,3 +114,58 @@ def test_mutating_the_default_criteria_gives_located_errors():
     else:
         raise AssertionError("an unknown scorer kind must be rejected")
     assert io  # keep the import used for readers that add byte-stream cases
+
+
+# ---- issue 15: the CSV and xlsx readers under structured fuzz (fixed budget: FUZZ's max_examples)
+
+_csv_cells = st.text(alphabet='ab1,;\t"\n\r 0.,%亿\ufeff\u200b', max_size=12)
+
+
+@FUZZ
+@given(
+    rows=st.lists(st.lists(_csv_cells, min_size=1, max_size=7), max_size=12),
+    sep=st.sampled_from([",", ";", "\t"]),
+)
+def test_structured_csv_reads_or_refuses_in_one_line(rows, sep):
+    from screening.io.read import read_input
+
+    header = sep.join(["project_id", "project_name", "country", "sector", "total_investment_usd_m"])
+    body = "\n".join(sep.join(r) for r in rows)
+    try:
+        result = run((header + "\n" + body).encode("utf-8"), name="f.csv")
+        c = result.counts()
+        assert c["ranked"] + c["excluded"] + c["invalid"] == c["records"]
+        assert result.ranked["total_investment_usd_m"].map(lambda v: v != v or abs(v) < 1e300).all()
+    except InputError as err:
+        assert err.en and "\n" not in err.en
+    assert read_input  # the reader itself is what run() calls
+
+
+_xml_bits = st.sampled_from(
+    [
+        '<c r="A2"><v>1</v></c>',
+        '<c r="XFD9"><v>1</v></c>',
+        '<c r="B2" t="e"><v>#SPILL!</v></c>',
+        '<c r="C2" t="e"><v>#DIV/0!</v></c>',
+        '<c r="E2" t="inlineStr"><is><t>1e309</t></is></c>',
+        "<c><v>2</v></c>",
+        '<c r="A1048577"><v>1</v></c>',
+        '<row r="3">',
+        "</row>",
+        "<!-- <a> -->",
+        '<c r="D2" t="s"><v>99</v></c>',
+        "\ufffe",
+    ]
+)
+
+
+@FUZZ
+@given(parts=st.lists(_xml_bits, max_size=10))
+def test_fuzzed_sheet_xml_reads_or_refuses_in_one_line(parts):
+    from hostile_corpus import REQ, rows_xml, workbook
+
+    data = workbook(rows_xml([REQ]) + '<row r="2">' + "".join(parts) + "</row>")
+    try:
+        run(data, name="f.xlsx")
+    except InputError as err:
+        assert err.en and "\n" not in err.en

@@ -37,7 +37,7 @@ from typing import IO, TYPE_CHECKING, Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule, DataBarRule, FormulaRule
@@ -378,7 +378,7 @@ def _print_setup(ws: Worksheet, landscape: bool = True) -> None:
 def _legal_title(title: str) -> str:
     for ch in "[]:*?/\\":
         title = title.replace(ch, " ")
-    title = ILLEGAL_CHARACTERS_RE.sub("", title)
+    title = xlsx_stream.XML_ILLEGAL_RE.sub("", title)
     return title.strip("'")[:31].strip() or "Sheet"
 
 
@@ -912,3 +912,28 @@ def workbook_bytes(
     buf = BytesIO()
     write_workbook(result, buf, lang, progress)
     return buf.getvalue()
+
+
+# ----------------------------------------------------------------------------------------------- CSV for reading
+
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """A text cell that a spreadsheet program would run as a formula (starting with ``= + - @``, tab or CR)
+    gets a leading ``'`` (OWASP, CSV injection); numbers and other text stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
+def csv_for_reading(frame: pd.DataFrame) -> bytes:
+    """A table as CSV bytes (UTF-8 with BOM, for Excel) with formula-leading text neutralised, header
+    included. Such a CSV is for reading, not for loading again: the .xlsx keeps plain string cells and is
+    the round-trip file."""
+    safe = frame.copy()
+    safe.columns = [str(neutralise_cell(str(c))) for c in frame.columns]
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(neutralise_cell).astype(object)
+    return safe.to_csv(index=False).encode("utf-8-sig")

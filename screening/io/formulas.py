@@ -10,16 +10,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from posixpath import join, normpath
 
-from defusedxml import ElementTree
-
-_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
-
+from screening.io.safety import sheet_parts
 
 # A cell with a formula and either no <v> or an empty one.
 _CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+[0-9]+)"[^>]*>(.*?)</c>', re.S)
@@ -28,31 +20,15 @@ _CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+[0-9]+)"[^>]*>(.*?)</c>', re.S)
 MAX_REPORTED = 50
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → part path inside the archive."""
-    wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", _NS)}
-    out = {}
-    for sheet in wb.findall("m:sheets/m:sheet", _NS):
-        rid = sheet.get(f"{{{_NS['r']}}}id")
-        target = targets.get(rid)
-        if target:
-            out[sheet.get("name", "")] = (
-                normpath(target.lstrip("/")) if target.startswith("/") else normpath(join("xl", target))
-            )
-    return out
-
-
 def uncached_formulas(data: bytes, sheet: str) -> list[str]:
     """Cell references (e.g. ``B7``) in ``sheet`` holding a formula without a cached value."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            part = _sheet_parts(zf).get(sheet)
+            part = sheet_parts(zf).get(sheet)
             if part is None:
                 return []
             xml = zf.read(part)
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, EOFError):
         return []
     if b"<f" not in xml:
         return []

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from screening.limits import LimitError, ilimit, limit, load_yaml_bounded, read_file_bounded
 from screening.resources import MAPPINGS_DIR
 from screening.vocab.coerce import is_blank, parse_number
 from screening.vocab.columns import COLUMN_BY_NAME, REQUIRED, header_lookup, norm_key
@@ -60,7 +61,8 @@ class Mapping(BaseModel):
                 continue
             col = frame[canonical]
             if rule.scale is not None:
-                frame[canonical] = col.map(lambda v, s=rule.scale: _scaled(v, s))
+                dc = table.decimal_comma
+                frame[canonical] = col.map(lambda v, s=rule.scale, dc=dc: _scaled(v, s, dc))
             if rule.values is not None:
                 table_ = {norm_key(k): v for k, v in rule.values.items()}
                 frame[canonical] = col.map(
@@ -71,16 +73,16 @@ class Mapping(BaseModel):
         return table.with_frame(frame)
 
 
-def _scaled(value: object, scale: float) -> object:
+def _scaled(value: object, scale: float, decimal_comma: bool = False) -> object:
     if is_blank(value):
         return None
-    number, problem = parse_number(value)
+    number, problem = parse_number(value, decimal_comma=decimal_comma)
     if problem is not None or not isinstance(number, float):
         return value  # left for validation to report
     return number * scale
 
 
-MAX_MAPPING_BYTES = 1_000_000  # our choice: a mapping names at most a few hundred columns
+MAX_MAPPING_BYTES = int(limit("MAX_MAPPING_BYTES"))  # the default; limits.py holds the value in force
 
 
 def load_mapping(name_or_path: str | Path) -> Mapping:
@@ -95,9 +97,13 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
             f"mapping '{name_or_path}' not found: give a built-in name ({names}) or a YAML file path"
         )
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+        raw = read_file_bounded(path, limit("MAX_MAPPING_BYTES"), "MAX_MAPPING_BYTES")
+    except LimitError as exc:
+        raise MappingError(f"{path}: {exc.text.en}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MappingError(f"{path}: cannot be read as UTF-8 text ({exc.reason})") from None
     return mapping_from_text(text, where=str(path))
 
 
@@ -105,11 +111,16 @@ def mapping_from_text(text: str, where: str | None = None) -> Mapping:
     """Parse a mapping's YAML text (a file, an upload or the app's editor); :class:`MappingError` with a
     one-line reason, prefixed by ``where`` when given."""
     prefix = f"{where}: " if where else ""
-    if len(text) > MAX_MAPPING_BYTES:
-        raise MappingError(f"{prefix}larger than {MAX_MAPPING_BYTES // 1000:,} kB; it cannot be a mapping")
+    cap = ilimit("MAX_MAPPING_BYTES")
+    if len(text) > cap:
+        raise MappingError(f"{prefix}larger than {cap // 1000:,} kB; it cannot be a mapping")
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml_bounded(
+            text, max_nodes=ilimit("MAX_MAPPING_NODES"), nodes_setting="MAX_MAPPING_NODES"
+        )
         mapping = Mapping.model_validate(data)
+    except LimitError as exc:
+        raise MappingError(f"{prefix}{exc.text.en}") from None
     except yaml.YAMLError as exc:
         raise MappingError(f"{prefix}not valid YAML ({getattr(exc, 'problem', exc)})") from None
     except ValidationError as err:

@@ -9,15 +9,19 @@ declares a DTD or entities ("billion laughs") is refused. Reading uses python-ca
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import re
+import zipfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from screening.i18n import Text
+from screening.i18n import Text, text
 from screening.io.formulas import uncached_formulas
 from screening.io.mapping import Mapping
-from screening.io.reimport import read_if_exported
-from screening.io.safety import check_zip, sniff
-from screening.io.sheets import find_header, read_csv_rows, read_workbook_sheets, table_from_rows
+from screening.io.reimport import own_sheets, read_if_exported
+from screening.io.safety import check_zip, sheet_parts, sniff
+from screening.io.safety import open_zip as safety_zip
+from screening.io.sheets import CsvRows, find_header, read_csv, read_workbook_sheets, table_from_rows
+from screening.limits import LimitError, limit, mb, read_file_bounded
 from screening.model import Input, InputError, RawTable
 from screening.vocab.columns import (
     COLUMN_BY_NAME,
@@ -27,7 +31,38 @@ from screening.vocab.columns import (
     norm_key,
 )
 
-MAX_INPUT_BYTES = 200 * 1024 * 1024
+MAX_INPUT_BYTES = int(limit("MAX_INPUT_BYTES"))  # the default; the value in force is limit("MAX_INPUT_BYTES")
+
+
+def _too_large(size: int, cap: float, setting: str) -> InputError:
+    said = text("lim_file_too_large", size=mb(size), limit=mb(cap), setting=setting)
+    return InputError(said.en, said.zh)
+
+
+def _may_be_own_workbook(path: Path) -> bool:
+    """A zip whose workbook lists an Audit sheet (read from the central directory and workbook.xml only)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return own_sheets(list(sheet_parts(zf))) is not None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, InputError):
+        return False
+
+
+def read_bytes_bounded(source: str | Path) -> bytes:
+    """A file's bytes within ``MAX_INPUT_BYTES`` (``MAX_OWN_WORKBOOK_BYTES`` for what looks like a ranked
+    workbook this tool wrote); directories, devices and pipes are refused by type."""
+    path = Path(source)
+    cap = limit("MAX_INPUT_BYTES")
+    try:
+        size = path.stat().st_size if path.is_file() else 0
+    except OSError:
+        size = 0
+    if size > cap and _may_be_own_workbook(path):
+        cap = max(cap, limit("MAX_OWN_WORKBOOK_BYTES"))
+    try:
+        return read_file_bounded(path, cap)
+    except LimitError as exc:
+        raise InputError(exc.text.en, exc.text.zh) from None
 
 
 def read_input(
@@ -41,31 +76,35 @@ def read_input(
         data = source
         name = name or "upload"
     else:
-        path = Path(source)
-        name = name or path.name
-        try:
-            size = path.stat().st_size
-        except OSError:
-            raise InputError(f"File not found: {path}", f"找不到文件：{path}") from None
-        if size > MAX_INPUT_BYTES:
-            raise InputError(
-                f"The file is {size / 1e6:,.0f} MB; the limit is {MAX_INPUT_BYTES / 1e6:,.0f} MB",
-                f"文件大小为 {size / 1e6:,.0f} MB，超过上限 {MAX_INPUT_BYTES / 1e6:,.0f} MB",
-            )
-        data = path.read_bytes()
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(
-            f"The file is {len(data) / 1e6:,.0f} MB; the limit is {MAX_INPUT_BYTES / 1e6:,.0f} MB",
-            f"文件大小为 {len(data) / 1e6:,.0f} MB，超过上限 {MAX_INPUT_BYTES / 1e6:,.0f} MB",
-        )
+        name = name or Path(source).name
+        data = read_bytes_bounded(source)
+    cap = limit("MAX_INPUT_BYTES")
+    own_cap = max(cap, limit("MAX_OWN_WORKBOOK_BYTES"))
+    if len(data) > own_cap:
+        raise _too_large(len(data), own_cap, "MAX_OWN_WORKBOOK_BYTES")
     kind = sniff(data, name)
+    reading: CsvRows | None = None
     if kind == "xlsx":
+        with safety_zip(data) as zf:
+            parts = sheet_parts(zf)
+        own = own_sheets(list(parts))
+        if own is not None:  # the parts of sheets a re-import never parses do not count as inflated
+            check_zip(data, skip=[p for n, p in parts.items() if n not in own])
+            if (
+                sheet is None
+            ):  # a workbook this tool wrote (Audit sheet): records from Ranking, Excluded, Invalid
+                exported = read_if_exported(data, name, own)
+                if exported is not None:
+                    return exported
+        if len(data) > cap:
+            raise _too_large(len(data), cap, "MAX_INPUT_BYTES")
         check_zip(data)
-        if sheet is None:  # a workbook this tool wrote (Audit sheet): records from Ranking, Excluded, Invalid
-            exported = read_if_exported(data, name)
-            if exported is not None:
-                return exported
-    sheets = _sheet_rows(data, name, kind)
+        sheets = read_workbook_sheets(data)
+    else:
+        if len(data) > cap:
+            raise _too_large(len(data), cap, "MAX_INPUT_BYTES")
+        reading = read_csv(data)
+        sheets = {Path(name).stem or "csv": reading.rows}
     sha = hashlib.sha256(data).hexdigest()
     lookup = mapping.header_lookup() if mapping is not None else header_lookup()
     wanted = mapping.required_sources() if mapping is not None else REQUIRED
@@ -89,6 +128,11 @@ def read_input(
     table = table_from_rows(sheet_name, sheets[sheet_name], idx, lookup)
     if kind == "xlsx":
         table = _warn_uncached_formulas(data, table)
+    else:
+        assert reading is not None
+        table = table.with_warnings(*reading.warnings)
+        if reading.delimiter != ",":
+            table = decimal_commas(table)
     if mapping is not None:
         table = mapping.apply(table)
     missing = [c for c in REQUIRED if c not in table.frame.columns]
@@ -101,6 +145,48 @@ def read_input(
         )
     countries = _countries(sheets, exclude={sheet_name})
     return Input(name, sha, table, countries, list(sheets))
+
+
+_NUMERIC_KINDS = {"money", "number", "count", "share", "pct", "year", "level"}
+
+_DECIMAL = re.compile(r"^[+-]?(\d+,\d{1,2}|\d+,\d{4,}|\d{1,3}(\.\d{3})+,\d+|0,\d+)%?$")
+_THOUSANDS = re.compile(r"^[+-]?(\d{1,3}(,\d{3}){2,}(\.\d+)?|\d{1,3}(,\d{3})+\.\d+)%?$")
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}%?$")
+
+
+def decimal_commas(table: RawTable) -> RawTable:
+    """Decimal commas, decided once per file (a semicolon or tab CSV): in the numeric columns, a comma that
+    can only be a decimal mark (``0,75``, ``1234,5``, ``1.234,5``) and none that can only separate thousands
+    (``1,234,567``, ``1,234.5``) means the file writes decimal commas, and its numbers are read so; both kinds
+    at once, or only ``1,234``-like values, are reported as ambiguous (read with the comma as a thousands
+    separator)."""
+    decimal = thousands = ambiguous = 0
+    examples: list[str] = []
+    for column in table.frame.columns:
+        col = COLUMN_BY_NAME.get(str(column))
+        if col is None or col.kind not in _NUMERIC_KINDS:
+            continue
+        for v in table.frame[column].dropna().unique():
+            if not isinstance(v, str) or "," not in v:
+                continue
+            s = v.strip().replace(" ", "")
+            if _DECIMAL.match(s):
+                decimal += 1
+            elif _THOUSANDS.match(s):
+                thousands += 1
+            elif _AMBIGUOUS.match(s):
+                ambiguous += 1
+            else:
+                continue
+            if len(examples) < 3:
+                examples.append(v)
+    if decimal and not thousands:
+        return replace(table, decimal_comma=True).with_warnings(
+            text("csv_decimal_comma", n=decimal + ambiguous, examples=", ".join(examples))
+        )
+    if decimal or ambiguous:
+        return table.with_warnings(text("csv_decimal_ambiguous", examples=", ".join(examples)))
+    return table
 
 
 def _warn_uncached_formulas(data: bytes, table: RawTable) -> RawTable:
@@ -147,7 +233,7 @@ def _sheet_rows(data: bytes, name: str, kind: str) -> dict[str, list[list[object
     for a workbook, after :func:`check_zip`."""
     if kind == "xlsx":
         return read_workbook_sheets(data)
-    return {Path(name).stem or "csv": read_csv_rows(data)}
+    return {Path(name).stem or "csv": read_csv(data).rows}
 
 
 def raw_headers(data: bytes, name: str, sheet: str | None = None) -> HeaderChoice:
@@ -156,6 +242,8 @@ def raw_headers(data: bytes, name: str, sheet: str | None = None) -> HeaderChoic
     Picks ``sheet`` (or the sheet with the most text cells in its first 30 rows) and, in it, the row with
     the most text cells. Raises :class:`InputError` when the file cannot be read at all.
     """
+    if len(data) > limit("MAX_INPUT_BYTES"):
+        raise _too_large(len(data), limit("MAX_INPUT_BYTES"), "MAX_INPUT_BYTES")
     kind = sniff(data, name)
     if kind == "xlsx":
         check_zip(data)

@@ -21,14 +21,14 @@ The tables here (sheet names, reserved headers, decision words) are the single s
 from __future__ import annotations
 
 import hashlib
-import io
+import math
 from collections.abc import Iterable, Mapping
-from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from screening.i18n import Text
+from screening.io.safety import workbook_sheet_names
 from screening.io.schema import (
     _CONTINUED,
     _RESERVED_KEYS,
@@ -39,7 +39,7 @@ from screening.io.schema import (
     TOOL_NAME,
     decision_code,
 )
-from screening.io.sheets import find_header, table_from_rows
+from screening.io.sheets import find_header, read_workbook_sheets, table_from_rows
 from screening.model import Input, InputError, RawTable
 from screening.vocab.columns import COUNTRY_COLUMNS, REQUIRED, header_lookup, norm_key
 
@@ -121,43 +121,43 @@ def _read_sheet(
     return table, tools
 
 
-def read_if_exported(data: bytes, name: str) -> Input | None:
+def own_sheets(names: list[str]) -> list[str] | None:
+    """The sheets a re-import parses (Audit, record sheets and their continuations, Countries) when the
+    workbook has an Audit sheet, else None. Only these are ever inflated, so the Rationale (most of a large
+    workbook) does not count against the reading limits."""
+    audit = [n for n in (SHEETS["audit"]["en"], SHEETS["audit"]["zh"]) if n in names]
+    if not audit:
+        return None
+    present = dict.fromkeys(names)
+    wanted = {n for key in (*RECORD_SHEETS, "countries") for n in _sheet_names(present, key)}
+    return [n for n in names if n in wanted or n == audit[0]]
+
+
+def read_if_exported(data: bytes, name: str, own: list[str] | None = None) -> Input | None:
     """The records of an exported workbook, or None for any other workbook (read then as usual).
 
     Only the Audit, record and country sheets are parsed: the Rationale (often most of the file) never is.
+    Each is checked against the sheet limits before calamine reads it (:func:`read_workbook_sheets`).
     """
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = list(wb.sheet_names)
-        audit = [n for n in (SHEETS["audit"]["en"], SHEETS["audit"]["zh"]) if n in names]
-        if not audit:
-            return None
-        head: dict[str, list[list[object]]] = {
-            audit[0]: cast(
-                list[list[object]], wb.get_sheet_by_name(audit[0]).to_python(skip_empty_area=False)
-            )
-        }
-        if not is_exported(head):
-            return None
-        wanted = {n for key in (*RECORD_SHEETS, "countries") for n in _sheet_names(dict.fromkeys(names), key)}
-        sheets: dict[str, list[list[object]]] = {
-            n: (
-                head[n]
-                if n in head
-                else cast(list[list[object]], wb.get_sheet_by_name(n).to_python(skip_empty_area=False))
-            )
-            if n in wanted or n in head
-            else []
-            for n in names
-        }
-    except Exception as exc:  # calamine raises its own error types for broken parts
-        raise InputError(
-            f"The workbook cannot be read ({type(exc).__name__}); open it in Excel and save it again",
-            f"无法读取该工作簿（{type(exc).__name__}）；请在 Excel 中打开后重新保存",
-        ) from None
+    if own is None:
+        own = own_sheets(workbook_sheet_names(data))
+    if own is None:
+        return None
+    audit = [n for n in (SHEETS["audit"]["en"], SHEETS["audit"]["zh"]) if n in own][:1]
+    head = read_workbook_sheets(data, only=audit)
+    if not is_exported({a: head[a] for a in audit}):
+        return None
+    sheets = read_workbook_sheets(data, only=own)
     return read_exported(sheets, name, hashlib.sha256(data).hexdigest())
+
+
+def _count(value: object) -> int | None:
+    """An Audit count as an integer, or None when it is not a finite whole number (NaN, 1e309, text)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or value < 0 or value > 1e12:
+        return None
+    return int(value)
 
 
 def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str) -> Input:
@@ -195,13 +195,13 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
             tools.append(tool)
             outcomes.extend([key if key != "ranking" else "ranked"] * len(table.frame))
             read += len(table.frame)
-        expected = audit.get("ranked" if key == "ranking" else key)
-        if names and isinstance(expected, int | float) and int(expected) != read:
+        expected = _count(audit.get("ranked" if key == "ranking" else key))
+        if names and expected is not None and expected != read:
             warnings.append(
                 Text.of(
                     f"Sheet '{SHEETS[key]['en']}' holds {read} records but the workbook's Audit says "
-                    f"{int(expected)}; rows were added or deleted since it was written",
-                    f"“{SHEETS[key]['zh']}”工作表有 {read} 条记录，但审计信息记为 {int(expected)} 条；"
+                    f"{expected}; rows were added or deleted since it was written",
+                    f"“{SHEETS[key]['zh']}”工作表有 {read} 条记录，但审计信息记为 {expected} 条；"
                     "导出后有行被增删",
                 )
             )

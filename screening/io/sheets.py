@@ -4,63 +4,232 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from screening.i18n import Text
+from screening.i18n import Text, text
+from screening.io.safety import refused, scan_workbook, with_error_cells_as_text
+from screening.limits import ilimit, limit
 from screening.model import InputError, RawTable
 from screening.vocab.columns import norm_key
 
 HEADER_SEARCH_ROWS = 30
 
 
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+
+SAMPLE_BYTES = 200_000
+
+CANDIDATES = ["gb18030", "big5", "cp1252", "latin_1"]
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030/GBK or Windows-1252 by detection."""
+    return decode_csv_bytes(data)[0]
+
+
+def decode_csv_bytes(data: bytes) -> tuple[str, list[Text]]:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030/GBK, Big5 or Windows-1252, decided on the
+    whole file: the detector sees lines holding non-ASCII bytes gathered from anywhere in the file (not just
+    its first 200 KB, so a first accented byte late in the file counts), and the choice is then verified by
+    decoding the whole file strictly. A doubtful choice (another encoding reads the same bytes just as
+    cleanly and differently) or any undecodable byte is returned as a warning."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError:
+            return data.decode("utf-16", errors="replace"), [text("enc_undecodable", encoding="UTF-16")]
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:200_000], cp_isolation=["gb18030", "big5", "cp1252", "latin_1"]).best()
-    encoding = best.encoding if best is not None else "cp1252"
-    if encoding in ("gb2312", "gbk"):
-        encoding = "gb18030"
+    sample = bytearray()
+    for m in _NON_ASCII_LINE.finditer(data):
+        sample += m.group(0) + b"\n"
+        if len(sample) >= SAMPLE_BYTES:
+            break
+    results = from_bytes(bytes(sample), cp_isolation=CANDIDATES)
+    ranked = [r.encoding for r in results]
+    best = ranked[0] if ranked else "cp1252"
+    if best == "big5" and _plain_gb2312(data):
+        best = "gb18030"  # a short sample of simplified Chinese often passes for Big5; GB2312-clean is GB
+    order = [best, *[e for e in ranked if e != best], *[e for e in ("gb18030", "cp1252") if e not in ranked]]
+    warnings: list[Text] = []
+    for encoding in order:
+        encoding = "gb18030" if encoding in ("gb2312", "gbk") else encoding
+        try:
+            decoded = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if encoding != order[0] and order[0] not in ("gb2312", "gbk"):
+            warnings.append(text("enc_doubtful", encoding=encoding))
+        elif results and len(results) > 1 and _close_call(results):
+            warnings.append(text("enc_doubtful", encoding=encoding))
+        return decoded, warnings
+    return data.decode("gb18030", errors="replace"), [text("enc_undecodable", encoding="GB18030")]
+
+
+def _plain_gb2312(data: bytes) -> bool:
+    """The bytes decode as GB18030 into characters that are all in GB2312 (common simplified Chinese)."""
     try:
-        return data.decode(encoding)
+        decoded = data.decode("gb18030")
     except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+        return False
+    wide = "".join(ch for ch in decoded if ord(ch) > 127)
+    try:
+        wide.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _close_call(results: object) -> bool:
+    """The detector's two best readings differ and are about equally clean (a doubtful guess)."""
+    items = list(results)  # type: ignore[call-overload]
+    a, b = items[0], items[1]
+    if {a.encoding, b.encoding} <= {"gb18030", "gb2312", "gbk"}:
+        return False
+    return bool(abs(a.chaos - b.chaos) < 0.02 and str(a) != str(b))
+
+
+DELIMITERS = [",", ";", "\t", "|"]
+
+SNIFF_LINES = 60
+
+
+def sniff_delimiter(text_: str) -> str:
+    """The delimiter that splits the data rows alike: for each candidate, the sample's rows are parsed and
+    the candidate scores the number of rows sharing its most common width above one (a title line such as
+    "Projects, 2024" above a semicolon table no longer decides it)."""
+    sample = text_[:65536]
+    lines = sample.splitlines()[:SNIFF_LINES]
+    if len(lines) > 1 and len(sample) == 65536:
+        lines = lines[:-1]  # the last line may be cut
+    best = (",", (0, 0))
+    for d in DELIMITERS:
+        try:
+            widths = [len(r) for r in csv.reader(lines, delimiter=d) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        counts: dict[int, int] = {}
+        for w in widths:
+            if w > 1:
+                counts[w] = counts.get(w, 0) + 1
+        if not counts:
+            continue
+        width, rows = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if (rows, width) > best[1]:
+            best = (d, (rows, width))
+    return best[0]
+
+
+@dataclass
+class CsvRows:
+    rows: list[list[object]]
+    delimiter: str
+    warnings: list[Text]
+
+
+def _lines(source: io.StringIO, current: list[str]) -> Iterator[str]:
+    for line in source:
+        current.append(line)
+        yield line
+
+
+def read_csv(data: bytes) -> CsvRows:
+    """Rows of a CSV file with the reading's warnings. The delimiter is sniffed on the data rows; rows and
+    columns are bounded (``MAX_ROWS``, ``MAX_COLUMNS``) while reading; a quote that never closes is refused
+    with the row it opens in, and a quoted cell that swallows whole record-like lines is reported with its row
+    and how many lines it took."""
+    decoded, warnings = decode_csv_bytes(data)
+    delimiter = sniff_delimiter(decoded)
+    csv.field_size_limit(max(int(limit("MAX_INPUT_BYTES")), 1 << 20))
+    max_rows, max_cols = ilimit("MAX_ROWS"), ilimit("MAX_COLUMNS")
+    current: list[str] = []
+    reader = csv.reader(_lines(io.StringIO(decoded, newline=""), current), delimiter=delimiter)
+    rows: list[list[object]] = []
+    spans: list[tuple[int, int]] = []  # (row number, lines swallowed) of record-like lines inside a cell
+    width = 0
+    try:
+        for row in reader:
+            if len(rows) >= max_rows:
+                raise refused("lim_too_many_rows", sheet="CSV", n=f"> {max_rows:,}", limit=f"{max_rows:,}")
+            if len(row) > max_cols:
+                raise refused("lim_too_many_columns", sheet="CSV", n=f"{len(row):,}", limit=f"{max_cols:,}")
+            lines = len(current)
+            if lines > 1:
+                swallowed = _record_like_lines(row, delimiter, width)
+                if swallowed:
+                    spans.append((len(rows) + 1, swallowed))
+                if _unclosed(current, delimiter):
+                    raise refused("csv_unclosed_quote", row=len(rows) + 1, lines=lines - 1)
+            current.clear()
+            width = max(width, len(row)) if len(rows) < 50 else width
+            rows.append(list(row))
+    except csv.Error as exc:
+        raise InputError(f"The CSV file cannot be read: {exc}", f"无法读取 CSV 文件：{exc}") from None
+    if spans:
+        shown = ", ".join(f"{r} ({n})" for r, n in spans[:5]) + (" …" if len(spans) > 5 else "")
+        warnings.append(text("csv_swallowed_lines", rows=shown, n=len(spans)))
+    return CsvRows(rows, delimiter, warnings)
+
+
+def _record_like_lines(row: list[str], delimiter: str, width: int) -> int:
+    """Lines inside the row's cells that look like records of their own (as many delimiters as a row has
+    fields, less one): the signature of a quote left open that swallowed the rows after it."""
+    need = max(1, width - 2)
+    n = 0
+    for cell in row:
+        if "\n" in cell or "\r" in cell:
+            for line in cell.splitlines()[1:]:
+                if line.count(delimiter) >= need:
+                    n += 1
+    return n
+
+
+def _unclosed(lines: list[str], delimiter: str) -> bool:
+    """True if the record made of ``lines`` ends inside a quoted field (its quote never closes)."""
+    try:
+        list(csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def read_csv_rows(data: bytes) -> list[list[object]]:
-    """Rows of a CSV file; the delimiter (comma, semicolon or tab) is the one the first line uses most."""
-    text = decode_text(data)
-    first = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first.count)
-    csv.field_size_limit(10_000_000)
-    try:
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise InputError(f"The CSV file cannot be read: {exc}", f"无法读取 CSV 文件：{exc}") from None
+    """Rows of a CSV file (see :func:`read_csv`)."""
+    return read_csv(data).rows
 
 
-def read_workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:
+def read_workbook_sheets(data: bytes, only: Iterable[str] | None = None) -> dict[str, list[list[object]]]:
+    """Every sheet's rows (or only those named in ``only``: the others map to empty lists), after
+    :func:`~screening.io.safety.scan_workbook` has checked their real used ranges and the shared strings
+    against the limits, so calamine never allocates past them."""
     from python_calamine import CalamineWorkbook
 
+    wanted = None if only is None else list(only)
+    scan = scan_workbook(data, wanted)
+    if scan.rewrite:
+        data = with_error_cells_as_text(data, scan.rewrite)
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets: dict[str, list[list[object]]] = {}
         for name in wb.sheet_names:
+            if wanted is not None and name not in wanted:
+                sheets[name] = []
+                continue
             sheet = wb.get_sheet_by_name(name)
             sheets[name] = cast(list[list[object]], sheet.to_python(skip_empty_area=False))
         return sheets
     except Exception as exc:  # calamine raises its own error types for broken parts
         raise InputError(
-            f"The workbook cannot be read ({type(exc).__name__}); open it in Excel and save it again",
+            f"The workbook cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}); open it in Excel and save it again",
             f"无法读取该工作簿（{type(exc).__name__}）；请在 Excel 中打开后重新保存",
         ) from None
 
@@ -74,6 +243,23 @@ def find_header(rows: list[list[object]], lookup: dict[str, str], wanted: tuple[
         if score > best[1]:
             best = (i, score)
     return best
+
+
+def _cut_long_cells(cells: list[list[object]], names: list[str]) -> Text | None:
+    """Cut text cells longer than ``MAX_CELL_CHARS`` in place; say which (the first few) and how many."""
+    cap = ilimit("MAX_CELL_CHARS")
+    where: list[str] = []
+    count = 0
+    for i, row in enumerate(cells):
+        for j, v in enumerate(row):
+            if v.__class__ is str and len(v) > cap:
+                row[j] = v[:cap]
+                count += 1
+                if len(where) < 5:
+                    where.append(f"{names[j] if j < len(names) else j + 1} #{i + 1}")
+    if not count:
+        return None
+    return text("lim_cell_cut", n=count, cells=", ".join(where), limit=f"{cap:,}")
 
 
 def table_from_rows(
@@ -122,6 +308,9 @@ def table_from_rows(
                 k += 1
             names.append(name)
     cells = [list(r[:width]) + [""] * (width - len(r)) for r in body]
+    cut = _cut_long_cells(cells, names)
+    if cut:
+        warnings.append(cut)
     source_rows = np.arange(header_idx + 2, header_idx + 2 + len(cells))
     keep = [
         i

@@ -62,7 +62,7 @@ import openpyxl
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter
@@ -92,6 +92,11 @@ TESTED_OPENPYXL = "3.1"  # the openpyxl minor version whose internals this modul
 MAX_CELL = 32_767  # Excel's characters per cell
 
 TRUNCATION_MARK = " …[truncated / 已截断]"
+
+# What XML 1.0 cannot hold: C0 controls other than tab, LF and CR (openpyxl's own list), and also lone
+# surrogates and the non-characters U+FFFE / U+FFFF, which openpyxl lets through into a workbook that then
+# cannot be opened (issue 15). Removed and counted on every path (bodies, headers, single cells, sheet names).
+XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 # ---- cleaning (once, before either body path)
@@ -125,9 +130,9 @@ class Cleaner:
             if isinstance(value, np.datetime64 | np.timedelta64) and np.isnat(value):
                 return None
             value = str(value)
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            self.control_chars_removed += len(ILLEGAL_CHARACTERS_RE.findall(value))
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if XML_ILLEGAL_RE.search(value):
+            self.control_chars_removed += len(XML_ILLEGAL_RE.findall(value))
+            value = XML_ILLEGAL_RE.sub("", value)
         if len(value) > MAX_CELL:
             self.cells_truncated += 1
             value = value[: MAX_CELL - len(TRUNCATION_MARK)] + TRUNCATION_MARK

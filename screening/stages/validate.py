@@ -11,6 +11,9 @@ the record goes on.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -121,7 +124,7 @@ def _type_table(
     for c in columns:
         if c.name not in raw.columns:
             continue
-        values, probs = parse_series(raw[c.name], parser_for(c))
+        values, probs = parse_series(raw[c.name], parser_for(c, table.decimal_comma))
         if c.kind == "country":
             iso = resolve_countries(values)
             unknown = values.notna() & iso.isna()
@@ -203,25 +206,10 @@ def validate(inp: Input, criteria: CriteriaSet | None = None) -> Validated:
                 }
             )
     ids = typed["project_id"].fillna("")
-    dup = ids.ne("") & ids.duplicated(keep=False)
-    for pos in np.flatnonzero(dup.to_numpy()):
-        others = [
-            int(table.source_rows[p]) for p in np.flatnonzero((ids == ids.iloc[pos]).to_numpy()) if p != pos
-        ]
-        said = text("val_duplicate_id", rows=join(map(str, others[:5])))
-        issues.append(
-            {
-                "row_key": pos,
-                "source_sheet": table.sheet,
-                "source_row": int(table.source_rows[pos]),
-                "project_id": ids.iloc[pos],
-                "column": table.renamed.get("project_id", "project_id"),
-                "value": ids.iloc[pos],
-                "message_en": said.en,
-                "message_zh": said.zh,
-                "severity": "invalid",
-            }
-        )
+    keys = ids.map(id_key)
+    issues.extend(_shared_ids(ids, keys, table))
+    issues.extend(_leading_zeros(ids, keys, table))
+    issues.extend(_bidi_controls(typed, table))
     issue_frame = _issue_frame(issues)
     invalid_keys = set(issue_frame.loc[issue_frame["severity"] == "invalid", "row_key"].astype(int))
     valid = ~np.isin(np.arange(n), list(invalid_keys))
@@ -252,6 +240,95 @@ def validate(inp: Input, criteria: CriteriaSet | None = None) -> Validated:
         ["source_sheet", "source_row", "column"], kind="stable"
     ).reset_index(drop=True)
     return Validated(records, valid, issue_frame, extra, input_columns)
+
+
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def id_key(value: object) -> str:
+    """The key two ids are compared on: NFKC (full-width ``１`` is ``1``), invisible characters (zero-width
+    spaces and joiners, bidi controls, BOM, soft hyphen) removed, outer space trimmed. The id written out stays
+    as the user wrote it."""
+    s = unicodedata.normalize("NFKC", str(value))
+    return _INVISIBLE.sub("", s).strip()
+
+
+def _issue(table: RawTable, pos: int, pid: object, column: str, value: object, said: Text, severity: str):
+    return {
+        "row_key": pos,
+        "source_sheet": table.sheet,
+        "source_row": int(table.source_rows[pos]),
+        "project_id": pid,
+        "column": table.renamed.get(column, column),
+        "value": value,
+        "message_en": said.en,
+        "message_zh": said.zh,
+        "severity": severity,
+    }
+
+
+def _shared_ids(ids: pd.Series, keys: pd.Series, table: RawTable) -> list[dict[str, object]]:
+    """Records sharing an id — the same text, or ids that look the same (``1``, ``１``, ``1`` + a zero-width
+    space): all of them invalid (contract 1), each naming the other rows."""
+    out: list[dict[str, object]] = []
+    dup = keys.ne("") & keys.duplicated(keep=False)
+    positions = np.flatnonzero(dup.to_numpy())
+    by_key: dict[str, list[int]] = {}
+    for pos in positions:
+        by_key.setdefault(keys.iloc[pos], []).append(int(pos))
+    for pos in positions:
+        group = by_key[keys.iloc[pos]]
+        others = [int(table.source_rows[p]) for p in group if p != pos]
+        alike = all(ids.iloc[p] == ids.iloc[pos] for p in group)
+        if alike:
+            said = text("val_duplicate_id", rows=join(map(str, others[:5])))
+        else:
+            shown = [repr(ids.iloc[p])[1:-1] for p in group if ids.iloc[p] != ids.iloc[pos]][:3]
+            said = text("val_lookalike_id", rows=join(map(str, others[:5])), ids=join(shown))
+        out.append(_issue(table, int(pos), ids.iloc[pos], "project_id", ids.iloc[pos], said, "invalid"))
+    return out
+
+
+_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+
+
+def _leading_zeros(ids: pd.Series, keys: pd.Series, table: RawTable) -> list[dict[str, object]]:
+    """Ids that differ only in leading zeros (``01`` and ``1``): a data issue on each, not a shared id."""
+    out: list[dict[str, object]] = []
+    stripped = keys.map(lambda k: _ZEROS.sub("", k))
+    distinct = pd.DataFrame({"key": keys, "stripped": stripped})
+    distinct = distinct[distinct["key"].ne("")]
+    counts = distinct.drop_duplicates().groupby("stripped")["key"].nunique()
+    clash = set(counts[counts > 1].index)
+    if not clash:
+        return out
+    for pos in np.flatnonzero(stripped.isin(clash).to_numpy() & keys.ne("").to_numpy()):
+        others = [
+            int(table.source_rows[p])
+            for p in np.flatnonzero((stripped == stripped.iloc[pos]).to_numpy())
+            if keys.iloc[p] != keys.iloc[pos]
+        ]
+        said = text("val_leading_zeros", rows=join(map(str, others[:5])))
+        out.append(_issue(table, int(pos), ids.iloc[pos], "project_id", ids.iloc[pos], said, "data"))
+    return out
+
+
+def _bidi_controls(typed: pd.DataFrame, table: RawTable) -> list[dict[str, object]]:
+    """Names holding bidi override or isolate characters, which make text display differently from what it
+    holds (``U+202E``): a data issue, the text kept as written."""
+    out: list[dict[str, object]] = []
+    for c in PROJECT_COLUMNS:
+        if c.kind not in ("text", "id") or c.name not in typed:
+            continue
+        col = typed[c.name]
+        hit = col.map(lambda v: isinstance(v, str) and _BIDI.search(v) is not None)
+        for pos in np.flatnonzero(hit.to_numpy(dtype=bool)):
+            said = text("val_bidi_control", column=c.name)
+            pid = typed["project_id"].iloc[pos] if "project_id" in typed else ""
+            out.append(_issue(table, int(pos), pid, c.name, col.iloc[pos], said, "data"))
+    return out
 
 
 def _join_countries(records: pd.DataFrame, countries: RawTable | None) -> tuple[pd.DataFrame, pd.DataFrame]:

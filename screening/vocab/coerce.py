@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from screening.i18n import text
+from screening.limits import limit
 from screening.vocab.columns import CODE_LISTS, Column, norm_key
 
 
@@ -72,11 +74,64 @@ def _fail(en: str, zh: str) -> Parsed:
     return None, Problem(en, zh)
 
 
-def parse_number(value: object, *, money: bool = False, percent: str | None = None) -> Parsed:
+def _said(key: str, **fmt: object) -> Parsed:
+    said = text(key, **fmt)
+    return None, Problem(said.en, said.zh)
+
+
+# Spreadsheet error values (Excel up to 365). ``#N/A`` is not here: it reads as blank, like "n/a".
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#EXTERNAL!",
+        "#PYTHON!",
+    }
+)
+
+
+def excel_error(value: object) -> str | None:
+    """The spreadsheet error value a cell holds (``#SPILL!`` …), or None."""
+    if isinstance(value, str) and value.startswith("#") and len(value) <= 14:
+        key = value.strip().upper()
+        if key in EXCEL_ERRORS:
+            return key
+    return None
+
+
+def _bounded(number: float, value: object, money: bool) -> Parsed:
+    """inf and NaN are never values; in a USD million column neither is anything above ``MAX_USD_M``
+    (a trillion dollars by default: our own line, see docs/limits.md)."""
+    if not math.isfinite(number):
+        return _said("val_not_finite", value=str(value)[:40])
+    if money:
+        cap = limit("MAX_USD_M")
+        if abs(number) > cap:
+            return _said("val_above_money_line", value=str(value)[:40], limit=f"{cap:,.0f}")
+    return number, None
+
+
+def parse_number(
+    value: object, *, money: bool = False, percent: str | None = None, decimal_comma: bool = False
+) -> Parsed:
     """Read a number: thousands separators, full-width digits, ``%``, and 万/亿/million/billion words.
 
     ``percent='share'``: ``45%`` → 0.45; ``percent='pct'``: ``12%`` → 12. With ``money=True`` the result is in
-    millions (USD million columns), so ``1.2亿`` → 120 and ``3000万`` → 30.
+    millions (USD million columns), so ``1.2亿`` → 120 and ``3000万`` → 30. ``decimal_comma=True`` (a file
+    that writes decimal commas): ``1.234,5`` → 1234.5. Infinite and NaN results, and money above
+    ``MAX_USD_M``, are problems, never values.
     """
     if isinstance(value, bool):
         return _fail("a yes/no value where a number is expected", "此处应为数字，而非是/否")
@@ -84,8 +139,11 @@ def parse_number(value: object, *, money: bool = False, percent: str | None = No
         number = float(value)
         if math.isnan(number) or math.isinf(number):
             return _fail("not a finite number", "不是有效数字")
-        return number, None
-    s = _text(value).lower().replace(",", "").replace("，", "").replace(" ", "").replace("_", "")
+        return _bounded(number, value, money)
+    written = _text(value)
+    if decimal_comma and "," in written:
+        written = written.replace(".", "").replace(",", ".")
+    s = written.lower().replace(",", "").replace("，", "").replace(" ", "").replace("_", "")
     s = s.replace("usd", "").replace("us$", "").replace("$", "").replace("美元", "").replace("百万", "m")
     is_pct = s.endswith("%")
     if is_pct:
@@ -104,7 +162,7 @@ def parse_number(value: object, *, money: bool = False, percent: str | None = No
         number = number / 100 if percent == "share" else number
     elif factor != 1.0:
         number = number * factor / (1e6 if money else 1.0)
-    return number, None
+    return _bounded(number, _text(value), money)
 
 
 def parse_bool(value: object) -> Parsed:
@@ -188,16 +246,17 @@ def parse_id(value: object) -> Parsed:
     return str(value).strip(), None
 
 
-def parser_for(column: Column) -> Parser:
+def parser_for(column: Column, decimal_comma: bool = False) -> Parser:
     kind = column.kind
+    dc = decimal_comma
     if kind == "money":
-        return lambda v: parse_number(v, money=True)
+        return lambda v: parse_number(v, money=True, decimal_comma=dc)
     if kind in ("number", "count"):
-        return parse_number
+        return lambda v: parse_number(v, decimal_comma=dc)
     if kind == "share":
-        return lambda v: parse_number(v, percent="share")
+        return lambda v: parse_number(v, percent="share", decimal_comma=dc)
     if kind == "pct":
-        return lambda v: parse_number(v, percent="pct")
+        return lambda v: parse_number(v, percent="pct", decimal_comma=dc)
     if kind == "bool":
         return parse_bool
     if kind == "level":
@@ -212,6 +271,13 @@ def parser_for(column: Column) -> Parser:
     return parse_text  # text and country (countries resolve in validate)
 
 
+def _parse_cell(value: object, parser: Parser) -> Parsed:
+    error = excel_error(value)
+    if error is not None:
+        return _said("val_excel_error", error=error)
+    return parser(value)
+
+
 def parse_series(values: pd.Series, parser: Parser) -> tuple[pd.Series, pd.Series]:
     """Apply ``parser`` to each distinct non-blank value; return (typed values, problems or None)."""
     # Keys keep the type, so that the number 8.0 and the text "8.0" are parsed separately.
@@ -220,7 +286,7 @@ def parse_series(values: pd.Series, parser: Parser) -> tuple[pd.Series, pd.Serie
     raw = values.to_numpy(dtype=object)
     first = np.zeros(len(uniques), dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes))[::-1]  # first row holding each distinct key
-    parsed = [(None, None) if is_blank(raw[i]) else parser(raw[i]) for i in first]
+    parsed = [(None, None) if is_blank(raw[i]) else _parse_cell(raw[i], parser) for i in first]
     value_u = np.empty(len(parsed), dtype=object)
     problem_u = np.empty(len(parsed), dtype=object)
     for k, (v, p) in enumerate(parsed):

@@ -16,8 +16,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "screening"
 
 # (module prefix, layer); the longest matching prefix decides.
-LAYERS: list[tuple[str, int]] = [
+LAYERS: list[tuple[str, float]] = [
     ("screening.i18n", 0),
+    ("screening.limits", 0.5),  # named limits and the bounded readers: below the model, above the text
     ("screening.model", 1),
     ("screening.vocab", 1),
     ("screening.resources", 1),
@@ -34,7 +35,7 @@ LAYERS: list[tuple[str, int]] = [
 ]
 
 
-def layer_of(module: str) -> tuple[str, int]:
+def layer_of(module: str) -> tuple[str, float]:
     best = max(
         (p for p in LAYERS if module == p[0] or module.startswith(p[0] + ".")), key=lambda p: len(p[0])
     )

@@ -6,7 +6,6 @@ import zipfile
 import pytest
 from conftest import BASE_RECORD, write_xlsx
 
-from screening.io import safety
 from screening.io.read import read_input
 from screening.model import InputError
 
@@ -120,12 +119,12 @@ def test_workbook_declaring_entities_is_refused(tmp_path):
         read_input(out.getvalue(), name="bomb.xlsx")
 
 
-def test_decompression_bomb_refused_before_parsing(monkeypatch, tmp_path):
+def test_decompression_bomb_refused_before_parsing(tmp_path):
+    from screening.limits import override
 
     path = write_xlsx(tmp_path / "t.xlsx", REQ, [list(BASE_RECORD.values())] * 50)
-    monkeypatch.setattr(safety, "MAX_UNCOMPRESSED_BYTES", 1000)  # the real limit is 1 GB
-    with pytest.raises(InputError, match="decompression bomb"):
-        read_input(path)
+    with override(MAX_UNCOMPRESSED_BYTES=1000), pytest.raises(InputError, match="decompression bomb"):
+        read_input(path)  # the real limit is 1 GB
 
 
 def test_no_project_sheet(tmp_path):
