@@ -1,7 +1,9 @@
 """Golden test on the bundled sample (sample_projects/sample_projects.xlsx, criteria/default.yaml).
 
-`tests/golden/sample_ranking.csv` records project_id, rank, rank_in_track, score, tier, track and flags of every
-ranked sample project, and `tests/golden/sample_excluded.csv` every exclusion with its gates. They were made by
+`tests/golden/sample_ranking.csv` records project_id, rank, rank_in_track, score, tier, track, flags and the
+dimension hurdles failed of every ranked sample project, and `tests/golden/sample_excluded.csv` every exclusion
+with its kind (negative-list gate or not a candidate) and gates. tests/golden/README.md lists every verdict
+that criteria 2.0.0 changed, with its reason. They were made by
 running the pipeline and reading each row against the sample's scenario table (sample_projects/README.md);
 the assertions below state why the important ones are what they are. When the criteria or the sample change
 on purpose, regenerate with `UPDATE_GOLDEN=1 pytest tests/test_golden_sample.py` and review the diff.
@@ -18,7 +20,7 @@ from conftest import ROOT, SAMPLES
 from screening.pipeline import run
 
 GOLDEN = ROOT / "tests" / "golden"
-RANK_COLS = ["project_id", "rank", "rank_in_track", "score", "tier", "track", "flags"]
+RANK_COLS = ["project_id", "rank", "rank_in_track", "score", "tier", "track", "flags", "hurdles"]
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +29,10 @@ def result(default_criteria):
 
 
 def _excluded(result) -> pd.DataFrame:
-    gates = result.hits[result.hits["kind"] == "gate"]
+    gates = result.hits[result.hits["kind"].isin(["gate", "not_candidate"])]
     return (
-        gates.groupby("project_id")["id"]
-        .agg(lambda s: ";".join(sorted(s)))
-        .rename("gates")
+        gates.groupby("project_id")
+        .agg(kind=("kind", lambda s: ";".join(sorted(set(s)))), gates=("id", lambda s: ";".join(sorted(s))))
         .reset_index()
         .sort_values("project_id")
         .reset_index(drop=True)
@@ -59,7 +60,12 @@ def test_every_sample_record_is_accounted_for(result):
 
 
 def test_exclusions_are_the_negative_list_scenarios(result):
-    ex = dict(zip(*_excluded(result).T.values, strict=True))
+    table = _excluded(result)
+    ex = dict(zip(table["project_id"], table["gates"], strict=True))
+    # v2: cancelled records are not candidates, reported apart from the negative list
+    kinds = dict(zip(table["project_id"], table["kind"], strict=True))
+    assert kinds["BR-052"] == kinds["BR-061"] == "not_candidate" and ex["BR-052"] == "not_a_candidate"
+    assert kinds["BR-017"] == "gate"
     assert ex["BR-017"] == "gambling"  # casino resort filed under tourism
     assert ex["BR-018"] == "no_new_coal_power"  # planned coal-fired plant (2021 pledge)
     assert ex["BR-019"] == "weapons_military"
@@ -74,7 +80,10 @@ def test_coal_by_status_and_ambiguous_text_only_flag(result):
     assert "coal_existing_asset" in flags["BR-024"]  # completed unit
     assert "BR-025" not in flags.index  # v2: an extension at a coal site is new coal capacity → excluded
     assert "primary_forest_logging" in flags["BR-027"]  # "China National Logging Corporation": a flag only
-    assert {"BR-040", "BR-041"} <= set(flags[flags.str.contains("duplicate_construction")].index)
+    # v2: Hambantota-style park phases I and II are recognised as phases of one project, not duplicate
+    # construction; herd investment needs three or more sponsors in one subsector and market.
+    assert {"BR-040", "BR-041"} <= set(flags[flags.str.contains("phases_of_one_project")].index)
+    assert not flags.str.contains("herd_investment").any()
 
 
 def test_tiers_follow_scores_flags_and_completeness(result):

@@ -397,6 +397,10 @@ def render_criteria_markdown(cs: CriteriaSet) -> str:
             f"{_source(cs, cat.source, cat.section)} |"
         )
     lines.append("")
+    for cat in cs.positive_list:
+        if cat.why is not None:
+            lines += [f"- `{cat.id}`: {cat.why.zh} / {cat.why.en}"]
+    lines.append("")
 
     lines += [
         "## 项目类别 / Tracks",

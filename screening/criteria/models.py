@@ -137,6 +137,7 @@ class Category(Strict):
     when: Rule
     source: str
     section: str | None = None
+    why: Text | None = None
 
 
 class Track(Strict):

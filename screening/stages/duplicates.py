@@ -78,9 +78,9 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
     """Positions (i, j) of projects with equal ``same`` values and similar ``similar`` text.
 
     Similarity is the Jaccard index of word tokens (character bigrams for Chinese), filler words removed.
-    Projects with identical token sets pair directly; fuzzy comparison runs between the distinct token sets of
-    a group, and only when it has at most ``MAX_GROUP_FOR_FUZZY`` of them, so the check stays bounded at
-    100,000 rows.
+    Projects with identical token sets pair directly (more than ``MAX_GROUP_FOR_FUZZY`` of them are linked in a
+    chain rather than all pairs); fuzzy comparison runs between the distinct token sets of a group, and only
+    when it has at most ``MAX_GROUP_FOR_FUZZY`` of them, so the check stays bounded at 100,000 rows.
     """
     if frame.empty or any(c not in frame.columns for c in check.same + check.different):
         return []
@@ -106,6 +106,11 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
                 if values[p]:
                     by_set.setdefault(values[p], []).append(int(p))
             for same_set in by_set.values():
+                if len(same_set) > MAX_GROUP_FOR_FUZZY:
+                    # thousands of identical names would make millions of pairs: link them in a chain, so
+                    # every one is flagged with its neighbours and the work stays linear
+                    pairs.extend(zip(same_set, same_set[1:], strict=False))
+                    continue
                 pairs.extend((a, b) for i, a in enumerate(same_set) for b in same_set[i + 1 :])
             distinct = list(by_set)
             if len(distinct) > MAX_GROUP_FOR_FUZZY:

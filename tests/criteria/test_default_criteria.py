@@ -889,3 +889,14 @@ def test_criteria_docs_list_every_rule(cs):
         assert f"`{item.id}`" in page
     for key in cs.sources:
         assert f"`{key}`" in page
+
+
+def test_thousands_of_identical_names_stay_linear(cs):
+    from screening.stages.duplicates import MAX_GROUP_FOR_FUZZY
+
+    n = MAX_GROUP_FOR_FUZZY * 3
+    frame = make_frame([{"project_name": "China Eximbank loan", "country": "ZMB"} for _ in range(n)], cs)
+    dup = duplicate_flags(frame, cs)
+    # every record flagged, with at most two partners each (a chain), not n - 1
+    assert len(dup) == n
+    assert dup["partners"].str.count(",").max() <= 1
