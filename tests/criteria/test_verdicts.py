@@ -426,6 +426,28 @@ def _records() -> list[dict[str, object]]:
             "project_name": "Control grant in a distressed host",
         }
     )
+    # three sponsors' cement plants in one market (herd investment), and one sponsor's two phases of a port
+    for i, sponsor in enumerate(("Sponsor A", "Sponsor B", "Sponsor C")):
+        out.append(
+            {
+                "project_id": f"HERD-{i}",
+                "country": "Kenya",
+                **STRONG["standard"],
+                "project_name": f"{sponsor} clinker line",
+                "subsector": "cement",
+                "lead_enterprise": sponsor,
+            }
+        )
+    for phase in ("I", "II"):
+        out.append(
+            {
+                "project_id": f"PHASE-{phase}",
+                "country": "Kenya",
+                **STRONG["flagship"],
+                "project_name": f"Lamu deep-water port Phase {phase}",
+                "lead_enterprise": "Port Builder Co.",
+            }
+        )
     for case_id, track, country, fact, _, _ in CASES:
         base = dict(STRONG[track])
         base["project_name"] = f"{base['project_name']} ({case_id})"
@@ -542,3 +564,15 @@ def test_every_dimension_weight_has_a_rationale_and_every_own_choice_says_why() 
     for _, c in cs.criteria:
         if cs.sources[c.source].kind == "own_choice":
             assert c.why is not None, c.id
+
+
+def test_herd_investment_and_phases_are_told_apart(result) -> None:  # noqa: ANN001
+    herd = [_row(result, f"HERD-{i}") for i in range(3)]
+    assert all("herd_investment" in r["flags"] for r in herd)
+    phases = [_row(result, f"PHASE-{p}") for p in ("I", "II")]
+    assert all("phases_of_one_project" in r["flags"] and "herd_investment" not in r["flags"] for r in phases)
+
+
+def test_restricted_real_estate_is_never_a_flagship(result) -> None:  # noqa: ANN001
+    row = _row(result, "restricted-real-estate-not-flagship")
+    assert row["track"] != "flagship"
