@@ -90,6 +90,18 @@ class Terms:
         return found
 
 
+def _text_of(cell: object) -> str:
+    """The text a cell is searched as: blank for a missing value, else its ``str``."""
+    if isinstance(cell, str):
+        return cell
+    try:
+        if cell is None or pd.isna(cell):  # type: ignore[call-overload]
+            return ""
+    except (TypeError, ValueError):  # a cell holding a list or an array: searched as its str
+        pass
+    return str(cell)
+
+
 @lru_cache(maxsize=256)
 def compiled(terms: tuple[str, ...]) -> Terms:
     """One automaton per term list, compiled once per process."""
@@ -140,18 +152,23 @@ class TextScan:
 
         ``progress`` hears the share of this call's new texts scanned, every :data:`SCAN_BLOCK` texts.
         """
-        codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
-        texts = [u if isinstance(u, str) else str(u) for u in uniques]
-        new = [t for t in dict.fromkeys(texts) if t not in self._slot_of]
-        for block in range(0, len(new), SCAN_BLOCK):
-            for text in new[block : block + SCAN_BLOCK]:
-                self._add(text)
-            if progress is not None:
-                progress(min(block + SCAN_BLOCK, len(new)) / len(new))
-        # the extra last entry is the slot of a missing value (code -1): the blank text
-        slot_of_unique = np.array([self._slot_of[t] for t in texts] + [0], dtype=np.int64)
-        result: np.ndarray = slot_of_unique[codes]
-        return result
+        cells = values.to_numpy(dtype=object)
+        # A dict lookup, not pd.factorize: a str caches its hash and the cells of frame copies are the same
+        # objects, so a lookup costs no hashing of long texts (factorize was 40x slower on real descriptions).
+        slot_of = self._slot_of
+        found = [slot_of.get(cell) if type(cell) is str else None for cell in cells]
+        missing = [k for k, slot in enumerate(found) if slot is None]
+        if missing:
+            texts = [_text_of(cells[k]) for k in missing]
+            new = [t for t in dict.fromkeys(texts) if t not in slot_of]
+            for block in range(0, len(new), SCAN_BLOCK):
+                for text in new[block : block + SCAN_BLOCK]:
+                    self._add(text)
+                if progress is not None:
+                    progress(min(block + SCAN_BLOCK, len(new)) / len(new))
+            for k, text in zip(missing, texts, strict=True):
+                found[k] = slot_of[text]
+        return np.array(found, dtype=np.int64)
 
     def _add(self, text: str) -> None:
         slot = len(self._found)
