@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from screening.analysis.weights import apply_weights, validated_weights
 from screening.criteria.loader import load_criteria_bytes
 from screening.criteria.models import CriteriaError, CriteriaSet
 from screening.io.mapping import Mapping, MappingError, load_mapping, mapping_from_text, mapping_yaml
-from screening.model import InputError, Result
+from screening.model import InputError, Progress, Result
 from screening.resources import DEFAULT_CRITERIA, SAMPLES_DIR
 
 SAMPLE = SAMPLES_DIR / "sample_projects.xlsx"
@@ -85,7 +86,68 @@ def load_criteria_cached(data: bytes, name: str) -> CriteriaSet:
     return load_criteria_bytes(data, name)
 
 
+class ScreeningJob:
+    """One screening run in a thread of its own, with the stage and share it last reported.
+
+    A page rerun (navigating to another page, a click) stops the script, never this thread: the next script
+    run finds the same job in the cache and goes on showing its progress, instead of starting from zero.
+    """
+
+    def __init__(self, work: Callable[[Progress], Result]) -> None:
+        self.stage, self.share = "read", 0.0
+        self.result: Result | None = None
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), name="screening", daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[Progress], Result]) -> None:
+        try:
+            self.result = work(self._heard)
+        except BaseException as exc:  # noqa: BLE001 - handed to the script that waits on the job
+            self.error = exc
+
+    def _heard(self, stage: str, share: float) -> None:
+        self.stage, self.share = stage, share
+
+    def wait(self, seconds: float) -> bool:
+        """Wait at most ``seconds``; whether the run has ended."""
+        self._thread.join(seconds)
+        return not self._thread.is_alive()
+
+
 @st.cache_resource(show_spinner=False, max_entries=3, ttl=3600)
+def screening_job(
+    data: bytes,
+    name: str,
+    criteria_data: bytes,
+    criteria_name: str,
+    mapping_text: str | None,
+    sheet: str | None,
+) -> ScreeningJob:
+    """One screening run per (file bytes, criteria bytes, mapping, sheet); the cache key is those bytes.
+
+    A resource cache, not a data cache: the job and its result are shared, never pickled. Pages only read it
+    (re-weighting builds a new result; pandas copy-on-write keeps derived frames apart), and at 100,000 rows
+    pickling cost 3.3 s and 474 MB per run (docs/benchmarks.md). The job is cached as soon as it starts, so
+    a rerun during the run waits on the same job.
+    """
+
+    def work(progress: Progress) -> Result:
+        criteria = load_criteria_bytes(criteria_data, criteria_name)
+        mapping: Mapping | None = mapping_from_text(mapping_text) if mapping_text else None
+        return pipeline.run(
+            data,
+            name=name,
+            criteria=criteria,
+            criteria_sha256=hashlib.sha256(criteria_data).hexdigest(),
+            mapping=mapping,
+            sheet=sheet,
+            progress=progress,
+        )
+
+    return ScreeningJob(work)
+
+
 def screen_cached(
     data: bytes,
     name: str,
@@ -93,25 +155,20 @@ def screen_cached(
     criteria_name: str,
     mapping_text: str | None,
     sheet: str | None,
-    _progress: Callable[[str, float], None] | None = None,
 ) -> Result:
-    """One screening run per (file bytes, criteria bytes, mapping, sheet); the cache key is those bytes.
-
-    A resource cache, not a data cache: the result is shared, never pickled. Pages only read it (re-weighting
-    builds a new result; pandas copy-on-write keeps derived frames apart), and at 100,000 rows pickling
-    cost 3.3 s and 474 MB per run (docs/benchmarks.md).
-    """
-    criteria = load_criteria_bytes(criteria_data, criteria_name)
-    mapping: Mapping | None = mapping_from_text(mapping_text) if mapping_text else None
-    return pipeline.run(
-        data,
-        name=name,
-        criteria=criteria,
-        criteria_sha256=hashlib.sha256(criteria_data).hexdigest(),
-        mapping=mapping,
-        sheet=sheet,
-        progress=_progress,
-    )
+    """The screening result, showing the run's progress while it lasts (a failed run is not kept)."""
+    key = (data, name, criteria_data, criteria_name, mapping_text, sheet)
+    job = screening_job(*key)
+    if not job.wait(0.0):
+        slot = st.empty()
+        while not job.wait(0.05):
+            share = min(max(job.share, 0.0), 1.0)
+            slot.progress(share, text=f"{t('working')} {t('stage_' + job.stage)}")
+        slot.empty()
+    if job.result is None:
+        screening_job.clear(*key)
+        raise job.error if job.error is not None else RuntimeError("screening ended without a result")
+    return job.result
 
 
 @dataclass
@@ -139,34 +196,6 @@ def error_text(exc: BaseException) -> str:
     return t("unexpected", kind=type(exc).__name__)
 
 
-def _unrecorded(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    """Update an element from inside a cached function without the cache recording it for replay (the
-    element belongs to this run, not to the cached value)."""
-    try:
-        from streamlit.runtime.caching.cached_message_replay import in_cached_function
-    except ImportError:  # a Streamlit without this internal: skip the live update, the result is unaffected
-        return
-    token = in_cached_function.set(False)
-    try:
-        fn(*args, **kwargs)
-    finally:
-        in_cached_function.reset(token)
-
-
-def _progress_bar() -> tuple[Callable[[str, float], None], Callable[[], None]]:
-    """A progress bar shown while a file is screened for the first time; removed when done."""
-    slot = st.empty()
-    slot.progress(0.0, text=t("working"))
-
-    def say(stage: str, share: float) -> None:
-        _unrecorded(slot.progress, min(max(share, 0.0), 1.0), text=f"{t('working')} {t('stage_' + stage)}")
-
-    def done() -> None:
-        slot.empty()
-
-    return say, done
-
-
 def _sha(src: dict[str, Any]) -> str:
     """sha256 of a stored file's bytes, computed once per file."""
     if "sha256" not in src:
@@ -190,22 +219,13 @@ def load() -> Loaded:
     if memo is not None and memo[0] == run_key:
         base = memo[1]  # this session's copy: no unpickling from the cache on every rerun
     else:
-        say, done = _progress_bar()
         try:
             base = screen_cached(
-                src["data"],
-                src["name"],
-                crit["data"],
-                crit["name"],
-                ss.get("mapping_text"),
-                ss.get("sheet"),
-                _progress=say,
+                src["data"], src["name"], crit["data"], crit["name"], ss.get("mapping_text"), ss.get("sheet")
             )
         except (InputError, CriteriaError, MappingError, MemoryError, RecursionError) as exc:
-            done()
             ss.pop("_base_memo", None)
             return Loaded(None, None, criteria, criteria, error_text(exc))
-        done()
         ss["_base_memo"] = (run_key, base)
     edited, weights_error = criteria, None
     try:

@@ -28,14 +28,23 @@ def body() -> None:
         " · ".join(f"{common.t(k)} {counts[k]:,}" for k in ("records", "ranked", "excluded", "invalid"))
     )
 
-    st.subheader(f"{common.t('excluded_section')} ({counts['excluded']:,})")
-    ex = present.excluded_table(result, lang)
+    ex = present.excluded_table(result, lang, kind="gate")
+    st.subheader(f"{common.t('excluded_section')} ({len(ex):,})")
     if ex.empty:
         st.success(common.t("none_excluded"))
     else:
         if "country" in ex:
             ex["country"] = ex["country"].map(lambda v: present.country_label(v, lang))
         st.dataframe(ex, hide_index=True, column_config=_config(ex, lang, cs))
+
+    # Not candidates (cancelled, suspended) are excluded for a reason of their own kind: shown apart.
+    nc = present.excluded_table(result, lang, kind="not_candidate")
+    if not nc.empty:
+        st.subheader(f"{common.t('not_candidates_section')} ({len(nc):,})")
+        st.caption(common.t("not_candidates_hint"))
+        if "country" in nc:
+            nc["country"] = nc["country"].map(lambda v: present.country_label(v, lang))
+        st.dataframe(nc, hide_index=True, column_config=_config(nc, lang, cs))
 
     st.subheader(f"{common.t('invalid_section')} ({counts['invalid']:,})")
     inv = present.invalid_table(result, lang)

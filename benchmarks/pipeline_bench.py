@@ -162,7 +162,7 @@ def bench_one(n: int, workdir: Path, mode: str) -> dict[str, float]:
     the export, re-weighting and the I/O floor, with this process's peak memory (so stage copies don't count)."""
 
     from screening.criteria.loader import load_criteria
-    from screening.criteria.rules import Context
+    from screening.criteria.rules import Context, text_scan
     from screening.io.read import read_input
     from screening.stages.classify import add_derived, classify
     from screening.stages.explain import rationale
@@ -190,14 +190,16 @@ def bench_one(n: int, workdir: Path, mode: str) -> dict[str, float]:
     inp = timed("read", lambda: read_input(src))
     val = timed("validate", lambda: validate(inp))
 
+    texts = text_scan(cs)  # shared by the stages, as pipeline.run_input shares it
+
     def screen_classify():  # type: ignore[no-untyped-def]
         frame = add_derived(val.records[val.valid].reset_index(drop=True), cs)
-        s = screen(frame, cs)
-        return classify(frame, cs, Context(s.flags)), s
+        s = screen(frame, cs, texts)
+        return classify(frame, cs, Context(s.flags, texts)), s
 
     frame, screened = timed("screen+classify", screen_classify)
     live = frame[~screened.excluded].reset_index(drop=True)
-    ctx = Context({k: v[~screened.excluded] for k, v in screened.flags.items()})
+    ctx = Context({k: v[~screened.excluded] for k, v in screened.flags.items()}, texts)
     pm = timed("score", lambda: point_matrix(live, cs, ctx))
     scores = weigh(pm, Weights.of(cs), cs.missing_policy)
     live = live.assign(score=scores.total, completeness=scores.completeness)

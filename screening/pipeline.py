@@ -18,7 +18,7 @@ import pandas as pd
 from screening.criteria.loader import DEFAULT_CRITERIA, load_criteria_bytes
 from screening.criteria.loader import criteria_sha256 as criteria_sha
 from screening.criteria.models import CriteriaSet
-from screening.criteria.rules import Context
+from screening.criteria.rules import Context, text_scan
 from screening.io.mapping import Mapping
 from screening.io.read import read_input
 from screening.model import Input, Progress, Result
@@ -65,9 +65,10 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, sa
     records["outcome"] = np.where(val.valid, "candidate", "invalid")
     frame = add_derived(records[val.valid].reset_index(drop=True), criteria)
     say("screen", 0.35)
-    screened = screen(frame, criteria)
-    frame = classify(frame, criteria, Context(screened.flags))
-    screened = raise_late_flags(frame, criteria, screened)
+    texts = text_scan(criteria)  # one automaton for the criteria set; each distinct text scanned once per run
+    screened = screen(frame, criteria, texts, lambda done: say("screen", 0.35 + 0.15 * done))
+    frame = classify(frame, criteria, Context(screened.flags, texts))
+    screened = raise_late_flags(frame, criteria, screened, texts)
     excluded = screened.excluded
     keys = frame["row_key"].to_numpy()
     records.loc[np.isin(records["row_key"], keys[excluded]), "outcome"] = "excluded"
@@ -77,7 +78,7 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, sa
     dup_hits = duplicate_flags(live, criteria)
     hits = pd.concat([screened.hits, dup_hits], ignore_index=True) if len(dup_hits) else screened.hits
     say("score", 0.55)
-    pm = point_matrix(live, criteria, Context({k: v[~excluded] for k, v in screened.flags.items()}))
+    pm = point_matrix(live, criteria, Context({k: v[~excluded] for k, v in screened.flags.items()}, texts))
     weights = Weights.of(criteria)
     scores = weigh(pm, weights, criteria.missing_policy)
     caps = screened.tier_caps[~excluded]

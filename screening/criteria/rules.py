@@ -11,14 +11,14 @@ and a registry entry, not another ``if kind == ...`` branch.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
+from screening.criteria.textscan import TextScan
 from screening.i18n import Text
 
 DEFAULT_TEXT_FIELDS = ("project_name", "subsector", "description")
@@ -69,13 +69,38 @@ def per_unique(series: pd.Series, fn: Any, dtype: Any) -> np.ndarray:
 
 
 class Context:
-    """What a rule may look at besides the record's own fields: the review flags raised so far."""
+    """What a rule may look at besides the record's own fields: the review flags raised so far, and the
+    run's text scan (:class:`~screening.criteria.textscan.TextScan`), shared by every stage of one run so
+    that each distinct text is scanned once. Without one, each term list gets a scan of its own."""
 
-    def __init__(self, flags: dict[str, np.ndarray] | None = None) -> None:
+    def __init__(self, flags: dict[str, np.ndarray] | None = None, texts: TextScan | None = None) -> None:
         self.flags = flags or {}
+        self.texts = texts
+        self._own_scans: dict[tuple[str, ...], TextScan] = {}
         # id(frame) is only a key while the entry also holds the frame itself: a frame freed and its id reused
         # by a new frame can never be taken for the cached one (the entry's frame must be the same object).
-        self.text_cache: dict[tuple[int, tuple[str, ...]], tuple[pd.DataFrame, pd.Series]] = {}
+        self._slots: dict[tuple[int, str, int], tuple[pd.DataFrame, np.ndarray]] = {}
+
+    def scan_for(self, terms: tuple[str, ...]) -> TextScan:
+        """The run's scan if it knows every one of ``terms``, else one of this context's own."""
+        if self.texts is not None and self.texts.knows(terms):
+            return self.texts
+        scan = self._own_scans.get(terms)
+        if scan is None:
+            scan = self._own_scans[terms] = TextScan(terms)
+        return scan
+
+    def text_slots(
+        self, frame: pd.DataFrame, field: str, scan: TextScan, progress: Callable[[float], None] | None = None
+    ) -> np.ndarray:
+        """Each record's slot in ``scan`` for ``field`` (the field's text scanned on first sight)."""
+        key = (id(frame), field, id(scan))
+        hit = self._slots.get(key)
+        if hit is not None and hit[0] is frame:
+            return hit[1]
+        slots = scan.slots(_column(frame, field), progress)
+        self._slots[key] = (frame, slots)
+        return slots
 
 
 class Compare(Strict):
@@ -175,7 +200,8 @@ class TextContains(Strict):
 
     Terms are literal text, never regular expressions from the file. ``unless`` terms cancel a hit in the
     same record (a "coal-to-solar conversion" is no new coal plant). ASCII terms match at word starts so that
-    "arms" does not hit "farms".
+    "arms" does not hit "farms". Each field is searched on its own: no term runs from one field into the
+    next. The search itself is :mod:`screening.criteria.textscan`'s.
     """
 
     text_contains: list[str] = Field(min_length=1)
@@ -187,58 +213,57 @@ class TextContains(Strict):
     def fields(self) -> set[str]:
         return set(self.fields_)
 
-    @property
-    def _patterns(self) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-        return _terms_pattern(tuple(self.text_contains)), _terms_pattern(
-            tuple(self.unless)
-        ) if self.unless else None
-
     def evaluate(self, frame: pd.DataFrame, ctx: Context) -> np.ndarray:
-        text = _joined_text(frame, self.fields_, ctx)
-        hit_pattern, unless_pattern = self._patterns
-        hit = _contains(text, hit_pattern)
-        if unless_pattern is not None:
-            hit &= ~_contains(text, unless_pattern)
+        n = len(frame)
+        if "" in self.unless:  # the empty term is in every text
+            return np.zeros(n, dtype=bool)
+        scan = ctx.scan_for((*self.text_contains, *self.unless))
+        slots = [ctx.text_slots(frame, field, scan) for field in self.fields_]
+        hit = _in_any_field(n, slots, scan.holding(self.text_contains))
+        if "" in self.text_contains:
+            hit[:] = True
+        if self.unless:
+            hit &= ~_in_any_field(n, slots, scan.holding(self.unless))
         return hit
 
 
-SMALL_FRAME = 5000
+def _in_any_field(n: int, slots: list[np.ndarray], holding: np.ndarray) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    for field_slots in slots:
+        out |= holding[field_slots]
+    return out
 
 
-def _contains(text: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
-    """Regex search per row: Python's cached ``re`` for small frames (pyarrow would recompile the pattern on
-    every call), the vectorised string engine for large ones."""
-    if len(text) < SMALL_FRAME:
-        search = pattern.search
-        return np.fromiter(
-            (search(t) is not None for t in text.to_numpy(dtype=object)), dtype=bool, count=len(text)
-        )
-    return np.array(text.str.contains(pattern, regex=True), dtype=bool)
+def text_rules(model: Any) -> list[TextContains]:
+    """Every ``text_contains`` rule inside ``model`` (a criteria set, a rule, a scorer), nested ones included."""
+    found: list[TextContains] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, TextContains):
+            found.append(node)
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name))
+        elif isinstance(node, list | tuple):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for item in node.values():
+                walk(item)
+
+    walk(model)
+    return found
 
 
-@lru_cache(maxsize=4096)
-def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """One compiled alternation per term list (compiled once per process)."""
-    parts = []
-    for term in terms:
-        escaped = re.escape(term.lower())
-        # "not after a letter", written without look-behind so that the vectorised engine (RE2) runs it natively
-        parts.append(rf"(?:^|[^a-z]){escaped}" if term[:1].isascii() and term[:1].isalnum() else escaped)
-    return re.compile("|".join(parts))
+def text_scan(criteria: Any) -> TextScan:
+    """One scan for every ``text_contains`` and ``unless`` term of a criteria set: one automaton, one pass
+    over each distinct text per run."""
+    return TextScan(term for rule in text_rules(criteria) for term in (*rule.text_contains, *rule.unless))
 
 
-def _joined_text(frame: pd.DataFrame, fields: list[str], ctx: Context) -> pd.Series:
-    """Lower-cased text of the fields, joined; cached per frame within one stage (the text never changes)."""
-    cache_key = (id(frame), tuple(fields))
-    hit = ctx.text_cache.get(cache_key)
-    if hit is not None and hit[0] is frame:
-        return hit[1]
-    text = pd.Series([""] * len(frame), index=frame.index, dtype=object)
-    for name in fields:
-        text = text + " " + _column(frame, name).fillna("").astype(str)
-    lowered = text.str.lower()
-    ctx.text_cache[cache_key] = (frame, lowered)
-    return lowered
+def text_fields(criteria: Any) -> list[str]:
+    """The fields that some ``text_contains`` rule of the criteria set reads, in order of first use."""
+    return list(dict.fromkeys(field for rule in text_rules(criteria) for field in rule.fields_))
 
 
 class HasFlag(Strict):

@@ -278,10 +278,17 @@ def issues_table(result: Result, lang: Lang) -> pd.DataFrame:
     )
 
 
-def excluded_table(result: Result, lang: Lang) -> pd.DataFrame:
-    """Every excluded project with every gate it hit, the reasons (in ``lang``) and sources."""
+def excluded_table(result: Result, lang: Lang, kind: str | None = None) -> pd.DataFrame:
+    """Every excluded project with every gate it hit, the reasons (in ``lang``) and sources. ``kind``:
+    ``gate`` — the negative list's exclusions (a record that also is not a candidate included); ``not_candidate``
+    — records excluded only because they are not candidates (cancelled, suspended); None — all."""
     ex = excluded_frame(result, lang)
     ex = ex.rename(columns={"gates": "gate_ids"})
+    if kind is not None:
+        hits = result.hits
+        gated = set(hits.loc[hits["kind"] == "gate", "project_id"].astype(str))
+        keep = ex["project_id"].astype(str).isin(gated)
+        ex = ex[keep if kind == "gate" else ~keep]
     lead = [
         c
         for c in ("project_id", "project_name", "country", "exclusion", "gate_ids", "reasons", "sources")

@@ -8,13 +8,15 @@ other (duplicate construction, "一窝蜂" in liu-zhang-2024 §三(三)) never c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from screening.criteria.models import CriteriaSet, Flag, flags_after_classification
-from screening.criteria.rules import Context
+from screening.criteria.rules import Context, text_fields, text_scan
+from screening.criteria.textscan import TextScan
 from screening.i18n import Text
 
 HIT_COLUMNS = [
@@ -71,16 +73,28 @@ def _hits(
 HIT_KIND = {"negative_list": "gate", "not_a_candidate": "not_candidate"}  # a gate's kind → its hits' kind
 
 
-def screen(frame: pd.DataFrame, criteria: CriteriaSet) -> Screened:
+def screen(
+    frame: pd.DataFrame,
+    criteria: CriteriaSet,
+    texts: TextScan | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Screened:
     """Evaluate every gate and the record-level flags that need no classification; ``frame`` holds valid
-    records only. The flags that read a classification are raised by :func:`raise_late_flags`."""
+    records only. The flags that read a classification are raised by :func:`raise_late_flags`.
+
+    ``texts``: the run's text scan (a new one for this criteria set if None); ``progress`` hears the share of
+    the stage done: the text scan in blocks of texts, then each gate.
+    """
     n = len(frame)
     excluded = np.zeros(n, dtype=bool)
     parts: list[pd.DataFrame] = []
-    ctx = Context()
+    ctx = Context(texts=texts or text_scan(criteria))
+    report = progress or (lambda _done: None)
+    _scan_text(frame, criteria, ctx, report)
     tier_ids: list[str] = [str(t.id) for t in criteria.tiers]
     caps = np.full(n, -1)
-    for gate in criteria.gates:
+    for k, gate in enumerate(criteria.gates):
+        report(SCAN_SHARE + (1 - SCAN_SHARE) * k / len(criteria.gates))
         hit = gate.when.evaluate(frame, ctx) if gate.when is not None else np.zeros(n, dtype=bool)
         excluded |= hit
         kind = HIT_KIND[gate.kind]
@@ -104,16 +118,36 @@ def screen(frame: pd.DataFrame, criteria: CriteriaSet) -> Screened:
             )
     late = flags_after_classification(criteria)
     caps = _raise_flags(frame, [f for f in criteria.flags if f.id not in late], ctx, tier_ids, caps, parts)
+    report(1.0)
     return Screened(excluded, _concat(parts), ctx.flags, caps)
 
 
-def raise_late_flags(frame: pd.DataFrame, criteria: CriteriaSet, screened: Screened) -> Screened:
+SCAN_SHARE = 0.8  # of the stage's progress: on long texts, scanning is most of the stage's time
+
+
+def _scan_text(
+    frame: pd.DataFrame, criteria: CriteriaSet, ctx: Context, report: Callable[[float], None]
+) -> None:
+    """Scan every text field the criteria read up front, so that progress moves while the text is read."""
+    fields = text_fields(criteria)
+    assert ctx.texts is not None
+    for k, field in enumerate(fields):
+
+        def field_done(done: float, k: int = k) -> None:
+            report(SCAN_SHARE * (k + done) / len(fields))
+
+        ctx.text_slots(frame, field, ctx.texts, field_done)
+
+
+def raise_late_flags(
+    frame: pd.DataFrame, criteria: CriteriaSet, screened: Screened, texts: TextScan | None = None
+) -> Screened:
     """Raise the flags that read a classification (track, traffic light …) on the classified ``frame`` (the
     same rows as :func:`screen` saw) and add them to ``screened``."""
     late = flags_after_classification(criteria)
     if not late:
         return screened
-    ctx = Context(dict(screened.flags))
+    ctx = Context(dict(screened.flags), texts)
     parts = [screened.hits]
     tier_ids = [str(t.id) for t in criteria.tiers]
     flags = [f for f in criteria.flags if f.id in late]

@@ -118,6 +118,18 @@ def test_next_tier_text(result: Result) -> None:
     assert present.next_tier_text(result, "no-such-id", "en") == ""
 
 
+def test_not_candidates_are_shown_apart_from_the_negative_list(result: Result) -> None:
+    gated = present.excluded_table(result, "en", kind="gate")
+    apart = present.excluded_table(result, "en", kind="not_candidate")
+    assert len(gated) + len(apart) == result.counts()["excluded"]
+    assert len(apart) == result.not_candidates()
+    assert set(gated["project_id"]).isdisjoint(apart["project_id"])
+    if len(apart):
+        assert (apart["exclusion"] == present.t("exclusion_not_candidate", "en")).all()
+        hits = present.project_hits(result, str(apart["project_id"].iloc[0]), "zh")
+        assert (hits["kind"] == present.t("kind_not_candidate", "zh")).any()
+
+
 def test_hits_excluded_invalid_issues(result: Result) -> None:
     ex = present.excluded_table(result, "en")
     assert len(ex) == result.counts()["excluded"]
