@@ -17,6 +17,10 @@ from screening.criteria.models import CriteriaSet, DuplicateCheck
 from screening.stages.screen import HIT_COLUMNS, _hits
 
 MAX_GROUP_FOR_FUZZY = 400
+# More identical names than this in one group are linked in a chain instead of all pairs (our own line: a
+# review list of 50 near-copies already says "one programme entered many times"; all pairs of replicated
+# records made the check quadratic, docs/benchmarks.md).
+MAX_IDENTICAL_PAIRED = 50
 
 
 _STOP = frozenset(
@@ -78,7 +82,7 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
     """Positions (i, j) of projects with equal ``same`` values and similar ``similar`` text.
 
     Similarity is the Jaccard index of word tokens (character bigrams for Chinese), filler words removed.
-    Projects with identical token sets pair directly (more than ``MAX_GROUP_FOR_FUZZY`` of them are linked in a
+    Projects with identical token sets pair directly (more than ``MAX_IDENTICAL_PAIRED`` of them are linked in a
     chain rather than all pairs); fuzzy comparison runs between the distinct token sets of a group, and only
     when it has at most ``MAX_GROUP_FOR_FUZZY`` of them, so the check stays bounded at 100,000 rows.
     """
@@ -106,7 +110,7 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
                 if values[p]:
                     by_set.setdefault(values[p], []).append(int(p))
             for same_set in by_set.values():
-                if len(same_set) > MAX_GROUP_FOR_FUZZY:
+                if len(same_set) > MAX_IDENTICAL_PAIRED:
                     # thousands of identical names would make millions of pairs: link them in a chain, so
                     # every one is flagged with its neighbours and the work stays linear
                     pairs.extend(zip(same_set, same_set[1:], strict=False))

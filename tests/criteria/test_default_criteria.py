@@ -892,9 +892,9 @@ def test_criteria_docs_list_every_rule(cs):
 
 
 def test_thousands_of_identical_names_stay_linear(cs):
-    from screening.stages.duplicates import MAX_GROUP_FOR_FUZZY
+    from screening.stages.duplicates import MAX_IDENTICAL_PAIRED
 
-    n = MAX_GROUP_FOR_FUZZY * 3
+    n = MAX_IDENTICAL_PAIRED * 8
     frame = make_frame([{"project_name": "China Eximbank loan", "country": "ZMB"} for _ in range(n)], cs)
     dup = duplicate_flags(frame, cs)
     # every record flagged, with at most two partners each (a chain), not n - 1
