@@ -92,6 +92,15 @@ def make_workbook(path: Path, n: int, seed: int = 7) -> None:
             gens.append(lambda i: COUNTRIES[i % len(COUNTRIES)])
         elif c.name == "sector":
             gens.append(lambda i: SECTORS[(i * 7) % len(SECTORS)])
+        elif c.name == "status":
+            # mostly live candidates; a few cancelled or suspended ones (not candidates: excluded)
+            statuses = ["planned", "under_construction", "operating", "completed", "cancelled", "suspended"]
+            vals = rng.choice(len(statuses), n, p=[0.70, 0.20, 0.05, 0.043, 0.004, 0.003])
+            gens.append(lambda i, statuses=statuses, vals=vals: statuses[vals[i]])
+        elif c.name in ("legal_under_host_law", "forest_certified"):
+            # a "no" here is a gate (illegal; uncertified wood): rare, as in real portfolios
+            vals = rng.random(n)
+            gens.append(lambda i, vals=vals: "no" if vals[i] < 0.001 else "yes")
         elif c.kind == "code" and c.codes:
             codes = CODE_LISTS[c.codes].values
             vals = rng.integers(0, len(codes), n)

@@ -102,3 +102,19 @@ def xlsx(tmp_path):
         return write_xlsx(tmp_path / f"input{counter['n']}.xlsx", headers, rows, **kwargs)  # type: ignore[arg-type]
 
     return make
+
+
+def keep_each_dimension_weighted(criteria, crits: dict[str, float]) -> dict[str, float]:  # noqa: ANN001
+    """Drawn criterion weights, with any whose dimension would weigh nothing for some track set back to 1.
+
+    A criteria set rejects a dimension whose criteria weigh 0 for a track (there is nothing to average); a
+    one-criterion dimension (e.g. the connectivity coordination) makes a drawn 0 hit that often."""
+    out = dict(crits)
+    for d in criteria.dimensions:
+        for track in criteria.track_ids():
+            applicable = [c for c in d.criteria if c.tracks is None or track in c.tracks]
+            if applicable and sum(out.get(c.id, c.weight) for c in applicable) <= 0:
+                for c in applicable:
+                    if c.id in out:
+                        out[c.id] = 1.0
+    return out

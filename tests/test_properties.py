@@ -7,6 +7,7 @@ import io
 
 import numpy as np
 import pandas as pd
+from conftest import keep_each_dimension_weighted
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -162,6 +163,7 @@ def test_reweighing_the_point_matrix_equals_a_fresh_run_with_those_weights(recor
     if not any(dims.values()):
         dims[default_criteria.dimensions[0].id] = 1.0
     crits = {c.id: data.draw(weight) for _, c in default_criteria.criteria[::5]}
+    crits = keep_each_dimension_weighted(default_criteria, crits)
     payload = to_csv(_unique_ids(records))
     base = run(payload, name="a.csv", criteria=default_criteria)
     edited = default_criteria.with_weights(dims, crits)

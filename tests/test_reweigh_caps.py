@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import openpyxl
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, keep_each_dimension_weighted
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_properties import record as thin_record
@@ -125,6 +125,7 @@ def test_reweigh_keeps_each_projects_cap(records, data):
     if not any(dims.values()):
         dims[CRITERIA.dimensions[0].id] = 1.0
     crits = {c.id: data.draw(weight, label=f"crit {c.id}") for _, c in CRITERIA.criteria[::4]}
+    crits = keep_each_dimension_weighted(CRITERIA, crits)
     check(workbook(with_ids(records)), dims, crits)
 
 

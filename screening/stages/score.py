@@ -292,6 +292,8 @@ def hurdle_hits(
     for h in criteria.hurdles:
         hit = np.zeros(n, dtype=bool)
         for d in h.dimensions:
+            if d not in dims:  # a dimension the scores do not carry (a partial weighting): nothing to check
+                continue
             k = dims.index(d)
             with np.errstate(invalid="ignore"):
                 hit |= (dimension_scores[:, k] < h.below) & (

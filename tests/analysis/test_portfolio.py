@@ -18,6 +18,7 @@ from conftest import SAMPLES
 import screening.analysis.portfolio as portfolio
 from screening.analysis.portfolio import (
     PortfolioConstraints,
+    duplicate_flag_ids,
     duplicate_pairs_from_hits,
     efficient_frontier,
     optimise,
@@ -313,17 +314,20 @@ def test_on_sample_workbook_with_duplicates():
 
     r = run(SAMPLES / "sample_projects.xlsx")
     hits = r.hits
-    pairs = duplicate_pairs_from_hits(hits)
+    # only the criteria's duplicates check (role "duplicates": herd investment in v2) keeps projects apart;
+    # phases of one project name partners too, but may both be funded
+    (dup_id,) = duplicate_flag_ids(r.criteria)
+    pairs = duplicate_pairs_from_hits(hits, [dup_id])
     if not pairs:  # the sample's own duplicate pair depends on the criteria file; add one if absent
         a, b = r.ranked["project_id"].head(2)
         extra = pd.DataFrame(
             [
-                {"project_id": a, "id": "duplicate_construction", "kind": "flag", "partners": b},
-                {"project_id": b, "id": "duplicate_construction", "kind": "flag", "partners": a},
+                {"project_id": a, "id": dup_id, "kind": "flag", "partners": b},
+                {"project_id": b, "id": dup_id, "kind": "flag", "partners": a},
             ]
         )
         hits = pd.concat([hits, extra], ignore_index=True)
-        pairs = duplicate_pairs_from_hits(hits)
+        pairs = duplicate_pairs_from_hits(hits, [dup_id])
     a, b = sorted(pairs)[0]
     total = float(r.ranked["total_investment_usd_m"].sum())
     free = optimise(r, PortfolioConstraints(budget=total), hits=hits)

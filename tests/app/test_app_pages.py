@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import streamlit as st
 from app_helpers import ROOT, SAMPLE, XLSX
@@ -81,7 +82,8 @@ def test_language_switch_changes_labels() -> None:
     _ok(at)
     assert at.title[0].value == "Project ranking"
     assert [m.label for m in at.metric] == [
-        present.t(k, "en") for k in ("records", "ranked", "excluded", "invalid", "data_issues")
+        present.t(k, "en")
+        for k in ("records", "ranked", "excluded", "invalid", "not_candidates", "data_issues")
     ]
     assert [m.label for m in at.metric] != zh_labels
     at.radio(key="lang").set_value("zh").run()
@@ -237,9 +239,13 @@ def test_project_page_for_an_excluded_record(sample_result: Result) -> None:
 def test_excluded_page_hides_nothing(sample_result: Result) -> None:
     at = _page(_app("zh"), "excluded")
     frames = [df.value for df in at.dataframe]
-    ex = next(f for f in frames if "reasons" in f.columns)
-    assert len(ex) == sample_result.counts()["excluded"]
-    gates = sample_result.hits[sample_result.hits["kind"] == "gate"]
+    # the negative list's exclusions, then the records that are not candidates, in a table of their own
+    tables = [f for f in frames if "reasons" in f.columns]
+    assert sum(len(f) for f in tables) == sample_result.counts()["excluded"]
+    if sample_result.not_candidates():
+        assert len(tables) == 2 and len(tables[1]) == sample_result.not_candidates()
+    ex = pd.concat(tables, ignore_index=True)
+    gates = sample_result.hits[sample_result.hits["kind"].isin(["gate", "not_candidate"])]
     for _, row in ex.iterrows():
         mine = gates[gates["project_id"].astype(str) == str(row["project_id"])]
         for reason in mine["reason_zh"]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import ROOT, SAMPLES
+from conftest import ROOT
 
 from screening.io.export import workbook_bytes
 from screening.pipeline import run
@@ -27,7 +27,9 @@ DECISIONS = {
 
 @pytest.fixture(scope="module")
 def direct(default_criteria):
-    return run(SAMPLES / "sample_projects.xlsx", criteria=default_criteria)
+    # The sample as it was when the golden workbook was exported (tests/golden/README.md): the bundled sample
+    # has since gained the facts criteria v2 reads, so it no longer equals the workbook's records.
+    return run(GOLDEN.parent / "sample_projects_v0_1.xlsx", criteria=default_criteria)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,9 @@ def test_golden_file_is_a_v0_1_export():
 
 def test_loads_as_exported_with_every_record(again, direct):
     assert again.input.exported
-    assert again.counts() == direct.counts() == {"records": 61, "ranked": 56, "excluded": 5, "invalid": 0}
+    # criteria v2 on these records: BR-052 and BR-061 (cancelled) are not candidates and BR-025 (a coal unit
+    # extension of blank status) is new coal capacity, so 8 are excluded where 1.0.0 excluded 5
+    assert again.counts() == direct.counts() == {"records": 61, "ranked": 53, "excluded": 8, "invalid": 0}
     assert sorted(again.records["project_id"]) == sorted(direct.records["project_id"])
     assert sorted(again.excluded["project_id"]) == sorted(direct.excluded["project_id"])
     # The input columns, and only they, are read back: no tool column (rank, score, dim_…) becomes data.

@@ -172,15 +172,27 @@ def _default_counts() -> tuple[int, int, int, int]:
     node = _BoundedLoader(raw, 10_000).get_single_node()
     nodes = expanded_nodes(node, 10**9)
 
-    def depth(n: yaml.Node) -> int:
-        if isinstance(n, yaml.SequenceNode):
-            return 1 + max((depth(c) for c in n.value), default=0)
-        if isinstance(n, yaml.MappingNode):
-            return 1 + max((max(depth(k), depth(v)) for k, v in n.value), default=0)
-        return 1
+    def written_depth(source: str) -> int:
+        """Nesting as written (an alias is a leaf where it stands, as the composer sees it), counted on the
+        parser's events: a node graph cannot tell an alias from its anchor."""
+        level = deepest = 0
+        for event in yaml.parse(source):
+            if isinstance(event, yaml.CollectionStartEvent):
+                level += 1
+                deepest = max(deepest, level)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                level -= 1
+            elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+                deepest = max(deepest, level + 1)
+        return deepest
 
     data = yaml.safe_load(raw)
-    return nodes, depth(node), len(data["dimensions"]), sum(len(d["criteria"]) for d in data["dimensions"])
+    return (
+        nodes,
+        written_depth(raw),
+        len(data["dimensions"]),
+        sum(len(d["criteria"]) for d in data["dimensions"]),
+    )
 
 
 def test_default_criteria_anchors_load_and_each_criteria_limit_bites_just_below() -> None:

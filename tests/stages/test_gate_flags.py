@@ -148,18 +148,27 @@ BOTH = {
         project_name="Rainforest logging", description="logging in primary forest", sector="agriculture"
     ),
     "basel_waste": dict(project_name="Hazardous waste import hub", description="waste import"),
-    # A captive coal plant of a factory: strong in the name, "ambiguous" (manufacturing) in the description.
-    "no_new_coal_power": dict(
-        project_name="Coal power plant",
-        sector="manufacturing",
-        status="planned",
-        description="coal-fired power plant for the smelter",
-    ),
+    # criteria v2: an extension at a coal site of blank status is new coal capacity (excluded), and a coal
+    # plant of blank status is what the gate's flag ("status needed") is for.
+    "no_new_coal_power": dict(project_name="Coal power station extension", sector="energy", status=None),
+}
+
+# Gates whose two tests can never hold together, by design (so no record can hit both).
+EXCLUSIVE_BY_DESIGN = {
+    "unsustainable_wood": "excludes when the wood is said to be uncertified, flags when certification is blank",
 }
 
 
 def test_every_gate_with_a_flag_has_a_constructed_case():
-    assert {g.id for g in GATES_WITH_FLAGS} <= set(BOTH)
+    assert {g.id for g in GATES_WITH_FLAGS} <= set(BOTH) | set(EXCLUSIVE_BY_DESIGN)
+
+
+def test_gates_exclusive_by_design_really_are():
+    uncertified = rec("A", project_name="Plywood mill", sector="manufacturing", forest_certified="no")
+    blank = rec("B", project_name="Plywood mill", sector="manufacturing")
+    screened, _ = _screened(_csv([uncertified, blank]))
+    hits = screened.hits[screened.hits["id"] == "unsustainable_wood"]
+    assert set(zip(hits["project_id"], hits["kind"], strict=True)) == {("A", "gate"), ("B", "flag")}
 
 
 @pytest.mark.parametrize("gate_id", sorted(BOTH))
