@@ -95,7 +95,7 @@ def make_workbook(path: Path, n: int, seed: int = 7) -> None:
         elif c.name == "status":
             # mostly live candidates; a few cancelled or suspended ones (not candidates: excluded)
             statuses = ["planned", "under_construction", "operating", "completed", "cancelled", "suspended"]
-            vals = rng.choice(len(statuses), n, p=[0.70, 0.20, 0.05, 0.043, 0.004, 0.003])
+            vals = rng.choice(len(statuses), n, p=[0.70, 0.20, 0.05, 0.047, 0.002, 0.001])
             gens.append(lambda i, statuses=statuses, vals=vals: statuses[vals[i]])
         elif c.name in ("legal_under_host_law", "forest_certified"):
             # a "no" here is a gate (illegal; uncertified wood): rare, as in real portfolios
