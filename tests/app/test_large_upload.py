@@ -54,7 +54,9 @@ def test_100k_rows_are_screened_and_every_page_renders(big_workbook: Path) -> No
     records, ranked = metric_int(at, "Records"), metric_int(at, "Ranked")
     assert records == 100_000
     assert ranked + metric_int(at, "Excluded") + metric_int(at, "Invalid") == records
-    assert ranked > 99_000  # the generator makes valid projects; a few hit a gate
+    # The generator makes valid projects; a few hit a gate: random coal energy sources meet planned status or an
+    # "expansion" purpose (new coal power, criteria v2), and 0.3 % are cancelled or suspended (not candidates).
+    assert ranked > 98_000
     for name in PAGES:
         at = page(at, name)
         assert not errors(at), (name, errors(at))
