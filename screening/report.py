@@ -217,7 +217,7 @@ def criteria_frame(result: Result, lang: str) -> pd.DataFrame:
                 "id": d.id,
                 "label": d.label.get(lang),
                 "weight": round(dim_w[d.id] / total_w * 100, 2),
-                "details": "",
+                "details": d.why.get(lang) if d.why is not None else "",  # why this weight
                 "source": "",
             }
         )
@@ -233,6 +233,17 @@ def criteria_frame(result: Result, lang: str) -> pd.DataFrame:
                     "source": cite(crit.source, crit.section),
                 }
             )
+    for h in cs.hurdles:
+        rows.append(
+            {
+                "kind": "hurdle",
+                "id": h.id,
+                "label": h.label.get(lang),
+                "weight": None,
+                "details": h.reason.get(lang),
+                "source": cite(h.source, h.section),
+            }
+        )
     for tier in cs.tiers:
         rows.append(
             {
