@@ -88,7 +88,7 @@ def categorised(frame: pd.DataFrame, keep: tuple[str, ...] = ("project_id",)) ->
     return frame.assign(**out) if out else frame
 
 
-def _sorted_categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical:
+def _sorted_categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:
     """Each row's ``names[codes]`` as a categorical with the names sorted (as :func:`categorised` makes them)."""
     ordered = sorted(set(names))
     where = np.array([ordered.index(x) for x in names], dtype=np.int64)
