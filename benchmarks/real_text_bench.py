@@ -11,7 +11,7 @@ memory is that run's own:
 * **cli**: the ``screening score … --mapping aiddata-gcdf3`` command, called in-process through its typer app.
   The stage times are read off the command's own progress calls (the first call naming each stage), so they
   are the real wiring's. 100k real rows are ≈ 430 MB of CSV, over the input limit: the child raises
-  ``screening.io.read.MAX_INPUT_BYTES`` (the named setting) for every size, which changes nothing below it.
+  ``SCREENING_LIMIT_MAX_INPUT_BYTES`` (the named setting, ``screening.limits``) for every size, which changes nothing below it.
 * **floor** (another child, same run): pyarrow reading the input CSV, python-calamine reading the output
   workbook, and the Rust writer ``rustpy-xlsxwriter`` (the ``bench`` extra) writing the same cells, sheet by
   sheet, in pieces of at most 200,000 rows (the records are built before the clock starts).
@@ -69,9 +69,10 @@ def peak_mb() -> float:
 
 def child_cli(src: Path, out: Path) -> dict[str, float]:
     import screening.cli as cli
-    import screening.io.read as read
 
-    read.MAX_INPUT_BYTES = 10 * 1024**3  # the named setting; 100k real rows are over the shipped limit
+    os.environ["SCREENING_LIMIT_MAX_INPUT_BYTES"] = str(
+        10 * 1024**3
+    )  # the named setting; 100k rows exceed it
     marks: list[tuple[str, float]] = []
     shown = cli._Progress.__call__
 
@@ -99,11 +100,10 @@ def child_cli(src: Path, out: Path) -> dict[str, float]:
 
 
 def child_pipeline(src: Path) -> dict[str, float]:
-    import screening.io.read as read
     from screening import pipeline
     from screening.io.mapping import load_mapping
 
-    read.MAX_INPUT_BYTES = 10 * 1024**3  # the named setting, as in child_cli
+    os.environ["SCREENING_LIMIT_MAX_INPUT_BYTES"] = str(10 * 1024**3)  # the named setting, as in child_cli
     marks: list[tuple[str, float]] = []
     start = time.perf_counter()
     pipeline.run(
