@@ -1,12 +1,16 @@
 """Pipeline benchmark: stage times, peak memory, and the Excel I/O floor, for synthetic workbooks.
 
-Usage:  python benchmarks/pipeline_bench.py [--sizes 1000 20000 100000] [--keep DIR]
+Usage:  python benchmarks/pipeline_bench.py [--sizes 1000 20000 100000] [--keep DIR] [--reweigh-only]
 
 For each size, a child process (so that peak memory is that size's own) generates a workbook with every
 canonical column, then times: read, validate, screen + classify, score, rank, explain (rationale), export.
 In the same run it measures the I/O floor: python-calamine reading the same file, plus an openpyxl
 write-only writer writing as many plain cells as the export wrote. It prints a Markdown table; the figures in
 docs/benchmarks.md come from this script. It is a script that prints figures, never a timed test.
+
+``--reweigh-only``: per size, one child runs the pipeline and then times a change of weights, best of 7, both as
+the library does it (``pipeline.reweigh``) and as the app does it (``analysis.weights.apply_weights``), with the
+child's peak memory. ``--keep DIR`` keeps the generated workbooks there, so that a rerun skips generating them.
 """
 
 from __future__ import annotations
@@ -196,6 +200,8 @@ def bench_one(n: int, workdir: Path, mode: str) -> dict[str, float]:
 
     if mode == "full":
         return _full(n, src, workdir, cs, times, timed)
+    if mode == "reweigh":
+        return _reweigh(src, cs, times, timed)
     inp = timed("read", lambda: read_input(src))
     val = timed("validate", lambda: validate(inp))
 
@@ -262,6 +268,23 @@ def _full(n, src, workdir, cs, times, timed):  # type: ignore[no-untyped-def]
     return times
 
 
+def _reweigh(src, cs, times, timed):  # type: ignore[no-untyped-def]
+    from screening.analysis.weights import apply_weights, validated_weights
+
+    result = timed("pipeline_total", lambda: pipeline.run(src, criteria=cs))
+    dims = list(result.weights.dimensions)
+    edited = validated_weights(cs, {"dimensions": {dims[0]: 40.0, dims[-1]: 5.0}, "criteria": {}})
+    w = type(result.weights).of(edited)
+    for key, fn in (
+        ("reweigh", lambda: pipeline.reweigh(result, w)),
+        ("apply_weights", lambda: apply_weights(result, edited)),
+    ):
+        fn()  # warm-up
+        times[key] = min(_seconds(fn) for _ in range(7))
+    times["peak_mb"] = peak_mb()
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -270,18 +293,37 @@ def main() -> None:
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="stages", help=argparse.SUPPRESS)
+    parser.add_argument("--keep", type=Path, help="keep the generated workbooks in this folder")
+    parser.add_argument(
+        "--reweigh-only", action="store_true", help="time only re-weighting (and peak memory)"
+    )
     args = parser.parse_args()
     if args.child:
         print(json.dumps(bench_one(args.child, args.workdir, args.mode)))
         return
     rows = []
+    modes = ("reweigh",) if args.reweigh_only else ("stages", "full")
     with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         for n in args.sizes:
             row: dict[str, float] = {}
-            for mode in ("stages", "full"):
+            for mode in modes:
                 print(f"… {n:,} rows, {mode}", file=sys.stderr, flush=True)
-                row.update(run_child(__file__, n, Path(tmp), "--mode", mode))
+                row.update(run_child(__file__, n, workdir, "--mode", mode))
             rows.append(row)
+    if args.reweigh_only:
+        print("| rows | pipeline s | pipeline.reweigh ms | apply_weights ms | peak MB |")
+        print("|---:|---:|---:|---:|---:|")
+        for r in rows:
+            print(
+                f"| {int(r['rows']):,} | {r['pipeline_total']:.2f} | {r['reweigh'] * 1000:.1f} "
+                f"| {r['apply_weights'] * 1000:.1f} | {r['peak_mb']:,.0f} |"
+            )
+        print(
+            "\nRe-weighting: best of 7 after a warm-up; peak MB: the child's (pipeline run + re-weightings)."
+        )
+        return
     cols = ["read", "validate", "screen+classify", "score", "rank", "explain", "pipeline_total", "export"]
     print(
         "| rows | "

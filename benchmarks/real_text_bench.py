@@ -1,6 +1,7 @@
 """Real-prose benchmark: the AidData extract through the shipped mapping, against the I/O floor.
 
 Usage:  python benchmarks/real_text_bench.py [--sizes 1000 20000 100000] [--app] [--app-synthetic 20000]
+        python benchmarks/real_text_bench.py --pipeline-only [--sizes …]
 
 The 961 real records of ``../shared/data/aiddata_gcdf3_extract.csv`` are replicated to each size (the
 "AidData Record ID" of copy k is the original id + k·10⁷, so every id is distinct; titles and descriptions
@@ -10,12 +11,15 @@ memory is that run's own:
 * **cli**: the ``screening score … --mapping aiddata-gcdf3`` command, called in-process through its typer app.
   The stage times are read off the command's own progress calls (the first call naming each stage), so they
   are the real wiring's. 100k real rows are ≈ 430 MB of CSV, over the input limit: the child raises
-  ``screening.io.read.MAX_INPUT_BYTES`` (the named setting) for every size, which changes nothing below it.
+  ``SCREENING_LIMIT_MAX_INPUT_BYTES`` (the named setting, ``screening.limits``) for every size, which changes nothing below it.
 * **floor** (another child, same run): pyarrow reading the input CSV, python-calamine reading the output
   workbook, and the Rust writer ``rustpy-xlsxwriter`` (the ``bench`` extra) writing the same cells, sheet by
   sheet, in pieces of at most 200,000 rows (the records are built before the clock starts).
 * **app** (``--app``): the app's first screening of the 961 real rows (the Data page's AidData button, in
   Streamlit's AppTest) and of ``--app-synthetic`` synthetic rows (``pipeline_bench.make_workbook``, uploaded).
+
+``--pipeline-only``: each size runs ``pipeline.run`` with the shipped mapping in a child (stage times read off
+its progress calls, peak memory its own): no export and no floor, for the per-row check of the stages alone.
 
 It prints Markdown tables: seconds per stage, the whole run, the floor, the ratio, peak memory, and the cost
 per 1,000 rows of each stage (the check that no stage grows faster than the rows). Never a timed test.
@@ -65,9 +69,10 @@ def peak_mb() -> float:
 
 def child_cli(src: Path, out: Path) -> dict[str, float]:
     import screening.cli as cli
-    import screening.io.read as read
 
-    read.MAX_INPUT_BYTES = 10 * 1024**3  # the named setting; 100k real rows are over the shipped limit
+    os.environ["SCREENING_LIMIT_MAX_INPUT_BYTES"] = str(
+        10 * 1024**3
+    )  # the named setting; 100k rows exceed it
     marks: list[tuple[str, float]] = []
     shown = cli._Progress.__call__
 
@@ -91,6 +96,29 @@ def child_cli(src: Path, out: Path) -> dict[str, float]:
         times[stage] = b - a
     times["export"] = end - bounds[-1]
     times["before_read"] = firsts["read"] - start
+    return times
+
+
+def child_pipeline(src: Path) -> dict[str, float]:
+    from screening import pipeline
+    from screening.io.mapping import load_mapping
+
+    os.environ["SCREENING_LIMIT_MAX_INPUT_BYTES"] = str(10 * 1024**3)  # the named setting, as in child_cli
+    marks: list[tuple[str, float]] = []
+    start = time.perf_counter()
+    pipeline.run(
+        src,
+        mapping=load_mapping("aiddata-gcdf3"),
+        progress=lambda s, _: marks.append((s, time.perf_counter())),
+    )
+    end = time.perf_counter()
+    firsts: dict[str, float] = {}
+    for stage, at in marks:
+        firsts.setdefault(stage, at)
+    times: dict[str, float] = {"pipeline_total": end - start, "peak_mb": peak_mb()}
+    bounds = [firsts[s] for s in STAGES] + [end]
+    for stage, a, b in zip(STAGES, bounds, bounds[1:], strict=False):
+        times[stage] = b - a
     return times
 
 
@@ -164,6 +192,35 @@ def run_child(*args: str) -> dict[str, float]:
     return json.loads(p.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+def _pipeline_only(sizes: list[int]) -> None:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            src = Path(tmp) / f"real_{n}.csv"
+            replicate(src, n)
+            print(f"… {n:,} real rows, pipeline only", file=sys.stderr, flush=True)
+            rows.append({"rows": n, **run_child("--child", "pipeline", "--src", str(src))})
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+            src.unlink()
+    print("| rows | " + " | ".join(STAGES) + " | pipeline | peak MB |")
+    print("|---:|" + "---:|" * (len(STAGES) + 2))
+    for r in rows:
+        print(
+            f"| {int(r['rows']):,} | "
+            + " | ".join(f"{r[c]:.2f}" for c in STAGES)
+            + f" | {r['pipeline_total']:.2f} | {r['peak_mb']:,.0f} |"
+        )
+    print("\n| rows | " + " | ".join(f"{c} ms/1k rows" for c in STAGES) + " | pipeline ms/1k rows |")
+    print("|---:|" + "---:|" * (len(STAGES) + 1))
+    for r in rows:
+        k = r["rows"] / 1000
+        print(
+            f"| {int(r['rows']):,} | "
+            + " | ".join(f"{r[c] * 1000 / k:.0f}" for c in STAGES)
+            + f" | {r['pipeline_total'] * 1000 / k:.0f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -171,6 +228,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 20000, 100000])
     parser.add_argument("--app", action="store_true", help="also time the app's first screening")
     parser.add_argument("--app-synthetic", type=int, default=20000)
+    parser.add_argument("--pipeline-only", action="store_true", help="stages only: no export, no floor")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--src", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -178,6 +236,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.child == "cli":
         print(json.dumps(child_cli(args.src, args.out)))
+        return
+    if args.child == "pipeline":
+        print(json.dumps(child_pipeline(args.src)))
+        return
+    if args.pipeline_only:
+        _pipeline_only(args.sizes)
         return
     if args.child == "floor":
         print(json.dumps(child_floor(args.src, args.out)))

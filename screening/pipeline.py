@@ -24,7 +24,7 @@ from screening.io.read import read_input
 from screening.model import Input, Progress, Result
 from screening.stages.classify import add_derived, classify, indices
 from screening.stages.duplicates import duplicate_flags
-from screening.stages.rank import ranked_table
+from screening.stages.rank import categorised, ranked_table
 from screening.stages.score import Weights, point_matrix, weigh
 from screening.stages.screen import raise_late_flags, screen
 from screening.stages.validate import validate
@@ -83,7 +83,9 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, sa
     scores = weigh(pm, weights, criteria.missing_policy)
     caps = screened.tier_caps[~excluded]
     idx = indices(pm, criteria)
-    live = live.assign(**{col: idx[col].to_numpy() for col in idx.columns}, flags=_flags(live, hits))
+    live = categorised(
+        live.assign(**{col: idx[col].to_numpy() for col in idx.columns}, flags=_flags(live, hits))
+    )
     say("rank", 0.75)
     ranked = ranked_table(live, pm, scores, caps, criteria)
     return Result(inp, criteria, criteria_sha256, val, records, ranked, hits, pm, scores, weights, caps)

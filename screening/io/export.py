@@ -592,6 +592,7 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
     light = _light_column(result)
     if light is not None and light in ranked.columns:
         lights = ranked[light].value_counts()
+        lights = lights[lights > 0]  # a categorical column counts its unused categories too
         order = [x for x in palette.LIGHT if x in lights.index] + [
             x for x in lights.index if x not in palette.LIGHT
         ]
@@ -631,7 +632,7 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
         if k not in by.columns:
             by[k] = 0
     by["total"] = by[["ranked", "excluded", "invalid"]].sum(axis=1)
-    mean = ranked.groupby(ranked["country"].fillna("?"))["score"].mean()
+    mean = ranked.groupby(ranked["country"].astype(object).fillna("?"))["score"].mean()
     by = by.sort_values(["total", "ranked"], ascending=False, kind="stable")
     add(
         w.head_row(

@@ -12,9 +12,18 @@ import numpy as np
 import pandas as pd
 
 from screening.criteria.models import CriteriaSet
-from screening.stages.score import PointMatrix, Scores, assign_tiers, hurdle_hits, text_order
+from screening.stages.score import PointMatrix, Scores, hurdle_codes, text_order, tier_codes
 
-__all__ = ["TIE_BREAK", "order", "rank", "ranked_table", "ranks_of", "running_count", "text_order"]
+__all__ = [
+    "TIE_BREAK",
+    "categorised",
+    "order",
+    "rank",
+    "ranked_table",
+    "ranks_of",
+    "running_count",
+    "text_order",
+]
 
 TIE_BREAK = ("score desc", "completeness desc", "project_id asc")
 
@@ -61,6 +70,31 @@ def rank(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def categorised(frame: pd.DataFrame, keep: tuple[str, ...] = ("project_id",)) -> pd.DataFrame:
+    """``frame`` with each text or yes/no column whose values repeat (at most half as many distinct values as rows) as a
+    pandas categorical, categories in sorted order, so that every re-ranking moves small integer codes instead
+    of one Python object per cell. ``keep`` columns stay as they are."""
+    out = {}
+    for name in frame.columns:
+        col = frame[name]
+        if name in keep or isinstance(col.dtype, pd.CategoricalDtype):
+            continue
+        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+            codes, uniques = pd.factorize(col, sort=False)
+            kinds = {type(u) for u in uniques}
+            if len(uniques) * 2 > len(col) or not (kinds <= {str} or kinds <= {bool}):
+                continue  # mostly distinct (names, descriptions), or mixed values whose sort order is undefined
+            out[name] = pd.Categorical(col, categories=sorted(uniques))
+    return frame.assign(**out) if out else frame
+
+
+def _sorted_categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical[str]:
+    """Each row's ``names[codes]`` as a categorical with the names sorted (as :func:`categorised` makes them)."""
+    ordered = sorted(set(names))
+    where = np.array([ordered.index(x) for x in names], dtype=np.int64)
+    return pd.Categorical.from_codes(where[codes], categories=pd.Index(ordered))
+
+
 def ranked_table(
     live: pd.DataFrame, pm: PointMatrix, scores: Scores, caps: np.ndarray, criteria: CriteriaSet
 ) -> pd.DataFrame:
@@ -77,16 +111,16 @@ def ranked_table(
     rows = pos[o]  # point-matrix rows in rank order
     total, completeness = scores.total[rows], scores.completeness[rows]
     dims = scores.dimension_scores.to_numpy()[rows]
-    row_caps, failed = caps[rows], np.full(len(rows), "", dtype=object)
+    row_caps, failed = caps[rows], _sorted_categorical(np.zeros(len(rows), dtype=np.int64), [""])
     if criteria.hurdles and scores.dimension_assessed is not None:
-        h_caps, failed = hurdle_hits(
+        h_caps, h_codes, h_labels = hurdle_codes(
             dims, scores.dimension_assessed[rows], list(scores.dimension_scores.columns), criteria
         )
-        row_caps = np.maximum(row_caps, h_caps)
+        row_caps, failed = np.maximum(row_caps, h_caps), _sorted_categorical(h_codes, h_labels)
     columns: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
         "score": total,
         "completeness": completeness,
-        "tier": pd.array(assign_tiers(total, completeness, criteria, row_caps), dtype="str"),
+        "tier": _sorted_categorical(*tier_codes(total, completeness, criteria, row_caps)),
         "hurdles": failed,
     }
     for k, d in enumerate(scores.dimension_scores.columns):

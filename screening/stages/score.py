@@ -285,11 +285,20 @@ def hurdle_hits(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(best tier the hurdles allow per row as an index into ``criteria.tiers`` or -1, the ``;``-joined ids
     of the hurdles each row fails). ``dimension_scores``/``dimension_assessed``: (n, d) in ``dims`` order."""
+    caps, codes, labels = hurdle_codes(dimension_scores, dimension_assessed, dims, criteria)
+    return caps, np.array(labels, dtype=object)[codes]
+
+
+def hurdle_codes(
+    dimension_scores: np.ndarray, dimension_assessed: np.ndarray, dims: list[str], criteria: CriteriaSet
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """:func:`hurdle_hits` as (caps, each row's index into the labels, the distinct ``;``-joined labels):
+    the ids are joined once per distinct set of failed hurdles, not once per row."""
     n = dimension_scores.shape[0]
     caps = np.full(n, -1)
-    failed = np.full(n, "", dtype=object)
+    pattern = np.zeros(n, dtype=np.int64)  # bit k: the row fails hurdle k
     tier_ids: list[str] = [str(t.id) for t in criteria.tiers]
-    for h in criteria.hurdles:
+    for k_h, h in enumerate(criteria.hurdles):
         hit = np.zeros(n, dtype=bool)
         for d in h.dimensions:
             if d not in dims:  # a dimension the scores do not carry (a partial weighting): nothing to check
@@ -300,8 +309,27 @@ def hurdle_hits(
                     dimension_assessed[:, k] >= h.min_assessed - 1e-9
                 )
         caps = np.where(hit, np.maximum(caps, tier_ids.index(h.max_tier)), caps)
-        failed = np.where(hit, np.where(failed == "", h.id, failed + ";" + h.id), failed)
-    return caps, failed
+        pattern |= hit.astype(np.int64) << k_h
+    distinct, codes = np.unique(pattern, return_inverse=True)
+    labels = [";".join(h.id for k_h, h in enumerate(criteria.hurdles) if int(p) >> k_h & 1) for p in distinct]
+    return caps, codes.reshape(-1), labels
+
+
+TIER_NONE = "insufficient_data"
+
+
+def tier_codes(
+    total: np.ndarray, completeness: np.ndarray, criteria: CriteriaSet, caps: np.ndarray | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """:func:`assign_tiers` as (each row's index into the tier names, the names: the criteria's tiers in
+    order, then ``insufficient_data``)."""
+    names = [str(t.id) for t in criteria.tiers]
+    thresholds = np.array([t.min_score for t in criteria.tiers])
+    idx = np.minimum((thresholds[None, :] > total[:, None]).sum(axis=1), len(names) - 1)
+    if caps is not None:
+        idx = np.where(caps >= 0, np.maximum(idx, caps), idx)
+    insufficient = completeness < criteria.completeness_threshold - 1e-9
+    return np.where(insufficient, len(names), idx).astype(np.int64), [*names, TIER_NONE]
 
 
 def assign_tiers(
@@ -312,11 +340,5 @@ def assign_tiers(
     ``caps`` (index into ``criteria.tiers``, -1 for none) holds the best tier the review flags and the
     dimension hurdles allow.
     """
-    order = [t.id for t in criteria.tiers]
-    thresholds = np.array([t.min_score for t in criteria.tiers])
-    idx = np.minimum((thresholds[None, :] > total[:, None]).sum(axis=1), len(order) - 1)
-    if caps is not None:
-        idx = np.where(caps >= 0, np.maximum(idx, caps), idx)
-    tiers = np.array(order, dtype=object)[idx] if len(idx) else np.array([], dtype=object)
-    insufficient = completeness < criteria.completeness_threshold - 1e-9
-    return np.where(insufficient, "insufficient_data", tiers)
+    codes, names = tier_codes(total, completeness, criteria, caps)
+    return np.array(names, dtype=object)[codes] if len(codes) else np.array([], dtype=object)
