@@ -28,7 +28,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from screening.i18n import text
-from screening.limits import ilimit, limit, mb
+from screening.limits import MB, ilimit, limit, mb
 from screening.model import InputError
 
 _NS = {
@@ -42,7 +42,7 @@ MAX_UNCOMPRESSED_BYTES = int(limit("MAX_UNCOMPRESSED_BYTES"))
 MAX_COMPRESSION_RATIO = int(limit("MAX_COMPRESSION_RATIO"))
 MAX_PROLOG_BYTES = int(limit("MAX_PROLOG_BYTES"))
 
-RATIO_FLOOR = 50 * 1024 * 1024  # the ratio check applies to workbooks inflating past this
+RATIO_FLOOR = int(limit("COMPRESSION_RATIO_FLOOR_BYTES"))  # the ratio check applies above this inflated size
 
 CHUNK = 1 << 20
 
@@ -77,7 +77,8 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
 
 def check_zip(data: bytes, skip: Iterable[str] = ()) -> None:
     """Refuse a workbook before any parser runs: not a zip, not a workbook, encrypted parts, a declared
-    inflated size over ``MAX_UNCOMPRESSED_BYTES`` (or over ``MAX_COMPRESSION_RATIO`` above 50 MB), or any XML
+    inflated size over ``MAX_UNCOMPRESSED_BYTES`` (or over ``MAX_COMPRESSION_RATIO`` above
+    ``COMPRESSION_RATIO_FLOOR_BYTES``), or any XML
     part whose prolog declares a DTD or entities. Parts in ``skip`` (sheets that will never be parsed, e.g.
     the Rationale of a re-imported workbook) do not count towards the inflated size; their prologs are still
     checked."""
@@ -94,10 +95,21 @@ def check_zip(data: bytes, skip: Iterable[str] = ()) -> None:
         total = sum(i.file_size for i in counted)
         packed = max(1, sum(i.compress_size for i in counted))
         cap = limit("MAX_UNCOMPRESSED_BYTES")
-        if total > cap or (total / packed > limit("MAX_COMPRESSION_RATIO") and total > RATIO_FLOOR):
+        if total > cap:
             raise InputError(
                 f"Refused: the workbook would expand to {total / 1e6:,.0f} MB (limit {cap / 1e6:,.0f} MB); it may be a decompression bomb",
                 f"已拒绝：该工作簿解压后将达 {total / 1e6:,.0f} MB（上限 {cap / 1e6:,.0f} MB），可能是压缩炸弹",
+            )
+        ratio, ratio_cap = total / packed, limit("MAX_COMPRESSION_RATIO")
+        floor = limit("COMPRESSION_RATIO_FLOOR_BYTES")
+        if total > floor and ratio > ratio_cap:
+            raise refused(
+                "lim_compression_ratio",
+                ratio=f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:,.2f}",
+                size=_size(total),
+                packed=_size(packed),
+                limit=f"{ratio_cap:,g}",
+                floor=_size(floor),
             )
         for info in infos:
             if info.filename.endswith((".xml", ".rels", ".vml")) and _part_declares_dtd(zf, info):
@@ -105,6 +117,11 @@ def check_zip(data: bytes, skip: Iterable[str] = ()) -> None:
                     f"Refused: workbook part {info.filename} declares a DTD or entities (possible entity-expansion attack)",
                     f"已拒绝：工作簿部件 {info.filename} 声明了 DTD 或实体（可能是实体扩展攻击）",
                 )
+
+
+def _size(n: float) -> str:
+    """A size in words: bytes below a megabyte (small limits set by tests read sensibly), MB above."""
+    return f"{n:,.0f} B" if n < MB else f"{mb(n)} MB"
 
 
 def _part_declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
