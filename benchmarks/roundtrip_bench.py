@@ -107,7 +107,11 @@ from screening.io.read import read_input
 t1 = time.perf_counter()
 got = read_input(sys.argv[1])
 t2 = time.perf_counter()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:  # VmHWM: this process's own peak (ru_maxrss would keep the forking parent's peak across exec on Linux)
+    with open("/proc/self/status") as fh:
+        peak = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM")) / 1024
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(f"imports {t1 - t0:.1f} s, read {t2 - t1:.1f} s, {len(got.projects.frame):,} records, peak {peak:,.0f} MB")
 """
 
