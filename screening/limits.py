@@ -32,7 +32,9 @@ DEFAULTS: dict[str, float] = {
     "MAX_INPUT_BYTES": 200 * MB,  # an input workbook or CSV file
     "MAX_OWN_WORKBOOK_BYTES": 1024 * MB,  # a ranked workbook this tool wrote (re-import, issue 15 item 5)
     "MAX_UNCOMPRESSED_BYTES": 1024 * MB,  # the workbook parts that are parsed, inflated
-    "MAX_COMPRESSION_RATIO": 200,  # inflated : packed, for workbooks inflating past 50 MB
+    "MAX_COMPRESSION_RATIO": 200,  # inflated : packed, for workbooks inflating past the floor below
+    "COMPRESSION_RATIO_FLOOR_BYTES": 50 * MB,  # the ratio is checked only above this much inflated (small
+    # workbooks of repeated cells compress far past 200:1 and are harmless)
     "MAX_PROLOG_BYTES": 1 * MB,  # an XML part's prolog (everything before the root element)
     # sheets
     "MAX_ROWS": 250_000,  # rows of one sheet or CSV file (the tool is built and measured for 100,000)

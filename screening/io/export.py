@@ -28,12 +28,14 @@ links, the Audit counts) in several places.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -918,13 +920,24 @@ def workbook_bytes(
 # ----------------------------------------------------------------------------------------------- CSV for reading
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+# A plain decimal number written as text ("-5", "+1.5", "-2e3"): a spreadsheet program reads it as that
+# number, never as a formula, so it stays as it is (a negative amount is data). "-2+3", "-1,234" or "-inf" are
+# not plain numbers and get the apostrophe.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def neutralise_cell(value: object) -> object:
     """A text cell that a spreadsheet program would run as a formula (starting with ``= + - @``, tab or CR)
-    gets a leading ``'`` (OWASP, CSV injection); numbers and other text stay as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
-        return "'" + value
+    gets a leading ``'`` (OWASP, CSV injection). Numbers (and text that is a plain decimal number, such as
+    ``-5``) stay as they are, blanks stay blank; any other object is neutralised as the text the CSV writer
+    would write for it."""
+    if value is None or isinstance(value, bool | int | float | complex | np.number | np.bool_):
+        return value
+    if value is pd.NA or value is pd.NaT:
+        return value
+    said = value if isinstance(value, str) else str(value)
+    if said.startswith(FORMULA_LEADS) and not _PLAIN_NUMBER.fullmatch(said):
+        return "'" + said
     return value
 
 
@@ -934,7 +947,12 @@ def csv_for_reading(frame: pd.DataFrame) -> bytes:
     the round-trip file."""
     safe = frame.copy()
     safe.columns = [str(neutralise_cell(str(c))) for c in frame.columns]
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(neutralise_cell).astype(object)
+    for j in range(safe.shape[1]):  # by position: two columns may share a name
+        column = safe.iloc[:, j]
+        if not (
+            pd.api.types.is_numeric_dtype(column)
+            or pd.api.types.is_bool_dtype(column)
+            or pd.api.types.is_datetime64_any_dtype(column)
+        ):  # text, object, categorical (of anything): each cell decides
+            safe.isetitem(j, column.astype(object).map(neutralise_cell).to_numpy(dtype=object))
     return safe.to_csv(index=False).encode("utf-8-sig")

@@ -92,6 +92,52 @@ def test_uncompressed_bytes_count_only_the_parts_parsed(tmp_path) -> None:
         read_input(out)
 
 
+def _compressible() -> tuple[bytes, int, float]:
+    """A valid workbook of repeated cells (it compresses about 11:1), its inflated size and its ratio."""
+    rows = [REQ, ROW] + [[f"P{i}", "x" * 50, "Kenya", "energy", 1] for i in range(2, 200)]
+    data = workbook(rows_xml(rows))
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        total = sum(i.file_size for i in zf.infolist())
+        packed = sum(i.compress_size for i in zf.infolist())
+    assert total / packed > 5
+    return data, total, total / packed
+
+
+def test_compression_ratio() -> None:
+    """Just below and just above MAX_COMPRESSION_RATIO, with the floor lowered under the workbook's size."""
+    data, total, ratio = _compressible()
+    with override(COMPRESSION_RATIO_FLOOR_BYTES=total - 1, MAX_COMPRESSION_RATIO=ratio):
+        assert len(read_input(data, name="t.xlsx").projects.frame) == 199
+    with override(COMPRESSION_RATIO_FLOOR_BYTES=total - 1, MAX_COMPRESSION_RATIO=ratio * (1 - 1e-9)):
+        with pytest.raises(InputError, match="MAX_COMPRESSION_RATIO") as err:
+            read_input(data, name="t.xlsx")
+    assert "decompression bomb" in err.value.en and "压缩炸弹" in err.value.zh
+    assert f"{total:,} B" in err.value.en  # the sizes it names are the workbook's own
+
+
+def test_compression_ratio_floor() -> None:
+    """Just below and just above COMPRESSION_RATIO_FLOOR_BYTES: a workbook inflating to exactly the floor is
+    not held to the ratio, one byte more is; at the default floor (50 MB) a small workbook never is."""
+    data, total, ratio = _compressible()
+    with override(MAX_COMPRESSION_RATIO=2):
+        read_input(data, name="t.xlsx")  # the default floor: small workbooks compress as they like
+        with override(COMPRESSION_RATIO_FLOOR_BYTES=total):
+            assert len(read_input(data, name="t.xlsx").projects.frame) == 199
+        with override(COMPRESSION_RATIO_FLOOR_BYTES=total - 1):
+            with pytest.raises(InputError, match="COMPRESSION_RATIO_FLOOR_BYTES"):
+                read_input(data, name="t.xlsx")
+
+
+def test_compression_ratio_floor_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    data, total, _ratio = _compressible()
+    monkeypatch.setenv("SCREENING_LIMIT_MAX_COMPRESSION_RATIO", "2")
+    monkeypatch.setenv("SCREENING_LIMIT_COMPRESSION_RATIO_FLOOR_BYTES", str(total))
+    read_input(data, name="t.xlsx")
+    monkeypatch.setenv("SCREENING_LIMIT_COMPRESSION_RATIO_FLOOR_BYTES", str(total - 1))
+    with pytest.raises(InputError, match="MAX_COMPRESSION_RATIO"):
+        read_input(data, name="t.xlsx")
+
+
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_columns(kind: str) -> None:
     rows = [REQ + ["x1", "x2"], ROW + ["1", "2"]]
