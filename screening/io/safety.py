@@ -282,7 +282,6 @@ class WorkbookScan:
 
 
 _CELL = re.compile(rb"<c\b([^>]*?)(/?)>")
-_REF = re.compile(rb'\br="\$?([A-Za-z]{1,4})\$?([0-9]{1,8})"')
 _ROW = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,8})"')
 _ROW_TAG = re.compile(rb"<row\b")
 _ERROR_TYPE = re.compile(rb'\bt="e"')
