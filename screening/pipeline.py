@@ -61,7 +61,9 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, sa
     """``criteria_sha256``: the SHA-256 of the criteria file's bytes, None for a set that no file holds."""
     say("validate", 0.15)
     val = validate(inp, criteria)
-    records = val.records.copy()
+    records = val.records.copy(
+        deep=False
+    )  # copy-on-write: the outcome and track columns are new, the rest shared
     records["outcome"] = np.where(val.valid, "candidate", "invalid")
     frame = add_derived(records[val.valid].reset_index(drop=True), criteria)
     say("screen", 0.35)
@@ -75,6 +77,7 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, sa
     records.loc[records["outcome"] == "candidate", "outcome"] = "ranked"
     records["track"] = records["row_key"].map(frame.set_index("row_key")["track"])
     live = frame[~excluded].reset_index(drop=True)  # index = row in the point matrix
+    del frame  # the wide table of every valid record is not needed again: its memory goes before scoring
     dup_hits = duplicate_flags(live, criteria)
     hits = pd.concat([screened.hits, dup_hits], ignore_index=True) if len(dup_hits) else screened.hits
     say("score", 0.55)
