@@ -281,6 +281,10 @@ class CriteriaSet(Strict):
     def track_ids(self) -> list[str]:
         return [t.id for t in self.tracks]
 
+    def tier_ids(self) -> list[str]:
+        """Tier ids, best first: a cap (``max_tier``) is an index into this list."""
+        return [str(t.id) for t in self.tiers]
+
     def classifier_by_role(self, role: ClassifierRole) -> Classifier | None:
         """The classifier given ``role`` in the file (None when no classifier has it)."""
         return next((c for c in self.classifiers if c.role == role), None)

@@ -112,7 +112,7 @@ def ranked_table(
     total, completeness = scores.total[rows], scores.completeness[rows]
     dims = scores.dimension_scores.to_numpy()[rows]
     row_caps, failed = caps[rows], _sorted_categorical(np.zeros(len(rows), dtype=np.int64), [""])
-    if criteria.hurdles and scores.dimension_assessed is not None:
+    if criteria.hurdles:
         h_caps, h_codes, h_labels = hurdle_codes(
             dims, scores.dimension_assessed[rows], list(scores.dimension_scores.columns), criteria
         )

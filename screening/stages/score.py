@@ -119,9 +119,7 @@ class Scores:
     contributions: np.ndarray  # (n, m) points × effective weight
     effective_weight: np.ndarray  # (n, m) share of the total each criterion carries for this project
     dimension_scores: pd.DataFrame  # (n, d) 0–100, NaN where nothing was assessed
-    dimension_assessed: np.ndarray | None = (
-        None  # (n, d) share of each dimension's applicable weight assessed
-    )
+    dimension_assessed: np.ndarray  # (n, d) share of each dimension's applicable weight assessed
 
 
 def point_matrix(frame: pd.DataFrame, criteria: CriteriaSet, ctx: Context) -> PointMatrix:
@@ -280,24 +278,17 @@ def _gather(per_pattern: np.ndarray, inverse: np.ndarray) -> np.ndarray:
     return np.take(per_pattern.T, inverse, axis=1).T
 
 
-def hurdle_hits(
-    dimension_scores: np.ndarray, dimension_assessed: np.ndarray, dims: list[str], criteria: CriteriaSet
-) -> tuple[np.ndarray, np.ndarray]:
-    """(best tier the hurdles allow per row as an index into ``criteria.tiers`` or -1, the ``;``-joined ids
-    of the hurdles each row fails). ``dimension_scores``/``dimension_assessed``: (n, d) in ``dims`` order."""
-    caps, codes, labels = hurdle_codes(dimension_scores, dimension_assessed, dims, criteria)
-    return caps, np.array(labels, dtype=object)[codes]
-
-
 def hurdle_codes(
     dimension_scores: np.ndarray, dimension_assessed: np.ndarray, dims: list[str], criteria: CriteriaSet
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """:func:`hurdle_hits` as (caps, each row's index into the labels, the distinct ``;``-joined labels):
-    the ids are joined once per distinct set of failed hurdles, not once per row."""
+    """The dimension hurdles each row fails: (best tier they allow per row as an index into
+    ``criteria.tiers`` or -1, each row's index into the labels, the distinct ``;``-joined hurdle ids). The ids
+    are joined once per distinct set of failed hurdles, not once per row. ``dimension_scores`` and
+    ``dimension_assessed``: (n, d) in ``dims`` order."""
     n = dimension_scores.shape[0]
     caps = np.full(n, -1)
     pattern = np.zeros(n, dtype=np.int64)  # bit k: the row fails hurdle k
-    tier_ids: list[str] = [str(t.id) for t in criteria.tiers]
+    tier_ids = criteria.tier_ids()
     for k_h, h in enumerate(criteria.hurdles):
         hit = np.zeros(n, dtype=bool)
         for d in h.dimensions:
@@ -323,7 +314,7 @@ def tier_codes(
 ) -> tuple[np.ndarray, list[str]]:
     """:func:`assign_tiers` as (each row's index into the tier names, the names: the criteria's tiers in
     order, then ``insufficient_data``)."""
-    names = [str(t.id) for t in criteria.tiers]
+    names = criteria.tier_ids()
     thresholds = np.array([t.min_score for t in criteria.tiers])
     idx = np.minimum((thresholds[None, :] > total[:, None]).sum(axis=1), len(names) - 1)
     if caps is not None:

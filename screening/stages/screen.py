@@ -91,7 +91,7 @@ def screen(
     ctx = Context(texts=texts or text_scan(criteria))
     report = progress or (lambda _done: None)
     _scan_text(frame, criteria, ctx, report)
-    tier_ids: list[str] = [str(t.id) for t in criteria.tiers]
+    tier_ids = criteria.tier_ids()
     caps = np.full(n, -1)
     for k, gate in enumerate(criteria.gates):
         report(SCAN_SHARE + (1 - SCAN_SHARE) * k / len(criteria.gates))
@@ -149,7 +149,7 @@ def raise_late_flags(
         return screened
     ctx = Context(dict(screened.flags), texts)
     parts = [screened.hits]
-    tier_ids = [str(t.id) for t in criteria.tiers]
+    tier_ids = criteria.tier_ids()
     flags = [f for f in criteria.flags if f.id in late]
     caps = _raise_flags(frame, flags, ctx, tier_ids, screened.tier_caps.copy(), parts)
     return Screened(screened.excluded, _concat(parts), ctx.flags, caps)
