@@ -12,11 +12,13 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["CRITERIA_DIR", "DEFAULT_CRITERIA", "SAMPLES_DIR", "MAPPINGS_DIR"]
+__all__ = ["CRITERIA_DIR", "DEFAULT_CRITERIA", "EVIDENCE_DIR", "SAMPLES_DIR", "MAPPINGS_DIR"]
 
 # files("screening") is a pathlib.Path for a package on disk (wheel or editable install); Path() for mypy.
 _PACKAGE = Path(str(resources.files("screening")))
 CRITERIA_DIR = _PACKAGE / "_data" / "criteria"
 DEFAULT_CRITERIA = CRITERIA_DIR / "default.yaml"
 SAMPLES_DIR = _PACKAGE / "_data" / "sample_projects"
+# Reference data (country sheet, inference rules, basins): real files, not links; each folder has a README.
+EVIDENCE_DIR = _PACKAGE / "_data" / "evidence"
 MAPPINGS_DIR = Path(str(resources.files("screening.io.mappings")))

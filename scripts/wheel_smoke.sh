@@ -18,8 +18,8 @@ import hashlib, subprocess, sys, zipfile
 from pathlib import Path
 wheel = zipfile.ZipFile(sys.argv[1])
 tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "criteria/*.yaml", "sample_projects/*.xlsx", "sample_projects/*.csv",
-                          "screening/*.yaml"], capture_output=True, text=True, check=True).stdout.split()
-packed = {n for n in wheel.namelist() if n.startswith("screening/") and n.endswith((".yaml", ".xlsx", ".csv"))}
+                          "screening/*.yaml", "screening/*.csv", "screening/*.md"], capture_output=True, text=True, check=True).stdout.split()
+packed = {n for n in wheel.namelist() if n.startswith("screening/") and n.endswith((".yaml", ".xlsx", ".csv", ".md"))}
 want = {("screening/_data/" + f) if not f.startswith("screening/") else f: f for f in tracked}
 assert set(want) == packed, f"packaged data differ from the repository: {sorted(set(want) ^ packed)}"
 for inside, outside in want.items():
