@@ -123,6 +123,7 @@ def screening_job(
     criteria_name: str,
     mapping_text: str | None,
     sheet: str | None,
+    inference: bool = True,
 ) -> ScreeningJob:
     """One screening run per (file bytes, criteria bytes, mapping, sheet); the cache key is those bytes.
 
@@ -143,6 +144,7 @@ def screening_job(
             mapping=mapping,
             sheet=sheet,
             progress=progress,
+            inference=inference,
         )
 
     return ScreeningJob(work)
@@ -155,9 +157,10 @@ def screen_cached(
     criteria_name: str,
     mapping_text: str | None,
     sheet: str | None,
+    inference: bool = True,
 ) -> Result:
     """The screening result, showing the run's progress while it lasts (a failed run is not kept)."""
-    key = (data, name, criteria_data, criteria_name, mapping_text, sheet)
+    key = (data, name, criteria_data, criteria_name, mapping_text, sheet, inference)
     job = screening_job(*key)
     if not job.wait(0.0):
         slot = st.empty()
@@ -214,14 +217,21 @@ def load() -> Loaded:
         criteria = load_criteria_cached(crit["data"], crit["name"])
     except CriteriaError as exc:
         return Loaded(None, None, None, None, error_text(exc))
-    run_key = (_sha(src), _sha(crit), ss.get("mapping_text"), ss.get("sheet"))
+    inference = bool(ss.get("inference", True))
+    run_key = (_sha(src), _sha(crit), ss.get("mapping_text"), ss.get("sheet"), inference)
     memo = ss.get("_base_memo")
     if memo is not None and memo[0] == run_key:
         base = memo[1]  # this session's copy: no unpickling from the cache on every rerun
     else:
         try:
             base = screen_cached(
-                src["data"], src["name"], crit["data"], crit["name"], ss.get("mapping_text"), ss.get("sheet")
+                src["data"],
+                src["name"],
+                crit["data"],
+                crit["name"],
+                ss.get("mapping_text"),
+                ss.get("sheet"),
+                inference,
             )
         except (InputError, CriteriaError, MappingError, MemoryError, RecursionError) as exc:
             ss.pop("_base_memo", None)

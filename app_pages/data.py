@@ -101,6 +101,12 @@ def _sheet_and_mapping(sheets: list[str], current_sheet: str) -> None:
             else:
                 ss["mapping_text"] = text
                 st.rerun()
+    on = st.toggle(
+        common.t("inference_toggle"), value=bool(ss.get("inference", True)), help=common.t("inference_help")
+    )
+    if on != bool(ss.get("inference", True)):
+        ss["inference"] = on
+        st.rerun()
 
 
 def _mapping_editor(table) -> None:  # noqa: ANN001 - a DataFrame

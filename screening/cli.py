@@ -141,6 +141,13 @@ def score(
         str | None, typer.Option(help="Project sheet name (default: found by its headers)")
     ] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the workbook and messages")] = Lang.en,
+    inference: Annotated[
+        bool,
+        typer.Option(
+            help="Fill blank fields from what each record carries (text, loan terms), citing the evidence "
+            "(docs/inference.md); --no-inference leaves them blank"
+        ),
+    ] = True,
     budget: Annotated[
         float | None, typer.Option(help="Portfolio budget, USD million: adds sheet Portfolio")
     ] = None,
@@ -213,7 +220,15 @@ def score(
             _fail(text("cli_mapping_invalid", error=exc), lang)
     progress = _Progress()
     try:
-        result = run(input, criteria=cs, criteria_sha256=sha, mapping=mp, sheet=sheet, progress=progress)
+        result = run(
+            input,
+            criteria=cs,
+            criteria_sha256=sha,
+            mapping=mp,
+            sheet=sheet,
+            progress=progress,
+            inference=inference,
+        )
     except InputError as exc:
         progress.done()
         _fail(text("cli_nothing_written", reason=exc.text), lang)

@@ -68,6 +68,7 @@ class Result:
     scores: Scores
     weights: Weights
     tier_caps: np.ndarray  # (n,) per point-matrix row: best tier a review flag allows, -1 for none
+    inference: Inference = field(default_factory=lambda: Inference(False))
     made_at: str = field(default_factory=lambda: _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
 
     @property
@@ -139,6 +140,20 @@ class RawTable:
 
     def with_warnings(self, *more: Text) -> RawTable:
         return replace(self, warnings=(*self.warnings, *more))
+
+
+@dataclass(frozen=True)
+class Inference:
+    """Whether inference ran, with which rules, and what it filled (``row_key`` = position in the projects)."""
+
+    on: bool
+    version: str = ""
+    sha256: str = ""
+    provenance: pd.DataFrame | None = None
+
+    @property
+    def filled(self) -> int:
+        return 0 if self.provenance is None else len(self.provenance)
 
 
 @dataclass(frozen=True)

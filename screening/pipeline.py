@@ -1,6 +1,6 @@
 """The one pipeline used by the CLI and the web app alike (DESIGN.md "The data flow").
 
-read → map headers → validate → screen (gates, flags) → classify (track, labels) → score → combine (total,
+read → map headers → infer → validate → screen (gates, flags) → classify (track, labels) → score → combine (total,
 tier) → rank → explain. Each stage is a function in its own module; this module only wires them together and
 keeps the per-criterion point matrix so that re-weighting never re-reads or re-validates anything. A run and a
 re-weighting build the ranked table with the same function (:func:`screening.stages.rank.ranked_table`).
@@ -19,11 +19,13 @@ from screening.criteria.loader import DEFAULT_CRITERIA, load_criteria_bytes
 from screening.criteria.loader import criteria_sha256 as criteria_sha
 from screening.criteria.models import CriteriaSet
 from screening.criteria.rules import Context, text_scan
+from screening.inference.rules import default_rules
 from screening.io.mapping import Mapping
 from screening.io.read import read_input
-from screening.model import Input, Progress, Result
+from screening.model import Inference, Input, Progress, Result
 from screening.stages.classify import add_derived, classify, indices
 from screening.stages.duplicates import duplicate_flags
+from screening.stages.infer import infer
 from screening.stages.rank import categorised, ranked_table
 from screening.stages.score import Weights, point_matrix, weigh
 from screening.stages.screen import raise_late_flags, screen
@@ -46,19 +48,27 @@ def run(
     mapping: Mapping | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
+    inference: bool = True,
 ) -> Result:
-    """Screen and score one input file."""
+    """Screen and score one input file; ``inference=False`` leaves blank fields blank (no inference stage)."""
     say = progress or (lambda _stage, _share: None)
     say("read", 0.0)
     inp = read_input(source, name=name, mapping=mapping, sheet=sheet)
     if criteria is None:
         raw = DEFAULT_CRITERIA.read_bytes()
         criteria, criteria_sha256 = load_criteria_bytes(raw, str(DEFAULT_CRITERIA)), criteria_sha(raw)
-    return run_input(inp, criteria, criteria_sha256, say)
+    return run_input(inp, criteria, criteria_sha256, say, inference=inference)
 
 
-def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, say: Progress) -> Result:
+def run_input(
+    inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, say: Progress, *, inference: bool = True
+) -> Result:
     """``criteria_sha256``: the SHA-256 of the criteria file's bytes, None for a set that no file holds."""
+    inferred = Inference(False)
+    if inference and not inp.exported:  # a workbook this tool wrote already carries what was inferred
+        say("infer", 0.1)
+        rules, rules_sha = default_rules()
+        inp, inferred = infer(inp, rules, rules_sha, lambda done: say("infer", 0.1 + 0.05 * done))
     say("validate", 0.15)
     val = validate(inp, criteria)
     records = val.records.copy(
@@ -91,7 +101,9 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, sa
     )
     say("rank", 0.75)
     ranked = ranked_table(live, pm, scores, caps, criteria)
-    return Result(inp, criteria, criteria_sha256, val, records, ranked, hits, pm, scores, weights, caps)
+    return Result(
+        inp, criteria, criteria_sha256, val, records, ranked, hits, pm, scores, weights, caps, inferred
+    )
 
 
 def _flags(live: pd.DataFrame, hits: pd.DataFrame) -> pd.Series:

@@ -24,6 +24,7 @@ from screening.io.schema import (
 from screening.model import Input, Result
 from screening.stages.explain import rationale
 from screening.vocab.columns import CODE_LISTS
+from screening.vocab.columns import label as column_label
 
 
 def reviews_by_row(inp: Input) -> pd.DataFrame | None:
@@ -131,6 +132,26 @@ def excluded_frame(result: Result, lang: str = "en") -> pd.DataFrame:
         if c != "project_id":
             frame[c] = ex[c].to_numpy()
     return frame
+
+
+def inferred_frame(result: Result, lang: str = "en") -> pd.DataFrame:
+    """Every value the inference stage filled: the record, the column, the value, the rule and its evidence
+    (the text span or the columns it came from)."""
+    prov = result.inference.provenance
+    cols = ["project_id", "column", "value", "rule", "field", "evidence"]
+    if prov is None or not len(prov):
+        return pd.DataFrame(columns=cols)
+    ids = result.records.set_index("row_key")["project_id"]
+    return pd.DataFrame(
+        {
+            "project_id": prov["row_key"].map(ids).to_numpy(),
+            "column": [column_label(c, lang) for c in prov["column"]],
+            "value": prov["value"].to_numpy(dtype=object),
+            "rule": prov["rule"].to_numpy(dtype=object),
+            "field": [column_label(c, lang) for c in prov["field"]],
+            "evidence": prov["evidence"].to_numpy(dtype=object),
+        }
+    )
 
 
 def invalid_frame(result: Result, lang: str = "en") -> pd.DataFrame:
@@ -303,7 +324,16 @@ def rationale_lazy(result: Result, lang: str, progress: Callable[[float], None] 
         if progress is not None and len(frame):
             progress(a / len(frame))
         return _rationale_table(
-            rationale(frame, result.pm, result.scores, result.criteria, (lang,), slice(a, b)), lang
+            rationale(
+                frame,
+                result.pm,
+                result.scores,
+                result.criteria,
+                (lang,),
+                slice(a, b),
+                result.inference.provenance,
+            ),
+            lang,
         )
 
     cols = list(
@@ -437,4 +467,12 @@ def rationale_of(
     result: Result, langs: tuple[str, ...] = ("en", "zh"), rows: slice | None = None
 ) -> pd.DataFrame:
     """Per project and criterion; ``rows`` selects projects by position (point-matrix order)."""
-    return rationale(scored_frame(result), result.pm, result.scores, result.criteria, langs, rows)
+    return rationale(
+        scored_frame(result),
+        result.pm,
+        result.scores,
+        result.criteria,
+        langs,
+        rows,
+        result.inference.provenance,
+    )

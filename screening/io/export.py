@@ -71,6 +71,7 @@ from screening.report import (
     _criteria_columns,
     criteria_frame,
     excluded_frame,
+    inferred_frame,
     input_columns,
     invalid_frame,
     ranking_frame,
@@ -858,6 +859,8 @@ def write_workbook(
     if result.input.countries is not None:
         cframe = result.input.countries.frame
         w.table("countries", cframe, headers=[_tcol(c, lang) for c in cframe.columns])
+    if result.inference.on:
+        w.table("inferred", inferred_frame(result, lang), widths={"evidence": 90.0, "column": 24.0})
     for extra in extra_sheets:
         w.table(extra.title(lang), extra.frame, title=extra.title(lang), widths={})
     stats = w.stats
@@ -874,6 +877,10 @@ def write_workbook(
         ("input_sheet", result.input.projects.sheet),
         ("header_row", result.input.projects.header_row),
         ("input_is_exported_workbook", "yes" if result.input.exported else "no"),
+        ("inference", "on" if result.inference.on else "off"),
+        ("inference_rules_version", result.inference.version or "—"),
+        ("inference_rules_sha256", result.inference.sha256 or "—"),
+        ("inferred_values", result.inference.filled),
         ("records_read", counts["records"]),
         ("ranked", counts["ranked"]),
         ("excluded", counts["excluded"]),

@@ -34,6 +34,7 @@ SHEET_KEYS = (
     "issues",
     "criteria",
     "countries",
+    "inferred",
     "audit",
 )
 

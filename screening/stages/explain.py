@@ -64,6 +64,35 @@ def value_strings(frame: pd.DataFrame, fields: list[str]) -> np.ndarray:
     return np.array(joined, dtype=object)
 
 
+def _inferred_notes(
+    frame: pd.DataFrame, fields: list[str], inferred: pd.DataFrame | None
+) -> tuple[np.ndarray | str, np.ndarray | str]:
+    """Per row: a note that a value the criterion read was inferred, with its evidence ("" where none)."""
+    if inferred is None or not len(inferred) or not fields:
+        return "", ""
+    mine = inferred[inferred["column"].isin(fields)]
+    if not len(mine):
+        return "", ""
+    first = mine.drop_duplicates("row_key").set_index("row_key")
+    keys = frame["row_key"].to_numpy()
+    got = first.reindex(keys)
+    has = got["column"].notna().to_numpy()
+    if not has.any():
+        return "", ""
+    col = got["column"].fillna("").to_numpy(dtype=object)
+    ev = got["evidence"].fillna("").to_numpy(dtype=object)
+    en = np.where(has, " — inferred (" + col + "), from: " + ev.astype(str), "")
+    zh = np.where(
+        has,
+        "——由记录推断（"
+        + np.array([column_label(c, "zh") if c else "" for c in col], dtype=object)
+        + "），依据："
+        + ev.astype(str),
+        "",
+    )
+    return en.astype(object), zh.astype(object)
+
+
 def rationale(
     frame: pd.DataFrame,
     pm: PointMatrix,
@@ -71,12 +100,15 @@ def rationale(
     criteria: CriteriaSet,
     langs: tuple[str, ...] = ("en", "zh"),
     rows: slice | None = None,
+    inferred: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Long table: one row per (project, criterion), projects in input order, criteria in file order.
 
     Built as (projects × criteria) arrays raveled row-major, so no sort of the 10⁵–10⁶-row result is needed.
     ``langs`` limits the reason columns built (the export needs one language: half the memory at 100k rows);
     ``rows`` limits the projects (positions in ``frame`` and the point matrix), so a caller can stream it.
+    ``inferred``: the inference stage's provenance; a reason resting on an inferred value says so and quotes
+    its evidence.
     """
     sel = rows if rows is not None else slice(None)
     frame = frame.iloc[sel]
@@ -109,6 +141,7 @@ def rationale(
         assessed = app & ~np.isnan(points_all[:, j])
         status = np.where(~app, "not_applicable", np.where(assessed, "assessed", "not_assessed"))
         values = value_strings(frame, fields)
+        said_en, said_zh = _inferred_notes(frame, fields, inferred)
         pts_codes, pts_u = pd.factorize(pd.Series(points[:, j]), use_na_sentinel=True)
         pts_txt = np.array([f"{p:g}" for p in pts_u] + [""], dtype=object)[pts_codes]
         rule_en, rule_zh = crit.scorer.describe("en"), crit.scorer.describe("zh")
@@ -123,7 +156,8 @@ def rationale(
                 + " → "
                 + pts_txt
                 + "/100"
-                + (f" ({rule_en})" if rule_en else ""),
+                + (f" ({rule_en})" if rule_en else "")
+                + said_en,
                 np.where(
                     status == "not_assessed",
                     f"{crit.label.en}: not assessed — {missing_en} missing or empty",
@@ -143,7 +177,8 @@ def rationale(
                 + " → "
                 + pts_txt
                 + "/100"
-                + (f"（{rule_zh}）" if rule_zh else ""),
+                + (f"（{rule_zh}）" if rule_zh else "")
+                + said_zh,
                 np.where(
                     status == "not_assessed",
                     f"{crit.label.zh}：未评估——{missing_zh}缺失或为空",

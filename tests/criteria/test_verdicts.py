@@ -402,6 +402,47 @@ CASES: list[tuple[str, str, str, dict[str, object], str, str]] = [
         "<=conditional",
         "rationale:relationship_fit:20",
     ),
+    # — what the record's own description reports (issue 14: read by the inference stage) —
+    (
+        "protests-in-description",
+        "standard",
+        "Kenya",
+        {"description": "Residents protested against the land acquisition in 2019."},
+        "=priority",
+        "protests_reported",
+    ),
+    (
+        "corruption-in-description",
+        "standard",
+        "Kenya",
+        {"description": "The contract award is the subject of a corruption investigation."},
+        "<=conditional",
+        "corruption_reported",
+    ),
+    (
+        "debt-rescheduling-stated",
+        "standard",
+        "Kenya",
+        {"reported_debt_restructuring": True},
+        "<=conditional",
+        "debt_restructuring_reported",
+    ),
+    (
+        "resettlement-stated",
+        "standard",
+        "Kenya",
+        {"reported_resettlement": True},
+        "=priority",
+        "resettlement_reported",
+    ),
+    (
+        "coal-named-only-in-title",
+        "standard",
+        "Kenya",
+        {"sector": "energy", "energy_source": None, "project_name": "600 MW Coal-Fired Power Plant"},
+        "excluded",
+        "gate:no_new_coal_power",
+    ),
 ]
 
 POSITIVE_CONTROLS = ["flagship", "small_and_beautiful", "standard"]

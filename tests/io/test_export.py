@@ -26,6 +26,7 @@ def expected_sheets(result, lang):
         + tracks
         + [SHEETS[k][lang] for k in keys_after]
         + ([SHEETS["countries"][lang]] if result.input.countries is not None else [])
+        + ([SHEETS["inferred"][lang]] if result.inference.on else [])
         + [SHEETS["audit"][lang]]
     )
 
