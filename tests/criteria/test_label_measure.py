@@ -30,6 +30,7 @@ CLASSES: dict[str, set[str]] = {
     "transboundary_hydro": {"sensitive_cross_border_water"},
     "weapons_military": {"weapons_military"},
 }
+GATE_ONLY = {"weapons_military"}  # detected = excluded by the gate (its review flag is not a verdict)
 TARGET = {"coal_power": (0.98, 0.97)}  # issue 14: coal precision ≥ 0.98 and recall ≥ 0.97 on the held-back half
 
 
@@ -46,9 +47,11 @@ def detected() -> dict[str, set[str]]:
 
     result = run(AIDDATA, mapping=load_mapping("aiddata-gcdf3"))
     hits = result.hits
-    return {
-        cls: set(hits.loc[hits["id"].isin(ids), "project_id"].astype(str)) for cls, ids in CLASSES.items()
-    }
+    out = {}
+    for cls, ids in CLASSES.items():
+        mask = hits["id"].isin(ids) & ((hits["kind"] == "gate") if cls in GATE_ONLY else True)
+        out[cls] = set(hits.loc[mask, "project_id"].astype(str))
+    return out
 
 
 def measure(half: str, cls: str, basis: str | None = None) -> tuple[int, int, int, float, float]:
