@@ -81,7 +81,11 @@ def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, sa
     dup_hits = duplicate_flags(live, criteria)
     hits = pd.concat([screened.hits, dup_hits], ignore_index=True) if len(dup_hits) else screened.hits
     say("score", 0.55)
-    pm = point_matrix(live, criteria, Context({k: v[~excluded] for k, v in screened.flags.items()}, texts, criteria.negation))
+    pm = point_matrix(
+        live,
+        criteria,
+        Context({k: v[~excluded] for k, v in screened.flags.items()}, texts, criteria.negation),
+    )
     weights = Weights.of(criteria)
     scores = weigh(pm, weights, criteria.missing_policy)
     caps = screened.tier_caps[~excluded]

@@ -16,12 +16,45 @@ import random
 import pandas as pd
 
 BROAD = {
-    "coal": ["coal", "lignite", "thermal power", "supercritical", "-fired", " fired", "fossil", "steam power"],
+    "coal": [
+        "coal",
+        "lignite",
+        "thermal power",
+        "supercritical",
+        "-fired",
+        " fired",
+        "fossil",
+        "steam power",
+    ],
     "hydro": ["hydro", "dam", "dams", "reservoir", "barrage", "run-of", "hydel", "mekong", "nile", "weir"],
     "military": [
-        "military", "army", "navy", "naval", "defen", "weapon", "arms", "munition", "aircraft", "fighter",
-        "frigate", "warship", "patrol", "armour", "armor", "armoured", "tank", "troop", "soldier",
-        "air force", "missile", "radar", "police", "security forces", "jet", "vessel", "helicopter",
+        "military",
+        "army",
+        "navy",
+        "naval",
+        "defen",
+        "weapon",
+        "arms",
+        "munition",
+        "aircraft",
+        "fighter",
+        "frigate",
+        "warship",
+        "patrol",
+        "armour",
+        "armor",
+        "armoured",
+        "tank",
+        "troop",
+        "soldier",
+        "air force",
+        "missile",
+        "radar",
+        "police",
+        "security forces",
+        "jet",
+        "vessel",
+        "helicopter",
     ],
 }
 
@@ -62,7 +95,9 @@ def main() -> None:
             found = contexts(text, words)
             if found:
                 pool.add(row["AidData Record ID"])
-                print(f"--- {row['AidData Record ID']} [{row['Recipient']}; {row['Sector Name']}] {row['Title']}")
+                print(
+                    f"--- {row['AidData Record ID']} [{row['Recipient']}; {row['Sector Name']}] {row['Title']}"
+                )
                 for c in found:
                     print("    ", c)
     rest = sorted(set(frame["AidData Record ID"]) - pool, key=int)
@@ -71,7 +106,9 @@ def main() -> None:
     by_id = frame.set_index("AidData Record ID")
     for rid in sorted(sample, key=int):
         row = by_id.loc[rid]
-        print(f"--- {rid} [{row['Recipient']}; {row['Sector Name']}] {row['Title']} || {row['Description'][:300]}")
+        print(
+            f"--- {rid} [{row['Recipient']}; {row['Sector Name']}] {row['Title']} || {row['Description'][:300]}"
+        )
 
 
 if __name__ == "__main__":

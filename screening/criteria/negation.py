@@ -32,7 +32,25 @@ class Negation(BaseModel):
     cues: list[str] = []
     prefixes: list[str] = []
     zh_cues: list[str] = []
-    stops: list[str] = [".", ",", ";", ":", "!", "?", "(", ")", "[", "]", "\n", "。", "；", "：", "！", "？", "，"]
+    stops: list[str] = [
+        ".",
+        ",",
+        ";",
+        ":",
+        "!",
+        "?",
+        "(",
+        ")",
+        "[",
+        "]",
+        "\n",
+        "。",
+        "；",
+        "：",
+        "！",
+        "？",
+        "，",
+    ]
     window_words: int = Field(default=3, ge=0, le=12)
     window_chars: int = Field(default=4, ge=0, le=20)
     why: Text | None = None

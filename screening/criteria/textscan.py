@@ -208,7 +208,9 @@ class TextScan:
         for slot in np.flatnonzero(out).tolist():
             text = self._texts[slot]
             out[slot] = any(
-                not negation.negates(text, start, end) for term, start, end in self._found[slot] if term in ids
+                not negation.negates(text, start, end)
+                for term, start, end in self._found[slot]
+                if term in ids
             )
         return out
 

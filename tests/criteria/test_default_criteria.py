@@ -448,7 +448,10 @@ FLAG_CASES: dict[str, tuple[dict, dict]] = {
         {"project_name": "Shargun Coal Mine Modernization Project", "sector": "mining"},
         {"project_name": "Shargun Copper Mine Modernization Project", "sector": "mining"},
     ),
-    "state_arms_exporter": ({"lead_enterprise": "NORINCO"}, {"lead_enterprise": "China Road and Bridge Corporation"}),
+    "state_arms_exporter": (
+        {"lead_enterprise": "NORINCO"},
+        {"lead_enterprise": "China Road and Bridge Corporation"},
+    ),
 }
 
 

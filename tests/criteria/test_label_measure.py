@@ -31,7 +31,9 @@ CLASSES: dict[str, set[str]] = {
     "weapons_military": {"weapons_military"},
 }
 GATE_ONLY = {"weapons_military"}  # detected = excluded by the gate (its review flag is not a verdict)
-TARGET = {"coal_power": (0.98, 0.97)}  # issue 14: coal precision ≥ 0.98 and recall ≥ 0.97 on the held-back half
+TARGET = {
+    "coal_power": (0.98, 0.97)
+}  # issue 14: coal precision ≥ 0.98 and recall ≥ 0.97 on the held-back half
 
 
 def labels() -> list[dict[str, str]]:
@@ -72,7 +74,9 @@ def test_labels_are_complete_and_split_by_hash():
     rows = labels()
     assert len({r["record_id"] for r in rows}) == len(rows)
     for r in rows:
-        expected = "tune" if int(hashlib.sha256(r["record_id"].encode()).hexdigest(), 16) % 2 == 0 else "held_back"
+        expected = (
+            "tune" if int(hashlib.sha256(r["record_id"].encode()).hexdigest(), 16) % 2 == 0 else "held_back"
+        )
         assert r["half"] == expected
         assert all(r[c] in {"0", "1"} for c in CLASSES)
         assert r["reason"].strip()
@@ -101,4 +105,6 @@ if __name__ == "__main__":
         for cls in CLASSES:
             for basis in (None, "text"):
                 tp, fp, fn, p, r = measure(half, cls, basis)
-                print(f"{half:9} {cls:20} {basis or 'all':5} tp={tp:3} fp={fp:3} fn={fn:3} P={p:.3f} R={r:.3f}")
+                print(
+                    f"{half:9} {cls:20} {basis or 'all':5} tp={tp:3} fp={fp:3} fn={fn:3} P={p:.3f} R={r:.3f}"
+                )
