@@ -483,6 +483,32 @@ CASES: list[tuple[str, str, str, dict[str, object], str, str]] = [
         "<=priority",
         "coal_mining",
     ),
+    (
+        "not-coal-negated-zh",
+        "standard",
+        "Kenya",
+        {
+            "sector": "energy",
+            "energy_source": None,
+            "project_name": "光伏电站",
+            "description": "本项目不涉及燃煤发电",
+        },
+        "<=priority",
+        "-",
+    ),
+    (
+        "transboundary-basin-given",
+        "standard",
+        "Kenya",
+        {
+            "sector": "energy",
+            "energy_source": "hydro",
+            "project_name": "Hydropower station",
+            "transboundary_basin": "Mekong",
+        },
+        "<=conditional",
+        "sensitive_cross_border_water",
+    ),
     # — weapons and military platforms, with negation —
     (
         "jet-trainers",
