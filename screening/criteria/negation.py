@@ -6,7 +6,8 @@ literal text from the criteria file's ``negation:`` block (no regular expression
 
 * ``prefixes`` glued to the occurrence ("non-", "non "): the text just before the occurrence ends with one;
 * ``cues`` (English words, whole words) among the ``window_words`` words before the occurrence;
-* ``zh_cues`` (Chinese, no spaces to count words by) among the ``window_chars`` characters before it.
+* ``zh_cues`` (Chinese, no spaces to count words by) among the ``window_chars`` characters before it, not
+  counting ``zh_non_cues``, words that hold a cue character but negate nothing (南非, 西非, 非洲, 未来, 无线).
 
 The look-back stops at a clause boundary (``stops``): "No. 5 Thermal Power Plant" is not a negation, and
 "without delays, the coal plant" negates nothing. Text and cues are folded by the engine's own case fold, which keeps
@@ -32,6 +33,7 @@ class Negation(BaseModel):
     cues: list[str] = []
     prefixes: list[str] = []
     zh_cues: list[str] = []
+    zh_non_cues: list[str] = []  # words that hold a cue but negate nothing: 南非, 非洲, 未来, 无线
     stops: list[str] = [
         ".",
         ",",
@@ -65,7 +67,13 @@ class Negation(BaseModel):
         if any(p and clause.endswith(fold(p)) for p in self.prefixes):
             return True
         if self.zh_cues and self.window_chars:
-            tail = clause[-self.window_chars :]
+            # look a little further back so that a non-cue word cut by the window is still recognised
+            reach = self.window_chars + max((len(w) for w in self.zh_non_cues), default=0)
+            tail = clause[-reach:]
+            for word in self.zh_non_cues:
+                if word:
+                    tail = tail.replace(fold(word), " " * len(word))
+            tail = tail[-self.window_chars :]
             if any(c and fold(c) in tail for c in self.zh_cues):
                 return True
         if self.cues and self.window_words:

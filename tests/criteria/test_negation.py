@@ -48,6 +48,11 @@ def test_affirmed_occurrences_stay():
     assert not negated("No delays were reported, and the coal plant opened", "coal")
     assert not negated("Nothing else: the coal-fired power plant", "coal-fired")
     assert not negated("煤电项目", "煤电")
+    assert not negated("南非燃煤电厂", "燃煤")
+    assert not negated("西非原油管道", "管道")
+    assert not negated("非洲煤电项目", "煤电")
+    assert not negated("未来煤电扩建", "煤电")
+    assert negated("非燃煤电厂", "燃煤")
 
 
 def test_window_is_bounded():
