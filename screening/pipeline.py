@@ -79,7 +79,7 @@ def run_input(
     say("screen", 0.35)
     texts = text_scan(criteria)  # one automaton for the criteria set; each distinct text scanned once per run
     screened = screen(frame, criteria, texts, lambda done: say("screen", 0.35 + 0.15 * done))
-    frame = classify(frame, criteria, Context(screened.flags, texts))
+    frame = classify(frame, criteria, Context(screened.flags, texts, criteria.negation))
     screened = raise_late_flags(frame, criteria, screened, texts)
     excluded = screened.excluded
     keys = frame["row_key"].to_numpy()
@@ -91,7 +91,11 @@ def run_input(
     dup_hits = duplicate_flags(live, criteria)
     hits = pd.concat([screened.hits, dup_hits], ignore_index=True) if len(dup_hits) else screened.hits
     say("score", 0.55)
-    pm = point_matrix(live, criteria, Context({k: v[~excluded] for k, v in screened.flags.items()}, texts))
+    pm = point_matrix(
+        live,
+        criteria,
+        Context({k: v[~excluded] for k, v in screened.flags.items()}, texts, criteria.negation),
+    )
     weights = Weights.of(criteria)
     scores = weigh(pm, weights, criteria.missing_policy)
     caps = screened.tier_caps[~excluded]

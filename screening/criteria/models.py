@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from screening.criteria.negation import Negation
 from screening.criteria.rules import CasesScorer, CombineScorer, Rule, Scorer, Strict
 from screening.i18n import Text
 from screening.vocab.columns import COLUMN_BY_NAME
@@ -255,6 +256,7 @@ class CriteriaSet(Strict):
     missing_policy: Literal["zero", "neutral", "renormalise"] = "zero"
     completeness_threshold: float = Field(default=0.5, ge=0, le=1)
     sources: dict[str, Source]
+    negation: Negation | None = None  # cues that negate one occurrence of a text term (criteria/negation.py)
     derived: list[Derived] = []
     gates: list[Gate] = []
     flags: list[Flag] = []

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
+from screening.criteria.negation import Negation
 from screening.criteria.textscan import TextScan
 from screening.i18n import Text
 
@@ -73,9 +74,16 @@ class Context:
     run's text scan (:class:`~screening.criteria.textscan.TextScan`), shared by every stage of one run so
     that each distinct text is scanned once. Without one, each term list gets a scan of its own."""
 
-    def __init__(self, flags: dict[str, np.ndarray] | None = None, texts: TextScan | None = None) -> None:
+    def __init__(
+        self,
+        flags: dict[str, np.ndarray] | None = None,
+        texts: TextScan | None = None,
+        negation: Negation | None = None,
+    ) -> None:
         self.flags = flags or {}
         self.texts = texts
+        # the criteria set's negation cues: the run scan's, else the one given (scans of this context use it)
+        self.negation = negation if negation is not None else (texts.negation if texts is not None else None)
         self._own_scans: dict[tuple[str, ...], TextScan] = {}
         # id(frame) is only a key while the entry also holds the frame itself: a frame freed and its id reused
         # by a new frame can never be taken for the cached one (the entry's frame must be the same object).
@@ -87,7 +95,7 @@ class Context:
             return self.texts
         scan = self._own_scans.get(terms)
         if scan is None:
-            scan = self._own_scans[terms] = TextScan(terms)
+            scan = self._own_scans[terms] = TextScan(terms, self.negation)
         return scan
 
     def text_slots(
@@ -199,7 +207,9 @@ class TextContains(Strict):
     """Any of the terms appears (case-insensitive) in any of the text fields, in any language.
 
     Terms are literal text, never regular expressions from the file. ``unless`` terms cancel a hit in the
-    same record (a "coal-to-solar conversion" is no new coal plant). ASCII terms match at word starts so that
+    same record (a "coal-to-solar conversion" is no new coal plant). An occurrence of a term that the criteria
+    set's ``negation`` cues negate ("non-weapon aid", "no resettlement") does not count; ``unless`` terms
+    cancel wherever they stand (a cancelling word is not weighed by negation). ASCII terms match at word starts so that
     "arms" does not hit "farms". Each field is searched on its own: no term runs from one field into the
     next. The search itself is :mod:`screening.criteria.textscan`'s.
     """
@@ -219,7 +229,8 @@ class TextContains(Strict):
             return np.zeros(n, dtype=bool)
         scan = ctx.scan_for((*self.text_contains, *self.unless))
         slots = [ctx.text_slots(frame, field, scan) for field in self.fields_]
-        hit = _in_any_field(n, slots, scan.holding(self.text_contains))
+        # an occurrence negated in its clause ("non-weapon", "no resettlement") is no evidence of the term
+        hit = _in_any_field(n, slots, scan.affirmed(self.text_contains))
         if "" in self.text_contains:
             hit[:] = True
         if self.unless:
@@ -258,7 +269,8 @@ def text_rules(model: Any) -> list[TextContains]:
 def text_scan(criteria: Any) -> TextScan:
     """One scan for every ``text_contains`` and ``unless`` term of a criteria set: one automaton, one pass
     over each distinct text per run."""
-    return TextScan(term for rule in text_rules(criteria) for term in (*rule.text_contains, *rule.unless))
+    terms = (term for rule in text_rules(criteria) for term in (*rule.text_contains, *rule.unless))
+    return TextScan(terms, getattr(criteria, "negation", None))
 
 
 def text_fields(criteria: Any) -> list[str]:

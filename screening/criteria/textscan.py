@@ -25,10 +25,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
+
+if TYPE_CHECKING:
+    from screening.criteria.negation import Negation
 
 # Python's str.lower() is the *full* mapping: "İ" becomes two characters and a word-final "Σ" becomes "ς".
 # Mapping those two first leaves the simple, length-keeping mapping (checked over every code point in tests).
@@ -132,10 +136,12 @@ class TextScan:
     blank text.
     """
 
-    def __init__(self, terms: Iterable[str]) -> None:
+    def __init__(self, terms: Iterable[str], negation: Negation | None = None) -> None:
         self.terms = compiled(tuple(dict.fromkeys(terms)))
+        self.negation = negation  # the criteria set's negation cues, used by :meth:`affirmed` when not given
         self._slot_of: dict[str, int] = {"": 0}
         self._found: list[list[tuple[int, int, int]]] = [[]]
+        self._texts: list[str] = [""]  # slot → its text (the same str objects the frame holds)
         self._slots_holding: list[list[int]] = [[] for _ in self.terms.terms]  # term id → slots, in order
         self._slots_holding_array: dict[int, np.ndarray] = {}  # the same as arrays, made when asked
 
@@ -175,6 +181,7 @@ class TextScan:
         self._slot_of[text] = slot
         found = self.terms.scan(text)
         self._found.append(found)
+        self._texts.append(text)
         for term in dict.fromkeys(f[0] for f in found):
             self._slots_holding[term].append(slot)
             self._slots_holding_array.pop(term, None)
@@ -185,6 +192,26 @@ class TextScan:
         for term in terms:
             if term:
                 out[self._slots_array(self.terms.ids[term])] = True
+        return out
+
+    def affirmed(self, terms: Iterable[str], negation: Negation | None = None) -> np.ndarray:
+        """Per slot: whether some occurrence of ``terms`` is *not* negated (:meth:`Negation.negates`).
+
+        Without a negation this is :meth:`holding`. Only the texts that hold a term are looked at.
+        """
+        wanted = [t for t in terms if t]
+        out = self.holding(wanted)
+        negation = negation if negation is not None else self.negation
+        if negation is None or not (negation.cues or negation.prefixes or negation.zh_cues):
+            return out
+        ids = {self.terms.ids[t] for t in wanted}
+        for slot in np.flatnonzero(out).tolist():
+            text = self._texts[slot]
+            out[slot] = any(
+                not negation.negates(text, start, end)
+                for term, start, end in self._found[slot]
+                if term in ids
+            )
         return out
 
     def _slots_array(self, term: int) -> np.ndarray:

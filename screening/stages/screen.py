@@ -88,7 +88,7 @@ def screen(
     n = len(frame)
     excluded = np.zeros(n, dtype=bool)
     parts: list[pd.DataFrame] = []
-    ctx = Context(texts=texts or text_scan(criteria))
+    ctx = Context(texts=texts or text_scan(criteria), negation=criteria.negation)
     report = progress or (lambda _done: None)
     _scan_text(frame, criteria, ctx, report)
     tier_ids = criteria.tier_ids()
@@ -147,7 +147,7 @@ def raise_late_flags(
     late = flags_after_classification(criteria)
     if not late:
         return screened
-    ctx = Context(dict(screened.flags), texts)
+    ctx = Context(dict(screened.flags), texts, criteria.negation)
     parts = [screened.hits]
     tier_ids = criteria.tier_ids()
     flags = [f for f in criteria.flags if f.id in late]

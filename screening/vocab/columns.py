@@ -530,6 +530,13 @@ COLUMNS: tuple[Column, ...] = (
         note_en=_YN_EN,
     ),
     Column(
+        "transboundary_basin",
+        "text",
+        "所在国际流域",
+        "International river basin",
+        ("跨境流域", "国际流域", "international basin"),
+    ),
+    Column(
         "annual_emissions_tco2e",
         "number",
         "年排放量（吨二氧化碳当量）",

@@ -444,6 +444,14 @@ FLAG_CASES: dict[str, tuple[dict, dict]] = {
         {"external_interference_risk": "high"},
         {"external_interference_risk": "medium"},
     ),
+    "coal_mining": (
+        {"project_name": "Shargun Coal Mine Modernization Project", "sector": "mining"},
+        {"project_name": "Shargun Copper Mine Modernization Project", "sector": "mining"},
+    ),
+    "state_arms_exporter": (
+        {"lead_enterprise": "NORINCO"},
+        {"lead_enterprise": "China Road and Bridge Corporation"},
+    ),
 }
 
 
