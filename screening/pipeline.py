@@ -68,7 +68,9 @@ def run_input(
     if inference and not inp.exported:  # a workbook this tool wrote already carries what was inferred
         say("infer", 0.1)
         rules, rules_sha = default_rules()
-        inp, inferred = infer(inp, rules, rules_sha, lambda done: say("infer", 0.1 + 0.05 * done))
+        inp, inferred = infer(
+            inp, rules, rules_sha, criteria.negation, lambda done: say("infer", 0.1 + 0.05 * done)
+        )
     say("validate", 0.15)
     val = validate(inp, criteria)
     records = val.records.copy(

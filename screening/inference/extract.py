@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from screening.criteria.negation import Negation
 from screening.criteria.textscan import TextScan, fold
 from screening.inference import finance
 from screening.inference.rules import (
@@ -22,7 +23,6 @@ from screening.inference.rules import (
     Duration,
     Emissions,
     GrantElement,
-    NegationCues,
     NumberNearWords,
     NumberWithUnit,
     TermValue,
@@ -56,9 +56,11 @@ EMPTY = Filled(np.array([], dtype=np.int64), [], [], [], [], [])
 class Texts:
     """The occurrences of every rule term in every text field the rules read, each distinct text scanned once."""
 
-    def __init__(self, frame: pd.DataFrame, fields: list[str], terms: set[str], cues: NegationCues) -> None:
+    def __init__(
+        self, frame: pd.DataFrame, fields: list[str], terms: set[str], negation: Negation | None
+    ) -> None:
         self.scan = TextScan(sorted(terms))
-        self.cues = cues
+        self.negation = negation
         self.frame = frame
         self.by_field: dict[str, pd.DataFrame] = {}
         for f in fields:
@@ -79,30 +81,9 @@ class Texts:
         return occ[occ["term"].isin(terms)]
 
 
-def negated(text: str, start: int, end: int, cues: NegationCues) -> bool:
-    """Whether a negation cue governs the occurrence ``text[start:end]``: a cue word in the ``window``
-    characters before it (not across a sentence end), or a prefix glued to it ("non-weapon")."""
-    low = fold(text)
-    for glue in cues.glued:
-        g = fold(glue)
-        if g and low[max(0, start - len(g)) : start] == g:
-            return True
-    before = low[max(0, start - cues.window) : start]
-    for stop in (". ", "; ", "。", "；"):
-        cut = before.rfind(stop)
-        if cut >= 0:
-            before = before[cut + len(stop) :]
-    words = " " + before + " "
-    for cue in cues.before:
-        c = fold(cue)
-        if not c:
-            continue
-        if c.isascii():
-            if f" {c} " in words or f"({c} " in words:
-                return True
-        elif c in before:
-            return True
-    return False
+def negated(texts: Texts, text: str, start: int, end: int) -> bool:
+    """Whether a negation cue of the criteria set governs the occurrence ``text[start:end]``."""
+    return texts.negation is not None and texts.negation.negates(text, start, end)
 
 
 def snippet(text: str, start: int, end: int) -> str:
@@ -161,7 +142,7 @@ def _term_value(frame: pd.DataFrame, rule: TermValue, texts: Texts, open_: np.nd
             if have is not None and (have[0], have[1]) <= (order, start):
                 continue
             text = texts.text(f, row)
-            if rule.negatable and negated(text, start, end, texts.cues):
+            if rule.negatable and negated(texts, text, start, end):
                 continue
             best[row] = (order, start, f, start, end, value_of[term])
     return _filled_from_spans(best, texts)

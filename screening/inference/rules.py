@@ -194,18 +194,9 @@ Rule = Annotated[
 ]
 
 
-class NegationCues(_Strict):
-    """Literal cues that make an occurrence no evidence: a word shortly before it, or a prefix glued to it."""
-
-    before: tuple[str, ...] = ()
-    glued: tuple[str, ...] = ()
-    window: int = Field(default=24, ge=0, le=200)
-
-
 class InferenceRules(_Strict):
     version: str
     title: Text
-    negation: NegationCues = NegationCues()
     rules: tuple[Rule, ...]
 
     @model_validator(mode="after")

@@ -19,6 +19,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from screening.criteria.negation import Negation
 from screening.inference.extract import EXTRACTORS, Texts, blank_mask, condition_mask
 from screening.inference.rules import InferenceRules, NumberNearWords, NumberWithUnit, TermValue
 from screening.model import Inference, Input
@@ -29,14 +30,21 @@ PROVENANCE_COLUMNS = ["row_key", "column", "value", "rule", "field", "start", "e
 
 
 def infer(
-    inp: Input, rules: InferenceRules, sha256: str, progress: Callable[[float], None] | None = None
+    inp: Input,
+    rules: InferenceRules,
+    sha256: str,
+    negation: Negation | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> tuple[Input, Inference]:
-    """The input with blanks filled where a rule finds evidence, and the provenance of each filled cell."""
+    """The input with blanks filled where a rule finds evidence, and the provenance of each filled cell.
+
+    ``negation``: the criteria set's cues (one set for gates, flags and inference); None judges no negation.
+    """
     frame = inp.projects.frame.copy(deep=False)
     text_rules = [r for r in rules.rules if isinstance(r, TermValue | NumberWithUnit | NumberNearWords)]
     fields = sorted({f for r in text_rules for f in r.fields})
     terms = {t for r in text_rules for t in r.terms()}
-    texts = Texts(frame, fields, terms, rules.negation)
+    texts = Texts(frame, fields, terms, negation)
     parts: list[pd.DataFrame] = []
     for k, rule in enumerate(rules.rules):
         open_ = blank_mask(frame, rule.target) & condition_mask(frame, rule.when)

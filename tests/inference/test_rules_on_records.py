@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from screening.criteria.loader import load_criteria
 from screening.inference.rules import InferenceError, default_rules, rules_from_text
 from screening.model import Input, RawTable
+from screening.resources import DEFAULT_CRITERIA
 from screening.stages.infer import infer
 
 
@@ -18,10 +20,13 @@ def _input(rows: list[dict]) -> Input:
     return Input("t.csv", "0" * 64, table, None, ["Projects"])
 
 
+NEGATION = load_criteria(DEFAULT_CRITERIA).negation
+
+
 def inferred(**record) -> dict[str, object]:
     """What the shipped rules fill for one record: column → value."""
     rules, sha = default_rules()
-    _inp, inf = infer(_input([record]), rules, sha)
+    _inp, inf = infer(_input([record]), rules, sha, NEGATION)
     prov = inf.provenance
     return dict(zip(prov["column"], prov["value"], strict=True))
 
@@ -149,7 +154,7 @@ def test_coal_emissions_follow_capacity():
 def test_a_value_the_user_gave_always_wins():
     rules, sha = default_rules()
     inp = _input([{"sector": "energy", "project_name": "600 MW coal-fired plant", "energy_source": "gas"}])
-    out, inf = infer(inp, rules, sha)
+    out, inf = infer(inp, rules, sha, NEGATION)
     assert out.projects.frame["energy_source"].iat[0] == "gas"
     assert "energy_source" not in set(inf.provenance["column"])
     assert "capacity_mw" in set(inf.provenance["column"])
@@ -172,7 +177,7 @@ def test_every_value_cites_its_evidence():
         {"sector": "transport", "flow_type": "Grant", "description": "resettled 200 households"},
     ]
     inp = _input(records)
-    _out, inf = infer(inp, rules, sha)
+    _out, inf = infer(inp, rules, sha, NEGATION)
     prov = inf.provenance
     assert len(prov) and prov["evidence"].map(bool).all()
     frame = inp.projects.frame
