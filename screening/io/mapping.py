@@ -119,7 +119,9 @@ class Mapping(BaseModel):
             if col is None:
                 raise ValueError(f"columns.{name}: not a standard column (see docs/columns.md)")
             if (rule.hash_of is not None or rule.row_counter is not None) and col.kind != "id":
-                raise ValueError(f"columns.{name}: hash_of and row_counter build ids; {name} is not an id column")
+                raise ValueError(
+                    f"columns.{name}: hash_of and row_counter build ids; {name} is not an id column"
+                )
             if rule.unit is not None and col.kind != "money":
                 raise ValueError(f"columns.{name}: 'unit' is for money columns (USD million); use 'scale'")
         return self
@@ -129,7 +131,9 @@ class Mapping(BaseModel):
         """For finding the header row: source headers named by the mapping first (each → the first column it
         feeds), then the ordinary canonical headers of the columns the mapping does not fill."""
         table: dict[str, str] = {}
-        for canonical, rule in self.columns.items():
+        # A header feeding several columns is counted for a required one, and for a column it alone feeds.
+        ordered = sorted(self.columns.items(), key=lambda kv: (kv[0] not in REQUIRED, kv[1].from_ is None))
+        for canonical, rule in ordered:
             for source in rule.sources():
                 table.setdefault(norm_key(source), canonical)
         for key, canonical in header_lookup().items():
@@ -165,13 +169,25 @@ class Mapping(BaseModel):
         renamed = dict(table.renamed)
         warnings: list[Text] = []
 
-        def column(source: str, canonical: str) -> str:
+        def column(source: str, canonical: str) -> pd.Series:
+            """A source header of the file, else a column this mapping has already built (join and hash_of
+            entries may name either)."""
             found = by_key.get(norm_key(source))
-            if found is None:
-                raise _missing(self, canonical, source, table)
-            return found
+            if found is not None:
+                return frame[found]
+            if source in built:
+                return built[source]
+            raise _missing(self, canonical, source, table)
 
-        for canonical, rule in self.columns.items():
+        # Sources and constants first, then joins, then ids, so a join or an id may use a built column.
+        def phase(rule: ColumnRule) -> int:
+            return (
+                0
+                if rule.join is None and rule.hash_of is None and rule.row_counter is None
+                else (1 if rule.join is not None else 2)
+            )
+
+        for canonical, rule in sorted(self.columns.items(), key=lambda kv: phase(kv[1])):
             if rule.from_ is not None:
                 found = next((by_key[norm_key(s)] for s in rule.sources() if norm_key(s) in by_key), None)
                 if found is None:
@@ -181,13 +197,13 @@ class Mapping(BaseModel):
                 matched[found] = canonical
                 renamed[canonical] = found
             elif rule.join is not None:
-                parts = [frame[column(s, canonical)] for s in rule.join]
+                parts = [column(s, canonical) for s in rule.join]
                 sep = " " if rule.separator is None else rule.separator
                 built[canonical] = pd.Series(
                     [_joined(vals, sep) for vals in zip(*parts, strict=True)], index=frame.index, dtype=object
                 )
             elif rule.hash_of is not None:
-                parts = [frame[column(s, canonical)] for s in rule.hash_of]
+                parts = [column(s, canonical) for s in rule.hash_of]
                 built[canonical] = pd.Series(
                     [(rule.prefix or "") + _digest(vals) for vals in zip(*parts, strict=True)],
                     index=frame.index,
@@ -203,6 +219,7 @@ class Mapping(BaseModel):
                 warnings.append(text("map_row_counter", column=canonical, mapping=self.id))
             else:
                 built[canonical] = pd.Series([rule.value] * len(frame), index=frame.index, dtype=object)
+        built = {c: built[c] for c in self.columns}  # in the mapping's order
         rest = frame.drop(columns=[c for c in frame.columns if c in consumed])
         clash = {c: f"{c} (source)" for c in rest.columns if c in built}
         if clash:
@@ -212,14 +229,20 @@ class Mapping(BaseModel):
         ordinary = header_lookup()
         later: dict[str, str] = {}
         for col in rest.columns:
-            canonical = ordinary.get(norm_key(col))
-            if canonical and canonical not in out.columns and canonical not in later.values():
-                later[col] = canonical
+            target = ordinary.get(norm_key(col))
+            if target and target in built:
+                # e.g. "Sector", read only to join, beside the built sector (shown as "Sector" too)
+                c = COLUMN_BY_NAME[target]
+                if norm_key(col) in {norm_key(c.name), norm_key(c.en), norm_key(c.zh)}:
+                    later[col] = f"{col} (source)"
+            elif target and target not in out.columns and target not in later.values():
+                later[col] = target
         if later:
             out = out.rename(columns=later)
             for src, canonical in later.items():
-                matched[src] = canonical
-                renamed[canonical] = src
+                if canonical in COLUMN_BY_NAME:
+                    matched[src] = canonical
+                    renamed[canonical] = src
         return replace(table, frame=out, matched=matched, renamed=renamed).with_warnings(*warnings)
 
     def transform(self, table: RawTable) -> RawTable:

@@ -504,6 +504,10 @@ def mapping_from_table(table: pd.DataFrame, base: Mapping | None = None, ident: 
             columns[canon] = old
         else:
             columns[canon] = ColumnRule.model_validate({"from": src})
+    if base is not None:  # joins, constants and built ids read no single header: kept unless re-fed
+        for canon, rule in base.columns.items():
+            if rule.from_ is None and canon not in columns:
+                columns[canon] = rule
     return Mapping(
         id=base.id if base is not None and ident == "custom" else ident,
         title=base.title if base is not None else "",
