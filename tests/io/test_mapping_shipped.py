@@ -139,3 +139,20 @@ def test_every_shipped_mapping_is_valid_and_documented():
     keys = [f.alias or k for k, f in ColumnRule.model_fields.items()] + list(Mapping.model_fields)
     missing = [k for k in keys if f"`{k}`" not in doc]
     assert not missing, f"docs/mappings.md does not explain: {missing}"
+
+
+def test_the_apps_header_table_keeps_joins_built_ids_and_shared_sources():
+    from screening import present
+
+    m = load_mapping("aei-cgit")
+    inp = read_input(CGIT, mapping=m)
+    table = present.header_table(inp, m)
+    assert "project_id" not in set(table["canonical"])  # built from content, no header to show
+    again = present.mapping_from_table(table, m)
+    assert again.columns["project_id"] == m.columns["project_id"]
+    assert again.columns["project_name"] == m.columns["project_name"]
+    # "Subsector" feeds both subsector and energy_source: both survive an edit round trip.
+    assert again.columns["subsector"].from_ == again.columns["energy_source"].from_ == "Subsector"
+    assert again.columns["energy_source"] == m.columns["energy_source"]
+    a = pipeline.run(CGIT, mapping=m).counts()
+    assert pipeline.run(CGIT, mapping=again).counts() == a
