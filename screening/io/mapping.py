@@ -248,12 +248,24 @@ class Mapping(BaseModel):
     def transform(self, table: RawTable) -> RawTable:
         """Convert units and translate value words in the columns this mapping fills."""
         frame = table.frame.copy()
+        notes: list[Text] = []
         for canonical, rule in self.columns.items():
             if canonical not in frame.columns or not rule._converts():
                 continue
             col = frame[canonical]
             if rule.unit is not None:
                 factor = UNITS[rule.unit]
+                if rule.thousands is None:
+                    doubt = _dot_thousands(col)
+                    if doubt:
+                        notes.append(
+                            text(
+                                "map_dot_thousands",
+                                column=canonical,
+                                n=len(doubt),
+                                examples=", ".join(doubt[:3]),
+                            )
+                        )
                 col = col.map(lambda v, f=factor, t=rule.thousands or ",": _money(v, f, t))
             elif rule.scale is not None:
                 dc = table.decimal_comma
@@ -265,7 +277,7 @@ class Mapping(BaseModel):
                 d = rule.default
                 col = col.map(lambda v, d=d: None if is_blank(v) else d)
             frame[canonical] = col
-        return table.with_frame(frame)
+        return table.with_frame(frame).with_warnings(*notes)
 
     def apply(self, table: RawTable) -> RawTable:
         """:meth:`build`, then :meth:`transform`."""
@@ -373,6 +385,23 @@ def _money(value: object, factor: float, thousands: str) -> object:
     if problem is not None or not isinstance(number, float) or not _plain_number(s):
         return value
     return number * factor
+
+
+def _dot_thousands(col: pd.Series) -> list[str]:
+    """Money cells written like ``1.740`` (one dot, then exactly three digits) in a column with no comma at
+    all: a file re-saved with a European locale writes thousands so, and read with the default ``,`` they
+    would be 1.74. Returned for a warning; the values are still read with the comma as separator."""
+    seen: list[str] = []
+    for v in col.dropna().unique():
+        if not isinstance(v, str):
+            continue
+        s = "".join(v.split())
+        if "," in s:
+            return []
+        head, dot, tail = s.rpartition(".")
+        if dot and len(tail) == 3 and tail.isdigit() and head.strip("$USD").lstrip("+-").isdigit():
+            seen.append(s)
+    return seen
 
 
 def _plain_number(s: str) -> bool:

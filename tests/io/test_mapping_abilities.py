@@ -300,3 +300,23 @@ def test_rules_round_trip_through_yaml():
     again = mapping_from_text(mapping_yaml(m))
     assert again == m
     assert isinstance(again.columns["sector"], ColumnRule) and again.columns["sector"].value == "transport"
+
+
+def test_amounts_like_1_740_in_a_file_without_commas_are_questioned(tmp_path):
+    rows = [
+        ["R1", "Bridge", "", "Kenya", "", " $\t1.740 ", ""],
+        ["R2", "Dam", "", "Laos", "", " $\t500 ", ""],
+    ]
+    src = write_csv(tmp_path / "a.csv", HEADER, rows)
+    table = read_input(src, mapping=mapping(BASE)).projects
+    said = [w for w in table.warnings if "thousands" in w.en]
+    assert len(said) == 1 and "$1.740" in said[0].en and "thousands" in said[0].zh
+    assert table.frame["total_investment_usd_m"].tolist() == [1.74, 500.0]
+    dot = mapping(BASE.replace("unit: usd_million", "unit: usd_million, thousands: '.'"))
+    table = read_input(src, mapping=dot).projects
+    assert not [w for w in table.warnings if "thousands" in w.en]
+    assert table.frame["total_investment_usd_m"].tolist() == [1740.0, 500.0]
+    # A file that also writes "1,250" uses commas for thousands: "1.740" is then a decimal, no question.
+    rows.append(["R3", "Port", "", "Peru", "", "$1,250", ""])
+    table = read_input(write_csv(tmp_path / "b.csv", HEADER, rows), mapping=mapping(BASE)).projects
+    assert not [w for w in table.warnings if "thousands" in w.en]
