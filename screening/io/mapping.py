@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from screening.i18n import Text, text
 from screening.limits import LimitError, ilimit, limit, load_yaml_bounded, read_file_bounded
@@ -69,6 +69,19 @@ class ColumnRule(BaseModel):
     prefixes: dict[str, str] | None = None
     globs: dict[str, str] | None = None
     default: str | None = None
+
+    @field_validator("values", "prefixes", "globs", mode="before")
+    @classmethod
+    def _yes_no_codes(cls, table: object) -> object:
+        """YAML reads an unquoted yes/no as true/false: as a code (a dict's value) it means "yes"/"no"."""
+        if isinstance(table, dict):
+            return {k: ("yes" if v else "no") if isinstance(v, bool) else v for k, v in table.items()}
+        return table
+
+    @field_validator("default", mode="before")
+    @classmethod
+    def _yes_no_default(cls, value: object) -> object:
+        return ("yes" if value else "no") if isinstance(value, bool) else value
 
     @model_validator(mode="after")
     def _one_source(self) -> ColumnRule:

@@ -320,3 +320,11 @@ def test_amounts_like_1_740_in_a_file_without_commas_are_questioned(tmp_path):
     rows.append(["R3", "Port", "", "Peru", "", "$1,250", ""])
     table = read_input(write_csv(tmp_path / "b.csv", HEADER, rows), mapping=mapping(BASE)).projects
     assert not [w for w in table.warnings if "thousands" in w.en]
+
+
+def test_unquoted_yes_and_no_codes_mean_yes_and_no():
+    m = mapping("  concessional: {from: F, values: {ODA-like: yes, OOF-like: no}, default: no}\n")
+    rule = m.columns["concessional"]
+    assert rule.values == {"ODA-like": "yes", "OOF-like": "no"} and rule.default == "no"
+    with pytest.raises(MappingError, match="valid string"):
+        mapping("  status: {from: F, values: {No: cancelled}}\n")  # a source word YAML read as false
