@@ -125,7 +125,10 @@ def read_input(
             "未找到项目表：没有任何工作表在前 30 行中包含 项目编号、项目名称、国家、行业、总投资（百万美元） 等表头",
         )
     idx, _, sheet_name = best
-    table = table_from_rows(sheet_name, sheets[sheet_name], idx, lookup)
+    rename = mapping.rename_lookup() if mapping is not None else lookup
+    table = table_from_rows(sheet_name, sheets[sheet_name], idx, rename)
+    if mapping is not None:  # the columns the mapping fills, before numbers are looked at
+        table = mapping.build(table)
     if kind == "xlsx":
         table = _warn_uncached_formulas(data, table)
     else:
@@ -134,7 +137,7 @@ def read_input(
         if reading.delimiter != ",":
             table = decimal_commas(table)
     if mapping is not None:
-        table = mapping.apply(table)
+        table = mapping.transform(table)
     missing = [c for c in REQUIRED if c not in table.frame.columns]
     if missing:
         col = COLUMN_BY_NAME[missing[0]]

@@ -447,11 +447,14 @@ def header_table(inp: Input, mapping: Mapping | None = None) -> pd.DataFrame:
     """One row per source header: the header as written and the standard column it feeds ("" = none)."""
     table = inp.projects
     from_mapping = {rule.from_: canonical for canonical, rule in mapping.columns.items()} if mapping else {}
+    built = {c for c, rule in mapping.columns.items() if rule.from_ is None} if mapping else set()
     rows = []
     for col in table.frame.columns:
         canonical = str(col) if str(col) in COLUMN_BY_NAME else ""
+        if canonical in built:  # a join, constant or built id reads no single header (kept on saving)
+            continue
         source = table.renamed.get(canonical, str(col)) if canonical else str(col)
-        if source in from_mapping:
+        if not canonical and source in from_mapping:
             canonical = from_mapping[source]
         rows.append({"source_header": source, "canonical": canonical})
     return _with_labels(pd.DataFrame(rows, columns=["source_header", "canonical"]))
@@ -485,7 +488,7 @@ def mapping_from_table(table: pd.DataFrame, base: Mapping | None = None, ident: 
     """A mapping from an edited header table; rules of ``base`` (scale, value words) are kept where the
     standard column still reads the same source header. Raises :class:`MappingError` for a standard column
     fed twice or an unknown one."""
-    pairs: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []  # one source header may feed several standard columns
     seen: dict[str, str] = {}
     for src, canon in zip(table["source_header"], table["canonical"], strict=True):
         canon = "" if canon is None or (isinstance(canon, float) and np.isnan(canon)) else str(canon).strip()
@@ -496,14 +499,18 @@ def mapping_from_table(table: pd.DataFrame, base: Mapping | None = None, ident: 
         if canon in seen:
             raise MappingError(f"duplicate:{canon}")
         seen[canon] = str(src)
-        pairs[str(src)] = canon
+        pairs.append((str(src), canon))
     columns: dict[str, ColumnRule] = {}
-    for src, canon in pairs.items():
+    for src, canon in pairs:
         old = base.columns.get(canon) if base is not None else None
         if old is not None and old.from_ == src:
             columns[canon] = old
         else:
             columns[canon] = ColumnRule.model_validate({"from": src})
+    if base is not None:  # joins, constants and built ids read no single header: kept unless re-fed
+        for canon, rule in base.columns.items():
+            if rule.from_ is None and canon not in columns:
+                columns[canon] = rule
     return Mapping(
         id=base.id if base is not None and ident == "custom" else ident,
         title=base.title if base is not None else "",

@@ -10,7 +10,7 @@ from conftest import SAMPLES
 
 from screening.criteria.loader import load_criteria
 from screening.criteria.rules import Context
-from screening.io.mapping import load_mapping
+from screening.io.mapping import mapping_from_text
 from screening.io.read import read_input
 from screening.stages.classify import add_derived, classify
 from screening.stages.score import point_matrix
@@ -42,7 +42,10 @@ def test_validate_leaves_the_input_unchanged() -> None:
 def test_a_mapping_returns_a_new_table() -> None:
     table = read_input(SAMPLES / "sample_projects.xlsx").projects
     before = copy.deepcopy(table.frame)
-    mapping = load_mapping("aiddata-gcdf3")
+    mapping = mapping_from_text(
+        "id: t\ncolumns:\n  sector: {from: sector, default: other, values: {energy: energy}}\n"
+        "  status: {value: planned}\n"
+    )
     mapped = mapping.apply(table)
     _same(table.frame, before)
     assert mapped is not table
