@@ -25,7 +25,7 @@ from screening.io.read import read_input
 from screening.model import Inference, Input, Progress, Result
 from screening.stages.classify import add_derived, classify, indices
 from screening.stages.duplicates import duplicate_flags
-from screening.stages.infer import infer
+from screening.stages.infer import infer, inference_terms
 from screening.stages.rank import categorised, ranked_table
 from screening.stages.score import Weights, point_matrix, weigh
 from screening.stages.screen import raise_late_flags, screen
@@ -65,11 +65,20 @@ def run_input(
 ) -> Result:
     """``criteria_sha256``: the SHA-256 of the criteria file's bytes, None for a set that no file holds."""
     inferred = Inference(False)
-    if inference and not inp.exported:  # a workbook this tool wrote already carries what was inferred
+    # An exported workbook is inferred again: re-import blanked the cells its Inferred sheet lists (unless a
+    # reviewer changed them), so each inferred value gets its evidence back and the scores stay the same.
+    rules, rules_sha = default_rules() if inference else (None, "")
+    # One automaton for the criteria's and the inference rules' terms; each distinct text scanned once per run.
+    texts = text_scan(criteria, inference_terms(rules) if rules is not None else ())
+    if rules is not None:
         say("infer", 0.1)
-        rules, rules_sha = default_rules()
         inp, inferred = infer(
-            inp, rules, rules_sha, criteria.negation, lambda done: say("infer", 0.1 + 0.05 * done)
+            inp,
+            rules,
+            rules_sha,
+            criteria.negation,
+            lambda done: say("infer", 0.1 + 0.05 * done),
+            scan=texts,
         )
     say("validate", 0.15)
     val = validate(inp, criteria)
@@ -79,7 +88,6 @@ def run_input(
     records["outcome"] = np.where(val.valid, "candidate", "invalid")
     frame = add_derived(records[val.valid].reset_index(drop=True), criteria)
     say("screen", 0.35)
-    texts = text_scan(criteria)  # one automaton for the criteria set; each distinct text scanned once per run
     screened = screen(frame, criteria, texts, lambda done: say("screen", 0.35 + 0.15 * done))
     frame = classify(frame, criteria, Context(screened.flags, texts, criteria.negation))
     screened = raise_late_flags(frame, criteria, screened, texts)

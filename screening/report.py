@@ -145,7 +145,8 @@ def inferred_frame(result: Result, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(
         {
             "project_id": prov["row_key"].map(ids).to_numpy(),
-            "column": [column_label(c, lang) for c in prov["column"]],
+            # the canonical name in English, the Chinese label in Chinese: both read back on re-import
+            "column": [Text(zh=column_label(c, "zh"), en=c).get(lang) for c in prov["column"]],
             "value": prov["value"].to_numpy(dtype=object),
             "rule": prov["rule"].to_numpy(dtype=object),
             "field": [column_label(c, lang) for c in prov["field"]],

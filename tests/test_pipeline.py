@@ -11,6 +11,8 @@ import pytest
 from screening import pipeline
 from screening.criteria import textscan
 from screening.criteria.rules import text_fields, text_rules
+from screening.inference.rules import default_rules
+from screening.stages.infer import inference_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 AIDDATA = ROOT.parent / "shared" / "data" / "aiddata_gcdf3_extract.csv"
@@ -43,12 +45,17 @@ def counted(monkeypatch):
 def test_one_automaton_and_one_scan_per_text_per_run(counted, default_criteria):
     built, scanned = counted
     result = pipeline.run(SAMPLE, criteria=default_criteria)
+    rules, _sha = default_rules()
     every_term = {t for r in text_rules(default_criteria) for t in (*r.text_contains, *r.unless) if t}
-    assert len(built) == 1 and set(built[0]) >= every_term
+    # one automaton for the criteria's terms and the inference rules' terms
+    assert len(built) == 1 and set(built[0]) >= every_term | inference_terms(rules)
     assert scanned and max(scanned.values()) == 1
     valid = result.validated.records[result.validated.valid]
     texts = {str(v) for f in text_fields(default_criteria) if f in valid for v in valid[f].dropna()}
-    assert set(scanned) == texts - {""}
+    raw = result.input.projects.frame
+    read_by_inference = {f for r in rules.rules for f in getattr(r, "fields", ())}
+    inferred_texts = {str(v) for f in read_by_inference if f in raw for v in raw[f].dropna()}
+    assert texts - {""} <= set(scanned) <= (texts | inferred_texts) - {""}
 
 
 def test_screening_reports_progress_inside_the_stage(default_criteria):

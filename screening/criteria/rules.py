@@ -11,7 +11,7 @@ and a registry entry, not another ``if kind == ...`` branch.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Literal, Union
 
 import numpy as np
@@ -266,11 +266,11 @@ def text_rules(model: Any) -> list[TextContains]:
     return found
 
 
-def text_scan(criteria: Any) -> TextScan:
-    """One scan for every ``text_contains`` and ``unless`` term of a criteria set: one automaton, one pass
-    over each distinct text per run."""
+def text_scan(criteria: Any, extra_terms: Iterable[str] = ()) -> TextScan:
+    """One scan for every ``text_contains`` and ``unless`` term of a criteria set (and ``extra_terms``, the
+    inference rules' terms): one automaton, one pass over each distinct text per run."""
     terms = (term for rule in text_rules(criteria) for term in (*rule.text_contains, *rule.unless))
-    return TextScan(terms, getattr(criteria, "negation", None))
+    return TextScan((*terms, *extra_terms), getattr(criteria, "negation", None))
 
 
 def text_fields(criteria: Any) -> list[str]:

@@ -57,9 +57,9 @@ class Texts:
     """The occurrences of every rule term in every text field the rules read, each distinct text scanned once."""
 
     def __init__(
-        self, frame: pd.DataFrame, fields: list[str], terms: set[str], negation: Negation | None
+        self, frame: pd.DataFrame, fields: list[str], scan: TextScan, negation: Negation | None
     ) -> None:
-        self.scan = TextScan(sorted(terms))
+        self.scan = scan  # shared with the screening stage: a text seen here is not scanned again there
         self.negation = negation
         self.frame = frame
         self.by_field: dict[str, pd.DataFrame] = {}

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from screening.i18n import Text
+from screening.i18n import Text, t
 from screening.io.safety import workbook_sheet_names
 from screening.io.schema import (
     _CONTINUED,
@@ -41,7 +41,9 @@ from screening.io.schema import (
 )
 from screening.io.sheets import find_header, read_workbook_sheets, table_from_rows
 from screening.model import Input, InputError, RawTable
-from screening.vocab.columns import COUNTRY_COLUMNS, REQUIRED, header_lookup, norm_key
+from screening.vocab.coerce import parser_for
+from screening.vocab.columns import COLUMN_BY_NAME, COUNTRY_COLUMNS, REQUIRED, header_lookup, norm_key
+from screening.vocab.columns import label as column_label
 
 
 def _audit_sheet(sheets: dict[str, list[list[object]]]) -> str | None:
@@ -129,7 +131,7 @@ def own_sheets(names: list[str]) -> list[str] | None:
     if not audit:
         return None
     present = dict.fromkeys(names)
-    wanted = {n for key in (*RECORD_SHEETS, "countries") for n in _sheet_names(present, key)}
+    wanted = {n for key in (*RECORD_SHEETS, "countries", "inferred") for n in _sheet_names(present, key)}
     return [n for n in names if n in wanted or n == audit[0]]
 
 
@@ -259,6 +261,7 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
         },
         columns=REVIEW_COLUMNS,
     )
+    table = table.with_frame(_unfill_inferred(table.frame, sheets))
     countries = None
     for cname in _sheet_names(sheets, "countries")[:1]:
         rows = sheets[cname]
@@ -266,6 +269,40 @@ def read_exported(sheets: dict[str, list[list[object]]], name: str, sha256: str)
         if score:
             countries = table_from_rows(cname, rows, idx, lookup)
     return Input(name, sha256, table, countries, list(sheets), exported=True, reviews=reviews)
+
+
+def _unfill_inferred(frame: pd.DataFrame, sheets: dict[str, list[list[object]]]) -> pd.DataFrame:
+    """Blank the cells the Inferred sheet lists whose value is still the inferred one, so that the run infers
+    them again, with their evidence; a value a reviewer changed is the reviewer's and stays."""
+    names = _sheet_names(sheets, "inferred")
+    if not names or "project_id" not in frame.columns:
+        return frame
+    rows = [r for r in sheets[names[0]] if r]
+    if not rows:
+        return frame
+    words = {
+        name: {norm_key(t(key, lang)) for lang in ("en", "zh")}
+        for name, key in (("column", "wb_col_column"), ("value", "wb_col_value"))
+    }
+    words["project_id"] = {norm_key("project_id"), norm_key(column_label("project_id", "zh"))}
+    head = [norm_key(h) if isinstance(h, str) else "" for h in rows[0]]
+    at = {name: next((j for j, h in enumerate(head) if h in keys), None) for name, keys in words.items()}
+    if any(v is None for v in at.values()):
+        return frame
+    lookup = header_lookup()
+    position = {_id_text(v): k for k, v in enumerate(frame["project_id"]) if v is not None}
+    out = frame.copy()
+    for row in rows[1:]:
+        cells = {name: (row[j] if j is not None and j < len(row) else None) for name, j in at.items()}
+        name = lookup.get(norm_key(cells["column"])) if isinstance(cells["column"], str) else None
+        pid = cells["project_id"]
+        k = position.get(_id_text(pid)) if pid is not None else None
+        if name is None or k is None or name not in out.columns:
+            continue
+        parse = parser_for(COLUMN_BY_NAME[name])
+        if parse(out.at[k, name])[0] == parse(cells["value"])[0]:
+            out.at[k, name] = None
+    return out
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:

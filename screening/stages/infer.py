@@ -20,13 +20,24 @@ import numpy as np
 import pandas as pd
 
 from screening.criteria.negation import Negation
+from screening.criteria.textscan import TextScan
 from screening.inference.extract import EXTRACTORS, Texts, blank_mask, condition_mask
 from screening.inference.rules import InferenceRules, NumberNearWords, NumberWithUnit, TermValue
 from screening.model import Inference, Input
 
-__all__ = ["Inference", "PROVENANCE_COLUMNS", "infer"]
+__all__ = ["PROVENANCE_COLUMNS", "infer", "inference_terms"]
 
 PROVENANCE_COLUMNS = ["row_key", "column", "value", "rule", "field", "start", "end", "evidence"]
+
+
+def inference_terms(rules: InferenceRules) -> set[str]:
+    """Every literal term the text rules search for."""
+    return {
+        t
+        for r in rules.rules
+        if isinstance(r, TermValue | NumberWithUnit | NumberNearWords)
+        for t in r.terms()
+    }
 
 
 def infer(
@@ -35,16 +46,19 @@ def infer(
     sha256: str,
     negation: Negation | None = None,
     progress: Callable[[float], None] | None = None,
+    scan: TextScan | None = None,
 ) -> tuple[Input, Inference]:
     """The input with blanks filled where a rule finds evidence, and the provenance of each filled cell.
 
     ``negation``: the criteria set's cues (one set for gates, flags and inference); None judges no negation.
+    ``scan``: the run's text scan, holding every rule term (:func:`inference_terms`); one of its own if None.
     """
     frame = inp.projects.frame.copy(deep=False)
     text_rules = [r for r in rules.rules if isinstance(r, TermValue | NumberWithUnit | NumberNearWords)]
     fields = sorted({f for r in text_rules for f in r.fields})
-    terms = {t for r in text_rules for t in r.terms()}
-    texts = Texts(frame, fields, terms, negation)
+    if scan is None or not scan.knows(inference_terms(rules)):
+        scan = TextScan(sorted(inference_terms(rules)), negation)
+    texts = Texts(frame, fields, scan, negation)
     parts: list[pd.DataFrame] = []
     for k, rule in enumerate(rules.rules):
         open_ = blank_mask(frame, rule.target) & condition_mask(frame, rule.when)
