@@ -80,8 +80,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
 
 from screening.criteria.models import FlagRole, Tier
-from screening.stages.groups import GROUP, GROUP_SIZE
 from screening.i18n import Text, join, text
+from screening.stages.groups import GROUP, GROUP_SIZE
 
 __all__ = [
     "DEFAULT_TIER_COUNT",
