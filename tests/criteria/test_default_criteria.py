@@ -444,6 +444,16 @@ FLAG_CASES: dict[str, tuple[dict, dict]] = {
         {"external_interference_risk": "high"},
         {"external_interference_risk": "medium"},
     ),
+    # small on a loan alone (issue 14): the loan is a lower bound of the project cost
+    "size_from_financing_only": (
+        {"sector": "health", "total_investment_usd_m": 6.0, "amount_basis": "financing_committed"},
+        {
+            "sector": "health",
+            "total_investment_usd_m": 6.0,
+            "amount_basis": "financing_committed",
+            "project_cost_usd_m": 8.0,
+        },
+    ),
 }
 
 
