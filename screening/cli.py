@@ -319,10 +319,10 @@ def _analyses(
         typer.echo(portfolio.message.get(lang))
         if portfolio.eligibility is not None:
             typer.echo(portfolio.eligibility.describe().get(lang))
-        if (note := portfolio.group_note()) is not None:
-            typer.echo(note.get(lang))
         if portfolio.ok:
             typer.echo(portfolio.track_mix_text().get(lang))
+        if (note := portfolio.group_note()) is not None:
+            typer.echo(note.get(lang))
         sheets.append(portfolio_sheet(portfolio))
     if sensitivity:
         from screening.analysis.sensitivity import monte_carlo

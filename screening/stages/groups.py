@@ -9,7 +9,7 @@ Two records are linked when
   ("Phase I of Abidjan City Water Supply Project" and "Phase II of …"), while the titles as written differ
   (two identical titles are one project entered twice, left to the duplicate check).
 
-Groups are the connected components of these links (union-find); an id named but absent from the file still
+Groups are the connected components of these links; an id named but absent from the file still
 joins the records that name it. The group id is the smallest member id in text order (the ranking's
 tie-break order). The words are data (``_data/evidence/inference/project_groups.yaml``): literal words only,
 matched with plain string operations — no regular expression or format string is read from a file.
@@ -21,7 +21,9 @@ anchors, DESIGN.md), and duplicate-construction flags are never raised between m
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +31,8 @@ import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
 
 from screening.criteria.textscan import fold
 from screening.resources import EVIDENCE_DIR
@@ -54,6 +58,10 @@ LINK_COLUMN = "linked_project_id"
 AMOUNT = "total_investment_usd_m"
 
 RULES_FILE = EVIDENCE_DIR / "inference" / "project_groups.yaml"
+
+# A word: a run of letters and digits (any script; Chinese runs stay whole).
+_WORD = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
 
 # Characters that end an id inside a list of ids (besides white space); "#" opens one.
 _SEPARATORS = ",;，、；(){}[]"
@@ -93,6 +101,11 @@ class GroupRules(_Strict):
 def load_rules(path: Path = RULES_FILE) -> GroupRules:
     """The grouping words (a shipped data file, read with ``yaml.safe_load``)."""
     return GroupRules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=64)
+def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(w) for w in words)
 
 
 def _norm(text: object) -> str:
@@ -163,6 +176,9 @@ def linked_ids(text: object, rules: GroupRules | None = None) -> list[str]:
         return []
     r = (rules or load_rules()).link
     s = _norm(text)
+    low = fold(s)
+    if not any(m in low for m in _folded(r.markers)):
+        return []
     out: list[str] = []
     for start, end in _link_segments(s, r.markers):
         body = s[start:end]
@@ -183,14 +199,14 @@ def _numberish(token: str, r: TitleRules) -> bool:
 def _without_money(words: list[str], r: TitleRules) -> list[str]:
     """``words`` without amounts of money ("$66.783 million", "rmb 1.5 billion")."""
     out: list[str] = []
+    symbols, currency = tuple(r.currency_symbols), frozenset(r.currency_words)
     i = 0
     while i < len(words):
         w = words[i]
-        nxt = words[i + 1] if i + 1 < len(words) else ""
         taken = 0
-        if any(w.startswith(c) for c in r.currency_symbols) and any(ch.isdigit() for ch in w):
+        if w.startswith(symbols) and any(ch.isdigit() for ch in w):
             taken = 1
-        elif w in r.currency_words and nxt[:1].isdigit():
+        elif w in currency and i + 1 < len(words) and words[i + 1][:1].isdigit():
             taken = 2
         if taken:
             i += taken
@@ -228,14 +244,20 @@ def title_key(title: object, rules: GroupRules | None = None) -> str:
     g = rules or load_rules()
     r = g.title
     s = _norm(title)
-    for start, end in reversed(_link_segments(s, g.link.markers)):
-        if linked_ids(s[start:end], g):  # a list of ids, not prose that says "linked to"
-            s = s[:start] + " " + s[end:]
-    s = " ".join(_without_money(fold(s).split(), r))
-    s = _without_zh_tranches(s, r)
+    low = fold(s)
+    # each step only where its words can occur (plain substring tests: most titles skip most steps)
+    if any(m in low for m in _folded(g.link.markers)):
+        for start, end in reversed(_link_segments(s, g.link.markers)):
+            if linked_ids(s[start:end], g):  # a list of ids, not prose that says "linked to"
+                s = s[:start] + " " + s[end:]
+        low = fold(s)
+    s = " ".join(_without_money(low.split(), r)) if _DIGIT.search(low) else low
+    if any(w in s for w in r.tranche_words_zh):
+        s = _without_zh_tranches(s, r)
     for word in r.fillers_zh:
-        s = s.replace(word, " ")
-    tokens = "".join(ch if ch.isalnum() else " " for ch in s).split()
+        if word in s:
+            s = s.replace(word, " ")
+    tokens = _WORD.findall(s)  # runs of letters and digits (a fixed pattern in code, none from a file)
     tranche, ordinals, fillers = set(r.tranche_words), set(r.ordinals), set(r.fillers)
     kept: list[str] = []
     skip_next = False
@@ -253,94 +275,116 @@ def title_key(title: object, rules: GroupRules | None = None) -> str:
     return " ".join(t for t in kept if t not in fillers)
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
+class _Nodes:
+    """Graph nodes: the records (0 … n−1), then every id named but absent from the file, then every title
+    bucket that links records."""
 
-    def find(self, x: str) -> str:
-        parent = self.parent
-        parent.setdefault(x, x)
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
+    def __init__(self, ids: np.ndarray) -> None:
+        self.index: dict[str, int] = {str(pid): k for k, pid in enumerate(ids.tolist())}
+        self.count = len(self.index)
 
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[rb] = ra
+    def of(self, ident: str) -> int:
+        k = self.index.get(ident)
+        if k is None:
+            k = self.index[ident] = self.count
+            self.count += 1
+        return k
+
+    def new(self, n: int) -> int:
+        """The first of ``n`` fresh nodes."""
+        first = self.count
+        self.count += n
+        return first
+
+
+def _edges(values: np.ndarray, parse: Callable[[object], list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(row, node) pairs: ``parse`` applied once per distinct value, spread over the rows holding it."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    per = [parse(u) for u in uniques]
+    lens = np.array([len(p) for p in per] + [0], dtype=np.int64)  # the last: blank cells (code −1)
+    row_lens = lens[codes]
+    rows = np.repeat(np.arange(len(values)), row_lens)
+    flat = np.array([k for p in per for k in p], dtype=np.int64)
+    starts = (np.cumsum(lens) - lens)[codes]
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(row_lens) - row_lens, row_lens)
+    return rows, flat[np.repeat(starts, row_lens) + within] if len(rows) else flat[:0]
 
 
 def group_columns(frame: pd.DataFrame, rules: GroupRules | None = None) -> pd.DataFrame:
     """``project_group`` (the smallest member id, blank for a record on its own), ``project_group_size``
     (members, the record included) and ``project_group_total_usd_m`` (Σ ``total_investment_usd_m`` of the
-    members) for each row of ``frame`` (valid records: unique ``project_id``), on ``frame``'s index."""
+    members) for each row of ``frame`` (valid records: unique ``project_id``), on ``frame``'s index.
+
+    The groups are the connected components of the graph whose nodes are the records, the ids they name and
+    the title buckets, computed by :func:`scipy.sparse.csgraph.connected_components` (what a union-find over
+    the links gives, without a Python step per record)."""
     g = rules or load_rules()
     n = len(frame)
-    ids = frame["project_id"].astype(str).to_numpy() if n else np.array([], dtype=object)
-    uf = _UnionFind()
-    for pid in ids:
-        uf.find("id:" + pid)
+    ids = frame["project_id"].astype(str).to_numpy(dtype=object) if n else np.array([], dtype=object)
+    nodes = _Nodes(ids)
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
     if LINK_COLUMN in frame.columns:
-        for pid, cell in zip(ids, frame[LINK_COLUMN].to_numpy(dtype=object), strict=True):
-            for other in id_list(cell, g):
-                uf.union("id:" + pid, "id:" + other)
+        parts.append(
+            _edges(frame[LINK_COLUMN].to_numpy(dtype=object), lambda v: [nodes.of(x) for x in id_list(v, g)])
+        )
     for field in g.link.fields:
-        if field not in frame.columns:
-            continue
-        memo: dict[object, list[str]] = {}
-        for pid, value in zip(ids, frame[field].to_numpy(dtype=object), strict=True):
-            if not isinstance(value, str):
-                continue
-            found = memo.get(value)
-            if found is None:
-                found = memo[value] = linked_ids(value, g)
-            for other in found:
-                uf.union("id:" + pid, "id:" + other)
+        if field in frame.columns:
+            values = frame[field].to_numpy(dtype=object)
+            parts.append(
+                _edges(
+                    values, lambda v: [nodes.of(x) for x in linked_ids(v, g)] if isinstance(v, str) else []
+                )
+            )
     if "project_name" in frame.columns and "country" in frame.columns:
-        _title_links(uf, ids, frame, g)
-    roots = np.array([uf.find("id:" + pid) for pid in ids], dtype=object)
+        parts.append(_title_edges(frame, g, nodes))
+    rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    cols = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    graph = coo_array((np.ones(len(rows)), (rows, cols)), shape=(nodes.count, nodes.count))
+    _, labels = connected_components(graph, directed=False)
+    component = labels[:n]
     amount = (
         pd.to_numeric(frame[AMOUNT], errors="coerce").to_numpy(dtype=float)
         if AMOUNT in frame.columns
         else np.full(n, np.nan)
     )
-    codes, _ = pd.factorize(roots)
+    codes, _ = pd.factorize(component)
     size = np.bincount(codes) if n else np.zeros(0, dtype=np.int64)
     total = np.bincount(codes, weights=np.nan_to_num(amount)) if n else np.zeros(0)
-    first: dict[int, str] = {}
-    for code, pid in zip(codes, ids, strict=True):
-        if code not in first or pid < first[code]:
-            first[code] = pid
-    group = np.array([first[c] if size[c] > 1 else None for c in codes], dtype=object)
+    order = np.argsort(ids.astype(str), kind="stable")  # the ranking's id text order
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    first = np.full(len(size), n, dtype=np.int64)
+    np.minimum.at(first, codes, position)
+    smallest = ids[order[first[codes]]] if n else ids
+    group = np.where(size[codes] > 1, smallest, None) if n else np.array([], dtype=object)
     return pd.DataFrame(
         {GROUP: group, GROUP_SIZE: size[codes].astype(np.int64), GROUP_TOTAL: np.round(total[codes], 6)},
         index=frame.index,
     )
 
 
-def _title_links(uf: _UnionFind, ids: np.ndarray, frame: pd.DataFrame, g: GroupRules) -> None:
-    """Link the records of one country whose title keys are equal, when their titles as written differ."""
-    memo: dict[object, str] = {}
-    buckets: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for pid, title, country in zip(
-        ids,
-        frame["project_name"].to_numpy(dtype=object),
-        frame["country"].to_numpy(dtype=object),
-        strict=True,
-    ):
-        if not isinstance(title, str) or not isinstance(country, str):
-            continue
-        key = memo.get(title)
-        if key is None:
-            key = memo[title] = title_key(title, g)
-        if key:
-            buckets.setdefault((country, key), []).append((pid, fold(_norm(title)).strip()))
-    for (country, key), members in buckets.items():
-        if len(members) < 2 or len({written for _, written in members}) < 2:
-            continue
-        node = f"title:{country}\x00{key}"
-        for pid, _ in members:
-            uf.union("id:" + pid, node)
+def _title_edges(frame: pd.DataFrame, g: GroupRules, nodes: _Nodes) -> tuple[np.ndarray, np.ndarray]:
+    """(row, bucket node) for the records of one country whose title keys are equal, when their titles as
+    written differ (two identical titles are left to the duplicate check). Work per distinct title, then
+    integer codes only."""
+    empty = np.zeros(0, dtype=np.int64)
+    t_codes, t_uniques = pd.factorize(pd.Series(frame["project_name"].to_numpy(dtype=object), dtype=object))
+    keys = [title_key(u, g) if isinstance(u, str) else "" for u in t_uniques]
+    k_codes, _ = pd.factorize(pd.Series(keys, dtype=object))  # per distinct title: its key's code
+    k_codes = np.where(np.array([k != "" for k in keys], dtype=bool), k_codes, -1)
+    key = np.append(k_codes, -1)[t_codes]  # per row (−1: blank title or empty key)
+    c_codes, _ = pd.factorize(pd.Series(frame["country"].to_numpy(dtype=object), dtype=object))
+    rows = np.flatnonzero((key >= 0) & (c_codes >= 0))
+    if not len(rows):
+        return empty, empty
+    b_codes, b_uniques = pd.factorize(c_codes[rows].astype(np.int64) * (int(key.max()) + 1) + key[rows])
+    # the titles as written, folded: how many differ within each bucket
+    w_codes, _ = pd.factorize(
+        pd.Series([fold(_norm(u)).strip() if isinstance(u, str) else "" for u in t_uniques], dtype=object)
+    )
+    written = w_codes[t_codes[rows]]
+    pairs = np.unique(np.stack([b_codes, written], axis=1), axis=0)
+    distinct = np.bincount(pairs[:, 0], minlength=len(b_uniques))
+    linked = distinct[b_codes] >= 2
+    first = nodes.new(len(b_uniques))
+    return rows[linked], first + b_codes[linked]
