@@ -356,7 +356,8 @@ def group_columns(frame: pd.DataFrame, rules: GroupRules | None = None) -> pd.Da
     first = np.full(len(size), n, dtype=np.int64)
     np.minimum.at(first, codes, position)
     smallest = ids[order[first[codes]]] if n else ids
-    group = np.where(size[codes] > 1, smallest, None) if n else np.array([], dtype=object)
+    group = smallest.astype(object) if n else np.array([], dtype=object)
+    group[size[codes] <= 1] = None  # a record on its own has no group
     return pd.DataFrame(
         {GROUP: group, GROUP_SIZE: size[codes].astype(np.int64), GROUP_TOTAL: np.round(total[codes], 6)},
         index=frame.index,
