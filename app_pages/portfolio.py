@@ -57,6 +57,8 @@ def _constraints_from_widgets(budget: float) -> dict[str, Any]:
         "include_tiers": list(ss.get("pf_include_tiers", [])),
         "allow_flags": list(ss.get("pf_allow_flags", [])),
         "time_limit": float(ss.get("pf_time_limit", 30.0)),
+        "cost_column": str(ss.get("pf_cost_column", COST)),
+        "whole_groups": bool(ss.get("pf_whole_groups", True)),
     }
 
 
@@ -167,6 +169,14 @@ def body() -> None:
         )
         c3.checkbox(common.t("pf_exclude_flagged"), key="pf_exclude_flagged")
         c3.checkbox(common.t("pf_no_duplicates"), key="pf_no_duplicates")
+        c3.checkbox(common.t("pf_whole_groups"), value=True, key="pf_whole_groups")
+        c3.selectbox(
+            common.t("pf_cost_column"),
+            present.cost_columns(ranked) or [COST],
+            format_func=lambda c: present.column_title(c, lang, cs),
+            help=common.t("pf_cost_column_help"),
+            key="pf_cost_column",
+        )
     st.button(common.t("pf_solve"), type="primary", key="pf_solve", on_click=_solve_pressed)
 
     wanted = _constraints_from_widgets(budget)
@@ -241,6 +251,9 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
     {"optimal": st.success, "time_limit": st.warning}.get(p.status, st.error)(message)
     if p.eligibility is not None:  # a widened eligibility is said as a warning, the default as a note
         (st.warning if p.eligibility.widened else st.caption)(p.eligibility.describe().get(lang))
+    note = p.group_note()
+    if note is not None:
+        st.caption(note.get(lang))
     m = st.columns(6)
     m[0].metric(common.t("pf_status"), present.status_label(p.status, lang))
     m[1].metric(common.t("pf_gap"), "—" if p.gap is None else f"{p.gap:.4%}")

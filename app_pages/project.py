@@ -101,6 +101,22 @@ def body() -> None:
         )
     )
     st.info(present.next_tier_text(result, pid, lang))
+    group, members = present.project_group_members(result, pid, lang)
+    if group:
+        st.subheader(
+            common.t(
+                "project_group_heading",
+                group=group["group"],
+                size=group["size"],
+                total=f"{group['total']:,.1f}",
+            )
+        )
+        st.caption(common.t("project_group_note"))
+        st.dataframe(
+            members,
+            hide_index=True,
+            column_config={c: present.column_title(c, lang, cs) for c in members.columns},
+        )
 
     st.subheader(common.t("gates_flags"))
     if hits.empty:

@@ -170,6 +170,19 @@ def score(
     no_duplicates: Annotated[
         bool, typer.Option(help="Never choose two projects flagged as duplicates of each other")
     ] = False,
+    cost_column: Annotated[
+        str | None,
+        typer.Option(
+            help="Money column the portfolio budget counts (default total_investment_usd_m, the best amount "
+            "the source has; e.g. project_cost_usd_m)"
+        ),
+    ] = None,
+    split_groups: Annotated[
+        bool,
+        typer.Option(
+            help="Decide the tranches of one project group one by one (default: together, all or none)"
+        ),
+    ] = False,
     objective: Annotated[
         PortfolioObjective | None,
         typer.Option(
@@ -244,6 +257,8 @@ def score(
         max_sector_share=max_sector_share,
         exclude_flagged=exclude_flagged,
         no_duplicates=no_duplicates,
+        cost_column=cost_column,
+        whole_groups=False if split_groups else None,
         objective=objective,
         include_tiers=include_tier,
         allow_flags=allow_flag,
@@ -308,6 +323,12 @@ def _analyses(
             if flag not in blocking:
                 progress.done()
                 _fail(text("pf_unknown_allow_flag", flag=flag, known=", ".join(blocking) or "—"), lang, 2)
+        if cons.cost_column not in result.ranked.columns:
+            from screening.present import cost_columns
+
+            progress.done()
+            known = ", ".join(cost_columns(result.ranked)) or "—"
+            _fail(text("pf_unknown_cost_column", column=cons.cost_column, known=known), lang, 2)
         progress("portfolio", 0.85)
         portfolio = optimise(result, cons)
         typer.echo(portfolio.message.get(lang))
@@ -315,6 +336,8 @@ def _analyses(
             typer.echo(portfolio.eligibility.describe().get(lang))
         if portfolio.ok:
             typer.echo(portfolio.track_mix_text().get(lang))
+        if (note := portfolio.group_note()) is not None:
+            typer.echo(note.get(lang))
         sheets.append(portfolio_sheet(portfolio))
     if sensitivity:
         from screening.analysis.sensitivity import monte_carlo

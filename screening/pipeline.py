@@ -1,6 +1,7 @@
 """The one pipeline used by the CLI and the web app alike (DESIGN.md "The data flow").
 
-read → map headers → infer → validate → screen (gates, flags) → classify (track, labels) → score → combine (total,
+read → map headers → infer → validate → group (records of one project) → screen (gates, flags) → classify
+(track, labels) → score → combine (total,
 tier) → rank → explain. Each stage is a function in its own module; this module only wires them together and
 keeps the per-criterion point matrix so that re-weighting never re-reads or re-validates anything. A run and a
 re-weighting build the ranked table with the same function (:func:`screening.stages.rank.ranked_table`).
@@ -25,6 +26,7 @@ from screening.io.read import read_input
 from screening.model import Inference, Input, Progress, Result
 from screening.stages.classify import add_derived, classify, indices
 from screening.stages.duplicates import duplicate_flags
+from screening.stages.groups import GROUP_COLUMNS, group_columns
 from screening.stages.infer import infer, inference_terms
 from screening.stages.rank import categorised, ranked_table
 from screening.stages.score import Weights, point_matrix, weigh
@@ -87,6 +89,10 @@ def run_input(
     )  # copy-on-write: the outcome and track columns are new, the rest shared
     records["outcome"] = np.where(val.valid, "candidate", "invalid")
     frame = add_derived(records[val.valid].reset_index(drop=True), criteria)
+    groups = group_columns(frame)  # display and the portfolio only: no score reads it (fixed anchors)
+    frame = frame.assign(**{c: groups[c].to_numpy() for c in GROUP_COLUMNS})
+    by_key = groups.set_axis(frame["row_key"].to_numpy())
+    records = records.assign(**{c: records["row_key"].map(by_key[c]) for c in GROUP_COLUMNS})
     say("screen", 0.35)
     screened = screen(frame, criteria, texts, lambda done: say("screen", 0.35 + 0.15 * done))
     frame = classify(frame, criteria, Context(screened.flags, texts, criteria.negation))

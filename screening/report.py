@@ -103,6 +103,9 @@ def ranking_frame(result: Result, lang: str = "en") -> pd.DataFrame:
         *dims,
         "positive_list",
         *idx,
+        "project_group",  # records of one project (stages.groups): shown, never scored
+        "project_group_size",
+        "project_group_total_usd_m",
     ]
     frame = ranked.reindex(columns=[c for c in lead if c in ranked.columns or c.startswith("reviewer_")])
     dec, note = _reviews(result, ranked["row_key"].to_numpy(), lang)

@@ -278,3 +278,60 @@ def test_compare_two_criteria_sets(tmp_path):
     assert p.returncode == 0, p.stderr
     rows = list(openpyxl.load_workbook(out, read_only=True)["Comparison"].iter_rows(values_only=True))
     assert "rank_change" in rows[0] and "movement" in rows[0]
+
+
+def test_portfolio_cost_column_and_project_groups(tmp_path):
+    # issue 14: the budget counts total_investment_usd_m unless another money column is named; an unknown
+    # one is a usage error naming the columns there are
+    bad = cli(
+        "score",
+        str(SAMPLES / "sample_projects.xlsx"),
+        "--out",
+        str(tmp_path / "b.xlsx"),
+        "--budget",
+        "3000",
+        "--cost-column",
+        "no_such_column",
+    )
+    assert bad.returncode == 2 and "no_such_column" in bad.stderr and "total_investment_usd_m" in bad.stderr
+    headers = [
+        "project_id",
+        "project_name",
+        "country",
+        "sector",
+        "total_investment_usd_m",
+        "project_cost_usd_m",
+    ]
+    rows = [
+        ["G1", "Port Phase I", "Kenya", "transport", 100, 400],
+        ["G2", "Port Phase II", "Kenya", "transport", 100, 400],
+        ["S1", "Clinic", "Kenya", "health", 10, 10],
+    ]
+    src = write_xlsx(tmp_path / "g.xlsx", headers, rows)
+    common = [
+        "--budget",
+        "150",
+        "--include-tier",
+        "insufficient_data",
+        "--include-tier",
+        "deferred",
+        "--include-tier",
+        "conditional",
+    ]
+    whole = cli("score", str(src), "--out", str(tmp_path / "w.xlsx"), *common)
+    assert whole.returncode == 0, whole.stderr
+    assert {r[0] for r in _portfolio_rows(tmp_path / "w.xlsx")} == {"S1"}  # the two phases need 200
+    split = cli("score", str(src), "--out", str(tmp_path / "s.xlsx"), *common, "--split-groups")
+    assert split.returncode == 0, split.stderr
+    assert len(_portfolio_rows(tmp_path / "s.xlsx")) == 2 and "decided one by one" in split.stdout
+    by_cost = cli(
+        "score", str(src), "--out", str(tmp_path / "c.xlsx"), *common, "--cost-column", "project_cost_usd_m"
+    )
+    assert by_cost.returncode == 0, by_cost.stderr
+    assert {r[0] for r in _portfolio_rows(tmp_path / "c.xlsx")} == {"S1"}
+    ranking = list(
+        openpyxl.load_workbook(tmp_path / "w.xlsx", read_only=True)["Ranking"].iter_rows(values_only=True)
+    )
+    head = list(ranking[0])
+    groups = {r[head.index("project_id")]: r[head.index("project_group")] for r in ranking[1:]}
+    assert groups == {"G1": "G1", "G2": "G1", "S1": None}

@@ -22,13 +22,14 @@ Model (a 0-1 knapsack with side constraints, solved with ``scipy.optimize.milp``
 
     maximise    Σ w_i · x_i                           x_i ∈ {0, 1}, one per eligible ranked project
                 w_i = score_i · cost_i  (score_weighted_cost)  or  w_i = score_i  (sum_of_scores)
-    subject to  Σ cost_i · x_i ≤ budget                                  (cost = total_investment_usd_m)
+    subject to  Σ cost_i · x_i ≤ budget        (cost = total_investment_usd_m, or the planner's cost_column)
                 Σ_{small} cost_i · x_i ≥ S · Σ cost_i · x_i               min_small_share S (share of chosen cost)
                 Σ_{small} x_i ≥ N_s                                       min_small_count
                 Σ_{flagship} x_i ≥ N_f                                    min_flagship_count
                 Σ_{country c} cost_i · x_i ≤ C · Σ cost_i · x_i  ∀ c      max_country_share (linearised)
                 Σ_{sector s}  cost_i · x_i ≤ C · Σ cost_i · x_i  ∀ s      max_sector_share
                 x_i + x_j ≤ 1   for every duplicate pair (the criteria's duplicates flag)   no_duplicates
+                x_i = x_j       for the eligible members i, j of one project group          whole_groups
     eligible:   tiers (default top two, plus include_tiers, less exclude_tiers), no blocks_portfolio flag
                 (less allow_flags), less exclude_flags, or any flag (exclude_flagged).
 
@@ -41,6 +42,22 @@ a cost grid made coarser to keep the weights' sum below 2⁵³, where doubles st
 project of zero cost adds nothing to Σ score · cost: it is chosen only when a count constraint needs it.
 The reported status is the solver's (``optimal``, ``time_limit``, ``infeasible``…) with the gap reached.
 The efficient frontier re-solves the same model with only the budget right-hand side changed.
+
+Project groups (:mod:`screening.stages.groups`: tranches, phases, sections and co-financed parts of one
+project). By default (``whole_groups``) the eligible members of a group are one decision: chosen together or
+not at all. A tranche of a road without its other sections buys no road, and the lender that funds one
+tranche is committed to the project; Σ score · cost is the same whether a project comes as one record or as
+its tranches, so keeping them together changes what is decided, not how it is valued. Each member keeps its
+own score (fixed anchors); the group only ties the decisions. A group some of whose members are not eligible
+(another tier, a blocking flag, excluded) is reported (:meth:`Portfolio.group_note`): its eligible members
+are offered together, the others are not funded here. Links can join a framework agreement's many works into
+one group (AidData's programme ids); a planner who wants to decide on them one by one turns ``whole_groups``
+off.
+
+The budget is counted in ``total_investment_usd_m`` (the best amount the source has; ``amount_basis`` says
+whether it is a project cost or a financing commitment) unless the planner names another money column
+(``cost_column``, e.g. ``project_cost_usd_m``); a project with no value in that column is not eligible and
+is counted apart.
 """
 
 from __future__ import annotations
@@ -64,6 +81,7 @@ from scipy.sparse import coo_array, csr_array
 
 from screening.criteria.models import FlagRole, Tier
 from screening.i18n import Text, join, text
+from screening.stages.groups import GROUP, GROUP_SIZE
 
 __all__ = [
     "DEFAULT_TIER_COUNT",
@@ -140,6 +158,12 @@ class PortfolioConstraints(BaseModel):
     exclude_flags: list[str] = Field(default_factory=list)
     exclude_flagged: bool = Field(default=False, description="leave out every project with a review flag")
     time_limit: float = Field(default=60.0, gt=0, description="seconds")
+    cost_column: str = Field(
+        default=COST, min_length=1, description="the money column the budget counts (USD million)"
+    )
+    whole_groups: bool = Field(
+        default=True, description="the eligible members of a project group are chosen together or not at all"
+    )
 
     def describe(self) -> list[Text]:
         """The active constraints in words."""
@@ -162,6 +186,10 @@ class PortfolioConstraints(BaseModel):
             said.append(text("pf_con_exclude_flags", flags=join(self.exclude_flags)))
         if self.exclude_flagged:
             said.append(text("pf_con_exclude_flagged"))
+        if self.cost_column != COST:
+            said.append(text("pf_con_cost_column", column=self.cost_column))
+        if not self.whole_groups:
+            said.append(text("pf_con_split_groups"))
         return said
 
 
@@ -188,6 +216,8 @@ class Eligibility:
     eligible: int = 0  # eligible projects (with a cost and a score)
     left_out_by_tier: int = 0
     left_out_by_blocking_flag: int = 0  # of a tier still eligible
+    left_out_by_no_cost: int = 0  # otherwise eligible, with no value in the cost column
+    cost_column: str = COST
 
     @property
     def widened(self) -> bool:
@@ -208,6 +238,10 @@ class Eligibility:
             by_tier=self.left_out_by_tier,
             by_flag=self.left_out_by_blocking_flag,
         )
+        if self.left_out_by_no_cost:
+            counts = text(
+                "pf_elig_no_cost", counts=counts, n=self.left_out_by_no_cost, column=self.cost_column
+            )
         if not self.widened:
             return text("pf_elig_default", rule=rule, counts=counts)
         changes: list[Text] = []
@@ -300,6 +334,32 @@ class Portfolio:
         ]
         return text("pf_track_mix", items=join(items, "sep_items"))
 
+    def group_counts(self) -> tuple[int, int, list[str]]:
+        """(project groups with a chosen member, records of them chosen, ids of the groups some of whose
+        members are not chosen: not eligible, or left out with ``whole_groups`` off)."""
+        chosen = self.chosen
+        if not self.ok or GROUP not in chosen.columns or GROUP_SIZE not in chosen.columns:
+            return 0, 0, []
+        grouped = chosen[chosen[GROUP].map(lambda g: isinstance(g, str) and bool(g))]
+        if grouped.empty:
+            return 0, 0, []
+        per = grouped.groupby(GROUP, observed=True).agg(
+            chosen=("project_id", "size"), size=(GROUP_SIZE, "max")
+        )
+        partly = sorted(str(g) for g, row in per.iterrows() if row["chosen"] < row["size"])
+        return len(per), len(grouped), partly
+
+    def group_note(self) -> Text | None:
+        """One line on the project groups in the portfolio (None when it holds no member of a group)."""
+        groups, members, partly = self.group_counts()
+        if not groups:
+            return None
+        if not partly:
+            return text("pf_groups_whole", groups=groups, members=members)
+        return text(
+            "pf_groups_partly", groups=groups, members=members, partly=len(partly), ids=", ".join(partly)
+        )
+
     def constraints_frame(self, lang: str | None = None) -> pd.DataFrame:
         """Constraints, eligibility, solver status, gap and track mix as ``item``/``value`` rows (for the
         ``Portfolio`` sheet); texts in ``lang``, or in both languages ("English / 中文") when ``lang`` is None."""
@@ -319,6 +379,8 @@ class Portfolio:
             ("max_country_share", c.max_country_share),
             ("max_sector_share", c.max_sector_share),
             ("no_duplicates", c.no_duplicates),
+            ("cost_column", c.cost_column),
+            ("whole_groups", c.whole_groups),
             ("default_eligible_tiers", "" if e is None else ", ".join(e.default_tiers)),
             ("include_tiers", ", ".join(c.include_tiers)),
             ("allow_flags", ", ".join(c.allow_flags)),
@@ -352,6 +414,9 @@ class Portfolio:
             ("solve_seconds", round(self.seconds, 3)),
             ("message", said(self.message)),
         ]
+        note = self.group_note()
+        if note is not None:
+            rows.append(("project_groups", said(note)))
         return pd.DataFrame(rows, columns=["item", "value"])
 
 
@@ -434,8 +499,11 @@ def _eligible(
         bad = set(c.exclude_flags)
         keep &= ~flags.map(lambda fs: bool(fs & bad)).to_numpy(dtype=bool)
     out = frame[keep].copy()
-    out["_cost"] = pd.to_numeric(out[COST], errors="coerce").astype(float)
+    blank = pd.Series(np.nan, index=out.index)
+    cost = out[c.cost_column] if c.cost_column in out.columns else blank
+    out["_cost"] = pd.to_numeric(cost, errors="coerce").astype(float)
     out["_score"] = pd.to_numeric(out["score"], errors="coerce").astype(float)
+    no_cost = int((out["_cost"].isna() & out["_score"].notna()).sum())
     out = out[out["_cost"].notna() & out["_score"].notna() & (out["_cost"] >= 0)]
     if "rank" in out.columns:
         out = out.sort_values("rank", kind="stable")
@@ -449,6 +517,8 @@ def _eligible(
         eligible=len(out),
         left_out_by_tier=int((~by_tier).sum()),
         left_out_by_blocking_flag=int((by_tier & ~not_blocked).sum()),
+        left_out_by_no_cost=no_cost,
+        cost_column=c.cost_column,
     )
     return out.reset_index(drop=True), counted
 
@@ -548,6 +618,12 @@ def _build(
                 coef = np.zeros(n)
                 coef[[pos[a], pos[b]]] = 1.0
                 add(coef, -np.inf, 1.0, f"duplicates:{a}|{b}")
+    if cons.whole_groups and GROUP in frame.columns:
+        for members in _group_members(frame):
+            for other in members[1:]:
+                coef = np.zeros(n)
+                coef[members[0]], coef[other] = 1.0, -1.0
+                add(coef, 0.0, 0.0, f"group:{frame[GROUP].iloc[members[0]]}")
     r_idx: np.ndarray | list[int] = (
         np.concatenate([np.full(len(nz), r) for r, (nz, _) in enumerate(sparse_rows)]) if sparse_rows else []
     )
@@ -556,6 +632,15 @@ def _build(
     mat = csr_array(coo_array((vals, (r_idx, c_idx)), shape=(len(sparse_rows), n))) if n else None
     weights, unit = _integer_weights(frame["_score"].to_numpy(), cost, cons.objective)
     return _Model(frame, -weights, unit, mat, np.array(lb), np.array(ub), names, rule, tracks)
+
+
+def _group_members(frame: pd.DataFrame) -> list[list[int]]:
+    """Positions of the eligible members of each project group with at least two of them."""
+    groups: dict[str, list[int]] = {}
+    for i, g in enumerate(frame[GROUP].to_numpy(dtype=object)):
+        if isinstance(g, str) and g:
+            groups.setdefault(g, []).append(i)
+    return [m for _, m in sorted(groups.items()) if len(m) > 1]
 
 
 def _model(given: _Input, constraints: PortfolioConstraints) -> _Model:
@@ -746,7 +831,7 @@ def _chosen_frame(chosen: pd.DataFrame) -> pd.DataFrame:
     )
     out["cum_cost"] = out["cost"].cumsum()
     out["cum_score"] = np.round(out["score"].cumsum(), 2)
-    for col in ("track", "tier", "country", "sector", "project_name"):
+    for col in ("track", "tier", "country", "sector", "project_name", GROUP, GROUP_SIZE):
         if col in chosen.columns:
             out[col] = chosen[col].to_numpy()
     return out

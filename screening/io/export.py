@@ -751,6 +751,7 @@ def write_workbook(
         "completeness": "0%",
         **{d: "0.0" for d in dims},
         **{i: "0.0" for i in idx},
+        "project_group_total_usd_m": KIND_FORMATS["money"],  # the group's records together (stages.groups)
         **_input_formats(rank_frame.columns),
     }
     w.table(

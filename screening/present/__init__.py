@@ -46,6 +46,7 @@ from screening.present.labels import (
 )
 from screening.present.tables import (
     canonical_options,
+    cost_columns,
     counts_frame,
     criteria_details,
     criteria_yaml,
@@ -62,6 +63,7 @@ from screening.present.tables import (
     mapping_from_table,
     next_tier_text,
     portfolio_table,
+    project_group_members,
     project_hits,
     project_rationale,
     project_summary,
@@ -84,6 +86,7 @@ __all__ = [
     "apply_filters",
     "canonical_options",
     "code_label",
+    "cost_columns",
     "column_title",
     "country_label",
     "counts_frame",
@@ -113,6 +116,7 @@ __all__ = [
     "mapping_from_table",
     "next_tier_text",
     "portfolio_table",
+    "project_group_members",
     "project_hits",
     "project_rationale",
     "project_summary",

@@ -34,6 +34,7 @@ from screening.present.labels import (
 )
 from screening.report import excluded_frame, invalid_frame
 from screening.stages.explain import next_tier_gap, rationale
+from screening.stages.groups import GROUP, GROUP_COLUMNS, GROUP_SIZE, GROUP_TOTAL
 from screening.stages.score import PointMatrix, Scores, Weights
 from screening.vocab.columns import COLUMN_BY_NAME, COLUMNS, REQUIRED, header_lookup, norm_key
 
@@ -72,6 +73,7 @@ def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd
         "completeness",
         "flags",
         "total_investment_usd_m",
+        *GROUP_COLUMNS,
         *[c for c in ranked.columns if c.startswith("dim_")],
     ]
     cols = [c for c in cols if c in ranked.columns]
@@ -227,6 +229,52 @@ def project_summary(result: Result, project_id: str) -> dict[str, Any]:
         "row": row.iloc[0].to_dict() if len(row) else {},
         "record": rec.iloc[0].to_dict() if len(rec) else {},
     }
+
+
+GROUP_MEMBER_COLUMNS = (
+    "project_id",
+    "project_name",
+    "total_investment_usd_m",
+    "amount_basis",
+    "outcome",
+    "rank",
+)
+
+
+def project_group_members(result: Result, project_id: str, lang: Lang) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The project group of ``project_id`` (``group``, ``size``, ``total``; empty for a record on its own) and
+    its *other* records — id, name, amount, amount basis, outcome and rank — in id order."""
+    rec = result.records
+    if GROUP not in rec.columns:
+        return {}, pd.DataFrame(columns=list(GROUP_MEMBER_COLUMNS))
+    mine = rec[rec["project_id"].astype(str) == str(project_id)]
+    group = mine[GROUP].iloc[0] if len(mine) else None
+    if not isinstance(group, str) or not group:
+        return {}, pd.DataFrame(columns=list(GROUP_MEMBER_COLUMNS))
+    members = rec[(rec[GROUP] == group) & (rec["project_id"].astype(str) != str(project_id))]
+    out = members.reindex(columns=[c for c in GROUP_MEMBER_COLUMNS if c != "rank"]).copy()
+    ranks = dict(zip(result.ranked["project_id"].astype(str), result.ranked["rank"], strict=True))
+    out["rank"] = out["project_id"].astype(str).map(ranks)
+    out["outcome"] = out["outcome"].map(lambda o: t("outcome_" + str(o), lang))
+    out["amount_basis"] = out["amount_basis"].map(
+        lambda v: code_label("amount_basis", v, lang) if isinstance(v, str) else ""
+    )
+    info = {
+        "group": group,
+        "size": int(mine[GROUP_SIZE].iloc[0]),
+        "total": float(mine[GROUP_TOTAL].iloc[0]),
+    }
+    return info, out.sort_values("project_id", kind="stable").reset_index(drop=True)
+
+
+def cost_columns(ranked: pd.DataFrame) -> list[str]:
+    """The money columns a portfolio budget may count: ``total_investment_usd_m`` first, then every other
+    canonical money column the ranked projects fill in (the group total is left out: it would count a
+    project once per tranche)."""
+    money = [c.name for c in COLUMNS if c.kind == "money" and c.name in ranked.columns]
+    filled = [c for c in money if pd.to_numeric(ranked[c], errors="coerce").notna().any()]
+    first = [c for c in filled if c == "total_investment_usd_m"]
+    return first + [c for c in filled if c != "total_investment_usd_m"]
 
 
 def next_tier_text(result: Result, project_id: str, lang: Lang) -> str:

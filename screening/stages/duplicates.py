@@ -1,7 +1,9 @@
 """Checks between projects, flagged for review and never excluded or scored: near-identical projects in the
 same group (Jaccard index of word tokens, Chinese character bigrams) — phases or tranches of one project, or
 one project entered twice — and several sponsors building the same thing in the same market ("一窝蜂" herd
-investment, liu-zhang-2024 §三(三)), which a check with ``different`` fields finds.
+investment, liu-zhang-2024 §三(三)), which a check with ``different`` fields finds. Neither is raised between
+members of one project group (:mod:`screening.stages.groups`): tranches of one project are judged together,
+not flagged as copies of each other.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from screening.criteria.models import CriteriaSet, DuplicateCheck
+from screening.stages.groups import GROUP
 from screening.stages.screen import HIT_COLUMNS, _hits
 
 MAX_GROUP_FOR_FUZZY = 400
@@ -125,7 +128,16 @@ def duplicate_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[in
     if check.different:
         differ = _differ(frame, check.different)
         pairs = [(a, b) for a, b in pairs if differ(a, b)]
-    return sorted({(min(a, b), max(a, b)) for a, b in pairs})
+    return _across_groups(frame, sorted({(min(a, b), max(a, b)) for a, b in pairs}))
+
+
+def _across_groups(frame: pd.DataFrame, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``pairs`` less those inside one project group (tranches of one project are not duplicates of each
+    other: :mod:`screening.stages.groups`)."""
+    if GROUP not in frame.columns or not pairs:
+        return pairs
+    group = frame[GROUP].to_numpy(dtype=object)
+    return [(a, b) for a, b in pairs if group[a] is None or pd.isna(group[a]) or group[a] != group[b]]
 
 
 def _cross_pairs(a: list[int], b: list[int]) -> list[tuple[int, int]]:
@@ -190,7 +202,7 @@ def _herd_pairs(frame: pd.DataFrame, check: DuplicateCheck) -> list[tuple[int, i
             for b in members[i + 1 :]
             if differ(int(a), int(b))
         )
-    return sorted(pairs)
+    return _across_groups(frame, sorted(pairs))
 
 
 def duplicate_flags(frame: pd.DataFrame, criteria: CriteriaSet) -> pd.DataFrame:

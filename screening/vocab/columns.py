@@ -183,6 +183,23 @@ CODE_LISTS: dict[str, CodeList] = {
             ],
         ),
         _codes(
+            "amount_basis",
+            [
+                (
+                    "project_cost",
+                    "项目总投资",
+                    "Project cost",
+                    ("total project cost", "total cost", "总投资", "项目总成本"),
+                ),
+                (
+                    "financing_committed",
+                    "承诺融资额",
+                    "Financing committed",
+                    ("financing", "loan amount", "commitment", "融资额", "贷款额", "承诺额"),
+                ),
+            ],
+        ),
+        _codes(
             "partnership_level",
             [
                 ("none", "未建立伙伴关系", "No partnership designation", ("无",)),
@@ -391,6 +408,35 @@ COLUMNS: tuple[Column, ...] = (
         minimum=0,
         note_zh="单位：百万美元；可写“1.2亿”“3000万”",
         note_en="USD million; '1.2 billion' or '300 million' accepted",
+    ),
+    Column(
+        "linked_project_id",
+        "text",
+        "关联项目编号",
+        "Linked project IDs",
+        ("关联项目", "linked project", "linked to project id", "linked projects"),
+        note_zh="同一项目其他记录（分期、分批、标段、联合融资）的编号，可填多个，用逗号、分号或空格分隔；据此把同一项目的记录归为一个项目组，只用于展示和投资组合，不影响评分",
+        note_en="IDs of the other records of the same project (phases, tranches, sections, co-financing), several allowed, separated by commas, semicolons or spaces; records linked so form one project group, shown and used by the portfolio, never scored",
+    ),
+    Column(
+        "amount_basis",
+        "code",
+        "金额口径",
+        "Amount basis",
+        ("金额性质", "amount type", "basis of amount"),
+        codes="amount_basis",
+        note_zh="总投资一列是项目总投资（project_cost）还是承诺融资额（financing_committed，如一笔贷款）",
+        note_en="Whether total investment is the project cost (project_cost) or the financing committed (financing_committed, e.g. one loan)",
+    ),
+    Column(
+        "project_cost_usd_m",
+        "money",
+        "项目总投资（百万美元）",
+        "Project cost (USD million)",
+        ("项目总投资", "项目总成本", "project cost", "total project cost"),
+        minimum=0,
+        note_zh="已知时用于规模判断（标志性工程和“小而美”的规模线）；总投资一列只是融资额时尤应填写",
+        note_en="When known, drives the size tests (the flagship and small-and-beautiful lines); worth giving when total investment is only a financing amount",
     ),
     # Recognised optional columns.
     Column("subsector", "text", "子行业", "Subsector", ("细分行业", "sub-sector", "sub sector")),
@@ -1199,6 +1245,9 @@ RESERVED: tuple[str, ...] = (
     "reviewer_note",
     "positive_list",
     "iso3",
+    "project_group",
+    "project_group_size",
+    "project_group_total_usd_m",
 )
 
 

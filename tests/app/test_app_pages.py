@@ -226,6 +226,20 @@ def test_project_page_shows_the_full_rationale(sample_result: Result) -> None:
     )
 
 
+def test_project_page_lists_the_other_records_of_its_group(sample_result: Result) -> None:
+    # issue 14: BR-040 and BR-041 (Hambantota-style park, phases I and II) are one project group
+    at = _app("en")
+    at.session_state["project_id"] = "BR-041"
+    at = _page(at, "project")
+    heading = present.t("project_group_heading", "en", group="BR-040", size=2, total="580.0")
+    assert any(heading == str(h.value) for h in at.subheader)
+    members = next(df.value for df in at.dataframe if "amount_basis" in df.value.columns)
+    assert members["project_id"].astype(str).tolist() == ["BR-040"]
+    assert members["total_investment_usd_m"].tolist() == [
+        float(sample_result.records.set_index("project_id").loc["BR-040", "total_investment_usd_m"])
+    ]
+
+
 def test_project_page_for_an_excluded_record(sample_result: Result) -> None:
     if sample_result.excluded.empty:
         pytest.skip("the sample has no excluded project under the current criteria")

@@ -452,6 +452,24 @@ FLAG_CASES: dict[str, tuple[dict, dict]] = {
         {"lead_enterprise": "NORINCO"},
         {"lead_enterprise": "China Road and Bridge Corporation"},
     ),
+    # what a record's own description reports (issue 14; the column as filled by inference or the user)
+    "resettlement_reported": ({"reported_resettlement": True}, {"reported_resettlement": None}),
+    "protests_reported": ({"reported_protests": True}, {"reported_protests": False}),
+    "corruption_reported": ({"reported_corruption": True}, {"reported_corruption": None}),
+    "debt_restructuring_reported": (
+        {"reported_debt_restructuring": True},
+        {"reported_debt_restructuring": False},
+    ),
+    # small on a loan alone (issue 14): the loan is a lower bound of the project cost
+    "size_from_financing_only": (
+        {"sector": "health", "total_investment_usd_m": 6.0, "amount_basis": "financing_committed"},
+        {
+            "sector": "health",
+            "total_investment_usd_m": 6.0,
+            "amount_basis": "financing_committed",
+            "project_cost_usd_m": 8.0,
+        },
+    ),
 }
 
 

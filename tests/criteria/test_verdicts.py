@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import write_xlsx
 
@@ -718,6 +719,54 @@ CASES: list[tuple[str, str, str, dict[str, object], str, str]] = [
 
 POSITIVE_CONTROLS = ["flagship", "small_and_beautiful", "standard"]
 
+# The size tests read the project cost when given, else the amount the source has (issue 14). A financing
+# amount is a lower bound of the project cost: a loan at or above the flagship line proves the line is met; a
+# project called small on its loan alone is flagged. (case id, strong base, facts, track, flagged)
+AMOUNT_CASES = [
+    # a USD 250 m loan to a USD 1.2 bn project: a flagship by its project cost (and by the loan, a lower bound)
+    (
+        "loan-250-cost-1200",
+        "flagship",
+        {"total_investment_usd_m": 250, "project_cost_usd_m": 1200},
+        "flagship",
+        False,
+    ),
+    # a USD 80 m loan to a USD 1.2 bn project: below the line on the loan, a flagship only by its cost
+    (
+        "loan-80-cost-1200",
+        "flagship",
+        {"total_investment_usd_m": 80, "project_cost_usd_m": 1200},
+        "flagship",
+        False,
+    ),
+    ("loan-80-no-cost", "flagship", {"total_investment_usd_m": 80}, "standard", False),
+    # a USD 6 m loan to a USD 400 m hospital is not small
+    (
+        "small-loan-big-cost",
+        "small_and_beautiful",
+        {"total_investment_usd_m": 6, "project_cost_usd_m": 400},
+        "standard",
+        False,
+    ),
+    # small on the loan alone: small-and-beautiful, flagged "size known only from the financing"
+    ("small-loan-no-cost", "small_and_beautiful", {"total_investment_usd_m": 6}, "small_and_beautiful", True),
+    (
+        "small-loan-small-cost",
+        "small_and_beautiful",
+        {"total_investment_usd_m": 6, "project_cost_usd_m": 9},
+        "small_and_beautiful",
+        False,
+    ),
+    # a project cost given as such needs no flag
+    (
+        "small-cost-basis",
+        "small_and_beautiful",
+        {"amount_basis": "project_cost"},
+        "small_and_beautiful",
+        False,
+    ),
+]
+
 
 def _records() -> list[dict[str, object]]:
     out = []
@@ -760,6 +809,10 @@ def _records() -> list[dict[str, object]]:
                 "lead_enterprise": "Port Builder Co.",
             }
         )
+    for case_id, track, fact, _, _ in AMOUNT_CASES:
+        base = {**STRONG[track], "amount_basis": "financing_committed"}
+        base["project_name"] = f"{base['project_name']} ({case_id})"
+        out.append({"project_id": case_id, "country": "Kenya", **{**base, **fact}})
     for case_id, track, country, fact, _, _ in CASES:
         base = dict(STRONG[track])
         base["project_name"] = f"{base['project_name']} ({case_id})"
@@ -881,8 +934,26 @@ def test_every_dimension_weight_has_a_rationale_and_every_own_choice_says_why() 
 def test_herd_investment_and_phases_are_told_apart(result) -> None:  # noqa: ANN001
     herd = [_row(result, f"HERD-{i}") for i in range(3)]
     assert all("herd_investment" in r["flags"] for r in herd)
+    # issue 14: phases I and II are one project group (the same title minus its tranche words), so neither
+    # duplicate flag is raised between them; they keep their own scores
     phases = [_row(result, f"PHASE-{p}") for p in ("I", "II")]
-    assert all("phases_of_one_project" in r["flags"] and "herd_investment" not in r["flags"] for r in phases)
+    assert [r["project_group"] for r in phases] == ["PHASE-I", "PHASE-I"]
+    assert all(r["project_group_size"] == 2 and r["project_group_total_usd_m"] == 1800 for r in phases)
+    assert all(
+        "phases_of_one_project" not in r["flags"] and "herd_investment" not in r["flags"] for r in phases
+    )
+    assert all(pd.isna(r["project_group"]) for r in herd)
+
+
+@pytest.mark.parametrize(
+    ("case_id", "base", "fact", "track", "flagged"), AMOUNT_CASES, ids=[c[0] for c in AMOUNT_CASES]
+)
+def test_size_tests_read_the_project_cost(result, case_id, base, fact, track, flagged) -> None:  # noqa: ANN001
+    row = _row(result, case_id)
+    assert row is not None and row["track"] == track, (case_id, None if row is None else row["track"])
+    assert ("size_from_financing_only" in str(row["flags"]).split(";")) == flagged, row["flags"]
+    if track == base:  # the strong record keeps its verdict whichever amount decided its size
+        assert TIER_ORDER.index(row["tier"]) <= TIER_ORDER.index("recommended"), (case_id, row["tier"])
 
 
 def test_restricted_real_estate_is_never_a_flagship(result) -> None:  # noqa: ANN001
