@@ -27,7 +27,8 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from screening.i18n import Text, t
+from screening.i18n import Text
+from screening.i18n import t as word
 from screening.io.safety import workbook_sheet_names
 from screening.io.schema import (
     _CONTINUED,
@@ -281,7 +282,7 @@ def _unfill_inferred(frame: pd.DataFrame, sheets: dict[str, list[list[object]]])
     if not rows:
         return frame
     words = {
-        name: {norm_key(t(key, lang)) for lang in ("en", "zh")}
+        name: {norm_key(word(key, lang)) for lang in ("en", "zh")}
         for name, key in (("column", "wb_col_column"), ("value", "wb_col_value"))
     }
     words["project_id"] = {norm_key("project_id"), norm_key(column_label("project_id", "zh"))}
