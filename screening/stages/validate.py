@@ -213,13 +213,25 @@ def validate(inp: Input, criteria: CriteriaSet | None = None) -> Validated:
     issue_frame = _issue_frame(issues)
     invalid_keys = set(issue_frame.loc[issue_frame["severity"] == "invalid", "row_key"].astype(int))
     valid = ~np.isin(np.arange(n), list(invalid_keys))
-    records = pd.DataFrame(
-        {"row_key": np.arange(n), "source_sheet": table.sheet, "source_row": table.source_rows}
-    )
+    # Built at once, not a column at a time: a frame of 100+ inserted columns is fragmented (pandas warns).
+    columns: dict[str, object] = {
+        "row_key": np.arange(n),
+        "source_sheet": np.full(n, table.sheet, dtype=object),
+        "source_row": table.source_rows,
+    }
     for c in PROJECT_COLUMNS:
-        records[c.name] = typed[c.name] if c.name in typed else (np.nan if c.kind in NUMERIC_KINDS else None)
+        columns[c.name] = (
+            typed[c.name].to_numpy()
+            if c.name in typed
+            else np.full(
+                n,
+                np.nan if c.kind in NUMERIC_KINDS else None,
+                dtype=float if c.kind in NUMERIC_KINDS else object,
+            )
+        )
     for name in extra:
-        records[name] = raw[name].map(lambda v: None if v is None else _show(v))
+        columns[name] = raw[name].map(lambda v: None if v is None else _show(v)).to_numpy(dtype=object)
+    records = pd.DataFrame(columns, index=pd.RangeIndex(n))
     records, country_issues = _join_countries(records, inp.countries)
     issue_frame = (
         pd.concat([issue_frame, country_issues], ignore_index=True) if len(country_issues) else issue_frame
