@@ -19,6 +19,7 @@ from screening.criteria.loader import DEFAULT_CRITERIA, load_criteria_bytes
 from screening.criteria.loader import criteria_sha256 as criteria_sha
 from screening.criteria.models import CriteriaSet
 from screening.criteria.rules import Context, text_scan
+from screening.io.country_sheet import load_shipped
 from screening.io.mapping import Mapping
 from screening.io.read import read_input
 from screening.model import Input, Progress, Result
@@ -46,21 +47,30 @@ def run(
     mapping: Mapping | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
+    country_sheet: bool = True,
 ) -> Result:
-    """Screen and score one input file."""
+    """Screen and score one input file. ``country_sheet``: fill the country context the file does not give
+    from the shipped country sheet (:mod:`screening.io.country_sheet`); the user's own values always win."""
     say = progress or (lambda _stage, _share: None)
     say("read", 0.0)
     inp = read_input(source, name=name, mapping=mapping, sheet=sheet)
     if criteria is None:
         raw = DEFAULT_CRITERIA.read_bytes()
         criteria, criteria_sha256 = load_criteria_bytes(raw, str(DEFAULT_CRITERIA)), criteria_sha(raw)
-    return run_input(inp, criteria, criteria_sha256, say)
+    return run_input(inp, criteria, criteria_sha256, say, country_sheet=country_sheet)
 
 
-def run_input(inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, say: Progress) -> Result:
-    """``criteria_sha256``: the SHA-256 of the criteria file's bytes, None for a set that no file holds."""
+def run_input(
+    inp: Input,
+    criteria: CriteriaSet,
+    criteria_sha256: str | None,
+    say: Progress,
+    country_sheet: bool = True,
+) -> Result:
+    """``criteria_sha256``: the SHA-256 of the criteria file's bytes, None for a set that no file holds.
+    ``country_sheet``: join the shipped country sheet under the file's own country context."""
     say("validate", 0.15)
-    val = validate(inp, criteria)
+    val = validate(inp, criteria, load_shipped() if country_sheet else None)
     records = val.records.copy(
         deep=False
     )  # copy-on-write: the outcome and track columns are new, the rest shared
