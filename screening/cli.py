@@ -191,6 +191,14 @@ def score(
     seed: Annotated[
         int, typer.Option(help="Random seed (results are reproducible for a seed)", min=0, max=2**32 - 1)
     ] = 0,
+    country_sheet: Annotated[
+        bool,
+        typer.Option(
+            "--country-sheet/--no-country-sheet",
+            help="Fill country context the file does not give from the shipped, sourced country sheet "
+            "(the file's own values always win)",
+        ),
+    ] = True,
 ) -> None:
     """Screen, score and rank every project; write the ranked workbook."""
     from screening.io.export import write_workbook
@@ -213,7 +221,15 @@ def score(
             _fail(text("cli_mapping_invalid", error=exc), lang)
     progress = _Progress()
     try:
-        result = run(input, criteria=cs, criteria_sha256=sha, mapping=mp, sheet=sheet, progress=progress)
+        result = run(
+            input,
+            criteria=cs,
+            criteria_sha256=sha,
+            mapping=mp,
+            sheet=sheet,
+            progress=progress,
+            country_sheet=country_sheet,
+        )
     except InputError as exc:
         progress.done()
         _fail(text("cli_nothing_written", reason=exc.text), lang)

@@ -52,7 +52,7 @@ class ShippedCountries:
     def source_of(self, source_id: str) -> dict[str, str]:
         """The catalogue row of ``source_id`` (empty dict for an unknown id)."""
         rows = self.catalogue[self.catalogue["source_id"] == source_id]
-        return {} if rows.empty else {k: str(v) for k, v in rows.iloc[0].items()}
+        return {} if rows.empty else {str(k): str(v) for k, v in rows.iloc[0].items()}
 
 
 def _read_csv(path: Path) -> tuple[bytes, list[dict[str, str]]]:
@@ -70,7 +70,9 @@ def read_shipped(folder: Path = COUNTRY_SHEET_DIR) -> ShippedCountries:
         dtype=object,
     )
     sources = pd.DataFrame(
-        {n: [r.get(n + SOURCE_SUFFIX, "") or "" for r in rows] for n in names}, index=frame.index, dtype=object
+        {n: [r.get(n + SOURCE_SUFFIX, "") or "" for r in rows] for n in names},
+        index=frame.index,
+        dtype=object,
     )
     catalogue = pd.DataFrame([{f: r.get(f, "") or "" for f in SOURCE_FIELDS} for r in source_rows])
     table = RawTable(

@@ -442,11 +442,19 @@ def _join_countries(
         layers.append((project, _sources_like(project, f"input:{table.sheet}")))
     catalogue: dict[str, dict[str, str]] = {}
     if shipped is not None:
-        typed, _ = _type_table(shipped.table, columns, None)  # tests hold the shipped sheet free of problems
-        ids = shipped.sources.where(typed.notna().reindex(columns=shipped.sources.columns, fill_value=False), "")
+        typed, shipped_problems = _type_table(shipped.table, columns, None)  # none: tests hold it clean
+        for p in shipped_problems:
+            p["row_key"] = -1
+        problems.extend(shipped_problems)
+        ids = shipped.sources.where(
+            typed.notna().reindex(columns=shipped.sources.columns, fill_value=False), ""
+        )
         ids.insert(0, "country", typed["country"])
         layers.append((_by_country(typed), _by_country(ids)))
-        catalogue = {str(r["source_id"]): r for r in shipped.catalogue.to_dict("records")}
+        catalogue = {
+            str(r["source_id"]): {str(k): str(v) for k, v in r.items()}
+            for r in shipped.catalogue.to_dict("records")
+        }
     values, sources = _combine(layers)
     if "debt_distress_risk" in values or len(listed):
         debt = values.get("debt_distress_risk", pd.Series(None, index=values.index, dtype=object))
