@@ -215,3 +215,26 @@ def test_audit_records_the_country_sheet_version(tmp_path):
         float(_shipped_value("KEN", "political_stability"))
     )
     assert np.isnan(off.records.at[0, "political_stability"])
+
+
+def test_cli_turns_the_country_sheet_off(tmp_path):
+    import subprocess
+    import sys
+
+    src = tmp_path / "one.csv"
+    src.write_text(",".join(BASE_RECORD) + "\n" + ",".join(str(v) for v in BASE_RECORD.values()) + "\n")
+    said = {}
+    for flag in ("--no-country-sheet",):  # the default (on) is checked through pipeline.run above
+        out = tmp_path / f"{flag}.xlsx"
+        p = subprocess.run(
+            [sys.executable, "-m", "screening.cli", "score", str(src), "--out", str(out), flag],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert p.returncode == 0, p.stderr
+        ws = openpyxl.load_workbook(out, read_only=True)["Audit"]
+        said[flag] = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if len(r) > 1 and r[0]}[
+            "country_sheet"
+        ]
+    assert said["--no-country-sheet"] == "not used"
