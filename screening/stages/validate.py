@@ -462,6 +462,7 @@ def _join_countries(
         values["debt_distress_risk"] = debt.where(~fill, "not_rated")
         src = sources.get("debt_distress_risk", pd.Series("", index=values.index, dtype=object))
         sources["debt_distress_risk"] = src.where(~fill, f"input:{countries.sheet if countries else ''}")
+    _drop_orphan_companions(values, sources)
     for c in COUNTRY_COLUMNS:
         if c.name in values:
             mapped = records["country"].map(values[c.name])
@@ -473,6 +474,30 @@ def _join_countries(
         else:
             records[c.name] = np.nan if c.kind in NUMERIC_KINDS else None
     return records, _issue_frame(problems), _source_table(values, sources, records, catalogue)
+
+
+# A column that dates another (its year, its as-of date): a shipped date is kept only beside the shipped value
+# it dates, never beside a value the user gave (a user's "no BRI document" must not carry a shipped year).
+COMPANIONS: dict[str, tuple[str, ...]] = {
+    "bri_cooperation_document": ("bri_cooperation_document_year",),
+    "debt_distress_risk": ("debt_distress_risk_as_of",),
+    "political_stability": ("political_stability_year",),
+}
+
+
+def _drop_orphan_companions(values: pd.DataFrame, sources: pd.DataFrame) -> None:
+    """Blank (in place) a shipped companion value whose main value came from elsewhere."""
+    for main, companions in COMPANIONS.items():
+        if main not in sources:
+            continue
+        for comp in companions:
+            if comp not in sources:
+                continue
+            src = sources[comp].astype(str)
+            orphan = ~src.str.startswith("input:") & src.ne("") & src.ne(sources[main].astype(str))
+            if orphan.any():
+                values.loc[orphan, comp] = np.nan if values[comp].dtype == float else None
+                sources.loc[orphan, comp] = ""
 
 
 def _sources_like(values: pd.DataFrame, source_id: str) -> pd.DataFrame:

@@ -238,3 +238,20 @@ def test_cli_turns_the_country_sheet_off(tmp_path):
             "country_sheet"
         ]
     assert said["--no-country-sheet"] == "not used"
+
+
+def test_a_shipped_year_never_dates_a_value_the_user_gave(xlsx):
+    assert _shipped_value("PER", "bri_cooperation_document") == "yes"
+    assert _shipped_value("PER", "bri_cooperation_document_year") == "2019"
+    path = xlsx(
+        [rec("P1", country="Peru"), rec("P2", country="Kenya")],
+        countries=(["country", "bri_cooperation_document", "political_stability"], [["Peru", "no", 0.2]]),
+    )
+    val = validate(read_input(path), shipped=load_shipped())
+    r = val.records.set_index("project_id")
+    assert r.at["P1", "bri_cooperation_document"] is False
+    assert np.isnan(r.at["P1", "bri_cooperation_document_year"])  # not the shipped 2019
+    assert np.isnan(
+        r.at["P1", "political_stability_year"]
+    )  # the user's index, of a year the user did not say
+    assert r.at["P2", "political_stability_year"] == 2020  # shipped value and its shipped year
