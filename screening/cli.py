@@ -211,6 +211,14 @@ def score(
     seed: Annotated[
         int, typer.Option(help="Random seed (results are reproducible for a seed)", min=0, max=2**32 - 1)
     ] = 0,
+    country_sheet: Annotated[
+        bool,
+        typer.Option(
+            "--country-sheet/--no-country-sheet",
+            help="Fill country context the file does not give from the shipped, sourced country sheet "
+            "(the file's own values always win)",
+        ),
+    ] = True,
 ) -> None:
     """Screen, score and rank every project; write the ranked workbook."""
     from screening.io.export import write_workbook
@@ -241,6 +249,7 @@ def score(
             sheet=sheet,
             progress=progress,
             inference=inference,
+            country_sheet=country_sheet,
         )
     except InputError as exc:
         progress.done()

@@ -48,6 +48,10 @@ class Validated:
     issues: pd.DataFrame  # ISSUE_COLUMNS; severity 'invalid' makes a record invalid, 'data' does not
     extra_columns: list[str]  # input columns that are not canonical, carried to the output
     input_columns: list[str]  # every input column in input order (canonical names where matched)
+    # Where each country-context value came from (stages.validate.COUNTRY_SOURCE_COLUMNS); None before a join.
+    country_sources: pd.DataFrame | None = None
+    country_sheet_sha256: str | None = None  # the shipped country sheet's version, None when it was not used
+    country_sheet_as_of: str | None = None
 
 
 Progress = Callable[[str, float], None]

@@ -21,6 +21,7 @@ from screening.criteria.loader import criteria_sha256 as criteria_sha
 from screening.criteria.models import CriteriaSet
 from screening.criteria.rules import Context, text_scan
 from screening.inference.rules import default_rules
+from screening.io.country_sheet import load_shipped
 from screening.io.mapping import Mapping
 from screening.io.read import read_input
 from screening.model import Inference, Input, Progress, Result
@@ -51,21 +52,31 @@ def run(
     sheet: str | None = None,
     progress: Progress | None = None,
     inference: bool = True,
+    country_sheet: bool = True,
 ) -> Result:
-    """Screen and score one input file; ``inference=False`` leaves blank fields blank (no inference stage)."""
+    """Screen and score one input file. ``inference=False`` leaves blank fields blank (no inference stage);
+    ``country_sheet``: fill the country context the file does not give from the shipped country sheet
+    (:mod:`screening.io.country_sheet`). The user's own values always win."""
     say = progress or (lambda _stage, _share: None)
     say("read", 0.0)
     inp = read_input(source, name=name, mapping=mapping, sheet=sheet)
     if criteria is None:
         raw = DEFAULT_CRITERIA.read_bytes()
         criteria, criteria_sha256 = load_criteria_bytes(raw, str(DEFAULT_CRITERIA)), criteria_sha(raw)
-    return run_input(inp, criteria, criteria_sha256, say, inference=inference)
+    return run_input(inp, criteria, criteria_sha256, say, inference=inference, country_sheet=country_sheet)
 
 
 def run_input(
-    inp: Input, criteria: CriteriaSet, criteria_sha256: str | None, say: Progress, *, inference: bool = True
+    inp: Input,
+    criteria: CriteriaSet,
+    criteria_sha256: str | None,
+    say: Progress,
+    *,
+    inference: bool = True,
+    country_sheet: bool = True,
 ) -> Result:
-    """``criteria_sha256``: the SHA-256 of the criteria file's bytes, None for a set that no file holds."""
+    """``criteria_sha256``: the SHA-256 of the criteria file's bytes, None for a set that no file holds.
+    ``country_sheet``: join the shipped country sheet under the file's own country context."""
     inferred = Inference(False)
     # An exported workbook is inferred again: re-import blanked the cells its Inferred sheet lists (unless a
     # reviewer changed them), so each inferred value gets its evidence back and the scores stay the same.
@@ -83,7 +94,7 @@ def run_input(
             scan=texts,
         )
     say("validate", 0.15)
-    val = validate(inp, criteria)
+    val = validate(inp, criteria, load_shipped() if country_sheet else None)
     records = val.records.copy(
         deep=False
     )  # copy-on-write: the outcome and track columns are new, the rest shared

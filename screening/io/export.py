@@ -890,6 +890,7 @@ def write_workbook(
         ("reviews_carried", _reviews_carried(result)),
         ("rationale_rows", len(rat)),
         ("missing_policy", cs.missing_policy),
+        *_country_sheet_audit(result),
         ("tie_break", ", ".join(TIE_BREAK)),
         ("made_at", result.made_at),
         ("language", lang),
@@ -908,6 +909,20 @@ def write_workbook(
         "continued_sheets": stats.continued_sheets,
         "sheets": [*stats.sheets],
     }
+
+
+def _country_sheet_audit(result: Result) -> list[tuple[str, object]]:
+    """Audit lines: whether the shipped country sheet was used, its version and as-of date."""
+    val = result.validated
+    if val.country_sheet_sha256 is None:
+        return [("country_sheet", "not used")]
+    used = val.country_sources
+    n = 0 if used is None else int((~used["source_id"].astype(str).str.startswith("input:")).sum())
+    return [
+        ("country_sheet", f"shipped, {n} values used"),
+        ("country_sheet_sha256", val.country_sheet_sha256),
+        ("country_sheet_as_of", val.country_sheet_as_of or "—"),
+    ]
 
 
 def _reviews_carried(result: Result) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,13 @@ from screening.vocab.columns import (
     Column,
 )
 from screening.vocab.countries import resolve_countries
+
+if TYPE_CHECKING:
+    from screening.io.country_sheet import ShippedCountries
+
+# One row per (country, column) value that reached the country context, with where it came from: a source id of
+# the shipped sheet's sources.csv, or "input:<sheet>" for a value of the user's own file.
+COUNTRY_SOURCE_COLUMNS = ["country", "column", "value", "source_id", "as_of", "url"]
 
 ISSUE_COLUMNS = [
     "row_key",
@@ -166,8 +174,14 @@ def _show(value: object) -> object:
     return value if isinstance(value, int | float) else str(value)
 
 
-def validate(inp: Input, criteria: CriteriaSet | None = None) -> Validated:
-    """Type and check every record; mark invalid ones; join the countries sheet on ISO3.
+def validate(
+    inp: Input, criteria: CriteriaSet | None = None, shipped: ShippedCountries | None = None
+) -> Validated:
+    """Type and check every record; mark invalid ones; join the country context on ISO3.
+
+    The country context is built column by column, cell by cell: the user's countries sheet first, then a
+    value the project sheet gives for every project of a country alike, then ``shipped`` (the shipped
+    country sheet, :func:`screening.io.country_sheet.load_shipped`; None leaves it out).
 
     Columns the tool writes are never input data: its own (:data:`RESERVED`) and, given ``criteria``, the
     set's classifier and index columns (:meth:`CriteriaSet.output_columns`)."""
@@ -232,7 +246,18 @@ def validate(inp: Input, criteria: CriteriaSet | None = None) -> Validated:
     for name in extra:
         columns[name] = raw[name].map(lambda v: None if v is None else _show(v)).to_numpy(dtype=object)
     records = pd.DataFrame(columns, index=pd.RangeIndex(n))
-    records, country_issues = _join_countries(records, inp.countries)
+    on_projects = tuple(c for c in COUNTRY_COLUMNS if c.name in raw.columns)
+    project_context, project_problems = (
+        _type_table(table, on_projects, "project_id") if on_projects else (pd.DataFrame(index=raw.index), [])
+    )
+    issue_frame = (
+        pd.concat([issue_frame, _issue_frame(project_problems)], ignore_index=True)
+        if project_problems
+        else issue_frame
+    )
+    records, country_issues, country_sources = _join_countries(
+        records, inp.countries, shipped, table, project_context
+    )
     issue_frame = (
         pd.concat([issue_frame, country_issues], ignore_index=True) if len(country_issues) else issue_frame
     )
@@ -251,7 +276,16 @@ def validate(inp: Input, criteria: CriteriaSet | None = None) -> Validated:
     issue_frame = issue_frame.sort_values(
         ["source_sheet", "source_row", "column"], kind="stable"
     ).reset_index(drop=True)
-    return Validated(records, valid, issue_frame, extra, input_columns)
+    return Validated(
+        records,
+        valid,
+        issue_frame,
+        extra,
+        input_columns,
+        country_sources=country_sources,
+        country_sheet_sha256=shipped.sha256 if shipped is not None else None,
+        country_sheet_as_of=shipped.as_of if shipped is not None else None,
+    )
 
 
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
@@ -343,30 +377,201 @@ def _bidi_controls(typed: pd.DataFrame, table: RawTable) -> list[dict[str, objec
     return out
 
 
-def _join_countries(records: pd.DataFrame, countries: RawTable | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Join the 一国一策 country sheet on ISO3. A listed country without a debt rating is 'not_rated'."""
-    for c in COUNTRY_COLUMNS:
-        records[c.name] = np.nan if c.kind in NUMERIC_KINDS else None
-    if countries is None or "country" not in countries.frame.columns:
-        return records, _issue_frame([])
-    countries = countries.with_frame(countries.frame.reset_index(drop=True))
-    typed, problems = _type_table(countries, (COLUMN_BY_NAME["country"], *COUNTRY_COLUMNS), None)
-    for p in problems:
-        p["row_key"] = -1
-    typed = typed[typed["country"].notna()].drop_duplicates("country", keep="first").set_index("country")
-    if "debt_distress_risk" in typed:
-        typed["debt_distress_risk"] = typed["debt_distress_risk"].where(
-            typed["debt_distress_risk"].notna(), "not_rated"
+def _by_country(typed: pd.DataFrame) -> pd.DataFrame:
+    """A typed countries sheet indexed by ISO3: rows without a country dropped, the first row of a country kept."""
+    return typed[typed["country"].notna()].drop_duplicates("country", keep="first").set_index("country")
+
+
+def _project_layer(
+    records: pd.DataFrame, context: pd.DataFrame, table: RawTable
+) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """Country columns given on the project sheet, one row per country: a value every project of the country
+    that gives one agrees on; where they disagree, nothing (a data issue names the values)."""
+    layer: dict[str, pd.Series] = {}
+    problems: list[dict[str, object]] = []
+    country = records["country"]
+    for name in context.columns:
+        given = pd.DataFrame({"country": country, "value": context[name]}).dropna()
+        if given.empty:
+            continue
+        distinct = given.drop_duplicates()
+        counts = distinct.groupby("country")["value"].size()
+        agreed = distinct[distinct["country"].isin(counts[counts == 1].index)]
+        layer[name] = agreed.set_index("country")["value"]
+        for iso in counts[counts > 1].index:
+            rows = given.index[given["country"] == iso]
+            shown = ", ".join([_show_value(v) for v in dict.fromkeys(given.loc[rows, "value"])][:5])
+            said = text("val_country_value_conflict", column=name, country=iso, values=shown)
+            problems.append(
+                {
+                    "row_key": -1,
+                    "source_sheet": table.sheet,
+                    "source_row": int(table.source_rows[int(rows[0])]),
+                    "project_id": "",
+                    "column": table.renamed.get(name, name),
+                    "value": shown,
+                    "message_en": said.en,
+                    "message_zh": said.zh,
+                    "severity": "data",
+                }
+            )
+    frame = pd.DataFrame(layer) if layer else pd.DataFrame()
+    return frame, problems
+
+
+def _show_value(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _join_countries(
+    records: pd.DataFrame,
+    countries: RawTable | None,
+    shipped: ShippedCountries | None,
+    table: RawTable,
+    project_context: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Build the country context on ISO3, cell by cell: the user's countries sheet, then the project sheet's
+    agreed country values, then the shipped sheet; map it onto the records. A country the user's sheet lists
+    without a debt rating that no later layer gives is 'not_rated'. Returns the records, the data issues and
+    where every value came from (:data:`COUNTRY_SOURCE_COLUMNS`)."""
+    columns = (COLUMN_BY_NAME["country"], *COUNTRY_COLUMNS)
+    layers: list[tuple[pd.DataFrame, pd.DataFrame]] = []  # (values by ISO3, source id of each value)
+    problems: list[dict[str, object]] = []
+    listed: pd.Index = pd.Index([])
+    if countries is not None and "country" in countries.frame.columns:
+        countries = countries.with_frame(countries.frame.reset_index(drop=True))
+        typed, problems = _type_table(countries, columns, None)
+        for p in problems:
+            p["row_key"] = -1
+        user = _by_country(typed)
+        listed = user.index if "debt_distress_risk" in user.columns else listed
+        layers.append((user, _sources_like(user, f"input:{countries.sheet}")))
+    project, conflicts = _project_layer(records, project_context, table)
+    problems.extend(conflicts)
+    if len(project.columns):
+        layers.append((project, _sources_like(project, f"input:{table.sheet}")))
+    catalogue: dict[str, dict[str, str]] = {}
+    if shipped is not None:
+        typed, shipped_problems = _type_table(shipped.table, columns, None)  # none: tests hold it clean
+        for p in shipped_problems:
+            p["row_key"] = -1
+        problems.extend(shipped_problems)
+        ids = shipped.sources.where(
+            typed.notna().reindex(columns=shipped.sources.columns, fill_value=False), ""
         )
+        ids.insert(0, "country", typed["country"])
+        layers.append((_by_country(typed), _by_country(ids)))
+        catalogue = {
+            str(r["source_id"]): {str(k): str(v) for k, v in r.items()}
+            for r in shipped.catalogue.to_dict("records")
+        }
+    values, sources = _combine(layers)
+    if "debt_distress_risk" in values or len(listed):
+        debt = values.get("debt_distress_risk", pd.Series(None, index=values.index, dtype=object))
+        fill = values.index.isin(listed) & debt.isna().to_numpy()
+        values["debt_distress_risk"] = debt.where(~fill, "not_rated")
+        src = sources.get("debt_distress_risk", pd.Series("", index=values.index, dtype=object))
+        sources["debt_distress_risk"] = src.where(~fill, f"input:{countries.sheet if countries else ''}")
+    _drop_orphan_companions(values, sources)
     for c in COUNTRY_COLUMNS:
-        if c.name in typed:
-            mapped = records["country"].map(typed[c.name])
+        if c.name in values:
+            mapped = records["country"].map(values[c.name])
             records[c.name] = (
                 mapped.astype(float)
                 if c.kind in NUMERIC_KINDS
                 else mapped.astype(object).where(mapped.notna(), None)
             )
-    return records, _issue_frame(problems)
+        else:
+            records[c.name] = np.nan if c.kind in NUMERIC_KINDS else None
+    return records, _issue_frame(problems), _source_table(values, sources, records, catalogue)
 
 
-__all__ = ["COLUMNS", "ISSUE_COLUMNS", "Validated", "validate"]
+# A column that dates another (its year, its as-of date): a shipped date is kept only beside the shipped value
+# it dates, never beside a value the user gave (a user's "no BRI document" must not carry a shipped year).
+COMPANIONS: dict[str, tuple[str, ...]] = {
+    "bri_cooperation_document": ("bri_cooperation_document_year",),
+    "debt_distress_risk": ("debt_distress_risk_as_of",),
+    "political_stability": ("political_stability_year",),
+}
+
+
+def _drop_orphan_companions(values: pd.DataFrame, sources: pd.DataFrame) -> None:
+    """Blank (in place) a shipped companion value whose main value came from elsewhere."""
+    for main, companions in COMPANIONS.items():
+        if main not in sources:
+            continue
+        for comp in companions:
+            if comp not in sources:
+                continue
+            src = sources[comp].astype(str)
+            orphan = ~src.str.startswith("input:") & src.ne("") & src.ne(sources[main].astype(str))
+            if orphan.any():
+                values.loc[orphan, comp] = np.nan if values[comp].dtype == float else None
+                sources.loc[orphan, comp] = ""
+
+
+def _sources_like(values: pd.DataFrame, source_id: str) -> pd.DataFrame:
+    """``source_id`` where ``values`` has a value, "" elsewhere."""
+    return pd.DataFrame(
+        np.where(values.notna().to_numpy(), source_id, ""), index=values.index, columns=values.columns
+    )
+
+
+def _combine(layers: list[tuple[pd.DataFrame, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cell by cell, the first layer's value that is not blank (and its source id)."""
+    index = pd.Index([])
+    for v, _ in layers:
+        index = index.union(v.index)
+    values = pd.DataFrame(index=index)
+    sources = pd.DataFrame(index=index)
+    for v, s in layers:
+        for name in v.columns:
+            if name not in COUNTRY_NAMES:
+                continue
+            new = v[name].reindex(index)
+            new_src = s[name].reindex(index).fillna("") if name in s else pd.Series("", index=index)
+            if name not in values:
+                values[name] = new.astype(object).where(new.notna(), None) if new.dtype != float else new
+                sources[name] = new_src.where(new.notna(), "")
+                continue
+            take = values[name].isna() & new.notna()
+            values[name] = values[name].where(~take, new)
+            sources[name] = sources[name].where(~take, new_src)
+    return values, sources
+
+
+COUNTRY_NAMES = frozenset(c.name for c in COUNTRY_COLUMNS)
+
+
+def _source_table(
+    values: pd.DataFrame,
+    sources: pd.DataFrame,
+    records: pd.DataFrame,
+    catalogue: dict[str, dict[str, str]],
+) -> pd.DataFrame:
+    """The value and source of every country-context cell of a country that some record names."""
+    wanted = values.index.intersection(pd.Index(records["country"].dropna().unique()))
+    rows: list[dict[str, object]] = []
+    for iso in wanted:
+        for name in values.columns:
+            value = values.at[iso, name]
+            if value is None or (isinstance(value, float) and np.isnan(value)):
+                continue
+            sid = str(sources.at[iso, name]) if name in sources else ""
+            entry = catalogue.get(sid, {})
+            rows.append(
+                {
+                    "country": iso,
+                    "column": name,
+                    "value": _show_value(value),
+                    "source_id": sid,
+                    "as_of": entry.get("as_of", ""),
+                    "url": entry.get("url", ""),
+                }
+            )
+    return pd.DataFrame(rows, columns=COUNTRY_SOURCE_COLUMNS)
+
+
+__all__ = ["COLUMNS", "COUNTRY_SOURCE_COLUMNS", "ISSUE_COLUMNS", "Validated", "validate"]
