@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 SOURCE = ROOT.parent / "shared" / "data" / "aiddata_gcdf3_extract.csv"
-STAGES = ["read", "validate", "screen", "score", "rank"]
+STAGES = ["read", "infer", "validate", "screen", "score", "rank"]
 FLOOR_PIECE = 200_000
 
 
@@ -91,8 +91,10 @@ def child_cli(src: Path, out: Path) -> dict[str, float]:
         firsts.setdefault(stage, at)
     times: dict[str, float] = {"cli_total": end - start, "peak_mb": peak_mb()}
     export_start = next((at for stage, at in marks if stage not in STAGES), end)  # "export: ranking"
-    bounds = [firsts[s] for s in STAGES] + [export_start]
-    for stage, a, b in zip(STAGES, bounds, bounds[1:], strict=False):
+    present = [s for s in STAGES if s in firsts]  # "infer" is absent with inference off
+    bounds = [firsts[s] for s in present] + [export_start]
+    times.update(dict.fromkeys(STAGES, 0.0))
+    for stage, a, b in zip(present, bounds, bounds[1:], strict=False):
         times[stage] = b - a
     times["export"] = end - bounds[-1]
     times["before_read"] = firsts["read"] - start
@@ -116,8 +118,10 @@ def child_pipeline(src: Path) -> dict[str, float]:
     for stage, at in marks:
         firsts.setdefault(stage, at)
     times: dict[str, float] = {"pipeline_total": end - start, "peak_mb": peak_mb()}
-    bounds = [firsts[s] for s in STAGES] + [end]
-    for stage, a, b in zip(STAGES, bounds, bounds[1:], strict=False):
+    present = [s for s in STAGES if s in firsts]
+    bounds = [firsts[s] for s in present] + [end]
+    times.update(dict.fromkeys(STAGES, 0.0))
+    for stage, a, b in zip(present, bounds, bounds[1:], strict=False):
         times[stage] = b - a
     return times
 
