@@ -54,31 +54,88 @@ EMPTY = Filled(np.array([], dtype=np.int64), [], [], [], [], [])
 
 
 class Texts:
-    """The occurrences of every rule term in every text field the rules read, each distinct text scanned once."""
+    """The occurrences of every rule term in each text field, per distinct text: a text repeated over many
+    records (tranches, phases, boilerplate) is scanned and judged once, and its answer given to every record
+    that holds it."""
 
     def __init__(
         self, frame: pd.DataFrame, fields: list[str], scan: TextScan, negation: Negation | None
     ) -> None:
         self.scan = scan  # shared with the screening stage: a text seen here is not scanned again there
         self.negation = negation
-        self.frame = frame
-        self.by_field: dict[str, pd.DataFrame] = {}
+        self.slots: dict[str, np.ndarray] = {}  # field → slot of each record's text
+        self.text_of: dict[str, dict[int, str]] = {}  # field → slot → the text as written
+        self.by_field: dict[str, pd.DataFrame] = {}  # field → occurrences: slot, term, start, end
         for f in fields:
             if f not in frame.columns:
                 continue
             slots = self.scan.slots(frame[f])
-            occ = self.scan.occurrences({f: slots}).frame()
-            self.by_field[f] = occ
+            uniq, first = np.unique(slots, return_index=True)
+            values = frame[f].to_numpy(dtype=object)
+            self.slots[f] = slots
+            self.text_of[f] = {
+                int(s): ("" if is_blank(values[i]) else str(values[i]))
+                for s, i in zip(uniq, first, strict=True)
+            }
+            occ = self.scan.occurrences({f: uniq}).frame()
+            occ["slot"] = uniq[occ["row"].to_numpy(dtype=np.int64)] if len(occ) else occ["row"]
+            self.by_field[f] = occ.sort_values(["slot", "start"], kind="stable")
 
-    def text(self, field: str, row: int) -> str:
-        value = self.frame[field].iat[row]
-        return "" if is_blank(value) else str(value)
-
-    def found(self, field: str, terms: set[str]) -> pd.DataFrame:
+    def found(self, field: str, terms: set[str], slots: np.ndarray) -> dict[int, list[tuple[str, int, int]]]:
+        """Per slot among ``slots``: the occurrences ``(term, start, end)`` of ``terms``, in text order."""
         occ = self.by_field.get(field)
+        out: dict[int, list[tuple[str, int, int]]] = {}
         if occ is None or not len(occ):
-            return pd.DataFrame(columns=["row", "field", "term", "start", "end"])
-        return occ[occ["term"].isin(terms)]
+            return out
+        occ = occ[occ["term"].isin(terms) & occ["slot"].isin(slots)]
+        for slot, term, start, end in occ[["slot", "term", "start", "end"]].itertuples(index=False):
+            out.setdefault(int(slot), []).append((term, int(start), int(end)))
+        return out
+
+
+Answer = tuple[int, int, object]  # span start, span end, value — the answer of one text
+
+
+def _text_rule(
+    rule: TermValue | NumberWithUnit | NumberNearWords,
+    texts: Texts,
+    open_: np.ndarray,
+    answer: Callable[[str, list[tuple[str, int, int]]], Answer | None],
+) -> Filled:
+    """Each open record gets the answer of the first of ``rule.fields`` whose text gives one; ``answer`` is
+    asked once per distinct text."""
+    remaining = open_.copy()
+    rows: list[np.ndarray] = []
+    got: list[tuple[str, Answer, str]] = []
+    for f in rule.fields:
+        slots = texts.slots.get(f)
+        if slots is None or not remaining.any():
+            continue
+        wanted = np.unique(slots[remaining])
+        answers: dict[int, tuple[Answer, str]] = {}
+        for slot, items in texts.found(f, rule.terms(), wanted).items():
+            text = texts.text_of[f][slot]
+            a = answer(text, items)
+            if a is not None:
+                answers[slot] = (a, snippet(text, a[0], a[1]))
+        if not answers:
+            continue
+        hit = remaining & np.isin(slots, np.fromiter(answers, dtype=np.int64))
+        idx = np.flatnonzero(hit)
+        rows.append(idx)
+        got.extend((f, *answers[int(s)]) for s in slots[idx])
+        remaining &= ~hit
+    if not rows:
+        return EMPTY
+    order = np.concatenate(rows)
+    return Filled(
+        order,
+        [a[2] for _f, a, _e in got],
+        [f for f, _a, _e in got],
+        [a[0] for _f, a, _e in got],
+        [a[1] for _f, a, _e in got],
+        [e for _f, _a, e in got],
+    )
 
 
 def negated(texts: Texts, text: str, start: int, end: int) -> bool:
@@ -102,63 +159,50 @@ def typed(frame: pd.DataFrame, name: str) -> pd.Series:
     return values
 
 
+def _per_distinct(values: np.ndarray, fn: Callable[[object], object], dtype: type) -> np.ndarray:
+    """``fn`` of each value, worked out once per distinct value (a column repeats few values)."""
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    answers: np.ndarray = np.array([fn(u) for u in uniq] + [fn(None)], dtype=dtype)
+    return answers[codes]
+
+
 def blank_mask(frame: pd.DataFrame, name: str) -> np.ndarray:
     if name not in frame.columns:
         return np.ones(len(frame), dtype=bool)
-    return np.array([is_blank(v) for v in frame[name].to_numpy(dtype=object)], dtype=bool)
+    return _per_distinct(frame[name].to_numpy(dtype=object), is_blank, bool)
 
 
-def _key(value: object) -> str:
-    return norm_key(value)
+def _member_of(accepted: set[str]) -> Callable[[object], bool]:
+    return lambda v: not is_blank(v) and norm_key(v) in accepted
 
 
 def condition_mask(frame: pd.DataFrame, conditions: tuple[Condition, ...]) -> np.ndarray:
     ok = np.ones(len(frame), dtype=bool)
     for cond in conditions:
-        values = typed(frame, cond.field)
-        blank = np.array([is_blank(v) for v in values.to_numpy(dtype=object)], dtype=bool)
+        values = typed(frame, cond.field).to_numpy(dtype=object)
+        blank = _per_distinct(values, is_blank, bool)
         if cond.missing is not None:
             ok &= blank if cond.missing else ~blank
         if cond.in_ is not None:
             column = COLUMN_BY_NAME.get(cond.field)
-            accepted = {_key(v) for v in cond.in_}
+            accepted = {norm_key(v) for v in cond.in_}
             if column is not None and column.codes:  # a label or alias names its code
                 lookup = CODE_LISTS[column.codes].lookup()
-                accepted |= {lookup.get(_key(v), _key(v)) for v in cond.in_}
-            keys = np.array([_key(v) if not is_blank(v) else "" for v in values.to_numpy(dtype=object)])
-            ok &= np.isin(keys, list(accepted)) & ~blank
+                accepted |= {lookup.get(norm_key(v), norm_key(v)) for v in cond.in_}
+            ok &= _per_distinct(values, _member_of(accepted), bool)
     return ok
 
 
 def _term_value(frame: pd.DataFrame, rule: TermValue, texts: Texts, open_: np.ndarray) -> Filled:
     value_of = {t: v for v, terms in rule.values.items() for t in terms}
-    # row → (field order, start, field, span start, span end, value)
-    best: dict[int, tuple[int, int, str, int, int, object]] = {}
-    for order, f in enumerate(rule.fields):
-        occ = texts.found(f, set(value_of))
-        occ = occ[open_[occ["row"].to_numpy(dtype=np.int64)]] if len(occ) else occ
-        for row, term, start, end in occ[["row", "term", "start", "end"]].itertuples(index=False):
-            have = best.get(row)
-            if have is not None and (have[0], have[1]) <= (order, start):
-                continue
-            text = texts.text(f, row)
-            if rule.negatable and negated(texts, text, start, end):
-                continue
-            best[row] = (order, start, f, start, end, value_of[term])
-    return _filled_from_spans(best, texts)
 
+    def answer(text: str, items: list[tuple[str, int, int]]) -> Answer | None:
+        for term, start, end in items:  # in text order: the first occurrence not negated names the value
+            if not (rule.negatable and negated(texts, text, start, end)):
+                return start, end, value_of[term]
+        return None
 
-def _filled_from_spans(best: dict[int, tuple[int, int, str, int, int, object]], texts: Texts) -> Filled:
-    rows = sorted(best)
-    values, fields, starts, ends, evidence = [], [], [], [], []
-    for row in rows:
-        _o, _p, f, s, e, value = best[row]
-        values.append(value)
-        fields.append(f)
-        starts.append(s)
-        ends.append(e)
-        evidence.append(snippet(texts.text(f, row), s, e))
-    return Filled(np.array(rows, dtype=np.int64), values, fields, starts, ends, evidence)
+    return _text_rule(rule, texts, open_, answer)
 
 
 def _read_number_before(text: str, end: int) -> tuple[float, int] | None:
@@ -190,28 +234,20 @@ def _read_number_before(text: str, end: int) -> tuple[float, int] | None:
 
 
 def _number_with_unit(frame: pd.DataFrame, rule: NumberWithUnit, texts: Texts, open_: np.ndarray) -> Filled:
-    best: dict[int, tuple[int, int, str, int, int, object]] = {}
-    for order, f in enumerate(rule.fields):
-        occ = texts.found(f, set(rule.units))
-        occ = occ[open_[occ["row"].to_numpy(dtype=np.int64)]] if len(occ) else occ
-        for row, term, start, end in occ[["row", "term", "start", "end"]].itertuples(index=False):
-            have = best.get(row)
-            if rule.combine == "first" and have is not None and have[0] < order:
-                continue
-            text = texts.text(f, row)
+    def answer(text: str, items: list[tuple[str, int, int]]) -> Answer | None:
+        best: Answer | None = None
+        for term, start, end in items:
             if end < len(text) and text[end].isalpha():
                 continue  # "MWh" is energy, not capacity; the unit must end a word
             got = _read_number_before(text, start)
             if got is None:
                 continue
             value = round(got[0] * rule.units[term], 6)
-            if have is not None and have[0] == order:
-                if rule.combine == "first" or float(have[5]) >= value:  # type: ignore[arg-type]
-                    continue
-            elif have is not None and have[0] < order:
-                continue
-            best[row] = (order, got[1], f, got[1], end, value)
-    return _filled_from_spans(best, texts)
+            if best is None or (rule.combine == "max" and value > float(best[2])):  # type: ignore[arg-type]
+                best = (got[1], end, value)
+        return best
+
+    return _text_rule(rule, texts, open_, answer)
 
 
 def _number_after(text: str, pos: int, limit: int) -> tuple[float, int, int] | None:
@@ -235,22 +271,16 @@ def _number_after(text: str, pos: int, limit: int) -> tuple[float, int, int] | N
 
 def _number_near_words(frame: pd.DataFrame, rule: NumberNearWords, texts: Texts, open_: np.ndarray) -> Filled:
     units = [fold(u) for u in rule.units]
-    best: dict[int, tuple[int, int, str, int, int, object]] = {}
+    unless = [fold(u) for u in rule.unless]
 
     def unit_follows(low: str, at: int) -> bool:
         return any(low.startswith(u, at) for u in units)
 
-    for order, f in enumerate(rule.fields):
-        occ = texts.found(f, set(rule.words))
-        occ = occ[open_[occ["row"].to_numpy(dtype=np.int64)]] if len(occ) else occ
-        for row, _term, start, end in occ[["row", "term", "start", "end"]].itertuples(index=False):
-            have = best.get(row)
-            if have is not None and (have[0], have[1]) <= (order, start):
-                continue
-            text = texts.text(f, row)
-            low = fold(text)
+    def answer(text: str, items: list[tuple[str, int, int]]) -> Answer | None:
+        low = fold(text)
+        for _term, start, end in items:  # the first key word that has its number
             near = low[max(0, start - rule.window) : end + rule.window]
-            if any(fold(u) in near for u in rule.unless):
+            if any(u in near for u in unless):
                 continue
             hit: tuple[float, int, int] | None = None
             # before the key word: "a 6.3% interest rate", "a 15-year maturity"
@@ -285,19 +315,25 @@ def _number_near_words(frame: pd.DataFrame, rule: NumberNearWords, texts: Texts,
                 rule.maximum is not None and value > rule.maximum
             ):
                 continue
-            s, e = min(start, hit[1]), max(end, hit[2])
-            best[row] = (order, start, f, s, e, value)
-    return _filled_from_spans(best, texts)
+            return min(start, hit[1]), max(end, hit[2]), value
+        return None
+
+    return _text_rule(rule, texts, open_, answer)
 
 
 def _evidence_of_columns(frame: pd.DataFrame, names: list[str], rows: np.ndarray) -> list[str]:
-    out = []
-    for r in rows.tolist():
-        parts = [
-            f"{n} = {frame[n].iat[r]}" for n in names if n in frame.columns and not is_blank(frame[n].iat[r])
-        ]
-        out.append("; ".join(parts))
-    return out
+    """Per row: "column = value; …" of the named columns that hold a value (each column read once)."""
+    parts: list[np.ndarray] = []
+    for n in names:
+        if n not in frame.columns:
+            continue
+        values = frame[n].to_numpy(dtype=object)[rows]
+        codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+        shown = np.array(["" if is_blank(u) else f"{n} = {u}" for u in uniq] + [""], dtype=object)
+        parts.append(shown[codes])
+    if not parts:
+        return [""] * len(rows)
+    return ["; ".join(p for p in row if p) for row in zip(*parts, strict=True)]
 
 
 def _columns_filled(frame: pd.DataFrame, rows: np.ndarray, values: list[object], names: list[str]) -> Filled:

@@ -75,7 +75,6 @@ def infer(
         column = column.copy()
         column.iloc[got.rows] = pd.Series(got.values, dtype=object).to_numpy()
         frame[rule.target] = column
-        texts.frame = frame
         parts.append(
             pd.DataFrame(
                 {
