@@ -33,7 +33,7 @@ def _prepared(result: Result, wb_lang: str) -> bytes | None:
     def say(stage: str, share: float) -> None:
         bar.progress(min(max(share, 0.0), 1.0), text=common.t("export_stage_" + stage.split(": ")[-1]))
 
-    data = workbook_bytes(result, wb_lang, progress=say)
+    data = workbook_bytes(result, wb_lang, progress=say, voi=common.voi(result))
     bar.empty()
     ss["_export_bytes"] = (key, data)
     return data
@@ -60,7 +60,7 @@ def body() -> None:
     )
     stem = Path(st.session_state["source"]["name"]).stem or "projects"
     data = (
-        (lambda: workbook_bytes(result, wb_lang))
+        (lambda: workbook_bytes(result, wb_lang, voi=common.voi(result)))
         if len(result.records) <= PREPARE_ABOVE
         else _prepared(result, wb_lang)
     )

@@ -241,6 +241,9 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
     {"optimal": st.success, "time_limit": st.warning}.get(p.status, st.error)(message)
     if p.eligibility is not None:  # a widened eligibility is said as a warning, the default as a note
         (st.warning if p.eligibility.widened else st.caption)(p.eligibility.describe().get(lang))
+        thin = p.eligibility.thin_note()
+        if thin is not None:
+            st.warning(thin.get(lang))
     m = st.columns(6)
     m[0].metric(common.t("pf_status"), present.status_label(p.status, lang))
     m[1].metric(common.t("pf_gap"), "—" if p.gap is None else f"{p.gap:.4%}")
