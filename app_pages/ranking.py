@@ -98,7 +98,7 @@ def _triage(result: Result, lang: str) -> None:
     tri = triage(result)
     if not tri.thin:
         return
-    st.error(tri.headline().get(lang))
+    st.warning(tri.headline().get(lang))
     st.subheader(common.t("triage_title"))
     st.caption(tri.why().get(lang))
     for col, (key, line, ids) in zip(st.columns(3), tri.groups(), strict=True):
