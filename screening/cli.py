@@ -220,10 +220,11 @@ def score(
     from screening.analysis.value_of_information import value_of_information
     from screening.report import triage
 
-    progress("value of information", 0.8)
     tri = triage(result)
-    voi = value_of_information(result)
-    if tri.thin:
+    voi = None
+    if tri.thin:  # said first; the value of information is worked out only where it is shown
+        progress("value of information", 0.8)
+        voi = value_of_information(result)
         progress.done()
         _echo_triage(tri, voi, lang)
     extra = _analyses(
@@ -264,10 +265,6 @@ def score(
                 truncated=stats["cells_truncated"],
             )
         )
-    if not tri.thin and voi.decides_any():
-        typer.echo(t("triage_collect_title", lang))
-        for line in voi.file_lines(5):
-            typer.echo("  " + line.get(lang))
 
 
 def _echo_triage(tri: Any, voi: Any, lang: Lang) -> None:

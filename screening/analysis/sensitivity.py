@@ -560,6 +560,7 @@ class Smaa:
             "not_assessed_rule": THIN_RULE.format(
                 line="—" if self.completeness_threshold is None else f"{self.completeness_threshold:g}"
             ),
+            "not_assessed_note": "" if (note := self.thin_note()) is None else f"{note.en} / {note.zh}",
         }
 
     def thin_note(self) -> Text | None:

@@ -55,7 +55,7 @@ from screening.criteria.rules import (
 )
 from screening.i18n import Text, t, text
 from screening.model import Result
-from screening.stages.score import PointMatrix, hurdle_codes, tier_codes, weigh
+from screening.stages.score import PointMatrix, fill_value, hurdle_codes, tier_codes, weigh
 from screening.vocab.columns import CODE_LISTS, COLUMN_BY_NAME, label
 
 __all__ = [
@@ -68,6 +68,10 @@ __all__ = [
 # Our own bound, not a property of the data: tried records per batch (records × values tried), which keeps a
 # batch's point matrix near 200,000 × criteria floats (about 60 MB with the default criteria).
 CHUNK_ROWS = 200_000
+
+# How far below the completeness line a try must stay to be answered without weighing (our own margin: far
+# above the last-bit differences between a sum of shares and weigh's own, far below any share a criterion has).
+QUICK_MARGIN = 1e-6
 
 NUMERIC_KINDS = ("money", "number", "count", "share", "pct", "year")
 
@@ -383,6 +387,8 @@ def value_of_information(
     now_completeness = result.scores.completeness
     flags = _flag_arrays(base)
     row_codes = _row_codes(pm, result.tier_caps)
+    line = cs.completeness_threshold
+    insufficient = len(names) - 1
     chosen = (
         np.ones(n, dtype=bool)
         if project_ids is None
@@ -442,7 +448,22 @@ def value_of_information(
             same = (new_app == old_app).all(axis=1) & (
                 (new_pts == old_pts) | (np.isnan(new_pts) & np.isnan(old_pts))
             ).all(axis=1)
-            todo = np.flatnonzero(~same)
+            # A try that leaves applicability as it is and stays below the completeness line is
+            # insufficient_data whatever it scores: its completeness (and total) is the record's own plus the
+            # shares of the criteria it opens (the shares depend only on applicability under the zero and
+            # neutral policies), with no weighing at all. A safety margin keeps the line's edge to weigh.
+            quick = np.zeros(len(rr), dtype=bool)
+            if policy != "renormalise":
+                eff = result.scores.effective_weight[np.ix_(rr, reads_a)]
+                new_ass = new_app & ~np.isnan(new_pts)
+                old_ass = old_app & ~np.isnan(old_pts)
+                est_c = now_completeness[rr] + (eff * (new_ass.astype(float) - old_ass)).sum(axis=1)
+                fill = fill_value(policy)
+                est_t = result.scores.total[rr] + (
+                    eff * (np.where(new_ass, new_pts, fill) - np.where(old_ass, old_pts, fill))
+                ).sum(axis=1)
+                quick = ~same & (new_app == old_app).all(axis=1) & (est_c < line - QUICK_MARGIN)
+            todo = np.flatnonzero(~same & ~quick)
             sig = [np.tile(np.arange(kk), v)[todo]]
             sig += [np.nan_to_num(new_pts[todo, q], nan=-1.0) for q in range(len(reads))]
             sig += [new_app[todo, q].astype(np.int8) for q in range(len(reads))]
@@ -460,6 +481,10 @@ def value_of_information(
             codes_f = now[rr].copy()
             comp_f = now_completeness[rr].copy()
             total_f = result.scores.total[rr].copy()
+            if quick.any():
+                codes_f[quick] = insufficient
+                comp_f[quick] = np.round(est_c[quick], 6)
+                total_f[quick] = np.round(est_t[quick], 2)
             got = inverse.reshape(-1)
             codes_f[todo] = _tiers(tried, result, ur, scores)[got]
             comp_f[todo] = scores.completeness[got]

@@ -633,12 +633,6 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
     if w.stats.continued_sheets:
         add([w._cell(ws, say("wb_continued_on", sheets=", ".join(w.stats.continued_sheets), rows=rat_rows))])
     add([])
-    if not tri.thin and voi is not None and voi.decides_any():
-        add([w.styled(ws, say("triage_collect_title"), ALERT_FONT)])
-        for line in voi.file_lines(8):
-            add([w._cell(ws, line.get(lang))])
-        add([w.styled(ws, say("voi_held_fixed"), NOTE_FONT)])
-        add([])
     # Countries (all outcomes).
     rec = result.records
     by = pd.crosstab(rec["country"].fillna("?"), rec["outcome"])
@@ -761,7 +755,7 @@ def write_workbook(
     """Write the ranked workbook; return stats (control characters removed, cells truncated, sheets continued).
 
     ``voi``: a :class:`screening.analysis.value_of_information.ValueOfInformation` of the run, whose columns
-    to collect first the Summary lists (in the triage, when the file is thin).
+    to collect first the Summary's triage lists (a thin file's triage is written with or without it).
 
     ``extra_sheets``: objects with ``title(lang)`` and ``frame`` (e.g. :class:`screening.analysis.ExtraSheet`:
     Portfolio, Sensitivity), written before Audit; they are never read back on re-import.

@@ -223,6 +223,9 @@ def test_smaa_never_calls_a_thin_record_stable(thin: Result, full: Result) -> No
     note = smaa.thin_note()
     assert note is not None and str(len(low)) in note.en and str(len(low)) in note.zh
     assert smaa.meta()["not_assessed"] == len(low)
+    assert note.en in str(smaa.meta()["not_assessed_note"]) and note.zh in str(
+        smaa.meta()["not_assessed_note"]
+    )
     plain = monte_carlo(thin.pm, thin.weights, cs.missing_policy, draws=200, seed=3)
     assert "not_assessed" not in set(plain.table["label"]) and plain.thin_note() is None
     assert plain.table["p_top_k"].tolist() == smaa.table["p_top_k"].tolist()  # the draws are the same
@@ -307,3 +310,19 @@ def test_the_workbook_lists_what_to_collect_when_given(thin: Result, tmp_path: P
     cells = [str(r[0]) for r in wb[wb.sheetnames[0]].iter_rows(values_only=True) if r and r[0]]
     assert cells.index(t("triage_title", "zh")) < cells.index(t("triage_collect_title", "zh"))
     assert any(line.zh == c for line in voi.file_lines(8) for c in cells)
+
+
+def test_tries_answered_without_weighing_agree_with_weighing(
+    thin: Result, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tries that stay below the completeness line are answered from the shares, without ``weigh``: the same
+    tiers, steps and weights as weighing every try (an infinite margin turns the shortcut off)."""
+    import screening.analysis.value_of_information as voi_module
+
+    quick = value_of_information(thin).table
+    monkeypatch.setattr(voi_module, "QUICK_MARGIN", float("inf"))
+    slow = value_of_information(thin).table
+    assert len(quick) == len(slow)
+    for col in ("project_id", "column", "tier_now", "tier_best", "tier_worst", "steps"):
+        assert quick[col].tolist() == slow[col].tolist(), col
+    assert np.allclose(quick["weight"].to_numpy(float), slow["weight"].to_numpy(float), atol=1e-6)
