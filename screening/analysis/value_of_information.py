@@ -354,10 +354,11 @@ def _groups(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return first, inverse
 
 
-def _row_codes(pm: PointMatrix, caps: np.ndarray) -> np.ndarray:
-    """(n,) each project's group among projects with the same point-matrix row, applicability, track and cap."""
-    cols = [np.where(pm.applicable[:, j], pm.points[:, j], -1.0) for j in range(pm.points.shape[1])]
-    cols += [pd.factorize(pm.tracks)[0], np.asarray(caps)]
+def _row_codes(pm: PointMatrix, caps: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Each of ``rows``' group among them: the same point-matrix row, applicability, track and cap."""
+    points, applicable = pm.points[rows], pm.applicable[rows]
+    cols = [np.where(applicable[:, j], points[:, j], -1.0) for j in range(points.shape[1])]
+    cols += [pd.factorize(pm.tracks[rows])[0], np.asarray(caps)[rows]]
     return _groups(cols)[1]
 
 
@@ -379,21 +380,30 @@ def value_of_information(
     cs, pm = result.criteria, result.pm
     names = [*cs.tier_ids(), "insufficient_data"]
     n = len(pm.project_ids)
-    base = result.ranked.sort_index()
-    if n == 0 or not np.array_equal(base.index.to_numpy(), np.arange(n)):
+    index = result.ranked.index.to_numpy()
+    if n == 0 or len(index) != n or not np.array_equal(np.sort(index), np.arange(n)):
         return ValueOfInformation(pd.DataFrame(columns=VOI_COLUMNS), names, n, time.perf_counter() - start)
-    policy = cs.missing_policy
-    now = _tiers(pm, result, np.arange(n), result.scores)
-    now_completeness = result.scores.completeness
-    flags = _flag_arrays(base)
-    row_codes = _row_codes(pm, result.tier_caps)
-    line = cs.completeness_threshold
-    insufficient = len(names) - 1
     chosen = (
         np.ones(n, dtype=bool)
         if project_ids is None
         else np.isin(pm.project_ids, [str(p) for p in project_ids])
     )
+    # Only the chosen projects' rows of the wide ranked table are gathered (one project on the app's page).
+    sel = np.flatnonzero(chosen)
+    base = result.ranked.loc[sel]
+    loc = np.full(n, -1, dtype=np.intp)
+    loc[sel] = np.arange(len(sel))
+    policy = cs.missing_policy
+    now = _tiers(pm, result, np.arange(n), result.scores)
+    now_completeness = result.scores.completeness
+    flags = {}
+    for f, a in _flag_arrays(base).items():
+        flags[f] = np.zeros(n, dtype=bool)
+        flags[f][sel] = a
+    row_codes = np.zeros(n, dtype=np.intp)
+    row_codes[sel] = _row_codes(pm, result.tier_caps, sel)
+    line = cs.completeness_threshold
+    insufficient = len(names) - 1
     texts = text_scan(cs)
     crits = [c for _, c in cs.criteria]
     tries = candidate_values(cs)
@@ -402,7 +412,9 @@ def value_of_information(
     for field in wanted:
         values = tries[field]
         reads = [j for j, c in enumerate(crits) if field in _fields_of(c)]
-        blank = base[field].isna().to_numpy() if field in base.columns else np.ones(n, dtype=bool)
+        blank = np.ones(n, dtype=bool)
+        if field in base.columns:
+            blank[sel] = base[field].isna().to_numpy()
         could = np.zeros(n, dtype=bool)
         for j in reads:
             c = crits[j]
@@ -412,7 +424,7 @@ def value_of_information(
             continue
         needed = sorted({f for j in reads for f in _fields_of(crits[j])} | {"track"})
         present = [f for f in needed if f in base.columns]
-        sub_all = base[present].iloc[rows_all]
+        sub_all = base[present].iloc[loc[rows_all]]
         first, situation = _situations(sub_all, row_codes[rows_all])
         rows = rows_all[first]
         sub0 = sub_all.iloc[first].astype(object)
