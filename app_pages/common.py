@@ -15,11 +15,13 @@ from typing import Any
 import streamlit as st
 
 from screening import pipeline, present
+from screening.analysis.value_of_information import ValueOfInformation, value_of_information
 from screening.analysis.weights import apply_weights, validated_weights
 from screening.criteria.loader import load_criteria_bytes
 from screening.criteria.models import CriteriaError, CriteriaSet
 from screening.io.mapping import Mapping, MappingError, load_mapping, mapping_from_text, mapping_yaml
 from screening.model import InputError, Progress, Result
+from screening.report import result_fingerprint
 from screening.resources import DEFAULT_CRITERIA, SAMPLES_DIR
 
 SAMPLE = SAMPLES_DIR / "sample_projects.xlsx"
@@ -172,6 +174,27 @@ def screen_cached(
         screening_job.clear(*key)
         raise job.error if job.error is not None else RuntimeError("screening ended without a result")
     return job.result
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=3600)
+def _voi(fingerprint: str, _result: Result) -> ValueOfInformation:
+    """One value-of-information table per result (data, criteria and weights): read only by the pages."""
+    return value_of_information(_result)
+
+
+def voi(result: Result) -> ValueOfInformation:
+    """The value of information of ``result`` (which missing columns would decide each project), cached."""
+    return _voi(result_fingerprint(result), result)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=3600)
+def _project_voi(fingerprint: str, project_id: str, _result: Result) -> ValueOfInformation:
+    return value_of_information(_result, project_ids=[project_id])
+
+
+def project_voi(result: Result, project_id: str) -> ValueOfInformation:
+    """The value of information of one ranked project (cheap: only its own blanks are tried), cached."""
+    return _project_voi(result_fingerprint(result), str(project_id), result)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from screening import present
 from screening.i18n import text
 from screening.io.export import csv_for_reading, workbook_bytes
 from screening.model import Result
-from screening.report import ranking_frame, result_fingerprint
+from screening.report import ranking_frame, result_fingerprint, triage
 
 # Above this many records the workbook is prepared behind a button with a progress bar (about 1 s per 1,000
 # projects, docs/benchmarks.md) instead of being built silently when the download is clicked.
@@ -33,10 +33,15 @@ def _prepared(result: Result, wb_lang: str) -> bytes | None:
     def say(stage: str, share: float) -> None:
         bar.progress(min(max(share, 0.0), 1.0), text=common.t("export_stage_" + stage.split(": ")[-1]))
 
-    data = workbook_bytes(result, wb_lang, progress=say)
+    data = workbook_bytes(result, wb_lang, progress=say, voi=_voi(result))
     bar.empty()
     ss["_export_bytes"] = (key, data)
     return data
+
+
+def _voi(result: Result) -> object:
+    """The value of information for the Summary's triage: worked out (and cached) only for a thin file."""
+    return common.voi(result) if triage(result).thin else None
 
 
 def body() -> None:
@@ -60,7 +65,7 @@ def body() -> None:
     )
     stem = Path(st.session_state["source"]["name"]).stem or "projects"
     data = (
-        (lambda: workbook_bytes(result, wb_lang))
+        (lambda: workbook_bytes(result, wb_lang, voi=_voi(result)))
         if len(result.records) <= PREPARE_ABOVE
         else _prepared(result, wb_lang)
     )

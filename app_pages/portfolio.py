@@ -251,6 +251,9 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
     {"optimal": st.success, "time_limit": st.warning}.get(p.status, st.error)(message)
     if p.eligibility is not None:  # a widened eligibility is said as a warning, the default as a note
         (st.warning if p.eligibility.widened else st.caption)(p.eligibility.describe().get(lang))
+        thin = p.eligibility.thin_note()
+        if thin is not None:
+            st.warning(thin.get(lang))
     note = p.group_note()
     if note is not None:
         st.caption(note.get(lang))

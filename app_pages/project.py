@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_pages import common
 from screening import present
+from screening.i18n import Text
 
 
 def _option_labels(result, lang: str) -> dict[str, str]:  # noqa: ANN001 - a pipeline.Result
@@ -117,6 +118,7 @@ def body() -> None:
             hide_index=True,
             column_config={c: present.column_title(c, lang, cs) for c in members.columns},
         )
+    _collect_first(result, pid, lang)
 
     st.subheader(common.t("gates_flags"))
     if hits.empty:
@@ -149,6 +151,22 @@ def body() -> None:
         )
         with st.expander(head, expanded=True):
             st.dataframe(part.drop(columns=["dimension"]), hide_index=True, column_config=cfg)
+
+
+def _collect_first(result, pid: str, lang: str) -> None:  # noqa: ANN001 - a pipeline.Result
+    """What data would decide this project: its missing columns that would move its tier most."""
+    cs = result.criteria
+    st.subheader(common.t("voi_collect_first"))
+    st.caption(common.t("voi_collect_first_help"))
+    voi = common.project_voi(result, pid)
+    lines = voi.project_lines(
+        pid, lambda tier: Text(zh=present.tier_label(tier, "zh", cs), en=present.tier_label(tier, "en", cs))
+    )
+    if not lines:
+        st.write(common.t("voi_project_none"))
+    for line in lines:
+        st.markdown(f"- {line.get(lang)}")
+    st.caption(common.t("voi_held_fixed"))
 
 
 common.guarded(body)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import common
 from screening import present
 from screening.criteria.models import IndexRole
+from screening.model import Result
+from screening.report import triage
 
 
 def _picked() -> None:
@@ -31,6 +34,7 @@ def body() -> None:
     if result is None:
         return
     cs = result.criteria
+    _triage(result, lang)
     counts = present.counts_frame(result, lang)
     cols = st.columns(len(counts))
     for col, (_, row) in zip(cols, counts.iterrows(), strict=True):
@@ -86,6 +90,32 @@ def body() -> None:
         right.caption(common.t("ipf_missing"))
     st.altair_chart(present.tier_by_country_chart(shown, lang, cs), width="stretch")
     _reviews(result, lang)
+
+
+def _triage(result: Result, lang: str) -> None:
+    """When most ranked projects are too thin to judge, say so first and show the triage before the ranking:
+    excluded, flagged, needs data, and the columns to collect first (issue 14 item 6)."""
+    tri = triage(result)
+    if not tri.thin:
+        return
+    st.warning(tri.headline().get(lang))
+    st.subheader(common.t("triage_title"))
+    st.caption(tri.why().get(lang))
+    for col, (key, line, ids) in zip(st.columns(3), tri.groups(), strict=True):
+        col.markdown(f"**{line.get(lang)}**")
+        with col.expander(common.t("triage_list"), expanded=False):
+            st.dataframe(
+                pd.DataFrame({present.t("id", lang): list(ids)}), hide_index=True, key=f"triage_ids_{key}"
+            )
+    st.write(tri.judged_line().get(lang))
+    st.markdown(f"**{common.t('triage_collect_title')}**")
+    with st.spinner(common.t("voi_working")):
+        voi = common.voi(result)
+    st.dataframe(voi.columns_table(lang, 15), hide_index=True, key="triage_collect")
+    if not voi.decides_any():
+        st.info(common.t("triage_collect_none"))
+    st.caption(common.t("voi_held_fixed"))
+    st.divider()
 
 
 def _reviews(result: object, lang: str) -> None:

@@ -47,6 +47,7 @@ def _monte_carlo(
         top_k=top_k,
         seed=seed,
         concentration=concentration,
+        completeness_threshold=r.criteria.completeness_threshold,
     )
 
 
@@ -201,6 +202,9 @@ def body() -> None:
             sensitive=int(labels.get("sensitive", 0)),
         )
     )
+    thin = smaa.thin_note()
+    if thin is not None:
+        st.warning(thin.get(lang))
     top = min(len(smaa.table), max(20, 2 * smaa.top_k))
     st.altair_chart(present.rank_interval_chart(smaa.table, lang, smaa.top_k, top=top), width="stretch")
     st.caption(common.t("rb_interval_legend"))

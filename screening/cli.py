@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -254,6 +254,16 @@ def score(
     except InputError as exc:
         progress.done()
         _fail(text("cli_nothing_written", reason=exc.text), lang)
+    from screening.analysis.value_of_information import value_of_information
+    from screening.report import triage
+
+    tri = triage(result)
+    voi = None
+    if tri.thin:  # said first; the value of information is worked out only where it is shown
+        progress("value of information", 0.8)
+        voi = value_of_information(result)
+        progress.done()
+        _echo_triage(tri, voi, lang)
     extra = _analyses(
         result,
         lang,
@@ -277,7 +287,7 @@ def score(
         seed=seed,
     )
     try:
-        stats = write_workbook(result, out, lang.value, progress, extra_sheets=extra)
+        stats = write_workbook(result, out, lang.value, progress, extra_sheets=extra, voi=voi)
     except OSError as exc:
         progress.done()
         _fail(text("cli_cannot_write", out=out, error=exc.strerror), lang)
@@ -294,6 +304,28 @@ def score(
                 truncated=stats["cells_truncated"],
             )
         )
+
+
+def _echo_triage(tri: Any, voi: Any, lang: Lang) -> None:
+    """The thin file's triage, printed before anything else: who is excluded, flagged, short of data, and
+    which columns to collect first (issue 14 item 6)."""
+    from screening.report import some_ids
+
+    typer.echo(t("triage_title", lang))
+    typer.echo(tri.headline().get(lang))
+    typer.echo(tri.why().get(lang))
+    for _key, line, ids in tri.groups():
+        typer.echo("  " + line.get(lang))
+        if ids:
+            typer.echo("    " + some_ids(ids).get(lang))
+    typer.echo("  " + tri.judged_line().get(lang))
+    typer.echo(t("triage_collect_title", lang))
+    for line in voi.file_lines(8):
+        typer.echo("  " + line.get(lang))
+    if not voi.decides_any():
+        typer.echo("  " + t("triage_collect_none", lang))
+    typer.echo("  " + t("voi_held_fixed", lang))
+    typer.echo("")
 
 
 def _analyses(
@@ -343,6 +375,9 @@ def _analyses(
         typer.echo(portfolio.message.get(lang))
         if portfolio.eligibility is not None:
             typer.echo(portfolio.eligibility.describe().get(lang))
+            thin = portfolio.eligibility.thin_note()
+            if thin is not None:
+                typer.echo(thin.get(lang))
         if portfolio.ok:
             typer.echo(portfolio.track_mix_text().get(lang))
         if (note := portfolio.group_note()) is not None:
@@ -359,7 +394,11 @@ def _analyses(
             draws=draws,
             top_k=top_k,
             seed=seed,
+            completeness_threshold=result.criteria.completeness_threshold,
         )
+        note = smaa.thin_note()
+        if note is not None:
+            typer.echo(note.get(lang))
         sheets.append(sensitivity_sheet(smaa))
     return sheets
 

@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from screening.i18n import Text, has, lang_code, t
+from screening.i18n import Text, has, lang_code, t, text
 from screening.io.schema import (
     decision_word,
 )
@@ -480,3 +480,112 @@ def rationale_of(
         rows,
         result.inference.provenance,
     )
+
+
+# ----------------------------------------------------------------------------- triage when data are thin
+
+# Our own line (issue 14 item 6), not a rule of the criteria: when more than this share of the ranked
+# projects are ``insufficient_data``, a ranking mostly orders records nobody could judge, so every output
+# says so first and shows the triage before the ranking. Why one half: below it the judged projects are the
+# majority and the ranking is mostly a judgement; above it, most of the order is tie-breaking on the little
+# that is known (on AidData's extract, 957 of 957 ranked records, ordered by a sector lookup). The line is the
+# same one half the default criteria use for a record (``completeness_threshold``), applied to the file.
+THIN_FILE_SHARE = 0.5
+THIN_FILE_WHY = "triage_line_why"  # catalogue key of the reason, shown with the triage
+
+
+def _ids(frame: pd.DataFrame) -> tuple[str, ...]:
+    return tuple(frame["project_id"].astype(str)) if len(frame) else ()
+
+
+class Triage:
+    """Who can be judged and who cannot: excluded, flagged for review, needs data (``insufficient_data``), and
+    whether the file is thin (more than :data:`THIN_FILE_SHARE` of the ranked records need data)."""
+
+    def __init__(self, result: Result, line: float = THIN_FILE_SHARE) -> None:
+        ranked = result.ranked
+        counts = result.counts()
+        tier = ranked["tier"].astype(str) if len(ranked) else pd.Series(dtype=str)
+        needs = ranked[(tier == "insufficient_data").to_numpy()] if len(ranked) else ranked
+        flags = ranked["flags"].astype(object).fillna("").astype(str) if "flags" in ranked.columns else None
+        flagged = ranked[(flags != "").to_numpy()] if flags is not None and len(ranked) else ranked.iloc[:0]
+        self.line = line
+        self.records = counts["records"]
+        self.ranked = counts["ranked"]
+        self.invalid = counts["invalid"]
+        self.not_candidates = result.not_candidates()
+        self.excluded_ids = _ids(result.excluded)
+        self.flagged_ids = _ids(flagged)
+        self.needs_data_ids = _ids(needs)
+        self.completeness_line = result.criteria.completeness_threshold
+
+    @property
+    def excluded(self) -> int:
+        return len(self.excluded_ids)
+
+    @property
+    def flagged(self) -> int:
+        return len(self.flagged_ids)
+
+    @property
+    def needs_data(self) -> int:
+        return len(self.needs_data_ids)
+
+    @property
+    def judged(self) -> int:
+        """Ranked projects whose data let the criteria judge them (not ``insufficient_data``)."""
+        return self.ranked - self.needs_data
+
+    @property
+    def share(self) -> float:
+        return self.needs_data / self.ranked if self.ranked else 0.0
+
+    @property
+    def thin(self) -> bool:
+        """More than :attr:`line` of the ranked projects need data."""
+        return self.ranked > 0 and self.needs_data > self.line * self.ranked
+
+    def headline(self) -> Text:
+        return text(
+            "triage_headline",
+            needs=self.needs_data,
+            ranked=self.ranked,
+            share=f"{self.share:.0%}",
+            line=f"{self.completeness_line:.0%}",
+        )
+
+    def why(self) -> Text:
+        return text(THIN_FILE_WHY, line=f"{self.line:.0%}")
+
+    def groups(self) -> list[tuple[str, Text, tuple[str, ...]]]:
+        """(key, line in words, project ids) for excluded, flagged for review, needs data."""
+        return [
+            (
+                "excluded",
+                text(
+                    "triage_excluded",
+                    n=self.excluded,
+                    gates=self.excluded - self.not_candidates,
+                    not_candidates=self.not_candidates,
+                ),
+                self.excluded_ids,
+            ),
+            ("flagged", text("triage_flagged", n=self.flagged), self.flagged_ids),
+            ("needs_data", text("triage_needs_data", n=self.needs_data), self.needs_data_ids),
+        ]
+
+    def judged_line(self) -> Text:
+        return text("triage_judged", n=self.judged, ranked=self.ranked, invalid=self.invalid)
+
+
+def triage(result: Result) -> Triage:
+    """The triage of a run (:class:`Triage`)."""
+    return Triage(result)
+
+
+def some_ids(ids: tuple[str, ...], limit: int = 12) -> Text:
+    """The first ``limit`` ids, with how many more there are."""
+    shown = ", ".join(ids[:limit]) or "—"
+    if len(ids) <= limit:
+        return Text(zh=shown, en=shown)
+    return text("triage_ids_more", ids=shown, more=len(ids) - limit)

@@ -118,3 +118,21 @@ def keep_each_dimension_weighted(criteria, crits: dict[str, float]) -> dict[str,
                     if c.id in out:
                         out[c.id] = 1.0
     return out
+
+
+def thin_sample_csv(path: Path) -> Path:
+    """A synthetic thin file (issue 14 item 6): the bundled sample with every optional cell blanked on three
+    records in four (required columns and ``status`` kept), written as CSV (so without its countries sheet).
+    Most ranked records are then ``insufficient_data``, a few stay complete, and it does not depend on any
+    real data set staying thin."""
+    from screening.io.read import read_input
+    from screening.vocab.columns import COLUMN_BY_NAME
+
+    frame = read_input(SAMPLES / "sample_projects.xlsx").projects.frame.copy()
+    keep = {c for c in frame.columns if c in COLUMN_BY_NAME and COLUMN_BY_NAME[c].required} | {"status"}
+    blank = [c for c in frame.columns if c not in keep]
+    rows = [i for i in range(len(frame)) if i % 4]
+    frame = frame.astype({c: object for c in blank})
+    frame.iloc[rows, [frame.columns.get_loc(c) for c in blank]] = None
+    frame.to_csv(path, index=False)
+    return path

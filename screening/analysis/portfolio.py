@@ -81,6 +81,7 @@ from scipy.sparse import coo_array, csr_array
 
 from screening.criteria.models import FlagRole, Tier
 from screening.i18n import Text, join, text
+from screening.report import THIN_FILE_SHARE
 from screening.stages.groups import GROUP, GROUP_SIZE
 
 __all__ = [
@@ -218,6 +219,25 @@ class Eligibility:
     left_out_by_blocking_flag: int = 0  # of a tier still eligible
     left_out_by_no_cost: int = 0  # otherwise eligible, with no value in the cost column
     cost_column: str = COST
+    insufficient: int = 0  # ranked projects of tier insufficient_data (data too thin to judge)
+    completeness_line: float = 0.5  # the criteria's completeness_threshold (for the words of thin_note)
+
+    def thin_note(self) -> Text | None:
+        """Why thin records are not in an "optimal" portfolio, in words: when insufficient_data projects were
+        made eligible (whatever their number), or when the file is thin (more than
+        :data:`screening.report.THIN_FILE_SHARE` of the ranked projects lack data) and they are left out."""
+        line = f"{self.completeness_line:.0%}"
+        if self.insufficient and INSUFFICIENT in self.tiers:
+            return text("pf_thin_included", line=line)
+        if self.ranked and self.insufficient > THIN_FILE_SHARE * self.ranked:
+            return text(
+                "pf_thin_note",
+                n=self.insufficient,
+                ranked=self.ranked,
+                judged=self.ranked - self.insufficient,
+                line=line,
+            )
+        return None
 
     @property
     def widened(self) -> bool:
@@ -369,6 +389,7 @@ class Portfolio:
 
         c = self.constraints
         e = self.eligibility
+        thin = None if e is None else e.thin_note()
         rows: list[tuple[str, object]] = [
             ("budget_usd_m", c.budget),
             ("objective", c.objective),
@@ -388,6 +409,7 @@ class Portfolio:
             ("blocking_flags", "" if e is None else ", ".join(e.blocking_flags)),
             ("eligibility_widened", None if e is None else e.widened),
             ("eligibility", "" if e is None else said(e.describe())),
+            ("thin_data", "" if thin is None else said(thin)),
             ("exclude_tiers", ", ".join(c.exclude_tiers)),
             ("exclude_flags", ", ".join(c.exclude_flags)),
             ("exclude_flagged", c.exclude_flagged),
@@ -519,6 +541,8 @@ def _eligible(
         left_out_by_blocking_flag=int((by_tier & ~not_blocked).sum()),
         left_out_by_no_cost=no_cost,
         cost_column=c.cost_column,
+        insufficient=int((frame["tier"].astype(str) == INSUFFICIENT).sum()) if "tier" in frame.columns else 0,
+        completeness_line=float(getattr(criteria, "completeness_threshold", 0.5)),
     )
     return out.reset_index(drop=True), counted
 

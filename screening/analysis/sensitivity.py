@@ -55,7 +55,10 @@ projects about 335 draws); percentiles are then computed in chunks of projects.
 
 Label rule: a project is ``stable`` when its top-``k`` verdict holds in at least 95 % of draws
 (``P(top k) ≥ 0.95`` or ``≤ 0.05``) **and** its 90 % rank interval is no wider than
-``max(2, 0.2 × rank)`` positions; otherwise ``sensitive``.
+``max(2, 0.2 × rank)`` positions; otherwise ``sensitive``. A project assessed on less than the criteria's
+completeness line (``completeness_threshold``, given by the caller) is ``not_assessed`` — "not assessed, data
+too thin" — whatever its draws say: a blank earns the same under every draw, so a steady rank there only
+repeats how little is known (issue 14 item 6).
 
 Length: about 780 lines. The flip points, the sweep and the Monte Carlo share one decomposition of the
 total (:class:`Decomposition`) and its exactness fix-up; apart, each would need that decomposition from a
@@ -74,6 +77,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 import pandas as pd
 
+from screening.i18n import Text, text
 from screening.stages import rank as ranking
 from screening.stages.score import (
     PointMatrix,
@@ -126,6 +130,13 @@ SMAA_COLUMNS = [
 STABLE_RULE = (
     "stable: P(top k) >= 0.95 or <= 0.05, and the 5th-95th percentile rank interval is at most "
     "max(2, 0.2 x rank) positions wide; otherwise sensitive"
+)
+
+
+THIN_LABEL = "not_assessed"
+THIN_RULE = (
+    "not_assessed (data too thin): completeness below {line}; such a project is never called stable, since a "
+    "blank earns the same points under every weight draw"
 )
 
 
@@ -518,6 +529,10 @@ class Smaa:
     dimensions: list[str]
     base_weights: list[float]
     seconds: float = 0.0
+    thin: int = (
+        0  # projects labelled not_assessed: assessed on less than completeness_threshold of the weight
+    )
+    completeness_threshold: float | None = None
     rule: str = STABLE_RULE
     method: str = field(
         default=(
@@ -541,7 +556,19 @@ class Smaa:
             ),
             "rule": self.rule,
             "method": self.method,
+            "not_assessed": self.thin,
+            "not_assessed_rule": THIN_RULE.format(
+                line="—" if self.completeness_threshold is None else f"{self.completeness_threshold:g}"
+            ),
+            "not_assessed_note": "" if (note := self.thin_note()) is None else f"{note.en} / {note.zh}",
         }
+
+    def thin_note(self) -> Text | None:
+        """Why the thin projects are not called stable, in words (None when there are none)."""
+        if not self.thin:
+            return None
+        line = self.completeness_threshold or 0.0
+        return text("rb_thin_note", n=self.thin, total=len(self.table), line=f"{line:.0%}")
 
 
 def draw_weights(base: np.ndarray, draws: int, concentration: float = 100.0, seed: int = 0) -> np.ndarray:
@@ -681,12 +708,18 @@ def monte_carlo(
     chunk_cells: int = 1 << 20,
     rank_sample_bytes: int = 128 << 20,
     workers: int | None = None,
+    completeness_threshold: float | None = None,
 ) -> Smaa:
     """SMAA-style Monte Carlo over dimension weights (uncertainty model and method: module docstring).
 
     Returns per project: ``rank`` (under the chosen weights), ``rank_p05``, ``rank_p50``, ``rank_p95``,
     ``rank_min``, ``rank_max``, ``rank_mean``, ``p_top_k``, ``p_first`` and ``label`` (stable/sensitive).
     Reproducible for a given ``seed`` regardless of ``chunk_cells`` and ``workers``.
+
+    ``completeness_threshold`` (the criteria's line; pass ``criteria.completeness_threshold``): a project
+    assessed on less than this share of the weight is labelled ``not_assessed`` — never ``stable``: its rank
+    moving little under weight draws says nothing when most of its weight was never scored (a blank earns the
+    same under every draw).
     """
     if draws < 1:
         raise ValueError("draws must be at least 1")
@@ -751,6 +784,11 @@ def monte_carlo(
     p_top = in_top / draws
     width = q[2] - q[0]
     stable = ((p_top >= 0.95) | (p_top <= 0.05)) & (width <= np.maximum(2, 0.2 * base_rank))
+    thin = (
+        np.zeros(n, dtype=bool)
+        if completeness_threshold is None
+        else scores.completeness < completeness_threshold - 1e-9
+    )
     table = (
         pd.DataFrame(
             {
@@ -764,7 +802,7 @@ def monte_carlo(
                 "rank_mean": np.round(rank_sum / draws, 2),
                 "p_top_k": p_top,
                 "p_first": first / draws,
-                "label": np.where(stable, "stable", "sensitive"),
+                "label": np.where(thin, THIN_LABEL, np.where(stable, "stable", "sensitive")),
             },
             columns=SMAA_COLUMNS,
         )
@@ -781,4 +819,6 @@ def monte_carlo(
         dec.dimensions,
         dec.base.tolist(),
         seconds=time.perf_counter() - start,
+        thin=int(thin.sum()),
+        completeness_threshold=completeness_threshold,
     )

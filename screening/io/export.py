@@ -77,7 +77,9 @@ from screening.report import (
     ranking_frame,
     rationale_lazy,
     review_frame,
+    some_ids,
     source_sheet_of,
+    triage,
 )
 from screening.stages.rank import TIE_BREAK
 from screening.vocab.columns import CODE_LISTS, COLUMN_BY_NAME
@@ -111,6 +113,7 @@ BOLD = Font(bold=True)
 
 
 NOTE_FONT = Font(italic=True, color=argb(palette.NOTE))
+ALERT_FONT = Font(bold=True, color=argb(palette.ALERT))  # the thin file's triage
 
 
 # (cell fill, text colour) per tier and traffic-light value: tints and shades of the app's chart colours.
@@ -519,7 +522,7 @@ def _decision_dropdown(ws: Worksheet, c: str | None, last: int, lang: str = "en"
     ws.data_validations.append(dv)
 
 
-def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int) -> None:
+def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int, voi: Any = None) -> None:
     cs = result.criteria
 
     def say(key: str, **fmt: Any) -> str:
@@ -543,6 +546,9 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
     add([w.styled(ws, made, NOTE_FONT)])
     add([w.styled(ws, say("wb_summary_how"), NOTE_FONT)])
     add([])
+    tri = triage(result)
+    if tri.thin:  # said first, before any count or ranking (issue 14 item 6)
+        _triage_rows(w, ws, add, tri, voi, lang)
     charts: list[tuple[str, int, int, str]] = []  # (title, first data row, last data row, y title)
 
     def block(
@@ -674,6 +680,29 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
         ws.add_chart(chart, f"H{2 + n_chart * 16}")
 
 
+def _triage_rows(
+    w: _Writer, ws: Worksheet, add: Callable[[list[Any]], int], tri: Any, voi: Any, lang: str
+) -> None:
+    """The thin file's triage at the top of the Summary: the warning, excluded / flagged / needs data with
+    their counts and ids, and the columns to collect first (``voi``, when given)."""
+    add([w.styled(ws, t("triage_title", lang), ALERT_FONT)])
+    add([w.styled(ws, tri.headline().get(lang), ALERT_FONT)])
+    add([w.styled(ws, tri.why().get(lang), NOTE_FONT)])
+    for _key, line, ids in tri.groups():
+        add([w._cell(ws, line.get(lang)), len(ids)])
+        if ids:
+            add([w._cell(ws, some_ids(ids, 40).get(lang))])
+    add([w._cell(ws, tri.judged_line().get(lang)), tri.judged])
+    if voi is not None:
+        add([w.styled(ws, t("triage_collect_title", lang), ALERT_FONT)])
+        for line in voi.file_lines(8):
+            add([w._cell(ws, line.get(lang))])
+        if not voi.decides_any():
+            add([w._cell(ws, t("triage_collect_none", lang))])
+        add([w.styled(ws, t("voi_held_fixed", lang), NOTE_FONT)])
+    add([])
+
+
 def _review_sheet(w: _Writer, result: Result, lang: str) -> None:
     frame = review_frame(result, lang)
     ws = w.sheet("review")
@@ -722,8 +751,12 @@ def write_workbook(
     lang: str = "en",
     progress: Callable[[str, float], None] | None = None,
     extra_sheets: Iterable[Any] = (),
+    voi: Any = None,
 ) -> dict[str, Any]:
     """Write the ranked workbook; return stats (control characters removed, cells truncated, sheets continued).
+
+    ``voi``: a :class:`screening.analysis.value_of_information.ValueOfInformation` of the run, whose columns
+    to collect first the Summary's triage lists (a thin file's triage is written with or without it).
 
     ``extra_sheets``: objects with ``title(lang)`` and ``frame`` (e.g. :class:`screening.analysis.ExtraSheet`:
     Portfolio, Sensitivity), written before Audit; they are never read back on re-import.
@@ -865,7 +898,7 @@ def write_workbook(
     for extra in extra_sheets:
         w.table(extra.title(lang), extra.frame, title=extra.title(lang), widths={})
     stats = w.stats
-    _summary(w, summary_ws, result, lang, len(rat))
+    _summary(w, summary_ws, result, lang, len(rat), voi)
     audit = [
         ("tool", TOOL_NAME),
         ("tool_version", tool_version()),
@@ -933,10 +966,10 @@ def _reviews_carried(result: Result) -> int:
 
 
 def workbook_bytes(
-    result: Result, lang: str = "en", progress: Callable[[str, float], None] | None = None
+    result: Result, lang: str = "en", progress: Callable[[str, float], None] | None = None, voi: Any = None
 ) -> bytes:
     buf = BytesIO()
-    write_workbook(result, buf, lang, progress)
+    write_workbook(result, buf, lang, progress, voi=voi)
     return buf.getvalue()
 
 

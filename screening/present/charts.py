@@ -22,7 +22,7 @@ from screening.present.labels import (
     tier_label,
     track_label,
 )
-from screening.present.tables import _map_unique
+from screening.present.tables import _map_unique, smaa_label
 
 
 def _chart_frame(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
@@ -320,7 +320,7 @@ def rank_interval_chart(table: pd.DataFrame, lang: Lang, top_k: int, top: int = 
     frame = table.sort_values("rank", kind="stable").head(top).copy()
     frame["pos"] = np.arange(1, len(frame) + 1, dtype=float)
     frame["project_id"] = frame["project_id"].astype(str)
-    frame["verdict"] = frame["label"].map(lambda s: t("rb_stable" if s == "stable" else "rb_sensitive", lang))
+    frame["verdict"] = frame["label"].map(lambda s: smaa_label(s, lang))
     frame["p_text"] = frame["p_top_k"].map(lambda p: f"{p:.0%}")
     frame["lo"] = frame["rank_p05"].astype(float) - 0.3
     frame["hi"] = frame["rank_p95"].astype(float) + 0.3
@@ -357,7 +357,8 @@ def rank_interval_chart(table: pd.DataFrame, lang: Lang, top_k: int, top: int = 
         "verdict:N",
         title=t("rb_label", lang),
         scale=alt.Scale(
-            domain=[t("rb_stable", lang), t("rb_sensitive", lang)], range=[palette.STABLE, palette.SENSITIVE]
+            domain=[t("rb_stable", lang), t("rb_sensitive", lang), t("rb_not_assessed", lang)],
+            range=[palette.STABLE, palette.SENSITIVE, palette.MUTED],
         ),
     )
     base = alt.Chart(frame)

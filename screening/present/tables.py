@@ -693,8 +693,16 @@ def smaa_table(table: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFrame:
     names = _names(result)
     out = table.copy()
     out.insert(2, "project_name", out["project_id"].astype(str).map(names).fillna(""))
-    out["label"] = out["label"].map(lambda s: t("rb_stable" if s == "stable" else "rb_sensitive", lang))
+    out["label"] = out["label"].map(lambda s: smaa_label(s, lang))
     return out
+
+
+SMAA_LABEL_KEYS = {"stable": "rb_stable", "sensitive": "rb_sensitive", "not_assessed": "rb_not_assessed"}
+
+
+def smaa_label(label: str, lang: Lang) -> str:
+    """A Monte Carlo verdict in words: stable, sensitive, or not assessed — data too thin."""
+    return t(SMAA_LABEL_KEYS.get(str(label), "rb_sensitive"), lang)
 
 
 def portfolio_table(chosen: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:

@@ -94,10 +94,18 @@ def test_monte_carlo_gives_one_row_per_ranked_project(result: Result, lang: str)
     table = _frame(at, "rb_smaa_table")
     assert len(table) == len(result.ranked)
     assert table["project_id"].tolist() == result.ranked["project_id"].astype(str).tolist()
-    assert set(table["label"]) <= {present.t("rb_stable", lang), present.t("rb_sensitive", lang)}
+    verdicts = {present.t(k, lang) for k in ("rb_stable", "rb_sensitive", "rb_not_assessed")}
+    assert set(table["label"]) <= verdicts
     expected = monte_carlo(
-        result.pm, result.weights, result.criteria.missing_policy, draws=200, top_k=10, seed=7
+        result.pm,
+        result.weights,
+        result.criteria.missing_policy,
+        draws=200,
+        top_k=10,
+        seed=7,
+        completeness_threshold=result.criteria.completeness_threshold,
     )
+    assert table["label"].tolist() == [present.smaa_label(x, lang) for x in expected.table["label"]]
     assert table["p_top_k"].tolist() == expected.table["p_top_k"].tolist()  # the library's, reproducibly
     assert table["rank_p95"].tolist() == expected.table["rank_p95"].tolist()
     # a rerun (e.g. the language switch) shows the cached run, not a new one
