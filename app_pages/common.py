@@ -126,6 +126,7 @@ def screening_job(
     mapping_text: str | None,
     sheet: str | None,
     inference: bool = True,
+    country_sheet: bool = True,
 ) -> ScreeningJob:
     """One screening run per (file bytes, criteria bytes, mapping, sheet); the cache key is those bytes.
 
@@ -147,6 +148,7 @@ def screening_job(
             sheet=sheet,
             progress=progress,
             inference=inference,
+            country_sheet=country_sheet,
         )
 
     return ScreeningJob(work)
@@ -160,9 +162,10 @@ def screen_cached(
     mapping_text: str | None,
     sheet: str | None,
     inference: bool = True,
+    country_sheet: bool = True,
 ) -> Result:
     """The screening result, showing the run's progress while it lasts (a failed run is not kept)."""
-    key = (data, name, criteria_data, criteria_name, mapping_text, sheet, inference)
+    key = (data, name, criteria_data, criteria_name, mapping_text, sheet, inference, country_sheet)
     job = screening_job(*key)
     if not job.wait(0.0):
         slot = st.empty()
@@ -240,8 +243,8 @@ def load() -> Loaded:
         criteria = load_criteria_cached(crit["data"], crit["name"])
     except CriteriaError as exc:
         return Loaded(None, None, None, None, error_text(exc))
-    inference = bool(ss.get("inference", True))
-    run_key = (_sha(src), _sha(crit), ss.get("mapping_text"), ss.get("sheet"), inference)
+    inference, shipped = bool(ss.get("inference", True)), bool(ss.get("country_sheet", True))
+    run_key = (_sha(src), _sha(crit), ss.get("mapping_text"), ss.get("sheet"), inference, shipped)
     memo = ss.get("_base_memo")
     if memo is not None and memo[0] == run_key:
         base = memo[1]  # this session's copy: no unpickling from the cache on every rerun
@@ -255,6 +258,7 @@ def load() -> Loaded:
                 ss.get("mapping_text"),
                 ss.get("sheet"),
                 inference,
+                shipped,
             )
         except (InputError, CriteriaError, MappingError, MemoryError, RecursionError) as exc:
             ss.pop("_base_memo", None)

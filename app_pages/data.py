@@ -107,6 +107,14 @@ def _sheet_and_mapping(sheets: list[str], current_sheet: str) -> None:
     if on != bool(ss.get("inference", True)):
         ss["inference"] = on
         st.rerun()
+    shipped = st.toggle(
+        common.t("country_sheet_toggle"),
+        value=bool(ss.get("country_sheet", True)),
+        help=common.t("country_sheet_help"),
+    )
+    if shipped != bool(ss.get("country_sheet", True)):
+        ss["country_sheet"] = shipped
+        st.rerun()
 
 
 def _mapping_editor(table) -> None:  # noqa: ANN001 - a DataFrame

@@ -361,3 +361,22 @@ def test_reviewer_decisions_from_a_reloaded_workbook_are_shown(sample_result: Re
     table = expander.dataframe[0].value
     row = table.set_index("project_id").loc[first_id]
     assert (row["reviewer_decision"], row["reviewer_note"]) == ("approve", "site visit done")
+
+
+def test_inference_and_country_sheet_switches_rerun_the_screening():
+    """The Data page's two switches: off, nothing is inferred and the shipped country sheet is not joined."""
+    at = _page(_app("en"), "data")
+    labels = [tg.label for tg in at.toggle]
+    on_words = {present.t("inference_toggle", "en"), present.t("country_sheet_toggle", "en")}
+    assert on_words <= set(labels)
+    base = at.session_state["_base_memo"][1]
+    assert base.inference.on
+    for tg in at.toggle:
+        if tg.label in on_words:
+            tg.set_value(False)
+    at.run()
+    _ok(at)
+    at = _page(at, "ranking")
+    off = at.session_state["_base_memo"][1]
+    assert not off.inference.on and off.inference.filled == 0
+    assert at.session_state["inference"] is False and at.session_state["country_sheet"] is False

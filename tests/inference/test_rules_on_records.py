@@ -129,6 +129,10 @@ CASES = [
         None,
     ),
     ({"description": "The loan was cancelled in 2019."}, "status", "cancelled"),
+    ({"description": "an early harvest project of CPEC"}, "in_cooperation_plan", "true"),
+    ({"description": "a flagship Belt and Road project"}, "in_cooperation_plan", None),
+    ({"description": "it generated 4,200 local jobs during construction"}, "local_jobs", 4200.0),
+    ({"description": "it created 4,200 jobs"}, "local_jobs", None),
 ]
 
 
