@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, float]] = [
     ("screening.vocab", 1),
     ("screening.resources", 1),
     ("screening.criteria", 2),
+    ("screening.inference", 2.5),  # inference rules and kinds: read the criteria's text engine and negation
     ("screening.stages", 3),
     ("screening.io", 3),
     ("screening.pipeline", 4),
