@@ -237,6 +237,8 @@ _EN_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "RUS": ("Russia",),
     "SHN": ("Saint Helena",),
+    # The AEI-Heritage China Global Investment Tracker writes the short form (issue 14).
+    "STP": ("Sao Tome", "São Tomé"),
     "SWZ": ("Swaziland",),
     "SXM": ("Sint Maarten",),
     "TLS": ("East Timor",),

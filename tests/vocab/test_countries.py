@@ -84,6 +84,7 @@ CASES: dict[str, list[str]] = {
     "KOR": ["South Korea", "Korea, Rep.", "Republic of Korea", "Korea, Republic of", "韩国", "大韩民国"],
     "MMR": ["Myanmar", "Burma", "缅甸"],
     "CPV": ["Cabo Verde", "Cape Verde", "佛得角"],
+    "STP": ["Sao Tome and Principe", "Sao Tome", "São Tomé"],
     "SWZ": ["Eswatini", "Swaziland", "斯威士兰", "埃斯瓦蒂尼"],
     "MKD": ["North Macedonia", "Macedonia", "北马其顿"],
     "CZE": ["Czechia", "Czech Republic", "捷克"],
