@@ -64,6 +64,25 @@ def value_strings(frame: pd.DataFrame, fields: list[str]) -> np.ndarray:
     return np.array(joined, dtype=object)
 
 
+def _missing_fields(frame: pd.DataFrame, fields: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the fields a criterion reads that are blank there, in English and Chinese — a combined
+    criterion is not assessed when one part is missing, and only that part is named (all of them where
+    none is blank, e.g. a value outside the scorer's cases)."""
+    n = len(frame)
+    if not fields:
+        return np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    blank = np.column_stack(
+        [frame[f].isna().to_numpy() if f in frame.columns else np.ones(n, dtype=bool) for f in fields]
+    )
+    code = blank.astype(np.int64) @ (np.int64(1) << np.arange(len(fields), dtype=np.int64))
+    code[code == 0] = (1 << len(fields)) - 1
+    uniq, inverse = np.unique(code, return_inverse=True)
+    picked = [[f for j, f in enumerate(fields) if (int(c) >> j) & 1] for c in uniq]
+    en = np.array([", ".join(p) for p in picked], dtype=object)
+    zh = np.array(["、".join(column_label(f, "zh") for f in p) for p in picked], dtype=object)
+    return en[inverse], zh[inverse]
+
+
 def _inferred_notes(
     frame: pd.DataFrame, fields: list[str], inferred: pd.DataFrame | None
 ) -> tuple[np.ndarray | str, np.ndarray | str]:
@@ -145,8 +164,7 @@ def rationale(
         pts_codes, pts_u = pd.factorize(pd.Series(points[:, j]), use_na_sentinel=True)
         pts_txt = np.array([f"{p:g}" for p in pts_u] + [""], dtype=object)[pts_codes]
         rule_en, rule_zh = crit.scorer.describe("en"), crit.scorer.describe("zh")
-        missing_en = ", ".join(fields)
-        missing_zh = "、".join(column_label(f, "zh") for f in fields)
+        missing_en, missing_zh = _missing_fields(frame, fields)
         if "en" in langs:
             text["reason_en"][:, j] = np.where(
                 status == "assessed",
@@ -160,7 +178,7 @@ def rationale(
                 + said_en,
                 np.where(
                     status == "not_assessed",
-                    f"{crit.label.en}: not assessed — {missing_en} missing or empty",
+                    f"{crit.label.en}: not assessed — " + missing_en + " missing or empty",
                     np.where(
                         by_condition,
                         f"{crit.label.en}: not applicable — {why_not.en if why_not else ''}",
@@ -181,7 +199,7 @@ def rationale(
                 + said_zh,
                 np.where(
                     status == "not_assessed",
-                    f"{crit.label.zh}：未评估——{missing_zh}缺失或为空",
+                    f"{crit.label.zh}：未评估——" + missing_zh + "缺失或为空",
                     np.where(
                         by_condition,
                         f"{crit.label.zh}：不适用——{why_not.zh if why_not else ''}",
