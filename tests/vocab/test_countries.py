@@ -84,7 +84,6 @@ CASES: dict[str, list[str]] = {
     "KOR": ["South Korea", "Korea, Rep.", "Republic of Korea", "Korea, Republic of", "韩国", "大韩民国"],
     "MMR": ["Myanmar", "Burma", "缅甸"],
     "CPV": ["Cabo Verde", "Cape Verde", "佛得角"],
-    "STP": ["Sao Tome and Principe", "Sao Tome", "São Tomé"],
     "SWZ": ["Eswatini", "Swaziland", "斯威士兰", "埃斯瓦蒂尼"],
     "MKD": ["North Macedonia", "Macedonia", "北马其顿"],
     "CZE": ["Czechia", "Czech Republic", "捷克"],
@@ -93,7 +92,14 @@ CASES: dict[str, list[str]] = {
     "TLS": ["Timor-Leste", "East Timor", "Timor Leste", "东帝汶"],
     "BRN": ["Brunei", "Brunei Darussalam", "文莱"],
     "MDA": ["Moldova", "Moldova, Republic of", "摩尔多瓦"],
-    "STP": ["Sao Tome and Principe", "São Tomé and Príncipe", "Sao Tome & Principe", "圣多美和普林西比"],
+    "STP": [
+        "Sao Tome and Principe",
+        "São Tomé and Príncipe",
+        "Sao Tome & Principe",
+        "圣多美和普林西比",
+        "Sao Tome",  # the CGIT spelling
+        "São Tomé",
+    ],
     "CHN": [
         "China",
         "China (People's Republic of)",
