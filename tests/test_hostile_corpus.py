@@ -29,10 +29,25 @@ CASES = cases()
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _child(argv: list[str], limits: dict[str, float], out: Path, err: Path) -> None:
-    """In the forked child: cap the address space, set the limits, run the CLI, exit with its code."""
+def _address_space_now() -> int:
+    """This process's virtual memory size in bytes (Linux /proc), 0 where it cannot be read."""
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (GUARD_ADDRESS_SPACE, GUARD_ADDRESS_SPACE))
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _child(argv: list[str], limits: dict[str, float], out: Path, err: Path) -> None:
+    """In the forked child: cap the address space, set the limits, run the CLI, exit with its code.
+
+    The cap is the case's own room: 4 GB on top of what the forked test worker already maps (a worker that
+    ran the 100k-row app tests before maps far more than a fresh interpreter, and the fork inherits it)."""
+    try:
+        cap = _address_space_now() + GUARD_ADDRESS_SPACE
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         for name, value in limits.items():
             os.environ[f"SCREENING_LIMIT_{name}"] = str(value)
         fo, fe = open(out, "w", encoding="utf-8"), open(err, "w", encoding="utf-8")  # noqa: SIM115
