@@ -81,6 +81,7 @@ from screening.report import (
     source_sheet_of,
     triage,
 )
+from screening.stages.groups import load_rules as load_group_rules
 from screening.stages.rank import TIE_BREAK
 from screening.vocab.columns import CODE_LISTS, COLUMN_BY_NAME
 from screening.vocab.columns import label as column_label
@@ -915,6 +916,7 @@ def write_workbook(
         ("inference_rules_version", result.inference.version or "—"),
         ("inference_rules_sha256", result.inference.sha256 or "—"),
         ("inferred_values", result.inference.filled),
+        ("project_group_rules_version", load_group_rules().version),
         ("records_read", counts["records"]),
         ("ranked", counts["ranked"]),
         ("excluded", counts["excluded"]),
