@@ -25,6 +25,11 @@ from screening.criteria.textscan import fold
 from screening.i18n import Text
 
 
+# Characters before an occurrence that the look-back reads: 12 words (the widest window allowed) of 20
+# characters each. Our own bound; a clause boundary further back cannot matter to the last words.
+LOOK_BACK = 240
+
+
 class Negation(BaseModel):
     """The negation cues of a criteria set; ``negates`` judges one occurrence."""
 
@@ -61,7 +66,9 @@ class Negation(BaseModel):
         """Whether the occurrence ``text[start:end]`` is negated by what stands before it in its clause."""
         if start <= 0 or start > len(text):
             return False
-        before = fold(text[:start])
+        # Only the end of the clause can hold a cue (at most 12 words or 20 characters back), so only the
+        # last LOOK_BACK characters are folded and searched: the cost no longer grows with the text.
+        before = fold(text[max(0, start - LOOK_BACK) : start])
         cut = max((before.rfind(s) for s in self.stops if s), default=-1)
         clause = before[cut + 1 :]
         if any(p and clause.endswith(fold(p)) for p in self.prefixes):

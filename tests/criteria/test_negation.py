@@ -110,3 +110,29 @@ def test_negation_is_loaded_from_the_criteria_file():
     assert "non-" in criteria.negation.prefixes and "非" in criteria.negation.zh_cues
     assert criteria.negation.why is not None
     assert np.all([isinstance(c, str) for c in criteria.negation.cues])
+
+
+@given(
+    st.lists(
+        st.sampled_from(["no", "not", "coal", "non-", ",", ".", "plant", "非", "无线", "   ", "the"]),
+        max_size=80,
+    ),
+    st.integers(0, 400),
+)
+def test_the_bounded_look_back_judges_as_the_whole_prefix(words, pad):
+    """Reading only the last LOOK_BACK characters gives the same answer as reading everything before."""
+    import screening.criteria.negation as negation_module
+    from screening.criteria.loader import load_criteria
+    from screening.resources import DEFAULT_CRITERIA
+
+    cues = load_criteria(DEFAULT_CRITERIA).negation
+    text = "x" * pad + " " + " ".join(words) + " coal"
+    start = len(text) - 4
+    bounded = cues.negates(text, start, len(text))
+    saved = negation_module.LOOK_BACK
+    try:
+        negation_module.LOOK_BACK = 10**9
+        whole = cues.negates(text, start, len(text))
+    finally:
+        negation_module.LOOK_BACK = saved
+    assert bounded == whole
