@@ -24,7 +24,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from screening.criteria.textscan import fold
 from screening.i18n import Text
 
-
 # Characters before an occurrence that the look-back reads: 12 words (the widest window allowed) of 20
 # characters each. Our own bound; a clause boundary further back cannot matter to the last words.
 LOOK_BACK = 240
