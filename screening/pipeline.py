@@ -139,8 +139,8 @@ def run_input(
 
 def _flags(live: pd.DataFrame, hits: pd.DataFrame) -> pd.Series:
     """Each live project's review flags, ``;``-joined in the order they were raised ("" for none)."""
-    flag_hits = hits[hits["kind"] == "flag"]
-    by_key = flag_hits.groupby("row_key")["id"].agg(lambda s: ";".join(dict.fromkeys(s)))
+    flag_hits = hits.loc[hits["kind"] == "flag", ["row_key", "id"]].drop_duplicates()  # keeps first order
+    by_key = flag_hits.groupby("row_key", sort=False)["id"].agg(";".join)
     return live["row_key"].map(by_key.to_dict()).astype(object).where(lambda s: s.notna(), "")
 
 
