@@ -36,8 +36,10 @@ LOG = logging.getLogger("screening.app")
 def init_state() -> None:
     """Defaults: the bundled sample, the default criteria set, automatic header detection, file weights."""
     ss = st.session_state
-    if "lang" not in ss:
-        ss["lang"] = "zh"
+    # The language picker's key is a widget key, and Streamlit drops a widget's value after a run that ends
+    # by switching page (a ranking row clicked): the language fell back to Chinese. Kept as a value set
+    # through session state (re-assigned every run), it survives every click and page change.
+    ss["lang"] = "en" if ss.get("lang") == "en" else "zh"
     if "source" not in ss:
         ss["source"] = {"name": SAMPLE.name, "data": SAMPLE.read_bytes(), "label": "sample_name"}
     if "criteria_src" not in ss:
