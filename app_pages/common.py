@@ -21,6 +21,7 @@ from screening.criteria.loader import load_criteria_bytes
 from screening.criteria.models import CriteriaError, CriteriaSet
 from screening.io.mapping import Mapping, MappingError, load_mapping, mapping_from_text, mapping_yaml
 from screening.model import InputError, Progress, Result
+from screening.present.tables import money_columns
 from screening.report import result_fingerprint
 from screening.resources import DEFAULT_CRITERIA, SAMPLES_DIR
 
@@ -80,6 +81,17 @@ def reset_weights() -> None:
 
 def sample_mapping_text(name: str) -> str:
     return mapping_yaml(load_mapping(name))
+
+
+# ----------------------------------------------------------------------------------------------- tables
+
+
+def money_config(columns: Any, titles: dict[str, str]) -> dict[str, Any]:
+    """USD-million columns shown with thousands separators and one decimal (1,234.5), not 406.38981705."""
+    return {
+        c: st.column_config.NumberColumn(titles.get(c, c), format="%,.1f")
+        for c in money_columns(list(columns))
+    }
 
 
 # ----------------------------------------------------------------------------------------------- cached work
