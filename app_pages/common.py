@@ -94,6 +94,18 @@ def money_config(columns: Any, titles: dict[str, str]) -> dict[str, Any]:
     }
 
 
+# Rows tall enough for three lines: a long reason or source wraps inside its cell instead of being cut off.
+WRAPPED_ROW_HEIGHT = 72
+LONG_TEXT = ("reason", "source", "message", "label")
+
+
+def long_text_config(columns: Any, titles: dict[str, str]) -> dict[str, Any]:
+    """Reason and source columns (and other long text) wide, so they show in full with wrapped rows."""
+    return {
+        c: st.column_config.TextColumn(titles.get(c, c), width="large") for c in columns if c in LONG_TEXT
+    }
+
+
 # ----------------------------------------------------------------------------------------------- cached work
 
 
