@@ -21,6 +21,7 @@ from screening.criteria.loader import load_criteria_bytes
 from screening.criteria.models import CriteriaError, CriteriaSet
 from screening.io.mapping import Mapping, MappingError, load_mapping, mapping_from_text, mapping_yaml
 from screening.model import InputError, Progress, Result
+from screening.present.tables import money_columns
 from screening.report import result_fingerprint
 from screening.resources import DEFAULT_CRITERIA, SAMPLES_DIR
 
@@ -36,8 +37,10 @@ LOG = logging.getLogger("screening.app")
 def init_state() -> None:
     """Defaults: the bundled sample, the default criteria set, automatic header detection, file weights."""
     ss = st.session_state
-    if "lang" not in ss:
-        ss["lang"] = "zh"
+    # The language picker's key is a widget key, and Streamlit drops a widget's value after a run that ends
+    # by switching page (a ranking row clicked): the language fell back to Chinese. Kept as a value set
+    # through session state (re-assigned every run), it survives every click and page change.
+    ss["lang"] = "en" if ss.get("lang") == "en" else "zh"
     if "source" not in ss:
         ss["source"] = {"name": SAMPLE.name, "data": SAMPLE.read_bytes(), "label": "sample_name"}
     if "criteria_src" not in ss:
@@ -78,6 +81,29 @@ def reset_weights() -> None:
 
 def sample_mapping_text(name: str) -> str:
     return mapping_yaml(load_mapping(name))
+
+
+# ----------------------------------------------------------------------------------------------- tables
+
+
+def money_config(columns: Any, titles: dict[str, str]) -> dict[str, Any]:
+    """USD-million columns shown with thousands separators and one decimal (1,234.5), not 406.38981705."""
+    return {
+        c: st.column_config.NumberColumn(titles.get(c, c), format="%,.1f")
+        for c in money_columns(list(columns))
+    }
+
+
+# Rows tall enough for three lines: a long reason or source wraps inside its cell instead of being cut off.
+WRAPPED_ROW_HEIGHT = 72
+LONG_TEXT = ("reason", "source", "message", "label")
+
+
+def long_text_config(columns: Any, titles: dict[str, str]) -> dict[str, Any]:
+    """Reason and source columns (and other long text) wide, so they show in full with wrapped rows."""
+    return {
+        c: st.column_config.TextColumn(titles.get(c, c), width="large") for c in columns if c in LONG_TEXT
+    }
 
 
 # ----------------------------------------------------------------------------------------------- cached work

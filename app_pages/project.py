@@ -24,6 +24,15 @@ def _option_labels(result, lang: str) -> dict[str, str]:  # noqa: ANN001 - a pip
     return dict(zip(ids[::-1], text[::-1], strict=True))  # a shared id shows its first record
 
 
+def _money(value: Any) -> str:
+    """USD m with thousands separators and one decimal ("1,234.5"); a blank stays blank."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return ""
+    return "" if number != number else f"{number:,.1f}"
+
+
 def _picked() -> None:
     st.session_state["project_id"] = st.session_state.get("project_pick")
 
@@ -62,17 +71,25 @@ def body() -> None:
     info = present.project_summary(result, pid)
     outcome = info["outcome"]
     hits = present.project_hits(result, pid, lang)
-    hit_cols = {c: present.t(c, lang) for c in hits.columns}
+    hit_titles = {c: present.t(c, lang) for c in hits.columns}
+    hit_cols: dict[str, Any] = hit_titles | common.long_text_config(hits.columns, hit_titles)
+    wrapped = common.WRAPPED_ROW_HEIGHT
 
     if outcome == "excluded":
         st.error(common.t("excluded_project"))
-        st.dataframe(hits, hide_index=True, column_config=hit_cols)
+        st.dataframe(hits, hide_index=True, column_config=hit_cols, row_height=wrapped)
         return
     if outcome == "invalid":
         st.error(common.t("invalid_project"))
         issues = present.issues_table(result, lang)
         mine = issues[issues["project_id"].astype(str) == pid].drop(columns=["severity_code"])
-        st.dataframe(mine, hide_index=True, column_config={c: present.t(c, lang) for c in mine.columns})
+        titles = {c: present.t(c, lang) for c in mine.columns}
+        st.dataframe(
+            mine,
+            hide_index=True,
+            column_config=titles | common.long_text_config(mine.columns, titles),
+            row_height=wrapped,
+        )
         return
 
     row = info["row"]
@@ -96,7 +113,7 @@ def body() -> None:
                 f"{present.column_title('project_name', lang)}: {row.get('project_name', '')}",
                 f"{present.column_title('country', lang)}: {present.country_label(row.get('country'), lang)}",
                 f"{present.column_title('sector', lang)}: {present.code_label('sector', row.get('sector'), lang)}",
-                f"{present.t('investment', lang)}: {row.get('total_investment_usd_m', '')}",
+                f"{present.t('investment', lang)}: {_money(row.get('total_investment_usd_m'))}",
                 f"{present.t('completeness', lang)}: {float(row['completeness']):.0%}",
             ]
         )
@@ -113,10 +130,9 @@ def body() -> None:
             )
         )
         st.caption(common.t("project_group_note"))
+        titles = {c: present.column_title(c, lang, cs) for c in members.columns}
         st.dataframe(
-            members,
-            hide_index=True,
-            column_config={c: present.column_title(c, lang, cs) for c in members.columns},
+            members, hide_index=True, column_config=titles | common.money_config(members.columns, titles)
         )
     _collect_first(result, pid, lang)
 
@@ -124,7 +140,7 @@ def body() -> None:
     if hits.empty:
         st.success(common.t("none_hit"))
     else:
-        st.dataframe(hits, hide_index=True, column_config=hit_cols)
+        st.dataframe(hits, hide_index=True, column_config=hit_cols, row_height=wrapped)
 
     st.subheader(common.t("points_by_dimension"))
     st.caption(
@@ -139,7 +155,7 @@ def body() -> None:
     cfg["points"] = st.column_config.NumberColumn(present.t("points", lang), format="%.1f")
     cfg["weight"] = st.column_config.NumberColumn(present.t("weight", lang) + " (%)", format="%.2f")
     cfg["contribution"] = st.column_config.NumberColumn(present.t("contribution", lang), format="%.2f")
-    cfg["reason"] = st.column_config.TextColumn(present.t("reason", lang), width="large")
+    cfg |= common.long_text_config(rat.columns, cfg)
     dims = present.dimension_vs_median(result, pid, lang)
     for dim_label in rat["dimension"].drop_duplicates():
         part = rat[rat["dimension"] == dim_label]
@@ -150,7 +166,9 @@ def body() -> None:
             else str(dim_label)
         )
         with st.expander(head, expanded=True):
-            st.dataframe(part.drop(columns=["dimension"]), hide_index=True, column_config=cfg)
+            st.dataframe(
+                part.drop(columns=["dimension"]), hide_index=True, column_config=cfg, row_height=wrapped
+            )
 
 
 def _collect_first(result, pid: str, lang: str) -> None:  # noqa: ANN001 - a pipeline.Result

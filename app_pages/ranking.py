@@ -69,6 +69,7 @@ def body() -> None:
     column_config["completeness"] = st.column_config.NumberColumn(
         present.column_title("completeness", lang), format="%d%%"
     )
+    column_config |= common.money_config(table.columns, column_config)
     st.caption(common.t("select_hint"))
     st.session_state["_ranking_ids"] = table["project_id"].astype(str).tolist()
     st.dataframe(
@@ -104,9 +105,7 @@ def _triage(result: Result, lang: str) -> None:
     for col, (key, line, ids) in zip(st.columns(3), tri.groups(), strict=True):
         col.markdown(f"**{line.get(lang)}**")
         with col.expander(common.t("triage_list"), expanded=False):
-            st.dataframe(
-                pd.DataFrame({present.t("id", lang): list(ids)}), hide_index=True, key=f"triage_ids_{key}"
-            )
+            st.dataframe(_id_names(result, list(ids), lang), hide_index=True, key=f"triage_ids_{key}")
     st.write(tri.judged_line().get(lang))
     st.markdown(f"**{common.t('triage_collect_title')}**")
     with st.spinner(common.t("voi_working")):
@@ -116,6 +115,22 @@ def _triage(result: Result, lang: str) -> None:
         st.info(common.t("triage_collect_none"))
     st.caption(common.t("voi_held_fixed"))
     st.divider()
+
+
+def _id_names(result: Result, ids: list[str], lang: str) -> pd.DataFrame:
+    """Project ids with their names beside them (the first record's name for a shared id)."""
+    rec = result.records
+    names: dict[str, str] = {}
+    if "project_name" in rec:
+        names = dict(
+            zip(rec["project_id"].astype(str)[::-1], rec["project_name"].astype(str)[::-1], strict=True)
+        )
+    return pd.DataFrame(
+        {
+            present.t("id", lang): ids,
+            present.column_title("project_name", lang): [names.get(str(i), "") for i in ids],
+        }
+    )
 
 
 def _reviews(result: object, lang: str) -> None:
@@ -131,6 +146,7 @@ def _reviews(result: object, lang: str) -> None:
             c
             for c in (
                 "project_id",
+                "project_name",
                 "reviewer_decision",
                 "reviewer_note",
                 "previous_outcome",

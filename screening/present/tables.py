@@ -55,23 +55,27 @@ def counts_frame(result: Result, lang: Lang) -> pd.DataFrame:
     )
 
 
+RANKING_FIRST = ("rank", "project_id", "project_name", "score", "tier", "track", "flags")
+"""The ranking's first columns, in this order (issue 18 item 4)."""
+
+
+def money_columns(columns: Sequence[str]) -> list[str]:
+    """The columns of ``columns`` that hold money in USD millions (shown with one decimal)."""
+    return [c for c in columns if c.endswith("_usd_m") or c == GROUP_TOTAL]
+
+
 def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
     """The ranking as shown: codes turned into labels; column names stay canonical (see :func:`column_title`).
-    The criteria set's traffic light (the classifier with that role) sits after the tier."""
+    Rank, id, name, score, tier, track and flags come first; the criteria set's traffic light (the classifier
+    with that role) right after them."""
     light = light_column(criteria)
-    cols = [
-        "rank",
+    cols = [  # what a planner reads first, visible without scrolling at 1280 px; the rest after
+        *RANKING_FIRST,
+        *([light] if light else []),
         "rank_in_track",
-        "project_id",
-        "project_name",
         "country",
         "sector",
-        "track",
-        "tier",
-        *([light] if light else []),
-        "score",
         "completeness",
-        "flags",
         "total_investment_usd_m",
         *GROUP_COLUMNS,
         *[c for c in ranked.columns if c.startswith("dim_")],
