@@ -393,11 +393,15 @@ def _quoted(text: str) -> str:
     return '"' + str(text).replace('"', '""') + '"'
 
 
-def _code_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """With ``lang='zh'``, code cells show their Chinese labels (the reader accepts both); English keeps codes."""
+def _code_labels(frame: pd.DataFrame, lang: str, result: Result | None = None) -> pd.DataFrame:
+    """With ``lang='zh'``, code cells show their Chinese labels (the reader accepts both): code-list columns,
+    the criteria set's classifier values (traffic light, 五通, field type) and yes/no cells as 是/否. English
+    keeps codes. Each column is mapped once per distinct value (a vectorised ``Series.map``)."""
     if lang_code(lang) == "en":
         return frame
     out = frame.copy()
+    classifiers = {c.id: c for c in result.criteria.classifiers} if result is not None else {}
+    yes_no = {True: t("wb_yes", lang), False: t("wb_no", lang)}
     for name in out.columns:
         col = COLUMN_BY_NAME.get(name)
         list_name = (
@@ -405,11 +409,26 @@ def _code_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             if col is not None and col.kind == "code"
             else ("tier" if name == "tier" else "track" if name == "track" else None)
         )
+        table: dict[Any, str] | None = None
         if list_name:
-            cl = CODE_LISTS[list_name]
-            table = {c.code: c.zh for c in cl.codes}
-            out[name] = out[name].map(lambda v, t=table: t.get(v, v) if isinstance(v, str) else v)
+            table = {c.code: c.zh for c in CODE_LISTS[list_name].codes}
+        elif name in classifiers:
+            table = {k: v.get(lang) for k, v in classifiers[name].values.items()}
+        elif (col is not None and col.kind == "bool") or out[name].dtype == bool:
+            table = yes_no
+        if table:
+            series = out[name].astype(object)
+            mapped = series.map(table)
+            out[name] = mapped.where(mapped.notna(), series)
     return out
+
+
+def _id_name_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns in the order project id, project name, then the rest (re-import reads by header)."""
+    lead = [c for c in ("project_id", "project_name") if c in frame.columns]
+    if len(lead) < 2 or list(frame.columns[:2]) == lead:
+        return frame
+    return frame[[*lead, *(c for c in frame.columns if c not in lead)]]
 
 
 def _track_labels(result: Result, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -773,7 +792,7 @@ def write_workbook(
     classifiers, dims, idx = _criteria_columns(result)
     inputs = set(input_columns(result)) - {"project_id"}
     tool_cols = [c for c in rank_raw.columns if c not in inputs and c != "project_id"]
-    rank_frame = _code_labels(_track_labels(result, rank_raw, lang), lang)
+    rank_frame = _id_name_first(_code_labels(_track_labels(result, rank_raw, lang), lang, result))
     rank_headers = [
         _tool_header(result, c, lang) if c in tool_cols else _tcol(c, lang) for c in rank_frame.columns
     ]
@@ -839,7 +858,7 @@ def write_workbook(
         number_formats={"weight": "0.00", "contribution": "0.00"},
     )
     say("export: excluded", 0.8)
-    ex = _code_labels(excluded_frame(result, lang), lang)
+    ex = _id_name_first(_code_labels(excluded_frame(result, lang), lang, result))
     ex_tool = {"exclusion", "gates", "reasons", "sources", "reviewer_decision", "reviewer_note"}
     w.stats.tool_headers.extend(_tcol(c, lang) for c in ex.columns if c in ex_tool)
     w.table(
@@ -892,7 +911,7 @@ def write_workbook(
     )
     w.table("criteria", criteria_frame(result, lang), widths={"details": 70.0, "label": 40.0, "source": 50.0})
     if result.input.countries is not None:
-        cframe = result.input.countries.frame
+        cframe = _code_labels(result.input.countries.frame, lang, result)
         w.table("countries", cframe, headers=[_tcol(c, lang) for c in cframe.columns])
     if result.inference.on:
         w.table("inferred", inferred_frame(result, lang), widths={"evidence": 90.0, "column": 24.0})

@@ -63,7 +63,7 @@ def test_sheets_and_outcome_accounting(result, tmp_path):
     assert wb.sheetnames == expected_sheets(result, "en")
     assert wb.sheetnames[:2] == ["Summary", "Ranking"] and wb.sheetnames[-1] == "Audit"
     header, ranked = sheet_rows(out, "Ranking")
-    assert header[:6] == ("project_id", "rank", "rank_in_track", "score", "tier", "track")
+    assert header[:7] == ("project_id", "project_name", "rank", "rank_in_track", "score", "tier", "track")
     assert "flags" in header and "project_name" in header
     _, excluded = sheet_rows(out, "Excluded")
     _, invalid = sheet_rows(out, "Invalid")
@@ -113,7 +113,7 @@ def test_chinese_workbook(result, tmp_path):
         wb.sheetnames
     )
     header, rows = sheet_rows(out, "排名")
-    assert header[:5] == ("项目编号", "排名", "类内排名", "得分", "等级")
+    assert header[:6] == ("项目编号", "项目名称", "排名", "类内排名", "得分", "等级")
     assert "项目名称" in header
 
 
