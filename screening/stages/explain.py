@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from screening.criteria.models import CriteriaSet
-from screening.criteria.rules import LinearScorer, MapScorer, StepsScorer
+from screening.criteria.rules import LinearScorer, MapScorer, Scorer, StepsScorer
 from screening.i18n import t
 from screening.stages.score import PointMatrix, Scores
 from screening.vocab.columns import label as column_label
@@ -64,7 +64,7 @@ def _map_key_words(key: str, field: str, lang: str) -> str:
     return format_value(key, field, lang)
 
 
-def rule_words(scorer: object, lang: str) -> str:
+def rule_words(scorer: Scorer, lang: str) -> str:
     """The anchor rule of a scorer with its values formatted for people (a year as a year, a count with
     thousands separators, a code by its label); other scorers keep their own description."""
     pts = t("reason_pts", lang)
@@ -79,7 +79,7 @@ def rule_words(scorer: object, lang: str) -> str:
     if isinstance(scorer, MapScorer):
         f = scorer.field
         return ", ".join(f"{_map_key_words(k, f, lang)} → {v:g} {pts}" for k, v in scorer.map.items())
-    return str(getattr(scorer, "describe")(lang))
+    return scorer.describe(lang)
 
 
 def _sentence(label: str, values: np.ndarray, points: np.ndarray, rule: str, lang: str) -> np.ndarray:
