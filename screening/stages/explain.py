@@ -7,12 +7,17 @@ silent zero. Built column-wise: one (projects × criteria) array per field, rave
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from screening.criteria.models import CriteriaSet
+from screening.criteria.rules import LinearScorer, MapScorer, Scorer, StepsScorer
+from screening.i18n import t
 from screening.stages.score import PointMatrix, Scores
 from screening.vocab.columns import label as column_label
+from screening.vocab.format import format_unique, format_value
 
 RATIONALE_COLUMNS = [
     "project_id",
@@ -32,36 +37,67 @@ RATIONALE_COLUMNS = [
 ]
 
 
-def _fmt(v: object) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return ""
-    if isinstance(v, bool | np.bool_):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        return f"{v:,.4g}" if abs(v) < 1e6 else f"{v:,.0f}"
-    return str(v)
-
-
-def _format_unique(series: pd.Series) -> np.ndarray:
-    """``_fmt`` once per distinct value."""
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-    shown = np.array([_fmt(u) for u in uniques] + [""], dtype=object)
-    return shown[codes]  # code -1 (blank) picks the trailing ""
-
-
-def value_strings(frame: pd.DataFrame, fields: list[str]) -> np.ndarray:
-    """The values a criterion read, as 'field=value; …' (one field: the bare value)."""
+def value_strings(frame: pd.DataFrame, fields: list[str], lang: str = "en") -> np.ndarray:
+    """The values a criterion read, for people in ``lang`` (formatted once per distinct value), as
+    'Label: value; …' (one field: the bare value)."""
     if not fields or len(frame) == 0:
         return np.full(len(frame), "", dtype=object)
     cols = [
-        _format_unique(frame[f]) if f in frame.columns else np.full(len(frame), "", dtype=object)
+        format_unique(frame[f], f, lang) if f in frame.columns else np.full(len(frame), "", dtype=object)
         for f in fields
     ]
     if len(fields) == 1:
         return cols[0]
-    parts = [np.where(c == "", "", f + "=" + c.astype(str)) for f, c in zip(fields, cols, strict=True)]
-    joined = ["; ".join(x for x in row if x) for row in zip(*parts, strict=True)]
+    colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+    parts = [
+        np.where(c == "", "", column_label(f, lang) + colon + c.astype(str))
+        for f, c in zip(fields, cols, strict=True)
+    ]
+    joined = [sep.join(x for x in row if x) for row in zip(*parts, strict=True)]
     return np.array(joined, dtype=object)
+
+
+def _map_key_words(key: str, field: str, lang: str) -> str:
+    """A map scorer's key as words: yes/no keys as 是/否 or yes/no, codes by their label."""
+    if key in ("true", "false"):
+        return format_value(key == "true", field, lang)
+    return format_value(key, field, lang)
+
+
+def rule_words(scorer: Scorer, lang: str) -> str:
+    """The anchor rule of a scorer with its values formatted for people (a year as a year, a count with
+    thousands separators, a code by its label); other scorers keep their own description."""
+    pts = t("reason_pts", lang)
+    if isinstance(scorer, LinearScorer):
+        f = scorer.field
+        return ", ".join(f"{format_value(x, f, lang)} → {y:g} {pts}" for x, y in scorer.anchors)
+    if isinstance(scorer, StepsScorer):
+        f = scorer.field
+        first = format_value(scorer.steps[0][0], f, lang)
+        steps = ", ".join(f"≥ {format_value(x, f, lang)} → {y:g} {pts}" for x, y in scorer.steps)
+        return f"< {first} → {scorer.below:g} {pts}, {steps}"
+    if isinstance(scorer, MapScorer):
+        f = scorer.field
+        return ", ".join(f"{_map_key_words(k, f, lang)} → {v:g} {pts}" for k, v in scorer.map.items())
+    return scorer.describe(lang)
+
+
+def _sentence(label: str, values: np.ndarray, points: np.ndarray, rule: str, lang: str) -> np.ndarray:
+    """The catalogue's reason sentence, filled column-wise: the template is split once at its slots."""
+    marks = {"value": "\x00", "points": "\x01"}
+    filled = t(
+        "reason_points", lang, criterion=label, value=marks["value"], points=marks["points"], max="100"
+    )
+    out: np.ndarray | str = ""
+    for piece in re.split("([\x00\x01])", filled):
+        if piece == marks["value"]:
+            out = out + values
+        elif piece == marks["points"]:
+            out = out + points
+        else:
+            out = out + piece
+    tail = t("reason_by_rule", lang, rule=rule) if rule else ""
+    return np.asarray(out + tail + ("。" if lang == "zh" else "."), dtype=object)
 
 
 def _missing_fields(frame: pd.DataFrame, fields: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -159,23 +195,16 @@ def rationale(
         why_not = crit.not_applicable
         assessed = app & ~np.isnan(points_all[:, j])
         status = np.where(~app, "not_applicable", np.where(assessed, "assessed", "not_assessed"))
-        values = value_strings(frame, fields)
+        values = value_strings(frame, fields, "en")
         said_en, said_zh = _inferred_notes(frame, fields, inferred)
         pts_codes, pts_u = pd.factorize(pd.Series(points[:, j]), use_na_sentinel=True)
         pts_txt = np.array([f"{p:g}" for p in pts_u] + [""], dtype=object)[pts_codes]
-        rule_en, rule_zh = crit.scorer.describe("en"), crit.scorer.describe("zh")
+        rule_en, rule_zh = rule_words(crit.scorer, "en"), rule_words(crit.scorer, "zh")
         missing_en, missing_zh = _missing_fields(frame, fields)
         if "en" in langs:
             text["reason_en"][:, j] = np.where(
                 status == "assessed",
-                crit.label.en
-                + ": "
-                + values
-                + " → "
-                + pts_txt
-                + "/100"
-                + (f" ({rule_en})" if rule_en else "")
-                + said_en,
+                _sentence(crit.label.en, values, pts_txt, rule_en, "en") + said_en,
                 np.where(
                     status == "not_assessed",
                     f"{crit.label.en}: not assessed — " + missing_en + " missing or empty",
@@ -189,13 +218,7 @@ def rationale(
         if "zh" in langs:
             text["reason_zh"][:, j] = np.where(
                 status == "assessed",
-                crit.label.zh
-                + "："
-                + values
-                + " → "
-                + pts_txt
-                + "/100"
-                + (f"（{rule_zh}）" if rule_zh else "")
+                _sentence(crit.label.zh, value_strings(frame, fields, "zh"), pts_txt, rule_zh, "zh")
                 + said_zh,
                 np.where(
                     status == "not_assessed",
