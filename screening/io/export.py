@@ -401,7 +401,7 @@ def _code_labels(frame: pd.DataFrame, lang: str, result: Result | None = None) -
         return frame
     out = frame.copy()
     classifiers = {c.id: c for c in result.criteria.classifiers} if result is not None else {}
-    yes_no = {True: t("wb_yes", lang), False: t("wb_no", lang)}
+    yes_no = {True: t("fmt_yes", lang), False: t("fmt_no", lang)}  # the formatter's words
     for name in out.columns:
         col = COLUMN_BY_NAME.get(name)
         list_name = (
