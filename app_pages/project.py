@@ -1,15 +1,24 @@
-"""Project: one project's full rationale — gates and flags, points by dimension and criterion with reasons
-and sources, dimension scores against the track median, and the gap to the next tier."""
+"""Project: one project at a glance — its tier, score and rank, what each dimension added against the median
+of its track (a chart), the distance to the next tier and what would close it, its review flags with their
+consequence and its rank interval from the robustness analysis — then, behind one expander, the full
+rationale: gates and flags, points by dimension and criterion with reasons and sources."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import common
 from screening import present
-from screening.i18n import Text
+from screening.analysis.contribution import Contribution, contribution
+from screening.analysis.sensitivity import Smaa, monte_carlo
+from screening.criteria.models import CriteriaSet
+from screening.i18n import Text, join
+from screening.model import Result
+from screening.present.charts import contribution_chart
+from screening.report import result_fingerprint
 
 
 def _option_labels(result, lang: str) -> dict[str, str]:  # noqa: ANN001 - a pipeline.Result
@@ -74,6 +83,9 @@ def body() -> None:
     hit_titles = {c: present.t(c, lang) for c in hits.columns}
     hit_cols: dict[str, Any] = hit_titles | common.long_text_config(hits.columns, hit_titles)
     wrapped = common.WRAPPED_ROW_HEIGHT
+    name = str(info["record"].get("project_name", "") or "")
+    if outcome in ("excluded", "invalid"):
+        st.subheader(f"{pid} · {name}")  # the project's name beside its id
 
     if outcome == "excluded":
         st.error(common.t("excluded_project"))
@@ -93,11 +105,13 @@ def body() -> None:
         return
 
     row = info["row"]
+    st.subheader(f"{pid} · {row.get('project_name', '')}")  # the project's name beside its id
+    view = contribution(result, pid, _smaa_in_session(result))
     m = st.columns(4)
-    m[0].metric(present.t("rank", lang), f"{int(row['rank'])} / {len(result.ranked)}")
-    m[1].metric(present.t("rank_in_track", lang), int(row["rank_in_track"]))
-    m[2].metric(present.t("score", lang), f"{float(row['score']):.2f}")
-    m[3].metric(present.t("tier", lang), present.tier_label(row["tier"], lang, cs))
+    m[0].metric(present.t("tier", lang), present.tier_label(row["tier"], lang, cs))
+    m[1].metric(present.t("score", lang), f"{float(row['score']):.2f}")
+    m[2].metric(present.t("rank", lang), f"{int(row['rank'])} / {len(result.ranked)}")
+    m[3].metric(present.t("rank_in_track", lang), f"{int(row['rank_in_track'])} / {view.track_size}")
     light = present.light_column(cs)
     st.markdown(
         f"**{present.t('track', lang)}:** {present.track_label(row['track'], lang, cs)}"
@@ -110,7 +124,6 @@ def body() -> None:
     st.caption(
         " · ".join(
             [
-                f"{present.column_title('project_name', lang)}: {row.get('project_name', '')}",
                 f"{present.column_title('country', lang)}: {present.country_label(row.get('country'), lang)}",
                 f"{present.column_title('sector', lang)}: {present.code_label('sector', row.get('sector'), lang)}",
                 f"{present.t('investment', lang)}: {_money(row.get('total_investment_usd_m'))}",
@@ -118,7 +131,61 @@ def body() -> None:
             ]
         )
     )
-    st.info(present.next_tier_text(result, pid, lang))
+
+    st.subheader(common.t("ct_heading"))
+    st.caption(
+        common.t(
+            "ct_caption",
+            track=present.track_label(view.track, lang, cs),
+            n=view.track_size,
+            median=view.median_score,
+            score=view.score,
+        )
+    )
+    st.altair_chart(contribution_chart(view, lang, cs), width="stretch")
+
+    st.subheader(common.t("ct_next_heading"))
+    lines, method = _next_tier_lines(view, lang, cs)
+    st.info("  \n".join(lines))
+    if method:
+        st.caption(common.t("ct_close_method"))
+
+    st.subheader(common.t("ct_flags_heading"))
+    if not view.flags:
+        st.write(common.t("ct_flags_none"))
+    for line in _flag_lines(view, lang, cs):
+        st.markdown(f"- {line}")
+
+    st.subheader(common.t("ct_rank_heading"))
+    interval = view.rank_interval
+    if interval is None:
+        st.caption(common.t("ct_rank_none"))
+    else:
+        st.write(
+            common.t(
+                "ct_rank_interval",
+                draws=f"{interval.draws:,}",
+                p05=interval.p05,
+                p95=interval.p95,
+                p50=interval.p50,
+                rank=interval.rank,
+                k=interval.top_k,
+                p=interval.p_top_k,
+                verdict=present.smaa_label(interval.label, lang),
+            )
+        )
+
+    _brief_download(result, pid, lang)
+
+    with st.expander(common.t("ct_details"), expanded=False):
+        _details(result, pid, lang, view, hits, hit_cols)
+
+
+def _details(result, pid: str, lang: str, view: Contribution, hits, hit_cols: dict[str, Any]) -> None:  # noqa: ANN001
+    """The raw tables behind the score (inside the page's one expander: no expander nests in another)."""
+    cs = result.criteria
+    wrapped = common.WRAPPED_ROW_HEIGHT
+    row = present.project_summary(result, pid)["row"]
     group, members = present.project_group_members(result, pid, lang)
     if group:
         st.subheader(
@@ -149,6 +216,19 @@ def body() -> None:
     )
     st.altair_chart(present.dimension_vs_median_chart(result, pid, lang), width="stretch")
 
+    st.subheader(common.t("ct_criteria_heading"))
+    crit = _criterion_table(view, lang, cs)
+    ccfg: dict[str, Any] = {
+        "dimension": present.t("dimension", lang),
+        "criterion": present.t("criterion", lang),
+        "points": st.column_config.NumberColumn(present.t("points", lang), format="%.1f"),
+        "added": st.column_config.NumberColumn(present.t("contrib_added", lang), format="%.2f"),
+        "track_median": st.column_config.NumberColumn(present.t("track_median", lang), format="%.2f"),
+        "vs_median": st.column_config.NumberColumn(present.t("ct_vs_median", lang), format="%+.2f"),
+        "headroom": st.column_config.NumberColumn(present.t("ct_headroom", lang), format="%.2f"),
+    }
+    st.dataframe(crit, hide_index=True, column_config=ccfg, key="ct_criteria_table")
+
     st.subheader(common.t("rationale"))
     rat = present.project_rationale(result, pid, lang)
     cfg: dict[str, Any] = {c: present.t(c, lang) for c in rat.columns}
@@ -165,10 +245,132 @@ def body() -> None:
             if len(score) and score.notna().all()
             else str(dim_label)
         )
-        with st.expander(head, expanded=True):
-            st.dataframe(
-                part.drop(columns=["dimension"]), hide_index=True, column_config=cfg, row_height=wrapped
+        st.markdown(f"**{head}**")
+        st.dataframe(part.drop(columns=["dimension"]), hide_index=True, column_config=cfg, row_height=wrapped)
+
+
+def _criterion_labels(cs: CriteriaSet, lang: str) -> dict[str, str]:
+    return {c.id: c.label.get(lang) for _, c in cs.criteria}
+
+
+def _criterion_table(view: Contribution, lang: str, cs: CriteriaSet) -> pd.DataFrame:
+    """Each applicable criterion: points, weighted points added, the track median of those, the difference
+    and what full points would still add; labels, never ids."""
+    names = _criterion_labels(cs, lang)
+    rows = [
+        {
+            "dimension": present.dimension_label(c.dimension, lang, cs),
+            "criterion": names.get(c.criterion, c.criterion),
+            "points": c.points,
+            "added": round(c.contribution, 2),
+            "track_median": round(c.median, 2),
+            "vs_median": round(c.vs_median, 2),
+            "headroom": round(c.headroom, 2),
+        }
+        for c in view.criteria
+        if c.applicable
+    ]
+    return pd.DataFrame(
+        rows, columns=["dimension", "criterion", "points", "added", "track_median", "vs_median", "headroom"]
+    )
+
+
+def _next_tier_lines(view: Contribution, lang: str, cs: CriteriaSet) -> tuple[list[str], bool]:
+    """The distance to the next tier and what would close it, in sentences; True when a suggestion of
+    criteria was made (its method is then explained under it)."""
+    nxt = view.next_tier
+    if nxt.insufficient:
+        return [
+            present.t("insufficient_note", lang, have=nxt.completeness, need=nxt.completeness_line)
+        ], False
+    if nxt.tier is None or nxt.line is None or nxt.gap is None:
+        return [present.t("top_tier", lang)], False
+    target = present.tier_label(nxt.tier, lang, cs)
+    here = present.tier_label(view.tier, lang, cs)
+    lines = [
+        present.t("ct_gap", lang, tier=target, line=nxt.line, gap=nxt.gap, score=view.score)
+        if nxt.gap > 0
+        else present.t("ct_gap_met", lang, tier=target, line=nxt.line, score=view.score)
+    ]
+    flags = {f.flag: f.label for f in view.flags}
+    if nxt.flag_blocks:
+        names = join([flags[f] for f in nxt.flag_blocks if f in flags]).get(lang)
+        lines.append(present.t("ct_flag_block", lang, flags=names, tier=here))
+    hurdles = {h.id: h.label for h in cs.hurdles}
+    if nxt.hurdle_blocks:
+        names = join([hurdles[h] for h in nxt.hurdle_blocks if h in hurdles]).get(lang)
+        lines.append(present.t("ct_hurdle_block", lang, hurdles=names, tier=here))
+    if nxt.flag_blocks:
+        return lines, False
+    if nxt.reachable and nxt.score_after is not None and nxt.tier_after is not None:
+        crit = _criterion_labels(cs, lang)
+        names = join([f"“{crit.get(c, c)}”" for c in nxt.raise_criteria]).get(lang)
+        after = present.tier_label(nxt.tier_after, lang, cs)
+        lines.append(present.t("ct_close", lang, criteria=names, score=nxt.score_after, tier=after))
+        return lines, True
+    lines.append(present.t("ct_unreachable", lang, tier=target))
+    return lines, False
+
+
+def _flag_lines(view: Contribution, lang: str, cs: CriteriaSet) -> list[str]:
+    """Each review flag: its name, its consequence as the criteria file states it, and its reason."""
+    sep = present.t("sep_items", lang)
+    out = []
+    for f in view.flags:
+        parts = [
+            present.t("ct_flag_cap", lang, tier=present.tier_label(f.max_tier, lang, cs))
+            if f.max_tier
+            else present.t("ct_flag_no_cap", lang)
+        ]
+        if f.blocks_portfolio:
+            parts.append(present.t("ct_flag_portfolio", lang))
+        if f.binds:
+            parts.append(present.t("ct_flag_binds", lang))
+        out.append(
+            present.t(
+                "ct_flag_line",
+                lang,
+                label=f.label.get(lang),
+                consequence=sep.join(parts),
+                reason=f.reason.get(lang),
             )
+        )
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _monte_carlo(
+    fingerprint: str, draws: int, top_k: int, seed: int, concentration: float, _result: Result
+) -> Smaa:
+    """The robustness page's Monte Carlo, with the very settings it was run with (seeded, so the same)."""
+    r = _result
+    return monte_carlo(
+        r.pm,
+        r.weights,
+        r.criteria.missing_policy,
+        draws=draws,
+        top_k=top_k,
+        seed=seed,
+        concentration=concentration,
+        completeness_threshold=r.criteria.completeness_threshold,
+    )
+
+
+def _smaa_in_session(result: Result) -> Smaa | None:
+    """The Monte Carlo the robustness page ran on this very result (same data, criteria and weights), or None
+    when none was run or the run was on other weights."""
+    req = st.session_state.get("rb_mc_request")
+    if not isinstance(req, dict) or req.get("fingerprint") != result_fingerprint(result):
+        return None
+    return _monte_carlo(
+        req["fingerprint"], req["draws"], req["top_k"], req["seed"], req["concentration"], result
+    )
+
+
+def _brief_download(result: Result, pid: str, lang: str) -> None:
+    """INTEGRATOR: the committee brief's download button goes here (``st.download_button`` of the PDF that
+    ``screening.present.brief`` renders for ``pid`` in ``lang``). Deliberately does nothing yet."""
+    return None
 
 
 def _collect_first(result, pid: str, lang: str) -> None:  # noqa: ANN001 - a pipeline.Result

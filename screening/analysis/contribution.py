@@ -39,6 +39,7 @@ was not chosen: it rarely closes a gap alone, and a planner asks what it takes.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -291,7 +292,7 @@ def _rank_interval(smaa: Smaa | None, project_id: str) -> RankInterval | None:
     )
 
 
-def _failed_hurdles(result: Result, ranked_row: pd.Series) -> tuple[str, ...]:
+def _failed_hurdles(result: Result, ranked_row: dict[str, Any]) -> tuple[str, ...]:
     failed = str(ranked_row.get("hurdles", "") or "")
     known = {h.id for h in result.criteria.hurdles}
     return tuple(h for h in failed.split(";") if h in known)
@@ -306,7 +307,7 @@ def contribution(result: Result, project_id: str, smaa: Smaa | None = None) -> C
     row = _row_of(result, project_id)
     cs, pm, scores = result.criteria, result.pm, result.scores
     ranked = result.ranked
-    me = ranked.loc[row]
+    me: dict[str, Any] = cast(pd.Series, ranked.loc[row]).to_dict()
     track = str(pm.tracks[row])
     peers = ranked.index.to_numpy()[pm.tracks[ranked.index.to_numpy()] == track]
     contrib = scores.contributions

@@ -9,6 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from screening.analysis.contribution import Contribution
 from screening.criteria.models import CriteriaSet, IndexRole
 from screening.i18n import palette
 from screening.model import Result
@@ -518,3 +519,58 @@ def value_for_money_chart(
         .encode(x=x, y="score:Q", detail="series:N")
     )
     return _layer(points, line).properties(title=t("pf_vfm", lang), height=380)
+
+
+def contribution_frame(view: Contribution, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
+    """One row per dimension of a :class:`~screening.analysis.contribution.Contribution`: its label, what it
+    added to the score (weighted points), the track median of that, the difference and which side it is on."""
+    above, below = t("contrib_above", lang), t("contrib_below", lang)
+    rows = [
+        {
+            "label": dimension_label(d.dimension, lang, criteria),
+            "contribution": round(d.contribution, 2),
+            "median": round(d.median, 2),
+            "vs_median": round(d.vs_median, 2),
+            "side": above if d.vs_median >= 0 else below,
+            "text": f"{d.vs_median:+.1f}",
+        }
+        for d in view.dimensions
+    ]
+    return pd.DataFrame(rows, columns=["label", "contribution", "median", "vs_median", "side", "text"])
+
+
+def contribution_chart(view: Contribution, lang: Lang, criteria: CriteriaSet) -> alt.LayerChart:
+    """Horizontal bars of what each dimension added to the project's score minus the median of its track
+    (weighted points), dimensions in criteria-file order and named by label, coloured above / below the
+    median with a legend in words; the difference is written at each bar's end."""
+    frame = contribution_frame(view, lang, criteria)
+    above, below = t("contrib_above", lang), t("contrib_below", lang)
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=360))
+    tips = [
+        alt.Tooltip("label:N", title=t("dimension", lang)),
+        alt.Tooltip("contribution:Q", title=t("contrib_added", lang), format=".2f"),
+        alt.Tooltip("median:Q", title=t("track_median", lang), format=".2f"),
+        alt.Tooltip("vs_median:Q", title=t("contrib_axis", lang), format="+.2f"),
+    ]
+    base = alt.Chart(frame)
+    bars = base.mark_bar().encode(
+        y=y,
+        x=alt.X("vs_median:Q", title=t("contrib_axis", lang)),
+        color=alt.Color(
+            "side:N",
+            title=t("contrib_legend", lang),
+            scale=alt.Scale(domain=[above, below], range=[palette.STABLE, palette.HIGHLIGHT]),
+            legend=alt.Legend(orient="bottom", labelLimit=320, titleLimit=320),
+        ),
+        tooltip=tips,
+    )
+    right = base.transform_filter("datum.vs_median >= 0").mark_text(
+        align="left", dx=4, fontSize=11, color=palette.INK
+    )
+    left = base.transform_filter("datum.vs_median < 0").mark_text(
+        align="right", dx=-4, fontSize=11, color=palette.INK
+    )
+    text_right = right.encode(y=y, x=alt.X("vs_median:Q"), text="text:N")
+    text_left = left.encode(y=y, x=alt.X("vs_median:Q"), text="text:N")
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=palette.GRID).encode(x="x:Q")
+    return _layer(bars, text_right, text_left, zero).properties(height=max(140, 34 * len(frame)))
