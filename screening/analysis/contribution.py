@@ -307,7 +307,7 @@ def contribution(result: Result, project_id: str, smaa: Smaa | None = None) -> C
     row = _row_of(result, project_id)
     cs, pm, scores = result.criteria, result.pm, result.scores
     ranked = result.ranked
-    me: dict[str, Any] = cast(pd.Series, ranked.loc[row]).to_dict()
+    me: dict[str, Any] = {str(k): v for k, v in cast(pd.Series, ranked.loc[row]).items()}
     track = str(pm.tracks[row])
     peers = ranked.index.to_numpy()[pm.tracks[ranked.index.to_numpy()] == track]
     contrib = scores.contributions
