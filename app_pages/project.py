@@ -219,13 +219,19 @@ def _details(result, pid: str, lang: str, view: Contribution, hits, hit_cols: di
     st.subheader(common.t("ct_criteria_heading"))
     crit = _criterion_table(view, lang, cs)
     ccfg: dict[str, Any] = {
-        "dimension": present.t("dimension", lang),
-        "criterion": present.t("criterion", lang),
-        "points": st.column_config.NumberColumn(present.t("points", lang), format="%.1f"),
-        "added": st.column_config.NumberColumn(present.t("contrib_added", lang), format="%.2f"),
-        "track_median": st.column_config.NumberColumn(present.t("track_median", lang), format="%.2f"),
-        "vs_median": st.column_config.NumberColumn(present.t("ct_vs_median", lang), format="%+.2f"),
-        "headroom": st.column_config.NumberColumn(present.t("ct_headroom", lang), format="%.2f"),
+        "dimension": st.column_config.TextColumn(present.t("dimension", lang), width="medium"),
+        "criterion": st.column_config.TextColumn(present.t("criterion", lang), width="medium"),
+        "points": st.column_config.NumberColumn(present.t("points", lang), format="%.1f", width="small"),
+        "added": st.column_config.NumberColumn(present.t("contribution", lang), format="%.2f", width="small"),
+        "track_median": st.column_config.NumberColumn(
+            present.t("track_median", lang), format="%.2f", width="small"
+        ),
+        "vs_median": st.column_config.NumberColumn(
+            present.t("ct_vs_median", lang), format="%+.2f", width="small"
+        ),
+        "headroom": st.column_config.NumberColumn(
+            present.t("ct_headroom", lang), format="%.2f", width="small"
+        ),
     }
     st.dataframe(crit, hide_index=True, column_config=ccfg, key="ct_criteria_table")
 
@@ -235,6 +241,9 @@ def _details(result, pid: str, lang: str, view: Contribution, hits, hit_cols: di
     cfg["points"] = st.column_config.NumberColumn(present.t("points", lang), format="%.1f")
     cfg["weight"] = st.column_config.NumberColumn(present.t("weight", lang) + " (%)", format="%.2f")
     cfg["contribution"] = st.column_config.NumberColumn(present.t("contribution", lang), format="%.2f")
+    cfg["value"] = st.column_config.TextColumn(
+        present.t("value", lang), width="medium"
+    )  # a value wraps whole words
     cfg |= common.long_text_config(rat.columns, cfg)
     dims = present.dimension_vs_median(result, pid, lang)
     for dim_label in rat["dimension"].drop_duplicates():

@@ -521,6 +521,11 @@ def value_for_money_chart(
     return _layer(points, line).properties(title=t("pf_vfm", lang), height=380)
 
 
+def signed(value: float) -> str:
+    """A difference with its sign and one decimal ("+1.2", "−0.4"); one that rounds to zero is "0.0"."""
+    return "0.0" if abs(value) < 0.05 else f"{value:+.1f}".replace("-", "−")
+
+
 def contribution_frame(view: Contribution, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
     """One row per dimension of a :class:`~screening.analysis.contribution.Contribution`: its label, what it
     added to the score (weighted points), the track median of that, the difference and which side it is on."""
@@ -532,7 +537,7 @@ def contribution_frame(view: Contribution, lang: Lang, criteria: CriteriaSet) ->
             "median": round(d.median, 2),
             "vs_median": round(d.vs_median, 2),
             "side": above if d.vs_median >= 0 else below,
-            "text": f"{d.vs_median:+.1f}",
+            "text": signed(d.vs_median),
         }
         for d in view.dimensions
     ]
@@ -545,7 +550,9 @@ def contribution_chart(view: Contribution, lang: Lang, criteria: CriteriaSet) ->
     median with a legend in words; the difference is written at each bar's end."""
     frame = contribution_frame(view, lang, criteria)
     above, below = t("contrib_above", lang), t("contrib_below", lang)
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=360))
+    y = alt.Y(
+        "label:N", title=None, sort=None, axis=alt.Axis(labelLimit=360, labelOverlap=False, labelFontSize=12)
+    )
     tips = [
         alt.Tooltip("label:N", title=t("dimension", lang)),
         alt.Tooltip("contribution:Q", title=t("contrib_added", lang), format=".2f"),
@@ -573,4 +580,4 @@ def contribution_chart(view: Contribution, lang: Lang, criteria: CriteriaSet) ->
     text_right = right.encode(y=y, x=alt.X("vs_median:Q"), text="text:N")
     text_left = left.encode(y=y, x=alt.X("vs_median:Q"), text="text:N")
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=palette.GRID).encode(x="x:Q")
-    return _layer(bars, text_right, text_left, zero).properties(height=max(140, 34 * len(frame)))
+    return _layer(bars, text_right, text_left, zero).properties(height=alt.Step(34))

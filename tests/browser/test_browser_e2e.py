@@ -194,7 +194,8 @@ def test_browser_end_to_end(app_url: str, tmp_path: Path) -> None:
                 page.keyboard.press("Enter")
                 _settle(page)
                 expect(page.get_by_role("combobox", name="Project")).to_have_value(re.compile(re.escape(pid)))
-            expect(page.get_by_text("Points by criterion")).to_be_visible()
+            # the contribution view first; the raw tables ("Points by criterion") sit in the closed expander
+            expect(page.get_by_text("What each dimension added, against the track median")).to_be_visible()
             _no_exception(page)
             page.set_viewport_size({"width": 1440, "height": 2200})
             page.wait_for_timeout(2000)

@@ -57,4 +57,5 @@ def test_the_bars_are_the_views_differences(result: Result) -> None:
         assert frame["vs_median"].tolist() == [round(d.vs_median, 2) for d in view.dimensions]
         above = frame["side"] == t("contrib_above", "en")
         assert (frame.loc[above, "vs_median"] >= 0).all() and (frame.loc[~above, "vs_median"] < 0).all()
-        assert frame["text"].tolist() == [f"{d.vs_median:+.1f}" for d in view.dimensions]
+        expected = ["0.0" if abs(d.vs_median) < 0.05 else f"{d.vs_median:+.1f}" for d in view.dimensions]
+        assert [x.replace("−", "-") for x in frame["text"]] == expected
