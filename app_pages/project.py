@@ -305,10 +305,27 @@ def _next_tier_lines(view: Contribution, lang: str, cs: CriteriaSet) -> tuple[li
     if nxt.flag_blocks:
         names = join([flags[f] for f in nxt.flag_blocks if f in flags]).get(lang)
         lines.append(present.t("ct_flag_block", lang, flags=names, tier=here))
-    hurdles = {h.id: h.label for h in cs.hurdles}
     if nxt.hurdle_blocks:
-        names = join([hurdles[h] for h in nxt.hurdle_blocks if h in hurdles]).get(lang)
-        lines.append(present.t("ct_hurdle_block", lang, hurdles=names, tier=here))
+        scores = {d.dimension: d.score for d in view.dimensions}
+        parts = []
+        for h in (h for h in cs.hurdles if h.id in nxt.hurdle_blocks):
+            weak = [
+                present.t(
+                    "ct_hurdle_dim",
+                    lang,
+                    dimension=present.dimension_label(d, lang, cs),
+                    score=scores[d],
+                    below=h.below,
+                )
+                for d in h.dimensions
+                if scores.get(d) is not None and float(scores[d] or 0.0) < h.below
+            ]
+            parts.append(
+                present.t("ct_hurdle_part", lang, hurdle=h.label.get(lang), dims=join(weak).get(lang))
+            )
+        lines.append(
+            present.t("ct_hurdle_block", lang, hurdles=join(parts, "sep_items").get(lang), tier=here)
+        )
     if nxt.flag_blocks:
         return lines, False
     if nxt.reachable and nxt.score_after is not None and nxt.tier_after is not None:

@@ -106,3 +106,23 @@ def test_the_rank_interval_shows_once_the_monte_carlo_ran(sample) -> None:  # no
     texts = _texts(at) + [str(w.value) for w in at.get("markdown")]
     assert not any(present.t("ct_rank_none", "en") == s for s in texts)
     assert any("random weightings" in s for s in texts)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_held_project_names_the_weak_dimension_and_what_closes_it(sample, lang: str) -> None:  # noqa: ANN001
+    cs = sample.criteria
+    views = (contribution(sample, p) for p in sample.ranked["project_id"].astype(str))
+    view = next(v for v in views if v.next_tier.hurdle_blocks and v.next_tier.reachable)
+    at = open_app(lang)
+    at.session_state["project_id"] = view.project_id
+    at = page(at, "project")
+    info = "\n".join(str(i.value) for i in at.info)
+    hurdles = {h.id: h for h in cs.hurdles}
+    for hid in view.next_tier.hurdle_blocks:
+        h = hurdles[hid]
+        assert h.label.get(lang) in info
+        weak = [d for d in view.dimensions if d.dimension in h.dimensions and (d.score or 0.0) < h.below]
+        assert weak and all(present.dimension_label(d.dimension, lang, cs) in info for d in weak)
+    labels = {c.id: c.label.get(lang) for _, c in cs.criteria}
+    assert all(labels[c] in info for c in view.next_tier.raise_criteria)
+    assert present.tier_label(view.next_tier.tier_after or "", lang, cs) in info
