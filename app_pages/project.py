@@ -388,9 +388,10 @@ def _smaa_in_session(result: Result) -> Smaa | None:
     req = st.session_state.get("rb_mc_request")
     if not isinstance(req, dict) or req.get("fingerprint") != result_fingerprint(result):
         return None
-    return _monte_carlo(
-        req["fingerprint"], req["draws"], req["top_k"], req["seed"], req["concentration"], result
-    )
+    with st.spinner(common.t("rb_running")):
+        return _monte_carlo(
+            req["fingerprint"], req["draws"], req["top_k"], req["seed"], req["concentration"], result
+        )
 
 
 def _brief_download(result: Result, pid: str, lang: str) -> None:

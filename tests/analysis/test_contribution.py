@@ -247,3 +247,21 @@ def test_under_any_weights_the_parts_add_up_and_the_suggestion_holds(
     nxt = view.next_tier
     if nxt.reachable and nxt.tier is not None:
         assert _better_or_equal(again, _tier_after(again, pid, nxt.raise_criteria), nxt.tier)
+
+
+@pytest.mark.parametrize("policy", ["neutral", "renormalise"])
+def test_every_missing_data_policy_keeps_the_identity_and_the_suggestion(result: Result, policy: str) -> None:
+    criteria = result.criteria.model_copy(update={"missing_policy": policy})
+    other = pipeline.run(SAMPLES / "sample_projects.xlsx", criteria=criteria)
+    suggested = 0
+    for pid in _ids(other):
+        view = contribution(other, pid)
+        total = 0.0
+        for c in view.criteria:
+            total += c.contribution
+        assert round(total, 2) == view.score, pid
+        nxt = view.next_tier
+        if nxt.reachable and nxt.tier is not None:
+            assert _better_or_equal(other, _tier_after(other, pid, nxt.raise_criteria), nxt.tier), pid
+            suggested += 1
+    assert suggested
