@@ -527,12 +527,24 @@ def signed(value: float) -> str:
 
 
 def contribution_frame(view: Contribution, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
-    """One row per dimension of a :class:`~screening.analysis.contribution.Contribution`: its label, what it
-    added to the score (weighted points), the track median of that, the difference and which side it is on."""
+    """One row per dimension of a :class:`~screening.analysis.contribution.Contribution`: its label, each of
+    its criteria against the track median (for the tooltip), what it added to the score (weighted points), the
+    track median of that, the difference and which side it is on."""
     above, below = t("contrib_above", lang), t("contrib_below", lang)
+    names = {c.id: c.label.get(lang) for _, c in criteria.criteria}
+    sep = t("sep_items", lang)
+    parts = {
+        d.dimension: sep.join(
+            f"{names.get(c.criterion, c.criterion)} {signed(c.vs_median)}"
+            for c in view.criteria
+            if c.dimension == d.dimension and c.applicable
+        )
+        for d in view.dimensions
+    }
     rows = [
         {
             "label": dimension_label(d.dimension, lang, criteria),
+            "criteria": parts[d.dimension],
             "contribution": round(d.contribution, 2),
             "median": round(d.median, 2),
             "vs_median": round(d.vs_median, 2),
@@ -541,7 +553,9 @@ def contribution_frame(view: Contribution, lang: Lang, criteria: CriteriaSet) ->
         }
         for d in view.dimensions
     ]
-    return pd.DataFrame(rows, columns=["label", "contribution", "median", "vs_median", "side", "text"])
+    return pd.DataFrame(
+        rows, columns=["label", "criteria", "contribution", "median", "vs_median", "side", "text"]
+    )
 
 
 def contribution_chart(view: Contribution, lang: Lang, criteria: CriteriaSet) -> alt.LayerChart:
@@ -558,6 +572,7 @@ def contribution_chart(view: Contribution, lang: Lang, criteria: CriteriaSet) ->
         alt.Tooltip("contribution:Q", title=t("contrib_added", lang), format=".2f"),
         alt.Tooltip("median:Q", title=t("track_median", lang), format=".2f"),
         alt.Tooltip("vs_median:Q", title=t("contrib_axis", lang), format="+.2f"),
+        alt.Tooltip("criteria:N", title=t("ct_criteria_heading", lang)),
     ]
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(

@@ -42,6 +42,12 @@ def test_the_chart_names_dimensions_by_label_in_the_language(result: Result, lan
         assert f'"{d.id}"' not in text  # no dimension id anywhere in the spec
         if d.label.get(other) != d.label.get(lang):
             assert d.label.get(other) not in text  # and no label in the other language
+    crit_ids = [c.id for _, c in cs.criteria]
+    for r in rows:  # the tooltip names each criterion by label
+        assert not any(cid in r["criteria"] for cid in crit_ids if "_" in cid), r["criteria"]
+    applicable = [c for c in view.criteria if c.applicable]
+    named = [c.label.get(lang) for _, c in cs.criteria if c.id in {a.criterion for a in applicable}]
+    assert all(any(n in r["criteria"] for r in rows) for n in named)
     assert t("contrib_legend", lang) in text and t("contrib_axis", lang) in text
     bars = spec["layer"][0]["encoding"]["color"]
     assert bars["title"] == t("contrib_legend", lang)
