@@ -571,8 +571,10 @@ def contribution_chart(view: Contribution, lang: Lang, criteria: CriteriaSet) ->
         alt.Tooltip("label:N", title=t("dimension", lang)),
         alt.Tooltip("contribution:Q", title=t("contrib_added", lang), format=".2f"),
         alt.Tooltip("median:Q", title=t("track_median", lang), format=".2f"),
-        alt.Tooltip("vs_median:Q", title=t("contrib_axis", lang), format="+.2f"),
-        alt.Tooltip("criteria:N", title=t("ct_criteria_heading", lang)),
+        alt.Tooltip(
+            "vs_median:Q", title=t("ct_vs_median", lang), format="+.2f"
+        ),  # short: a tooltip cuts long keys
+        alt.Tooltip("criteria:N", title=t("ct_tip_criteria", lang)),
     ]
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(
