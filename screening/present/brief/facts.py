@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -204,16 +204,27 @@ def _record(result: Result, project_id: str) -> pd.Series:
     rec = result.records
     hit = rec[rec["project_id"].astype(str) == project_id]
     if not len(hit):
-        raise BriefError(Text(en=t("brief_unknown_id", "en", id=project_id), zh=t("brief_unknown_id", "zh", id=project_id)))
+        raise BriefError(
+            Text(en=t("brief_unknown_id", "en", id=project_id), zh=t("brief_unknown_id", "zh", id=project_id))
+        )
     row = hit.iloc[0]
     if str(row["outcome"]) == "invalid":
-        raise BriefError(Text(en=t("brief_invalid_id", "en", id=project_id), zh=t("brief_invalid_id", "zh", id=project_id)))
+        raise BriefError(
+            Text(en=t("brief_invalid_id", "en", id=project_id), zh=t("brief_invalid_id", "zh", id=project_id))
+        )
     return row
 
 
 def _key_facts(row: pd.Series, lang: str, cs: CriteriaSet) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
-    for field in ("country", "sector", "track", "total_investment_usd_m", "enterprise_type", "lead_enterprise"):
+    for field in (
+        "country",
+        "sector",
+        "track",
+        "total_investment_usd_m",
+        "enterprise_type",
+        "lead_enterprise",
+    ):
         if field not in row.index or _blank(row[field]):
             continue
         v = row[field]
@@ -256,7 +267,9 @@ def _amount_line(ap: Approval, row: pd.Series, lang: str, cite: tuple[int, ...])
     lower = isinstance(basis, str) and basis in ap.lower_bound_codes
     if amount < ap.threshold_usd_m and not lower:
         return t("brief_ap_head_province", lang), Line(
-            text=t("brief_ap_amount_below", lang, amount=shown, field=label, line=line, article=ap.filing_section),
+            text=t(
+                "brief_ap_amount_below", lang, amount=shown, field=label, line=line, article=ap.filing_section
+            ),
             cites=cite,
         )
     key = "brief_ap_amount_lower_bound" if lower and amount < ap.threshold_usd_m else "brief_ap_amount_share"
@@ -328,7 +341,9 @@ def approval_path(
         if str(enterprise) in ap.central_or_local_codes:
             head = t("brief_ap_head_filing_open", lang)
             lines.append(
-                Line(text=t("brief_ap_central_unknown", lang, kind=kind, article=ap.filing_section), cites=cite)
+                Line(
+                    text=t("brief_ap_central_unknown", lang, kind=kind, article=ap.filing_section), cites=cite
+                )
             )
             lines.append(Line(text=t("brief_ap_if_local", lang, then=local_line.text), cites=cite))
         else:
@@ -359,7 +374,9 @@ def rank_intervals(result: Result, seed: int = 0, draws: int = BRIEF_DRAWS) -> p
         workers=1,
         completeness_threshold=result.criteria.completeness_threshold,
     )
-    return smaa.table.set_index("project_id")
+    table = smaa.table.set_index("project_id")
+    table.attrs.update(draws=smaa.draws, seed=smaa.seed)  # said beside the interval
+    return table
 
 
 def _tier_of_score(cs: CriteriaSet, score: float) -> str | None:
@@ -410,17 +427,26 @@ def project_facts(
             continue
         pts = float(part["contribution"].sum())
         bars.append(
-            Bar(label=dimension_label(dim.id, lang, cs), points=pts, most=most, shown=f"{pts:.1f} / {most:.1f}")
+            Bar(
+                label=dimension_label(dim.id, lang, cs),
+                points=pts,
+                most=most,
+                shown=f"{pts:.1f} / {most:.1f}",
+            )
         )
 
     reason = f"reason_{lang}"
     scored = rat[rat["status"] == "assessed"]
-    best = scored[scored["contribution"] > 0].sort_values(["contribution", "criterion"], ascending=[False, True])
+    best = scored[scored["contribution"] > 0].sort_values(
+        ["contribution", "criterion"], ascending=[False, True]
+    )
     positives = tuple(
         Line(text=str(getattr(r, reason)), note=f"+{r.contribution:.1f}", cites=cites.of_text(r.source))
         for r in best.head(TOP_REASONS).itertuples()
     )
     open_rows = rat[rat["status"] != "not_applicable"].assign(lost=lambda f: f["weight"] - f["contribution"])
+    shown = set(best.head(TOP_REASONS)["criterion"])  # a point shown as a strength is not repeated below
+    open_rows = open_rows[~open_rows["criterion"].isin(shown)]
     worst = open_rows[open_rows["lost"] > 0.05].sort_values(["lost", "criterion"], ascending=[False, True])
     negatives = tuple(
         Line(text=str(getattr(r, reason)), note=f"−{r.lost:.1f}", cites=cites.of_text(r.source))
@@ -429,7 +455,9 @@ def project_facts(
 
     flags = hits[hits["kind"] == "flag"] if len(hits) else hits
     conditions = _conditions(cs, flags, lang, cites)
-    head, approval = approval_path(cs, rrow, set(flags["id"].astype(str)) if len(flags) else set(), lang, cites)
+    head, approval = approval_path(
+        cs, rrow, set(flags["id"].astype(str)) if len(flags) else set(), lang, cites
+    )
 
     verdict = t("brief_verdict_ranked", lang, tier=tier_shown, score=f"{score:.1f}", rank=int(rrow["rank"]))
     by_score = _tier_of_score(cs, score)
@@ -440,13 +468,15 @@ def project_facts(
         why = t("sep_items", lang).join(caps) if caps else t("brief_cap_completeness", lang)
         verdict += t("brief_verdict_capped", lang, tier=tier_label(by_score, lang, cs), why=why)
 
-    missing_rows = rat[rat["status"] == "not_assessed"].sort_values(["weight", "criterion"], ascending=[False, True])
+    missing_rows = rat[rat["status"] == "not_assessed"].sort_values(
+        ["weight", "criterion"], ascending=[False, True]
+    )
     label_col = f"criterion_{lang}"
     missing = [f"{r[label_col]} ({r.weight:.1f})" for _, r in missing_rows.head(MISSING_SHOWN).iterrows()]
     if len(missing_rows) > MISSING_SHOWN:
         missing.append(t("brief_more", lang, n=len(missing_rows) - MISSING_SHOWN))
     completeness = t(
-        "brief_completeness",
+        "brief_completeness" if len(missing_rows) else "brief_completeness_all",
         lang,
         share=f"{float(rrow['completeness']):.0%}",
         line=f"{cs.completeness_threshold:.0%}",
@@ -457,16 +487,15 @@ def project_facts(
         intervals = rank_intervals(result, seed=seed, draws=draws)
     interval = t("brief_none", lang)
     if intervals is not None and project_id in intervals.index:
-        iv = intervals.loc[project_id]
         interval = t(
             "brief_rank_interval_text",
             lang,
-            lo=int(iv["rank_p05"]),
-            hi=int(iv["rank_p95"]),
+            lo=int(cast(float, intervals.at[project_id, "rank_p05"])),
+            hi=int(cast(float, intervals.at[project_id, "rank_p95"])),
             n=len(ranked),
             rank=int(rrow["rank"]),
-            draws=f"{draws:,}",
-            seed=seed,
+            draws=f"{intervals.attrs.get('draws', draws):,}",
+            seed=intervals.attrs.get("seed", seed),
         )
 
     return ProjectBrief(
@@ -497,7 +526,9 @@ def _conditions(cs: CriteriaSet, flags: pd.DataFrame, lang: str, cites: _Cites) 
         label = str(getattr(r, f"label_{lang}"))
         cond = table.get(str(r.id))
         if cond is not None:
-            out.append(Line(head=label, text=cond.condition.get(lang), cites=cites(cond.source, cond.section)))
+            out.append(
+                Line(head=label, text=cond.condition.get(lang), cites=cites(cond.source, cond.section))
+            )
         else:
             out.append(
                 Line(
