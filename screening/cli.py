@@ -498,13 +498,14 @@ def brief(
     from screening.pipeline import run
     from screening.present.brief import (
         BriefError,
+        brief_rationale,
         portfolio_brief_pdf,
         project_brief_pdf,
         project_facts,
         rank_intervals,
     )
-    from screening.present.brief.pdf import html_to_pdf
-    from screening.present.brief.render import render_project
+    from screening.present.brief.pdf import one_page_pdf
+    from screening.present.brief.render import DENSITIES, render_project
 
     if sum([project is not None, all_projects, portfolio]) != 1:
         _fail(text("cli_brief_one_mode"), lang, 2)
@@ -585,14 +586,18 @@ def brief(
             facts = project_facts(result, project, lang.value, intervals=intervals, seed=seed)
             if facts.excluded:
                 typer.echo(t("cli_brief_excluded", lang, id=project, verdict=facts.verdict))
-            _write_bytes(out, html_to_pdf(render_project(facts)), lang)
+            pdf = one_page_pdf(lambda density: render_project(facts, density), DENSITIES)
+            _write_bytes(out, pdf, lang)
             typer.echo(t("cli_wrote", lang, out=out))
             return
         out.mkdir(exist_ok=True)
         taken: set[str] = set()
         ids = [str(p) for p in result.ranked["project_id"]]
+        rationale = brief_rationale(result, lang.value)  # once for every brief
         for pid in ids:
-            pdf = project_brief_pdf(result, pid, lang.value, intervals=intervals, seed=seed)
+            pdf = project_brief_pdf(
+                result, pid, lang.value, intervals=intervals, seed=seed, rationale=rationale
+            )
             _write_bytes(out / _brief_file_name(pid, taken), pdf, lang)
         typer.echo(t("cli_brief_wrote_all", lang, n=len(ids), out=out))
     except BriefError as exc:

@@ -14,20 +14,24 @@ from screening.present.brief.facts import (
     BriefError,
     PortfolioBrief,
     ProjectBrief,
+    brief_rationale,
     portfolio_facts,
     project_facts,
     rank_intervals,
     short_citation,
 )
-from screening.present.brief.pdf import html_to_pdf
-from screening.present.brief.render import render_portfolio, render_project
+from screening.present.brief.pdf import html_to_pdf, one_page_pdf
+from screening.present.brief.render import DENSITIES, render_portfolio, render_project
 
 __all__ = [
     "BRIEF_DRAWS",
+    "DENSITIES",
     "BriefError",
     "PortfolioBrief",
     "ProjectBrief",
+    "brief_rationale",
     "html_to_pdf",
+    "one_page_pdf",
     "portfolio_brief_html",
     "portfolio_brief_pdf",
     "portfolio_facts",
@@ -46,10 +50,17 @@ def project_brief_html(
     *,
     intervals: pd.DataFrame | None = None,
     seed: int = 0,
+    rationale: pd.DataFrame | None = None,
 ) -> str:
-    """One project's brief as HTML. ``intervals``: :func:`rank_intervals` of the run, to reuse across
-    briefs (computed with ``seed`` when not given). Raises :class:`BriefError` for an unknown id."""
-    return render_project(project_facts(result, project_id, lang, intervals=intervals, seed=seed))
+    """One project's brief as HTML. ``intervals`` (:func:`rank_intervals`) and ``rationale``
+    (:func:`brief_rationale`, in ``lang``) of the run may be passed to reuse them across briefs (worked out
+    here when not given; the interval with ``seed``). Raises :class:`BriefError` for an unknown id."""
+    facts = project_facts(result, project_id, lang, intervals=intervals, seed=seed, rationale=rationale)
+    return render_project(facts)
+
+
+# The PDF twins lay the page out at each of DENSITIES in turn and keep the first that fits one A4 page; the
+# HTML twins return the page at the first density (a screen has no page to fit).
 
 
 def project_brief_pdf(
@@ -59,9 +70,11 @@ def project_brief_pdf(
     *,
     intervals: pd.DataFrame | None = None,
     seed: int = 0,
+    rationale: pd.DataFrame | None = None,
 ) -> bytes:
-    """One project's brief as a one-page A4 PDF."""
-    return html_to_pdf(project_brief_html(result, project_id, lang, intervals=intervals, seed=seed))
+    """One project's brief as a one-page A4 PDF (options as :func:`project_brief_html`)."""
+    facts = project_facts(result, project_id, lang, intervals=intervals, seed=seed, rationale=rationale)
+    return one_page_pdf(lambda density: render_project(facts, density), DENSITIES)
 
 
 def portfolio_brief_html(result: Result, project_ids: Sequence[str], lang: str, top_n: int = 10) -> str:
@@ -71,4 +84,5 @@ def portfolio_brief_html(result: Result, project_ids: Sequence[str], lang: str, 
 
 def portfolio_brief_pdf(result: Result, project_ids: Sequence[str], lang: str, top_n: int = 10) -> bytes:
     """A portfolio's brief as a one-page A4 PDF."""
-    return html_to_pdf(portfolio_brief_html(result, project_ids, lang, top_n))
+    facts = portfolio_facts(result, project_ids, lang, top_n)
+    return one_page_pdf(lambda density: render_portfolio(facts, density), DENSITIES)

@@ -379,6 +379,12 @@ def rank_intervals(result: Result, seed: int = 0, draws: int = BRIEF_DRAWS) -> p
     return table
 
 
+def brief_rationale(result: Result, lang: str) -> pd.DataFrame:
+    """The run's rationale in ``lang`` for every ranked project (:func:`screening.report.rationale_of`):
+    work it out once and pass it to :func:`project_facts` when making many briefs."""
+    return rationale_of(result, (lang,))
+
+
 def _tier_of_score(cs: CriteriaSet, score: float) -> str | None:
     return next((str(tier.id) for tier in cs.tiers if score >= tier.min_score), None)
 
@@ -391,9 +397,11 @@ def project_facts(
     intervals: pd.DataFrame | None = None,
     seed: int = 0,
     draws: int = BRIEF_DRAWS,
+    rationale: pd.DataFrame | None = None,
 ) -> ProjectBrief:
     """The facts of one project's brief. ``intervals``: :func:`rank_intervals` of the run (computed here
-    with ``seed`` and ``draws`` when not given)."""
+    with ``seed`` and ``draws`` when not given); ``rationale``: :func:`brief_rationale` of the run in
+    ``lang``, to reuse across many briefs (one project's rationale is worked out here when not given)."""
     cs = result.criteria
     row = _record(result, project_id)
     cites = _Cites(cs)
@@ -412,9 +420,12 @@ def project_facts(
 
     ranked = result.ranked
     rrow = ranked[ranked["project_id"].astype(str) == project_id].iloc[0]
-    frame = scored_frame(result)
-    pos = int(np.flatnonzero(frame["project_id"].astype(str).to_numpy() == project_id)[0])
-    rat = rationale_of(result, (lang,), rows=slice(pos, pos + 1))
+    if rationale is None:
+        frame = scored_frame(result)
+        pos = int(np.flatnonzero(frame["row_key"].to_numpy() == int(rrow["row_key"]))[0])
+        rat = rationale_of(result, (lang,), rows=slice(pos, pos + 1))
+    else:
+        rat = rationale[rationale["row_key"].to_numpy() == int(rrow["row_key"])]
     score = float(rrow["score"])
     tier = str(rrow["tier"])
     tier_shown = tier_label(tier, lang, cs)

@@ -22,14 +22,23 @@ def _env() -> Environment:
     )
 
 
-def render_project(brief: ProjectBrief) -> str:
-    """One project's brief as an HTML page (one A4 page)."""
-    return _env().get_template("project.html").render(b=brief, css=_css())
+DENSITIES = ("", "compact", "tight")  # the layouts tried in turn until the brief fits one A4 page
 
 
-def render_portfolio(brief: PortfolioBrief) -> str:
-    """A portfolio's brief as an HTML page (one A4 page)."""
-    return _env().get_template("portfolio.html").render(b=brief, css=_css())
+def render_project(brief: ProjectBrief, density: str = "") -> str:
+    """One project's brief as an HTML page; ``density`` one of :data:`DENSITIES`."""
+    return _env().get_template("project.html").render(b=brief, css=_css(), density=_density(density))
+
+
+def render_portfolio(brief: PortfolioBrief, density: str = "") -> str:
+    """A portfolio's brief as an HTML page; ``density`` one of :data:`DENSITIES`."""
+    return _env().get_template("portfolio.html").render(b=brief, css=_css(), density=_density(density))
+
+
+def _density(density: str) -> str:
+    if density not in DENSITIES:
+        raise ValueError(f"density must be one of {DENSITIES}")
+    return density
 
 
 @cache
