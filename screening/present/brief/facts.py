@@ -166,7 +166,6 @@ def _words(lang: str, keys: Sequence[str]) -> dict[str, str]:
 
 _PROJECT_WORDS = (
     "brief_title",
-    "brief_verdict",
     "brief_score",
     "brief_tier",
     "brief_rank",
