@@ -1,4 +1,4 @@
-"""Command line: ``screening score | validate | template | criteria docs``.
+"""Command line: ``screening score | brief | validate | template | criteria docs``.
 
 Exit codes follow DESIGN.md contract 5. Every non-zero exit prints one line in the chosen language saying
 why; a user's mistake never shows a traceback.
@@ -341,7 +341,6 @@ def _analyses(
     **constraints: object,
 ) -> list[object]:
     """Portfolio and sensitivity sheets requested on the command line (a bad constraint: exit 2)."""
-    from pydantic import ValidationError
 
     from screening.analysis.sheets import portfolio_sheet, sensitivity_sheet
 
@@ -350,38 +349,7 @@ def _analyses(
         progress.done()
         _fail(text("cli_needs_budget"), lang, 2)
     if budget is not None:
-        from screening.analysis.portfolio import PortfolioConstraints, blocking_flag_ids, optimise
-
-        given = {k: v for k, v in constraints.items() if v is not None}  # None: the model's default
-        try:
-            cons = PortfolioConstraints(budget=budget, **given)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            progress.done()
-            first = exc.errors()[0]
-            _fail(text("pf_invalid_option", option=first["loc"][0], msg=first["msg"]), lang, 2)
-        blocking = blocking_flag_ids(result.criteria)
-        for flag in cons.allow_flags:
-            if flag not in blocking:
-                progress.done()
-                _fail(text("pf_unknown_allow_flag", flag=flag, known=", ".join(blocking) or "—"), lang, 2)
-        if cons.cost_column not in result.ranked.columns:
-            from screening.present import cost_columns
-
-            progress.done()
-            known = ", ".join(cost_columns(result.ranked)) or "—"
-            _fail(text("pf_unknown_cost_column", column=cons.cost_column, known=known), lang, 2)
-        progress("portfolio", 0.85)
-        portfolio = optimise(result, cons)
-        typer.echo(portfolio.message.get(lang))
-        if portfolio.eligibility is not None:
-            typer.echo(portfolio.eligibility.describe().get(lang))
-            thin = portfolio.eligibility.thin_note()
-            if thin is not None:
-                typer.echo(thin.get(lang))
-        if portfolio.ok:
-            typer.echo(portfolio.track_mix_text().get(lang))
-        if (note := portfolio.group_note()) is not None:
-            typer.echo(note.get(lang))
+        portfolio = _portfolio(result, lang, progress, budget, **constraints)
         sheets.append(portfolio_sheet(portfolio))
     if sensitivity:
         from screening.analysis.sensitivity import monte_carlo
@@ -401,6 +369,241 @@ def _analyses(
             typer.echo(note.get(lang))
         sheets.append(sensitivity_sheet(smaa))
     return sheets
+
+
+def _portfolio(result: Result, lang: Lang, progress: _Progress, budget: float, **constraints: object) -> Any:
+    """The optimal portfolio under the command line's constraints, its messages printed (a bad option:
+    exit 2). Shared by ``score`` (sheet Portfolio) and ``brief --portfolio``."""
+    from pydantic import ValidationError
+
+    from screening.analysis.portfolio import PortfolioConstraints, blocking_flag_ids, optimise
+
+    given = {k: v for k, v in constraints.items() if v is not None}  # None: the model's default
+    try:
+        cons = PortfolioConstraints(budget=budget, **given)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        progress.done()
+        first = exc.errors()[0]
+        _fail(text("pf_invalid_option", option=first["loc"][0], msg=first["msg"]), lang, 2)
+    blocking = blocking_flag_ids(result.criteria)
+    for flag in cons.allow_flags:
+        if flag not in blocking:
+            progress.done()
+            _fail(text("pf_unknown_allow_flag", flag=flag, known=", ".join(blocking) or "—"), lang, 2)
+    if cons.cost_column not in result.ranked.columns:
+        from screening.present import cost_columns
+
+        progress.done()
+        known = ", ".join(cost_columns(result.ranked)) or "—"
+        _fail(text("pf_unknown_cost_column", column=cons.cost_column, known=known), lang, 2)
+    progress("portfolio", 0.85)
+    portfolio = optimise(result, cons)
+    typer.echo(portfolio.message.get(lang))
+    if portfolio.eligibility is not None:
+        typer.echo(portfolio.eligibility.describe().get(lang))
+        thin = portfolio.eligibility.thin_note()
+        if thin is not None:
+            typer.echo(thin.get(lang))
+    if portfolio.ok:
+        typer.echo(portfolio.track_mix_text().get(lang))
+    if (note := portfolio.group_note()) is not None:
+        typer.echo(note.get(lang))
+    return portfolio
+
+
+def _brief_file_name(project_id: str, taken: set[str]) -> str:
+    """A safe file name for one project's brief: the id with anything but letters, digits, '-' and '.'
+    replaced (no path separators, no leading dot), made unique within the folder."""
+    import re
+
+    stem = re.sub(r"[^\w.-]", "_", project_id).lstrip(".")[:80] or "project"
+    name, k = f"{stem}.pdf", 1
+    while name.lower() in taken:
+        k += 1
+        name = f"{stem}_{k}.pdf"
+    taken.add(name.lower())
+    return name
+
+
+def _write_bytes(out: Path, data: bytes, lang: Lang) -> None:
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        _fail(text("cli_cannot_write", out=out, error=exc.strerror), lang)
+
+
+@app.command()
+@_guarded
+def brief(
+    input: Annotated[Path, typer.Argument(help="Workbook (.xlsx/.xlsm) or CSV with project records")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Brief to write (.pdf); with --all, a folder for one PDF each")
+    ],
+    project: Annotated[str | None, typer.Option(help="Project ID of the one-page brief")] = None,
+    all_projects: Annotated[
+        bool, typer.Option("--all", help="One brief per ranked project into the --out folder")
+    ] = False,
+    portfolio: Annotated[
+        bool,
+        typer.Option(
+            help="One-page portfolio brief: the ranked projects, or with --budget the optimal portfolio "
+            "(the same options as score)"
+        ),
+    ] = False,
+    top_n: Annotated[int, typer.Option(help="Projects listed in full in the portfolio brief", min=1)] = 10,
+    criteria: Annotated[
+        Path | None, typer.Option(help="Criteria YAML (default: criteria/default.yaml)")
+    ] = None,
+    mapping: Annotated[
+        str | None, typer.Option(help="Built-in mapping name (e.g. aiddata-gcdf3) or YAML file")
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="Project sheet name (default: found by its headers)")
+    ] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the brief and messages")] = Lang.en,
+    inference: Annotated[
+        bool, typer.Option(help="Fill blank fields from what each record carries (as score does)")
+    ] = True,
+    country_sheet: Annotated[
+        bool,
+        typer.Option(
+            "--country-sheet/--no-country-sheet",
+            help="Fill country context from the shipped country sheet (as score does)",
+        ),
+    ] = True,
+    seed: Annotated[
+        int,
+        typer.Option(help="Random seed of the rank interval (and of score's analyses)", min=0, max=2**32 - 1),
+    ] = 0,
+    budget: Annotated[
+        float | None, typer.Option(help="Portfolio budget, USD million (with --portfolio)")
+    ] = None,
+    min_small_share: Annotated[float | None, typer.Option(help="As score")] = None,
+    min_small_count: Annotated[int | None, typer.Option(help="As score")] = None,
+    min_flagship_count: Annotated[int | None, typer.Option(help="As score")] = None,
+    max_country_share: Annotated[float | None, typer.Option(help="As score")] = None,
+    max_sector_share: Annotated[float | None, typer.Option(help="As score")] = None,
+    exclude_flagged: Annotated[bool, typer.Option(help="As score")] = False,
+    no_duplicates: Annotated[bool, typer.Option(help="As score")] = False,
+    cost_column: Annotated[str | None, typer.Option(help="As score")] = None,
+    split_groups: Annotated[bool, typer.Option(help="As score")] = False,
+    objective: Annotated[PortfolioObjective | None, typer.Option(help="As score")] = None,
+    include_tier: Annotated[list[str] | None, typer.Option(help="As score (repeatable)")] = None,
+    allow_flag: Annotated[list[str] | None, typer.Option(help="As score (repeatable)")] = None,
+) -> None:
+    """One-page committee brief (PDF) of a project, of every project (--all) or of a portfolio.
+
+    Made from a fresh run of INPUT with the same options as score, so it agrees with the workbook score
+    writes from them (runs are not stored yet: no --run)."""
+    from screening.pipeline import run
+    from screening.present.brief import (
+        BriefError,
+        brief_rationale,
+        portfolio_brief_pdf,
+        project_brief_pdf,
+        project_facts,
+        rank_intervals,
+    )
+    from screening.present.brief.pdf import one_page_pdf
+    from screening.present.brief.render import DENSITIES, render_project
+
+    if sum([project is not None, all_projects, portfolio]) != 1:
+        _fail(text("cli_brief_one_mode"), lang, 2)
+    if all_projects:
+        if out.exists() and not out.is_dir():
+            _fail(text("cli_brief_out_not_folder", out=out), lang, 2)
+        parent = out.parent if str(out.parent) else Path(".")
+        if not parent.is_dir():
+            _fail(text("cli_out_parent_missing", parent=parent), lang, 2)
+    else:
+        if out.is_dir():
+            _fail(text("cli_out_is_directory", out=out), lang, 2)
+        if out.suffix.lower() != ".pdf":
+            _fail(text("cli_brief_out_not_pdf"), lang, 2)
+        parent = out.parent if str(out.parent) else Path(".")
+        if not parent.is_dir():
+            _fail(text("cli_out_parent_missing", parent=parent), lang, 2)
+    _check_finite(
+        lang,
+        budget=budget,
+        min_small_share=min_small_share,
+        max_country_share=max_country_share,
+        max_sector_share=max_sector_share,
+    )
+    cs, sha = _load_criteria(criteria, lang)
+    mp = None
+    if mapping:
+        try:
+            mp = load_mapping(mapping)
+        except MappingError as exc:
+            _fail(text("cli_mapping_invalid", error=exc), lang)
+    progress = _Progress()
+    try:
+        result = run(
+            input,
+            criteria=cs,
+            criteria_sha256=sha,
+            mapping=mp,
+            sheet=sheet,
+            progress=progress,
+            inference=inference,
+            country_sheet=country_sheet,
+        )
+    except InputError as exc:
+        progress.done()
+        _fail(text("cli_nothing_written", reason=exc.text), lang)
+    progress.done()
+    try:
+        if portfolio:
+            constraints: dict[str, object] = {
+                "min_small_share": min_small_share,
+                "min_small_count": min_small_count,
+                "min_flagship_count": min_flagship_count,
+                "max_country_share": max_country_share,
+                "max_sector_share": max_sector_share,
+                "exclude_flagged": exclude_flagged,
+                "no_duplicates": no_duplicates,
+                "cost_column": cost_column,
+                "whole_groups": False if split_groups else None,
+                "objective": objective,
+                "include_tiers": include_tier,
+                "allow_flags": allow_flag,
+            }
+            if budget is None and any(v not in (None, False) for v in constraints.values()):
+                _fail(text("cli_needs_budget"), lang, 2)
+            if budget is None:
+                ids = [str(p) for p in result.ranked["project_id"]]
+            else:
+                chosen = _portfolio(result, lang, progress, budget, **constraints)
+                if not chosen.ok:
+                    _fail(text("cli_brief_failed", reason=chosen.message), lang)
+                ids = [str(p) for p in chosen.chosen["project_id"]]
+            _write_bytes(out, portfolio_brief_pdf(result, ids, lang.value, top_n), lang)
+            typer.echo(t("cli_wrote", lang, out=out))
+            return
+        intervals = rank_intervals(result, seed=seed)
+        if project is not None:
+            facts = project_facts(result, project, lang.value, intervals=intervals, seed=seed)
+            if facts.excluded:
+                typer.echo(t("cli_brief_excluded", lang, id=project, verdict=facts.verdict))
+            pdf = one_page_pdf(lambda density: render_project(facts, density), DENSITIES)
+            _write_bytes(out, pdf, lang)
+            typer.echo(t("cli_wrote", lang, out=out))
+            return
+        out.mkdir(exist_ok=True)
+        taken: set[str] = set()
+        ids = [str(p) for p in result.ranked["project_id"]]
+        rationale = brief_rationale(result, lang.value)  # once for every brief
+        for pid in ids:
+            pdf = project_brief_pdf(
+                result, pid, lang.value, intervals=intervals, seed=seed, rationale=rationale
+            )
+            _write_bytes(out / _brief_file_name(pid, taken), pdf, lang)
+        typer.echo(t("cli_brief_wrote_all", lang, n=len(ids), out=out))
+    except BriefError as exc:
+        _fail(text("cli_brief_failed", reason=exc.text), lang)
+    except OSError as exc:
+        _fail(text("cli_cannot_write", out=out, error=exc.strerror), lang)
 
 
 @app.command()

@@ -336,3 +336,94 @@ def test_portfolio_cost_column_and_project_groups(tmp_path):
     head = list(ranking[0])
     groups = {r[head.index("project_id")]: r[head.index("project_group")] for r in ranking[1:]}
     assert groups == {"G1": "G1", "G2": "G1", "S1": None}
+
+
+# ---- screening brief: the one-page committee brief (docs/brief.md)
+
+
+def _pdf_pages_and_text(path) -> tuple[int, str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    return len(reader.pages), "".join((p.extract_text() or "") for p in reader.pages).replace("\n", "")
+
+
+def test_brief_of_one_project_is_one_page_with_its_id_in_chinese(tmp_path):
+    out = tmp_path / "br001.pdf"
+    p = cli(
+        "brief",
+        str(SAMPLES / "sample_projects.xlsx"),
+        "--project",
+        "BR-001",
+        "--lang",
+        "zh",
+        "--out",
+        str(out),
+    )
+    assert p.returncode == 0, p.stderr
+    pages, text = _pdf_pages_and_text(out)
+    assert pages == 1 and "BR-001" in text and "项目评审简报" in text
+    assert "已写出" in p.stdout
+
+
+def test_brief_of_an_excluded_project_says_so_and_names_the_rule(tmp_path):
+    out = tmp_path / "br017.pdf"
+    p = cli("brief", str(SAMPLES / "sample_projects.xlsx"), "--project", "BR-017", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    assert "BR-017: Excluded by Gambling" in p.stdout
+    pages, text = _pdf_pages_and_text(out)
+    assert pages == 1 and "ExcludedbyGambling" in text.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["--project", "NOPE"], 1, "no project with id NOPE"),
+        (["--project", "BR-001", "--all"], 2, "exactly one of --project, --all or --portfolio"),
+        ([], 2, "exactly one of --project, --all or --portfolio"),
+        (["--project", "BR-001", "--out-name"], 2, ""),
+    ],
+)
+def test_brief_usage_errors_are_one_line(tmp_path, args, code, words):
+    if "--out-name" in args:  # an output that is not a PDF
+        args = ["--project", "BR-001"]
+        out = tmp_path / "brief.xlsx"
+        words = "--out must name a .pdf file"
+    else:
+        out = tmp_path / "brief.pdf"
+    p = cli("brief", str(SAMPLES / "sample_projects.xlsx"), *args, "--out", str(out))
+    assert p.returncode == code, (p.stdout, p.stderr)
+    assert words in p.stderr and len(p.stderr.strip().splitlines()) == 1 and "Traceback" not in p.stderr
+    assert not out.exists()
+
+
+def test_brief_all_writes_one_pdf_per_ranked_project_with_safe_names(tmp_path):
+    from conftest import write_csv
+
+    src = write_csv(
+        tmp_path / "three.csv",
+        [
+            dict(BASE_RECORD, project_id="A-1"),
+            dict(BASE_RECORD, project_id="../B 2", project_name="Wind farm", sector="energy"),
+            dict(BASE_RECORD, project_id="C3", project_name="Clinic", sector="health"),
+        ],
+    )
+    folder = tmp_path / "briefs"
+    p = cli("brief", str(src), "--all", "--out", str(folder))
+    assert p.returncode == 0, p.stderr
+    files = sorted(f.name for f in folder.iterdir())
+    assert files == ["A-1.pdf", "C3.pdf", "_B_2.pdf"]
+    assert all(_pdf_pages_and_text(folder / f)[0] == 1 for f in files)
+    assert not (tmp_path / "B 2.pdf").exists()
+    assert "Wrote 3 briefs" in p.stdout
+
+
+def test_brief_portfolio_with_a_budget_lists_the_chosen_projects(tmp_path):
+    out = tmp_path / "portfolio.pdf"
+    p = cli(
+        "brief", str(SAMPLES / "sample_projects.xlsx"), "--portfolio", "--budget", "500", "--out", str(out)
+    )
+    assert p.returncode == 0, p.stderr
+    chosen = int(p.stdout.split("Optimal: ", 1)[1].split(" projects", 1)[0])
+    pages, text = _pdf_pages_and_text(out)
+    assert pages == 1 and f"Portfolio brief: {chosen} projects".replace(" ", "") in text.replace(" ", "")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from screening.criteria.negation import Negation
 from screening.criteria.rules import CasesScorer, CombineScorer, Rule, Scorer, Strict
 from screening.i18n import Text
-from screening.vocab.columns import COLUMN_BY_NAME
+from screening.vocab.columns import CODE_LISTS, COLUMN_BY_NAME
 
 Weight = Annotated[float, Field(ge=0, le=1000)]
 
@@ -248,6 +248,35 @@ class Index(Strict):
     role: IndexRole | None = None
 
 
+class Condition(Strict):
+    """What a raised flag (or a gate's flag) asks of the project before it proceeds, with its source: the
+    committee brief turns the project's flags into these conditions (docs/brief.md)."""
+
+    flag: str
+    condition: Text
+    source: str
+    section: str | None = None
+
+
+class Approval(Strict):
+    """The outbound-investment approval path (NDRC Order No. 11, 2017), as data: which flags make a project
+    sensitive (approval, 核准), which record fields decide the filing authority (备案) and the amount line.
+    Every field named here is a canonical column; every flag a flag of the file."""
+
+    source: str
+    approval_section: str  # the article on sensitive projects (核准)
+    filing_section: str  # the article on filing (备案)
+    scope_section: str  # the article on who is covered (enterprises investing abroad)
+    sensitive_flags: list[str] = Field(min_length=1)
+    sensitive_country_field: str
+    enterprise_field: str
+    central_or_local_codes: list[str]  # enterprise codes that may be centrally managed or local (not said)
+    amount_fields: list[str] = Field(min_length=1)  # first filled one is the project's amount
+    amount_basis_field: str | None = None
+    lower_bound_codes: list[str] = []  # amount bases that make the amount only a lower bound of the cost
+    threshold_usd_m: float = Field(gt=0)
+
+
 class CriteriaSet(Strict):
     id: str
     version: str
@@ -267,6 +296,8 @@ class CriteriaSet(Strict):
     hurdles: list[Hurdle] = []
     tiers: list[Tier] = Field(min_length=1)
     indices: list[Index] = []
+    conditions: list[Condition] = []  # flag → condition, for the committee brief
+    approval: Approval | None = None  # the approval path, for the committee brief
 
     @field_validator("tiers")
     @classmethod
@@ -533,7 +564,49 @@ def load_criteria_data(data: object, where: str) -> CriteriaSet:
         cs = CriteriaSet.model_validate(data)
     except ValidationError as err:
         raise CriteriaError(_format_validation(err, where)) from None
-    problems = _check_references(cs)
+    problems = _check_references(cs) + _check_brief_tables(cs)
     if problems:
         raise CriteriaError("\n".join(f"{where}: {p}" for p in problems[:12]))
     return cs
+
+
+def _check_brief_tables(cs: CriteriaSet) -> list[str]:
+    """The conditions table and the approval path name flags, sources and columns of this file."""
+    errors: list[str] = []
+    flag_ids = {f.id for f in cs.flags} | {g.id for g in cs.gates if g.flag_when is not None}
+    known = ", ".join(sorted(flag_ids)) or "—"
+
+    def source(key: str, path: str) -> None:
+        if key not in cs.sources:
+            errors.append(
+                f"{path}.source: unknown source '{key}'; add it under 'sources' or use one of "
+                f"{', '.join(sorted(cs.sources))}"
+            )
+
+    def column(name: str, path: str) -> None:
+        if name not in COLUMN_BY_NAME:
+            errors.append(f"{path}: unknown column '{name}'; use a canonical column (see docs/columns.md)")
+
+    for i, cond in enumerate(cs.conditions):
+        if cond.flag not in flag_ids:
+            errors.append(f"conditions.{i}.flag: unknown flag '{cond.flag}'; use one of {known}")
+        source(cond.source, f"conditions.{i}")
+    ap = cs.approval
+    if ap is not None:
+        source(ap.source, "approval")
+        for flag in ap.sensitive_flags:
+            if flag not in flag_ids:
+                errors.append(f"approval.sensitive_flags: unknown flag '{flag}'; use one of {known}")
+        named = [ap.sensitive_country_field, ap.enterprise_field, *ap.amount_fields]
+        for name in named + ([ap.amount_basis_field] if ap.amount_basis_field else []):
+            column(name, "approval")
+        for field, codes in (
+            (ap.enterprise_field, ap.central_or_local_codes),
+            (ap.amount_basis_field, ap.lower_bound_codes),
+        ):
+            spec = COLUMN_BY_NAME.get(field) if field else None
+            valid = set(CODE_LISTS[spec.codes].values) if spec is not None and spec.codes else set()
+            for code in codes:
+                if code not in valid:
+                    errors.append(f"approval: unknown code '{code}' of column '{field}'")
+    return errors

@@ -183,3 +183,101 @@ def test_criteria_columns_are_tool_columns_on_re_import(tmp_path, lang):
     headers = {c.id: c.label.get(lang) if lang == "zh" else c.id for c in [*cs.classifiers, *cs.indices]}
     leaked = [c for c in again.validated.input_columns if c in headers or c in headers.values()]
     assert leaked == [] and again.counts() == result.counts()
+
+
+# ---- the committee brief's tables: conditions (flag → condition) and the approval path
+
+BRIEF_FLAG = textwrap.dedent("""
+    flags:
+      - id: f1
+        label: {zh: 提示, en: Flag}
+        when: {field: local_jobs, lt: 1}
+        reason: {zh: 原因, en: Reason}
+        source: p
+""")
+
+
+def _with(extra: str) -> str:
+    return MINI + BRIEF_FLAG + textwrap.dedent(extra)
+
+
+CONDITION = """
+    conditions:
+      - flag: {flag}
+        condition: {{zh: 条件, en: Condition}}
+        source: {source}
+"""
+
+
+def test_a_condition_names_a_flag_and_a_source_of_the_file():
+    cs = load(_with(CONDITION.format(flag="f1", source="p")))
+    assert [(c.flag, c.condition.en, c.source) for c in cs.conditions] == [("f1", "Condition", "p")]
+
+
+def test_a_condition_on_an_unknown_flag_is_refused():
+    with pytest.raises(CriteriaError, match=r"conditions\.0\.flag: unknown flag 'nope'"):
+        load(_with(CONDITION.format(flag="nope", source="p")))
+
+
+def test_a_condition_with_an_unknown_source_is_refused():
+    with pytest.raises(CriteriaError, match=r"conditions\.0\.source: unknown source 'nowhere'"):
+        load(_with(CONDITION.format(flag="f1", source="nowhere")))
+
+
+def test_a_condition_needs_its_text_in_both_languages():
+    with pytest.raises(CriteriaError, match="conditions"):
+        load(
+            _with(
+                CONDITION.format(flag="f1", source="p").replace(
+                    "{zh: 条件, en: Condition}", "{en: Condition}"
+                )
+            )
+        )
+
+
+APPROVAL = """
+    approval:
+      source: p
+      approval_section: Art. 13
+      filing_section: Art. 14
+      scope_section: Art. 2
+      sensitive_flags: [{flag}]
+      sensitive_country_field: {country}
+      enterprise_field: enterprise_type
+      central_or_local_codes: [{code}]
+      amount_fields: [total_investment_usd_m]
+      threshold_usd_m: 300
+"""
+
+
+def test_the_approval_path_loads_when_every_name_exists():
+    cs = load(_with(APPROVAL.format(flag="f1", country="sensitive_country", code="soe")))
+    assert cs.approval is not None and cs.approval.threshold_usd_m == 300
+
+
+@pytest.mark.parametrize(
+    ("flag", "country", "code", "message"),
+    [
+        ("nope", "sensitive_country", "soe", r"approval\.sensitive_flags: unknown flag 'nope'"),
+        ("f1", "no_such_column", "soe", r"approval: unknown column 'no_such_column'"),
+        (
+            "f1",
+            "sensitive_country",
+            "central",
+            r"approval: unknown code 'central' of column 'enterprise_type'",
+        ),
+    ],
+)
+def test_the_approval_path_refuses_unknown_names(flag, country, code, message):
+    with pytest.raises(CriteriaError, match=message):
+        load(_with(APPROVAL.format(flag=flag, country=country, code=code)))
+
+
+def test_the_default_file_gives_every_sensitive_flag_a_condition_and_a_cited_threshold():
+    cs = load_criteria()
+    assert cs.approval is not None
+    conditioned = {c.flag for c in cs.conditions}
+    assert set(cs.approval.sensitive_flags) <= conditioned
+    assert cs.sources[cs.approval.source].year == 2017
+    flag_ids = {f.id for f in cs.flags}
+    assert conditioned <= flag_ids | {g.id for g in cs.gates if g.flag_when is not None}
