@@ -17,6 +17,7 @@ from screening.analysis.sensitivity import Smaa, monte_carlo
 from screening.criteria.models import CriteriaSet
 from screening.i18n import Text, join
 from screening.model import Result
+from screening.present.brief import brief_file_stem, project_brief_pdf
 from screening.present.charts import contribution_chart
 from screening.report import result_fingerprint
 
@@ -89,6 +90,7 @@ def body() -> None:
 
     if outcome == "excluded":
         st.error(common.t("excluded_project"))
+        _brief_download(result, pid, lang)  # an excluded project's brief says which rule and why
         st.dataframe(hits, hide_index=True, column_config=hit_cols, row_height=wrapped)
         return
     if outcome == "invalid":
@@ -395,9 +397,16 @@ def _smaa_in_session(result: Result) -> Smaa | None:
 
 
 def _brief_download(result: Result, pid: str, lang: str) -> None:
-    """INTEGRATOR: the committee brief's download button goes here (``st.download_button`` of the PDF that
-    ``screening.present.brief`` renders for ``pid`` in ``lang``). Deliberately does nothing yet."""
-    return None
+    """The committee brief of ``pid`` as a one-page PDF, made only when clicked (WeasyPrint takes seconds)."""
+    st.download_button(
+        common.t("brief_download"),
+        data=lambda: project_brief_pdf(result, pid, lang),
+        file_name=f"brief_{brief_file_stem(pid)}_{lang}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        key="brief_download",
+        help=common.t("brief_download_help"),
+    )
 
 
 def _collect_first(result, pid: str, lang: str) -> None:  # noqa: ANN001 - a pipeline.Result

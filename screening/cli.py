@@ -414,9 +414,9 @@ def _portfolio(result: Result, lang: Lang, progress: _Progress, budget: float, *
 def _brief_file_name(project_id: str, taken: set[str]) -> str:
     """A safe file name for one project's brief: the id with anything but letters, digits, '-' and '.'
     replaced (no path separators, no leading dot), made unique within the folder."""
-    import re
+    from screening.present.brief import brief_file_stem
 
-    stem = re.sub(r"[^\w.-]", "_", project_id).lstrip(".")[:80] or "project"
+    stem = brief_file_stem(project_id)
     name, k = f"{stem}.pdf", 1
     while name.lower() in taken:
         k += 1

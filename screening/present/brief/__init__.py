@@ -4,6 +4,7 @@ WeasyPrint (:mod:`.pdf`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -31,6 +32,7 @@ __all__ = [
     "ProjectBrief",
     "brief_rationale",
     "html_to_pdf",
+    "brief_file_stem",
     "one_page_pdf",
     "portfolio_brief_html",
     "portfolio_brief_pdf",
@@ -86,3 +88,9 @@ def portfolio_brief_pdf(result: Result, project_ids: Sequence[str], lang: str, t
     """A portfolio's brief as a one-page A4 PDF."""
     facts = portfolio_facts(result, project_ids, lang, top_n)
     return one_page_pdf(lambda density: render_portfolio(facts, density), DENSITIES)
+
+
+def brief_file_stem(project_id: str) -> str:
+    """A safe file-name stem for a project's brief: the id with anything but letters, digits, '-' and '.'
+    replaced (no path separators, no leading dot), at most 80 characters."""
+    return re.sub(r"[^\w.-]", "_", project_id).lstrip(".")[:80] or "project"
