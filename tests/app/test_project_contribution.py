@@ -126,3 +126,18 @@ def test_a_held_project_names_the_weak_dimension_and_what_closes_it(sample, lang
     labels = {c.id: c.label.get(lang) for _, c in cs.criteria}
     assert all(labels[c] in info for c in view.next_tier.raise_criteria)
     assert present.tier_label(view.next_tier.tier_after or "", lang, cs) in info
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_committee_brief_downloads_from_the_project_page(sample, lang: str) -> None:  # noqa: ANN001
+    """A ranked and an excluded project each offer their brief as a PDF, labelled in the page's language
+    (the PDF itself, made when clicked, is tested in tests/present/test_brief.py)."""
+    ranked = str(sample.ranked["project_id"].iloc[0])
+    excluded = str(sample.records.loc[sample.records["outcome"] == "excluded", "project_id"].iloc[0])
+    for pid in (ranked, excluded):
+        at = open_app(lang)
+        at.session_state["project_id"] = pid
+        at = page(at, "project")
+        buttons = at.get("download_button")
+        assert [b.proto.label for b in buttons] == [present.t("brief_download", lang)], pid
+        assert buttons[0].proto.deferred_file_id  # made on click, not on every page view
