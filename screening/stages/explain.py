@@ -14,8 +14,9 @@ import pandas as pd
 
 from screening.criteria.models import CriteriaSet
 from screening.criteria.rules import LinearScorer, MapScorer, Scorer, StepsScorer
-from screening.i18n import t
+from screening.i18n import has, t
 from screening.stages.score import PointMatrix, Scores
+from screening.vocab.columns import COLUMN_BY_NAME
 from screening.vocab.columns import label as column_label
 from screening.vocab.format import format_unique, format_value
 
@@ -31,26 +32,76 @@ RATIONALE_COLUMNS = [
     "max_points",
     "weight",
     "contribution",
+    "value_zh",
     "reason_en",
     "reason_zh",
     "source",
 ]
 
 
-def value_strings(frame: pd.DataFrame, fields: list[str], lang: str = "en") -> np.ndarray:
+def field_label(field: str, lang: str, criteria: CriteriaSet | None = None) -> str:
+    """A field a criterion reads, by its name for people: an input column's label, a classifier's or a derived
+    field's label from the criteria set, the tool's own fields (``track``, ``positive_list_count``) from the
+    catalogue; the raw name only for a field nobody named."""
+    if field in COLUMN_BY_NAME:
+        return column_label(field, lang)
+    if criteria is not None:
+        named = [*criteria.classifiers, *criteria.derived]
+        for item in named:
+            if item.id == field:
+                return item.label.get(lang)
+    if has(f"field_{field}"):
+        return t(f"field_{field}", lang)
+    return field
+
+
+def _code_words(field: str, lang: str, criteria: CriteriaSet | None) -> dict[str, str] | None:
+    """Code → words for a field whose codes the criteria set names (a classifier's values, a track)."""
+    if criteria is None:
+        return None
+    if field == "track":
+        return {tr.id: tr.label.get(lang) for tr in criteria.tracks}
+    for cl in criteria.classifiers:
+        if cl.id == field:
+            return {k: v.get(lang) for k, v in cl.values.items()}
+    return None
+
+
+def field_values(
+    frame: pd.DataFrame, field: str, lang: str, criteria: CriteriaSet | None = None
+) -> np.ndarray:
+    """The values of one field for people in ``lang``, formatted once per distinct value; a classifier's or a
+    track's codes by the words the criteria set gives them (multi-label values part by part)."""
+    if field not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    words = _code_words(field, lang, criteria)
+    if words is None:
+        return format_unique(frame[field], field, lang)
+    sep = t("sep_fields", lang)
+
+    def said(v: object) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            return ""
+        return sep.join(words.get(p, p) for p in str(v).split(";") if p)
+
+    codes, uniques = pd.factorize(frame[field].astype(object), use_na_sentinel=True)
+    shown = np.array([said(u) for u in uniques] + [""], dtype=object)
+    return shown[codes]
+
+
+def value_strings(
+    frame: pd.DataFrame, fields: list[str], lang: str = "en", criteria: CriteriaSet | None = None
+) -> np.ndarray:
     """The values a criterion read, for people in ``lang`` (formatted once per distinct value), as
     'Label: value; …' (one field: the bare value)."""
     if not fields or len(frame) == 0:
         return np.full(len(frame), "", dtype=object)
-    cols = [
-        format_unique(frame[f], f, lang) if f in frame.columns else np.full(len(frame), "", dtype=object)
-        for f in fields
-    ]
+    cols = [field_values(frame, f, lang, criteria) for f in fields]
     if len(fields) == 1:
         return cols[0]
     colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
     parts = [
-        np.where(c == "", "", column_label(f, lang) + colon + c.astype(str))
+        np.where(c == "", "", field_label(f, lang, criteria) + colon + c.astype(str))
         for f, c in zip(fields, cols, strict=True)
     ]
     joined = [sep.join(x for x in row if x) for row in zip(*parts, strict=True)]
@@ -82,6 +133,14 @@ def rule_words(scorer: Scorer, lang: str) -> str:
     return scorer.describe(lang)
 
 
+def _not_assessed(label: str, missing: np.ndarray, lang: str) -> np.ndarray:
+    """ "<criterion>: not assessed — <labels> is/are blank", the blank fields named by their labels."""
+    marks = "\x00"
+    filled = t("reason_not_assessed", lang, criterion=label, fields=marks)
+    head, tail = filled.split(marks)
+    return np.asarray(head + missing + tail, dtype=object)
+
+
 def _sentence(label: str, values: np.ndarray, points: np.ndarray, rule: str, lang: str) -> np.ndarray:
     """The catalogue's reason sentence, filled column-wise: the template is split once at its slots."""
     marks = {"value": "\x00", "points": "\x01"}
@@ -100,13 +159,15 @@ def _sentence(label: str, values: np.ndarray, points: np.ndarray, rule: str, lan
     return np.asarray(out + tail + ("。" if lang == "zh" else "."), dtype=object)
 
 
-def _missing_fields(frame: pd.DataFrame, fields: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: the fields a criterion reads that are blank there, in English and Chinese — a combined
+def _missing_fields(
+    frame: pd.DataFrame, fields: list[str], langs: tuple[str, ...], criteria: CriteriaSet | None = None
+) -> dict[str, np.ndarray]:
+    """Per row and language: the fields a criterion reads that are blank there, by their labels — a combined
     criterion is not assessed when one part is missing, and only that part is named (all of them where
     none is blank, e.g. a value outside the scorer's cases)."""
     n = len(frame)
     if not fields:
-        return np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+        return {lang: np.full(n, "", dtype=object) for lang in langs}
     blank = np.column_stack(
         [frame[f].isna().to_numpy() if f in frame.columns else np.ones(n, dtype=bool) for f in fields]
     )
@@ -114,9 +175,12 @@ def _missing_fields(frame: pd.DataFrame, fields: list[str]) -> tuple[np.ndarray,
     code[code == 0] = (1 << len(fields)) - 1
     uniq, inverse = np.unique(code, return_inverse=True)
     picked = [[f for j, f in enumerate(fields) if (int(c) >> j) & 1] for c in uniq]
-    en = np.array([", ".join(p) for p in picked], dtype=object)
-    zh = np.array(["、".join(column_label(f, "zh") for f in p) for p in picked], dtype=object)
-    return en[inverse], zh[inverse]
+    out = {}
+    for lang in langs:
+        sep = t("sep_fields", lang)
+        named = np.array([sep.join(field_label(f, lang, criteria) for f in p) for p in picked], dtype=object)
+        out[lang] = named[inverse]
+    return out
 
 
 def _inferred_notes(
@@ -179,10 +243,12 @@ def rationale(
         "criterion_zh",
         "status",
         "value",
+        *(["value_zh"] if "zh" in langs else []),
         *[f"reason_{lang}" for lang in ("en", "zh") if lang in langs],
         "source",
     ]
     text = {k: np.empty((n, m), dtype=object) for k in names}
+    head = names[: names.index("value") + 1]
     points = np.where(applicable & ~np.isnan(points_all), np.round(points_all, 2), np.nan)
     tracks = pm.tracks[sel]
     for j, (dim, crit) in enumerate(criteria.criteria):
@@ -195,19 +261,20 @@ def rationale(
         why_not = crit.not_applicable
         assessed = app & ~np.isnan(points_all[:, j])
         status = np.where(~app, "not_applicable", np.where(assessed, "assessed", "not_assessed"))
-        values = value_strings(frame, fields, "en")
+        values = value_strings(frame, fields, "en", criteria)
+        values_zh = value_strings(frame, fields, "zh", criteria) if "zh" in langs else values
         said_en, said_zh = _inferred_notes(frame, fields, inferred)
         pts_codes, pts_u = pd.factorize(pd.Series(points[:, j]), use_na_sentinel=True)
         pts_txt = np.array([f"{p:g}" for p in pts_u] + [""], dtype=object)[pts_codes]
         rule_en, rule_zh = rule_words(crit.scorer, "en"), rule_words(crit.scorer, "zh")
-        missing_en, missing_zh = _missing_fields(frame, fields)
+        missing = _missing_fields(frame, fields, langs, criteria)
         if "en" in langs:
             text["reason_en"][:, j] = np.where(
                 status == "assessed",
                 _sentence(crit.label.en, values, pts_txt, rule_en, "en") + said_en,
                 np.where(
                     status == "not_assessed",
-                    f"{crit.label.en}: not assessed — " + missing_en + " missing or empty",
+                    _not_assessed(crit.label.en, missing["en"], "en"),
                     np.where(
                         by_condition,
                         f"{crit.label.en}: not applicable — {why_not.en if why_not else ''}",
@@ -218,11 +285,10 @@ def rationale(
         if "zh" in langs:
             text["reason_zh"][:, j] = np.where(
                 status == "assessed",
-                _sentence(crit.label.zh, value_strings(frame, fields, "zh"), pts_txt, rule_zh, "zh")
-                + said_zh,
+                _sentence(crit.label.zh, values_zh, pts_txt, rule_zh, "zh") + said_zh,
                 np.where(
                     status == "not_assessed",
-                    f"{crit.label.zh}：未评估——" + missing_zh + "缺失或为空",
+                    _not_assessed(crit.label.zh, missing["zh"], "zh"),
                     np.where(
                         by_condition,
                         f"{crit.label.zh}：不适用——{why_not.zh if why_not else ''}",
@@ -238,18 +304,18 @@ def rationale(
         text["criterion_zh"][:, j] = crit.label.zh
         text["status"][:, j] = status
         text["value"][:, j] = values
+        if "zh" in langs:
+            text["value_zh"][:, j] = values_zh
     out = pd.DataFrame(
         {
             "row_key": np.repeat(frame["row_key"].to_numpy(), m),
             "project_id": pd.Series(np.repeat(ids, m), dtype=object),
-            **{
-                k: pd.Series(text[k].ravel(), dtype=object) for k in names[:6]
-            },  # object: no str-array conversion
+            **{k: pd.Series(text[k].ravel(), dtype=object) for k in head},  # object: no str-array conversion
             "points": points.ravel(),
             "max_points": np.where(applicable, 100.0, np.nan).ravel(),
             "weight": np.round(eff * 100, 4).ravel(),
             "contribution": np.round(contrib, 4).ravel(),
-            **{k: pd.Series(text[k].ravel(), dtype=object) for k in names[6:]},
+            **{k: pd.Series(text[k].ravel(), dtype=object) for k in names if k not in head},
         }
     )
     return out
