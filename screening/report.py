@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from screening.criteria.models import CriteriaSet
 from screening.i18n import Text, has, lang_code, t, text
 from screening.io.schema import (
     decision_word,
@@ -338,6 +339,7 @@ def rationale_lazy(result: Result, lang: str, progress: Callable[[float], None] 
                 result.inference.provenance,
             ),
             lang,
+            result.criteria,
         )
 
     cols = list(
@@ -349,11 +351,14 @@ def rationale_lazy(result: Result, lang: str, progress: Callable[[float], None] 
 
 
 def rationale_frame(result: Result, lang: str) -> pd.DataFrame:
-    return _rationale_table(rationale_of(result, langs=(lang,)), lang)
+    return _rationale_table(rationale_of(result, langs=(lang,)), lang, result.criteria)
 
 
-def _rationale_table(rat: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _rationale_table(rat: pd.DataFrame, lang: str, criteria: CriteriaSet | None = None) -> pd.DataFrame:
     code = lang_code(lang)
+    dimension = rat["dimension"]
+    if code == "zh" and criteria is not None:  # dimensions by their Chinese names, never their ids
+        dimension = dimension.map({d.id: d.label.zh for d in criteria.dimensions}).fillna(dimension)
     words = {s: t(f"wb_status_{s}", lang) for s in STATUSES}
     # the status in words where they differ from the codes (English keeps the codes; no work on millions of rows)
     status = (
@@ -364,17 +369,20 @@ def _rationale_table(rat: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "project_id": rat["project_id"],
-            "dimension": rat["dimension"],
+            "dimension": dimension,
             "criterion_id": rat["criterion"],
             "criterion": rat[f"criterion_{code}"],
             "assessment": status,
-            "value": rat["value"],
+            # the values and the source in the sheet's language: 是/否 and labels in Chinese, no code
+            "value": rat["value_zh"] if code == "zh" else rat["value"],
             "points": rat["points"],
             "max_points": rat["max_points"],
             "weight": rat["weight"],
             "contribution": rat["contribution"],
             "reason": rat[f"reason_{code}"],
-            "source": rat["source"],
+            "source": rat[
+                f"source_{code}"
+            ],  # a short citation with its section; in full on the Criteria sheet
         }
     )
 

@@ -35,7 +35,9 @@ RATIONALE_COLUMNS = [
     "value_zh",
     "reason_en",
     "reason_zh",
-    "source",
+    "source",  # the source's key and section ("xie-2025 二"): a key to the criteria file
+    "source_en",  # the short citation with its section, in English and Chinese ("Xie Laihui 2025 §二")
+    "source_zh",
 ]
 
 
@@ -46,10 +48,12 @@ def field_label(field: str, lang: str, criteria: CriteriaSet | None = None) -> s
     if field in COLUMN_BY_NAME:
         return column_label(field, lang)
     if criteria is not None:
-        named = [*criteria.classifiers, *criteria.derived]
-        for item in named:
+        for item in criteria.classifiers:
             if item.id == field:
                 return item.label.get(lang)
+        for der in criteria.derived:
+            if der.id == field:
+                return der.label.get(lang)
     if has(f"field_{field}"):
         return t(f"field_{field}", lang)
     return field
@@ -131,6 +135,21 @@ def rule_words(scorer: Scorer, lang: str) -> str:
         f = scorer.field
         return ", ".join(f"{_map_key_words(k, f, lang)} → {v:g} {pts}" for k, v in scorer.map.items())
     return scorer.describe(lang)
+
+
+def short_citation(criteria: CriteriaSet, key: str, section: str | None, lang: str) -> str:
+    """A source as a short citation with its section — "谢来辉 2025 §二", "IFC PS 2012, PS4" — for beside a
+    reason (the full citation stays on the Criteria sheet). The source's ``short``, or its key without one."""
+    src = criteria.sources.get(key)
+    short = src.short.get(lang) if src is not None and src.short is not None else key
+    section = section or (src.section if src is not None else None)
+    if not section:
+        return short
+    # a section named in letters ("PS4", "Principle 2", "Annex A") follows a comma, one that names itself
+    # ("第五章") a space; a numbered one takes §
+    if section[:1].isascii() and section[:1].isalpha():
+        return f"{short}, {section}"
+    return f"{short} {section}" if section.startswith("第") else f"{short} §{section}"
 
 
 def _not_assessed(label: str, missing: np.ndarray, lang: str) -> np.ndarray:
@@ -246,6 +265,7 @@ def rationale(
         *(["value_zh"] if "zh" in langs else []),
         *[f"reason_{lang}" for lang in ("en", "zh") if lang in langs],
         "source",
+        *[f"source_{lang}" for lang in ("en", "zh") if lang in langs],
     ]
     text = {k: np.empty((n, m), dtype=object) for k in names}
     head = names[: names.index("value") + 1]
@@ -298,6 +318,9 @@ def rationale(
             )
         src = criteria.sources[crit.source]
         text["source"][:, j] = f"{crit.source} {crit.section or src.section or ''}".strip()
+        for lang in ("en", "zh"):
+            if lang in langs:
+                text[f"source_{lang}"][:, j] = short_citation(criteria, crit.source, crit.section, lang)
         text["dimension"][:, j] = dim.id
         text["criterion"][:, j] = crit.id
         text["criterion_en"][:, j] = crit.label.en
