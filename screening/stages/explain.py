@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 
 from screening.criteria.models import CriteriaSet
-from screening.criteria.rules import LinearScorer, MapScorer, Scorer, StepsScorer
+from screening.criteria.rules import Scorer
 from screening.i18n import has, t
 from screening.stages.score import PointMatrix, Scores
 from screening.vocab.columns import COLUMN_BY_NAME
 from screening.vocab.columns import label as column_label
-from screening.vocab.format import format_unique, format_value
+from screening.vocab.format import format_unique
 
 RATIONALE_COLUMNS = [
     "project_id",
@@ -112,28 +112,10 @@ def value_strings(
     return np.array(joined, dtype=object)
 
 
-def _map_key_words(key: str, field: str, lang: str) -> str:
-    """A map scorer's key as words: yes/no keys as 是/否 or yes/no, codes by their label."""
-    if key in ("true", "false"):
-        return format_value(key == "true", field, lang)
-    return format_value(key, field, lang)
-
-
 def rule_words(scorer: Scorer, lang: str) -> str:
-    """The anchor rule of a scorer with its values formatted for people (a year as a year, a count with
-    thousands separators, a code by its label); other scorers keep their own description."""
-    pts = t("reason_pts", lang)
-    if isinstance(scorer, LinearScorer):
-        f = scorer.field
-        return ", ".join(f"{format_value(x, f, lang)} → {y:g} {pts}" for x, y in scorer.anchors)
-    if isinstance(scorer, StepsScorer):
-        f = scorer.field
-        first = format_value(scorer.steps[0][0], f, lang)
-        steps = ", ".join(f"≥ {format_value(x, f, lang)} → {y:g} {pts}" for x, y in scorer.steps)
-        return f"< {first} → {scorer.below:g} {pts}, {steps}"
-    if isinstance(scorer, MapScorer):
-        f = scorer.field
-        return ", ".join(f"{_map_key_words(k, f, lang)} → {v:g} {pts}" for k, v in scorer.map.items())
+    """The anchor rule of a scorer in words, values formatted for people (a year as a year, a share as a
+    percentage, a code by its label): the scorer's own ``describe`` — one wording for the reasons, the
+    Criteria sheet and the criteria documentation."""
     return scorer.describe(lang)
 
 

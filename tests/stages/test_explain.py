@@ -67,3 +67,54 @@ def test_shares_read_as_percentages_and_levels_by_name(tmp_path, default_criteri
     conn = rat.loc["connectivity_coordination"]
     assert "Hard connectivity: Strong" in conn["value"] and "Soft connectivity: Limited" in conn["value"]
     assert "硬联通：很强" in conn["value_zh"] and "软联通：有限" in conn["value_zh"]
+
+
+def _scorers(scorer):
+    """A scorer and every scorer nested in it (cases, defaults, combined parts)."""
+    yield scorer
+    for case in getattr(scorer, "cases", []) or []:
+        if case.score is not None:
+            yield from _scorers(case.score)
+    default = getattr(scorer, "default", None)
+    if default is not None and not isinstance(default, int | float):
+        yield from _scorers(default)
+    for part in getattr(scorer, "of", []) or []:
+        yield from _scorers(part)
+
+
+def test_one_wording_for_reasons_criteria_sheet_and_documentation(default_criteria):
+    from screening.criteria.docs import describe_scorer
+    from screening.criteria.rules import LinearScorer, MapScorer, StepsScorer
+    from screening.stages.explain import rule_words
+
+    seen = 0
+    for _, crit in default_criteria.criteria:
+        for scorer in _scorers(crit.scorer):
+            for lang in ("en", "zh"):
+                assert rule_words(scorer, lang) == scorer.describe(lang)
+                if isinstance(scorer, MapScorer | LinearScorer | StepsScorer):
+                    assert scorer.describe(lang) in describe_scorer(scorer, lang)
+                    seen += 1
+    assert seen > 20  # the anchored scorers of the default set, in both languages
+    yes_no = next(
+        s
+        for _, c in default_criteria.criteria
+        for s in _scorers(c.scorer)
+        if isinstance(s, MapScorer) and set(s.map) == {"true", "false"}
+    )
+    assert "true" not in yes_no.describe("zh") and "是 →" in yes_no.describe("zh")
+
+
+def test_reasons_cite_short_sources_with_their_section(tmp_path, default_criteria):
+    result = run(write_csv(tmp_path / "p.csv", [rec("A")]), criteria=default_criteria, inference=False)
+    rat = rationale_of(result)
+    for _, crit in default_criteria.criteria:
+        src = default_criteria.sources[crit.source]
+        section = crit.section or src.section
+        line = rat[rat["criterion"] == crit.id].iloc[0]
+        for lang in ("en", "zh"):
+            said = line[f"source_{lang}"]
+            assert src.short is not None and said.startswith(src.short.get(lang)), (crit.id, said)
+            assert src.cite not in said  # the full citation stays on the Criteria sheet
+            if section:
+                assert said.endswith(section), (crit.id, said)
