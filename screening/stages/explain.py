@@ -196,21 +196,29 @@ def _inferred_notes(
     first = mine.drop_duplicates("row_key").set_index("row_key")
     keys = frame["row_key"].to_numpy()
     got = first.reindex(keys)
-    has = got["column"].notna().to_numpy()
-    if not has.any():
+    found = got["column"].notna().to_numpy()
+    if not found.any():
         return "", ""
     col = got["column"].fillna("").to_numpy(dtype=object)
-    ev = got["evidence"].fillna("").to_numpy(dtype=object)
-    en = np.where(has, " — inferred (" + col + "), from: " + ev.astype(str), "")
-    zh = np.where(
-        has,
-        "——由记录推断（"
-        + np.array([column_label(c, "zh") if c else "" for c in col], dtype=object)
-        + "），依据："
-        + ev.astype(str),
-        "",
-    )
-    return en.astype(object), zh.astype(object)
+    ev = got["evidence"].fillna("").astype(str).to_numpy(dtype=object)
+    notes = []
+    for lang in ("en", "zh"):
+        named = np.array([column_label(c, lang) if c else "" for c in col], dtype=object)
+        said = _filled("reason_inferred", lang, column=named, evidence=ev)
+        notes.append(np.where(found, said, "").astype(object))
+    return notes[0], notes[1]
+
+
+def _filled(key: str, lang: str, **slots: np.ndarray | str) -> np.ndarray:
+    """A catalogue sentence filled column-wise: the template is split once at its slots, each slot an array
+    (one value a row) or one string."""
+    marks = {name: chr(i) for i, name in enumerate(slots)}
+    template = t(key, lang, **marks)
+    out: np.ndarray | str = ""
+    by_mark = {m: slots[name] for name, m in marks.items()}
+    for piece in re.split("([" + "".join(marks.values()) + "])", template):
+        out = out + by_mark.get(piece, piece)
+    return np.asarray(out, dtype=object)
 
 
 def rationale(
@@ -261,6 +269,7 @@ def rationale(
             np.ones(n, dtype=bool) if crit.tracks is None else np.isin(tracks, crit.tracks)
         )
         why_not = crit.not_applicable
+        why_en, why_zh = (why_not.en, why_not.zh) if why_not is not None else ("", "")
         assessed = app & ~np.isnan(points_all[:, j])
         status = np.where(~app, "not_applicable", np.where(assessed, "assessed", "not_assessed"))
         values = value_strings(frame, fields, "en", criteria)
@@ -279,8 +288,8 @@ def rationale(
                     _not_assessed(crit.label.en, missing["en"], "en"),
                     np.where(
                         by_condition,
-                        f"{crit.label.en}: not applicable — {why_not.en if why_not else ''}",
-                        f"{crit.label.en}: not applicable to this track",
+                        t("reason_not_applicable_because", "en", criterion=crit.label.en, why=why_en),
+                        t("reason_not_applicable_track", "en", criterion=crit.label.en),
                     ),
                 ),
             )
@@ -293,8 +302,8 @@ def rationale(
                     _not_assessed(crit.label.zh, missing["zh"], "zh"),
                     np.where(
                         by_condition,
-                        f"{crit.label.zh}：不适用——{why_not.zh if why_not else ''}",
-                        f"{crit.label.zh}：不适用于该类项目",
+                        t("reason_not_applicable_because", "zh", criterion=crit.label.zh, why=why_zh),
+                        t("reason_not_applicable_track", "zh", criterion=crit.label.zh),
                     ),
                 ),
             )
