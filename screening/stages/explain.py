@@ -1,5 +1,10 @@
-"""Rationale: for every project and criterion, the value read, points, maximum, weight, contribution, a
-one-line reason in Chinese and English, and the source (DESIGN.md contract 2).
+"""Rationale: for every project and criterion, the value read (``value`` in English, ``value_zh`` in Chinese),
+points, maximum, weight, contribution, a one-line reason in Chinese and English, and the source (``source``:
+its key and section; ``source_en`` / ``source_zh``: the short citation with its section) (DESIGN.md contract 2).
+
+Values are worded for people (:mod:`screening.vocab.format`; a classifier's or a track's code by the words the
+criteria set gives it), fields by their labels (:func:`field_label`), the anchor rule by the scorer's own
+``describe`` (:func:`rule_words`: one wording for the reasons, the Criteria sheet and docs/criteria.md).
 
 "Not assessed — column missing or empty" and "not applicable to this track" are distinct outcomes, never a
 silent zero. Built column-wise: one (projects × criteria) array per field, raveled row-major.
