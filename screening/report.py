@@ -381,6 +381,14 @@ def rationale_frame(result: Result, lang: str) -> pd.DataFrame:
     return _rationale_table(rationale_of(result, langs=(lang,)), lang, result.criteria)
 
 
+def rationale_table(rat: pd.DataFrame, lang: str, criteria: CriteriaSet | None = None) -> pd.DataFrame:
+    """The Rationale in one language, as the workbook's sheet shows it (the app's tables should show the
+    same): the value and the short citation in ``lang`` (``value_zh`` / ``source_zh`` in Chinese), the
+    dimension by its name in Chinese. ``rat``: a :func:`screening.stages.explain.rationale` built with
+    ``lang`` among its languages."""
+    return _rationale_table(rat, lang, criteria)
+
+
 def _rationale_table(rat: pd.DataFrame, lang: str, criteria: CriteriaSet | None = None) -> pd.DataFrame:
     code = lang_code(lang)
     dimension = rat["dimension"]
