@@ -17,14 +17,16 @@ import math
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from screening.criteria.models import CriteriaSet
 from screening.i18n import Text, has, lang_code, t, text
 from screening.io.schema import (
     decision_word,
 )
 from screening.model import Input, Result
-from screening.stages.explain import rationale
-from screening.vocab.columns import CODE_LISTS
+from screening.stages.explain import rationale, short_citation
+from screening.vocab.columns import CODE_LISTS, COLUMN_BY_NAME
 from screening.vocab.columns import label as column_label
+from screening.vocab.format import format_value
 
 
 def reviews_by_row(inp: Input) -> pd.DataFrame | None:
@@ -118,12 +120,13 @@ def ranking_frame(result: Result, lang: str = "en") -> pd.DataFrame:
 def excluded_frame(result: Result, lang: str = "en") -> pd.DataFrame:
     code, sep = lang_code(lang), t("sep_items", lang)
     gates = result.hits[result.hits["kind"].isin(["gate", "not_candidate"])]
+    gates = gates.assign(cite=_short_sources(result.criteria, gates, lang))  # "国办发〔2017〕74号 §五(三)"
     kind_word = {"gate": t("exclusion_gate", lang), "not_candidate": t("exclusion_not_candidate", lang)}
     agg = gates.groupby("row_key").agg(
         exclusion=("kind", lambda s: sep.join(kind_word[k] for k in dict.fromkeys(s))),
         gates=(f"label_{code}", lambda s: sep.join(s)),
         reasons=(f"reason_{code}", lambda s: sep.join(s)),
-        sources=("source", lambda s: "; ".join(dict.fromkeys(s))),
+        sources=("cite", lambda s: sep.join(dict.fromkeys(s))),
     )
     ex = result.excluded
     keys = ex["row_key"].to_numpy()
@@ -135,6 +138,31 @@ def excluded_frame(result: Result, lang: str = "en") -> pd.DataFrame:
         if c != "project_id":
             frame[c] = ex[c].to_numpy()
     return frame
+
+
+def _short_sources(criteria: CriteriaSet, hits: pd.DataFrame, lang: str) -> list[str]:
+    """The short citation with its section of each row of a hits table (once per source and section)."""
+    sections = hits["section"] if "section" in hits else pd.Series([None] * len(hits), index=hits.index)
+    pairs = [
+        (str(k), sec if isinstance(sec, str) and sec else None)
+        for k, sec in zip(hits["source"], sections, strict=True)
+    ]
+    said = {p: short_citation(criteria, p[0], p[1], lang) for p in dict.fromkeys(pairs)}
+    return [said[p] for p in pairs]
+
+
+def _inferred_values(prov: pd.DataFrame, lang: str) -> np.ndarray:
+    """The inferred values; in Chinese a code or a yes/no by its Chinese words (both read back on re-import:
+    the reader takes a code list's labels and 是/否), other values as they are."""
+    values = prov["value"].to_numpy(dtype=object)
+    if lang_code(lang) == "en":
+        return values
+    out = values.copy()
+    for k, (column, v) in enumerate(zip(prov["column"], values, strict=True)):
+        col = COLUMN_BY_NAME.get(column)
+        if col is not None and (col.kind == "bool" or (col.kind == "code" and col.codes)):
+            out[k] = format_value(v, column, lang) or v
+    return out
 
 
 def inferred_frame(result: Result, lang: str = "en") -> pd.DataFrame:
@@ -150,7 +178,7 @@ def inferred_frame(result: Result, lang: str = "en") -> pd.DataFrame:
             "project_id": prov["row_key"].map(ids).to_numpy(),
             # the canonical name in English, the Chinese label in Chinese: both read back on re-import
             "column": [Text(zh=column_label(c, "zh"), en=c).get(lang) for c in prov["column"]],
-            "value": prov["value"].to_numpy(dtype=object),
+            "value": _inferred_values(prov, lang),
             "rule": prov["rule"].to_numpy(dtype=object),
             "field": [column_label(c, lang) for c in prov["field"]],
             "evidence": prov["evidence"].to_numpy(dtype=object),
@@ -338,6 +366,7 @@ def rationale_lazy(result: Result, lang: str, progress: Callable[[float], None] 
                 result.inference.provenance,
             ),
             lang,
+            result.criteria,
         )
 
     cols = list(
@@ -349,11 +378,22 @@ def rationale_lazy(result: Result, lang: str, progress: Callable[[float], None] 
 
 
 def rationale_frame(result: Result, lang: str) -> pd.DataFrame:
-    return _rationale_table(rationale_of(result, langs=(lang,)), lang)
+    return _rationale_table(rationale_of(result, langs=(lang,)), lang, result.criteria)
 
 
-def _rationale_table(rat: pd.DataFrame, lang: str) -> pd.DataFrame:
+def rationale_table(rat: pd.DataFrame, lang: str, criteria: CriteriaSet | None = None) -> pd.DataFrame:
+    """The Rationale in one language, as the workbook's sheet shows it (the app's tables should show the
+    same): the value and the short citation in ``lang`` (``value_zh`` / ``source_zh`` in Chinese), the
+    dimension by its name in Chinese. ``rat``: a :func:`screening.stages.explain.rationale` built with
+    ``lang`` among its languages."""
+    return _rationale_table(rat, lang, criteria)
+
+
+def _rationale_table(rat: pd.DataFrame, lang: str, criteria: CriteriaSet | None = None) -> pd.DataFrame:
     code = lang_code(lang)
+    dimension = rat["dimension"]
+    if code == "zh" and criteria is not None:  # dimensions by their Chinese names, never their ids
+        dimension = dimension.map({d.id: d.label.zh for d in criteria.dimensions}).fillna(dimension)
     words = {s: t(f"wb_status_{s}", lang) for s in STATUSES}
     # the status in words where they differ from the codes (English keeps the codes; no work on millions of rows)
     status = (
@@ -364,17 +404,20 @@ def _rationale_table(rat: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "project_id": rat["project_id"],
-            "dimension": rat["dimension"],
+            "dimension": dimension,
             "criterion_id": rat["criterion"],
             "criterion": rat[f"criterion_{code}"],
             "assessment": status,
-            "value": rat["value"],
+            # the values and the source in the sheet's language: 是/否 and labels in Chinese, no code
+            "value": rat["value_zh"] if code == "zh" else rat["value"],
             "points": rat["points"],
             "max_points": rat["max_points"],
             "weight": rat["weight"],
             "contribution": rat["contribution"],
             "reason": rat[f"reason_{code}"],
-            "source": rat["source"],
+            "source": rat[
+                f"source_{code}"
+            ],  # a short citation with its section; in full on the Criteria sheet
         }
     )
 

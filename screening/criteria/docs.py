@@ -61,10 +61,6 @@ def _value(v: object) -> str:
     return str(v)
 
 
-def _num(x: float) -> str:
-    return f"{x:,.10g}" if abs(x) >= 10000 else f"{x:g}"
-
-
 def describe_rule(rule: object, lang: str = "en") -> str:
     """A one-line, readable summary of a rule (condition) in Chinese or English."""
     if isinstance(rule, Compare):
@@ -107,17 +103,14 @@ def _join(rules: Iterable[object], word: str, lang: str) -> str:
 
 def describe_scorer(scorer: object, lang: str = "en") -> str:
     """How a scorer turns values into 0–100 points, in Chinese or English (one line; nested parts inline)."""
+    # the anchors in the words the reasons use (the scorer's own describe: one wording, not two)
     if isinstance(scorer, MapScorer):
-        pairs = ", ".join(f"{k} → {v:g}" for k, v in scorer.map.items())
         other = "" if scorer.other is None else t("doc_other_values", lang, points=scorer.other)
-        return f"{_name(scorer.field, lang)}: {pairs}{other}"
+        return f"{_name(scorer.field, lang)}: {scorer.describe(lang)}{other}"
     if isinstance(scorer, LinearScorer):
-        pairs = ", ".join(f"{_num(x)} → {y:g}" for x, y in scorer.anchors)
-        return f"{_name(scorer.field, lang)}: {pairs}{t('doc_linear', lang)}"
+        return f"{_name(scorer.field, lang)}: {scorer.describe(lang)}{t('doc_linear', lang)}"
     if isinstance(scorer, StepsScorer):
-        first = scorer.steps[0][0]
-        steps = ", ".join(f"≥ {_num(x)} → {y:g}" for x, y in scorer.steps)
-        return f"{_name(scorer.field, lang)}: < {_num(first)} → {scorer.below:g}, {steps}"
+        return f"{_name(scorer.field, lang)}: {scorer.describe(lang)}"
     if isinstance(scorer, CasesScorer):
         parts = []
         for case in scorer.cases:
@@ -352,12 +345,14 @@ def render_criteria_markdown(cs: CriteriaSet) -> str:
     lines += [
         "## 依据来源 / Sources",
         "",
-        "| key | kind | year | citation | section |",
-        "|---|---|---|---|---|",
+        "| key | short 简称 | kind | year | citation | section |",
+        "|---|---|---|---|---|---|",
     ]
     for key, src in cs.sources.items():
+        short = "" if src.short is None else " / ".join(dict.fromkeys((src.short.zh, src.short.en)))
         lines.append(
-            f"| `{key}` | {src.kind} | {src.year or ''} | {_cell(src.cite)} | {_cell(src.section or '')} |"
+            f"| `{key}` | {_cell(short)} | {src.kind} | {src.year or ''} | {_cell(src.cite)} | "
+            f"{_cell(src.section or '')} |"
         )
     lines.append("")
 

@@ -53,6 +53,7 @@ _WITH_ROLE = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)  # a 
 
 class Source(Strict):
     cite: str
+    short: Text | None = None  # a short citation ("谢来辉 2025", "IFC PS 2012") shown beside each reason
     section: str | None = None
     year: int | None = None
     url: str | None = None

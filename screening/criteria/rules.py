@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_val
 
 from screening.criteria.negation import Negation
 from screening.criteria.textscan import TextScan
-from screening.i18n import Text
+from screening.i18n import Text, t
+from screening.vocab.format import format_value
 
 DEFAULT_TEXT_FIELDS = ("project_name", "subsector", "description")
 
@@ -398,7 +399,16 @@ class MapScorer(Strict):
         )
 
     def describe(self, lang: str) -> str:
-        return ", ".join(f"{k}→{v:g}" for k, v in self.map.items())
+        """The map in words: "是 → 100 分, 否 → 0 分" (yes/no and codes by their labels)."""
+        pts = t("reason_pts", lang)
+        return ", ".join(f"{_map_key_words(k, self.field, lang)} → {v:g} {pts}" for k, v in self.map.items())
+
+
+def _map_key_words(key: str, field: str, lang: str) -> str:
+    """A map scorer's key as words: yes/no keys as 是/否 or yes/no, codes by their label."""
+    if key in ("true", "false"):
+        return format_value(key == "true", field, lang)
+    return format_value(key, field, lang)
 
 
 def _is_na(value: Any) -> bool:
@@ -440,7 +450,9 @@ class LinearScorer(Strict):
         return out
 
     def describe(self, lang: str) -> str:
-        return ", ".join(f"{x:g}→{y:g}" for x, y in self.anchors)
+        """The anchors in words, values formatted for people: "0% → 0 分, 85% → 100 分"."""
+        pts = t("reason_pts", lang)
+        return ", ".join(f"{format_value(x, self.field, lang)} → {y:g} {pts}" for x, y in self.anchors)
 
 
 class StepsScorer(Strict):
@@ -469,7 +481,11 @@ class StepsScorer(Strict):
         return out
 
     def describe(self, lang: str) -> str:
-        return f"<{self.steps[0][0]:g}→{self.below:g}, " + ", ".join(f"≥{x:g}→{y:g}" for x, y in self.steps)
+        """The steps in words: "< 1,000 → 0 分, ≥ 1,000 → 50 分, …"."""
+        pts, f = t("reason_pts", lang), self.field
+        first = format_value(self.steps[0][0], f, lang)
+        steps = ", ".join(f"≥ {format_value(x, f, lang)} → {y:g} {pts}" for x, y in self.steps)
+        return f"< {first} → {self.below:g} {pts}, {steps}"
 
 
 class Case(Strict):

@@ -85,7 +85,7 @@ from screening.stages.groups import load_rules as load_group_rules
 from screening.stages.rank import TIE_BREAK
 from screening.vocab.columns import CODE_LISTS, COLUMN_BY_NAME
 from screening.vocab.columns import label as column_label
-from screening.vocab.countries import country_name
+from screening.vocab.countries import country_name, resolve_country
 
 if TYPE_CHECKING:
     from screening.criteria.models import Classifier
@@ -139,6 +139,27 @@ SCORE_BANDS = [
     (80, 90),
     (90, 100.01),
 ]
+
+
+# Long text — reasons, sources, notes, problems, evidence — wraps in its cell (read in full, never cut off by
+# the next column); a wrapped column's automatic width stops at WRAP_WIDTH characters.
+LONG_TEXT = frozenset(
+    {
+        "reason",
+        "reasons",
+        "source",
+        "sources",
+        "details",
+        "value",
+        "gates",
+        "problems",
+        "message",
+        "evidence",
+        "reviewer_note",
+        "description",
+    }
+)
+WRAP_WIDTH = 50.0
 
 
 @dataclass
@@ -263,9 +284,12 @@ class _Writer:
         title: str | None = None,
         freeze: str | None = None,
         after: Callable[[Worksheet, int, list[str]], None] | None = None,
+        wrap: Iterable[str] = LONG_TEXT,
     ) -> list[Worksheet]:
-        """Write a frame (continuing on numbered sheets past Excel's row limit); return the sheets written."""
+        """Write a frame (continuing on numbered sheets past Excel's row limit); return the sheets written.
+        The text of the columns named in ``wrap`` (by default :data:`LONG_TEXT`) wraps: read in full."""
         names = list(frame.columns)
+        wrap_at = {i for i, n in enumerate(names) if n in set(wrap)}
         headers = headers or [_tcol(c, self.lang) for c in names]
         per_sheet = MAX_ROWS - 1
         chunks = max(1, math.ceil(len(frame) / per_sheet))
@@ -280,7 +304,7 @@ class _Writer:
             sheets.append(ws)
             if k:
                 self.stats.continued_sheets.append(ws.title)
-            self._layout(ws, names, headers, sample, n_part, widths or {}, freeze)
+            self._layout(ws, names, headers, sample, n_part, widths or {}, freeze, wrap_at)
             col_notes = [(notes or {}).get(n, _note(n, self.lang, self.light)) for n in names]
             if chunks > 1:
                 col_notes[0] = both(
@@ -298,7 +322,7 @@ class _Writer:
             self.header(ws, headers, col_notes)
             fmts = {i: f for i, c in enumerate(names) if (f := (number_formats or {}).get(c))}
             for piece in pieces:
-                self.body(ws, piece, fmts)
+                self.body(ws, piece, fmts, wrap_at)
             if after is not None:
                 after(ws, n_part, names)
         return sheets
@@ -312,6 +336,7 @@ class _Writer:
         n_rows: int,
         widths: dict[str, float],
         freeze: str | None,
+        wrap_at: set[int] | None = None,
     ) -> None:
         ws.freeze_panes = freeze or ("B2" if names and names[0] == "project_id" else "A2")
         last = get_column_letter(max(1, len(names)))
@@ -328,12 +353,16 @@ class _Writer:
                 body = float(lens.quantile(0.9)) * 1.1 if len(lens) else 8.0
                 head_w: float = max(len(w) for w in str(head).split()) if str(head).split() else 8
                 head_w = head_w * (1.9 if not str(head).isascii() else 1.15) + 2
-                width = min(60.0, max(8.0, head_w, body))
+                # a wrapped column needs no room for its longest text: it grows downwards
+                width = min(WRAP_WIDTH if wrap_at and i - 1 in wrap_at else 60.0, max(8.0, head_w, body))
             ws.column_dimensions[get_column_letter(i)].width = width
 
-    def body(self, ws: Worksheet, part: pd.DataFrame, fmts: dict[int, str]) -> None:
-        """Append the rows of ``part`` below the header (cleaned once; fast raw-XML stream where possible)."""
-        xlsx_stream.write_body(ws, part, fmts, self.cleaner)
+    def body(
+        self, ws: Worksheet, part: pd.DataFrame, fmts: dict[int, str], wrap_at: set[int] | None = None
+    ) -> None:
+        """Append the rows of ``part`` below the header (cleaned once; fast raw-XML stream where possible),
+        the text of the columns at ``wrap_at`` wrapped."""
+        xlsx_stream.write_body(ws, part, fmts, self.cleaner, wrap=wrap_at or frozenset())
 
     def rows(self, ws: Worksheet, rows: Iterable[Iterable[Any]]) -> None:
         for r in rows:
@@ -395,12 +424,14 @@ def _quoted(text: str) -> str:
 
 def _code_labels(frame: pd.DataFrame, lang: str, result: Result | None = None) -> pd.DataFrame:
     """With ``lang='zh'``, code cells show their Chinese labels (the reader accepts both): code-list columns,
-    the criteria set's classifier values (traffic light, 五通, field type) and yes/no cells as 是/否. English
+    levels (0–3 by name), the criteria set's classifier values (traffic light, 五通 part by part, field
+    type), the positive list's categories and yes/no cells as 是/否. English
     keeps codes. Each column is mapped once per distinct value (a vectorised ``Series.map``)."""
     if lang_code(lang) == "en":
         return frame
     out = frame.copy()
     classifiers = {c.id: c for c in result.criteria.classifiers} if result is not None else {}
+    positive = {c.id: c.label.get(lang) for c in result.criteria.positive_list} if result is not None else {}
     yes_no = {True: t("fmt_yes", lang), False: t("fmt_no", lang)}  # the formatter's words
     for name in out.columns:
         col = COLUMN_BY_NAME.get(name)
@@ -410,16 +441,48 @@ def _code_labels(frame: pd.DataFrame, lang: str, result: Result | None = None) -
             else ("tier" if name == "tier" else "track" if name == "track" else None)
         )
         table: dict[Any, str] | None = None
+        multi = False  # values of several codes joined with ';' (a tags classifier, the positive list)
         if list_name:
             table = {c.code: c.zh for c in CODE_LISTS[list_name].codes}
+        elif col is not None and col.kind == "level" and col.codes:  # a level 0–3 by its name (read back)
+            table = {float(c.code): c.zh for c in CODE_LISTS[col.codes].codes}
         elif name in classifiers:
             table = {k: v.get(lang) for k, v in classifiers[name].values.items()}
+            multi = bool(classifiers[name].tags)
+        elif name == "positive_list":
+            table, multi = positive, True
         elif (col is not None and col.kind == "bool") or out[name].dtype == bool:
             table = yes_no
         if table:
             series = out[name].astype(object)
-            mapped = series.map(table)
+            if multi:
+                sep, words = t("sep_items", lang), table
+                uniq = {
+                    v: sep.join(words.get(p, p) for p in v.split(";") if p) for v in series.dropna().unique()
+                }
+                mapped = series.map(uniq)
+            else:
+                mapped = series.map(table)
             out[name] = mapped.where(mapped.notna(), series)
+    return out
+
+
+def _country_names(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """With ``lang='zh'``, the country column shows the country's Chinese name and its ISO3 code moves to a
+    column of its own beside it (``iso3``, a reserved column the reader drops; the name reads back as the
+    same country). English keeps the codes (the record sheets' contract). A value that is no known country
+    stays as written, with no code."""
+    if lang_code(lang) == "en" or "country" not in frame.columns:
+        return frame
+    raw = frame["country"].astype(object)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    iso = [resolve_country(u) for u in uniques]
+    names = np.array([country_name(c, lang) if c else u for c, u in zip(iso, uniques, strict=True)] + [None])
+    isos = np.array([*iso, None], dtype=object)
+    out = frame.copy()
+    out["country"] = names.astype(object)[codes]
+    at = list(out.columns).index("country") + 1
+    out.insert(at, "iso3", isos[codes])
     return out
 
 
@@ -625,7 +688,13 @@ def _summary(w: _Writer, ws: Worksheet, result: Result, lang: str, rat_rows: int
         order = [x for x in palette.LIGHT if x in lights.index] + [
             x for x in lights.index if x not in palette.LIGHT
         ]
-        block(say("wb_role_traffic_light_block"), [(str(x), int(lights.get(x, 0))) for x in order], n_ranked)
+        cl = next(c for c in cs.classifiers if c.id == light)
+        words = {k: v.get(lang) for k, v in cl.values.items()}  # the light by its words, never its code
+        block(
+            say("wb_role_traffic_light_block"),
+            [(words.get(str(x), str(x)), int(lights.get(x, 0))) for x in order],
+            n_ranked,
+        )
     rev = getattr(result.input, "reviews", None)
     if rev is not None and len(rev):
         dec = rev["reviewer_decision"].value_counts()
@@ -791,8 +860,10 @@ def write_workbook(
     rank_raw = ranking_frame(result, lang)
     classifiers, dims, idx = _criteria_columns(result)
     inputs = set(input_columns(result)) - {"project_id"}
-    tool_cols = [c for c in rank_raw.columns if c not in inputs and c != "project_id"]
-    rank_frame = _id_name_first(_code_labels(_track_labels(result, rank_raw, lang), lang, result))
+    tool_cols = [c for c in rank_raw.columns if c not in inputs and c != "project_id"] + ["iso3"]
+    rank_frame = _id_name_first(
+        _country_names(_code_labels(_track_labels(result, rank_raw, lang), lang, result), lang)
+    )
     rank_headers = [
         _tool_header(result, c, lang) if c in tool_cols else _tcol(c, lang) for c in rank_frame.columns
     ]
@@ -823,6 +894,7 @@ def write_workbook(
         "project_id",
         "project_name",
         "country",
+        "iso3",
         "sector",
         "total_investment_usd_m",
         "score",
@@ -854,23 +926,23 @@ def write_workbook(
     w.table(
         "rationale",
         rat,
-        widths={"reason": 70.0, "criterion": 30.0, "value": 24.0, "source": 24.0},
+        widths={"reason": 70.0, "criterion": 30.0, "value": 40.0, "source": 28.0, "dimension": 24.0},
         number_formats={"weight": "0.00", "contribution": "0.00"},
     )
     say("export: excluded", 0.8)
-    ex = _id_name_first(_code_labels(excluded_frame(result, lang), lang, result))
+    ex = _id_name_first(_country_names(_code_labels(excluded_frame(result, lang), lang, result), lang))
     ex_tool = {"exclusion", "gates", "reasons", "sources", "reviewer_decision", "reviewer_note"}
     w.stats.tool_headers.extend(_tcol(c, lang) for c in ex.columns if c in ex_tool)
     w.table(
         "excluded",
         ex,
-        widths={"reasons": 60.0, "gates": 30.0, "reviewer_note": 30.0},
+        widths={"reasons": 60.0, "gates": 30.0, "sources": 30.0, "reviewer_note": 30.0},
         number_formats=_input_formats(ex.columns),
         after=lambda ws, n, names: _decision_dropdown(
             ws, get_column_letter(names.index("reviewer_decision") + 1), n + 1, lang
         ),
     )
-    inv = invalid_frame(result, lang)
+    inv = _id_name_first(invalid_frame(result, lang))  # the project's name beside its id
     inv_tool = {
         "source_sheet",
         "source_row",
@@ -911,7 +983,7 @@ def write_workbook(
     )
     w.table("criteria", criteria_frame(result, lang), widths={"details": 70.0, "label": 40.0, "source": 50.0})
     if result.input.countries is not None:
-        cframe = _code_labels(result.input.countries.frame, lang, result)
+        cframe = _country_names(_code_labels(result.input.countries.frame, lang, result), lang)
         w.table("countries", cframe, headers=[_tcol(c, lang) for c in cframe.columns])
     if result.inference.on:
         w.table("inferred", inferred_frame(result, lang), widths={"evidence": 90.0, "column": 24.0})

@@ -4,7 +4,7 @@ Interface (all that :mod:`screening.io.export` uses)::
 
     cleaner = Cleaner()                     # counts what cleaning changed, for the Audit sheet
     ws = new_sheet(wb, title)               # a write-only sheet of Workbook(write_only=True) that takes blocks
-    write_body(ws, frame, {col: fmt}, cleaner)  # the rows of a frame, below whatever was appended before
+    write_body(ws, frame, {col: fmt}, cleaner, wrap={col})  # a frame's rows, long text wrapped in columns wrap
     text_cell(ws, text)                     # a cell that is always text (for single cells written elsewhere)
 
 Safety (DESIGN.md contract 6), the same on both body paths because cleaning happens once, in
@@ -63,6 +63,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter
@@ -74,6 +75,7 @@ __all__ = [
     "MAX_CELL",
     "TRUNCATION_MARK",
     "TESTED_OPENPYXL",
+    "WRAP",
     "Cleaner",
     "missing_internals",
     "new_sheet",
@@ -186,19 +188,28 @@ def new_sheet(wb: Workbook, title: str) -> Worksheet:
     return cast(Worksheet, ws)  # the write-only sheet borrows Worksheet's interface (its stubs omit it)
 
 
+WRAP = Alignment(wrap_text=True, vertical="top")  # long text (reasons, sources, notes): wrapped, never cut
+
+
 def write_body(
-    ws: Worksheet, frame: pd.DataFrame, formats: dict[int, str], cleaner: Cleaner, fast: bool | None = None
+    ws: Worksheet,
+    frame: pd.DataFrame,
+    formats: dict[int, str],
+    cleaner: Cleaner,
+    fast: bool | None = None,
+    wrap: set[int] | frozenset[int] = frozenset(),
 ) -> None:
-    """Append the rows of ``frame`` (number formats by column position), cleaned once by ``cleaner``.
+    """Append the rows of ``frame`` (number formats by column position), cleaned once by ``cleaner``; the
+    text cells of the columns at positions ``wrap`` wrap (:data:`WRAP`) so a long reason is read in full.
 
     ``fast`` (default :data:`FAST_ROWS`) picks the raw-XML path on sheets from :func:`new_sheet`; otherwise,
-    or on any other sheet, openpyxl cells. Both write the same cell values and types.
+    or on any other sheet, openpyxl cells. Both write the same cell values, types and styles.
     """
     columns = cleaner.columns(frame)
     if (FAST_ROWS if fast is None else fast) and isinstance(ws, _StreamSheet):
-        ws.append_block(_Block(columns, formats))
+        ws.append_block(_Block(columns, formats, wrap))
         return
-    for row in _cell_rows(ws, columns, formats):
+    for row in _cell_rows(ws, columns, formats, wrap):
         ws.append(row)
 
 
@@ -243,21 +254,37 @@ def missing_internals() -> list[str]:
 _TYPED_BY_OPENPYXL = ("=", "#")  # str that openpyxl types as a formula (``=...``) or an error (``#N/A``...)
 
 
-def _cell_rows(ws: Worksheet, columns: list[list[Any]], formats: dict[int, str]) -> Iterator[list[Any]]:
+def _cell_rows(
+    ws: Worksheet,
+    columns: list[list[Any]],
+    formats: dict[int, str],
+    wrap: set[int] | frozenset[int] = frozenset(),
+) -> Iterator[list[Any]]:
     """Rows for ``ws.append``: a str that openpyxl would type as a formula or an error through
     :func:`text_cell` (any other str openpyxl types ``"s"`` itself; the tests check every str cell of this
-    path is ``"s"``), number formats on one reused cell per column."""
+    path is ``"s"``), number formats on one reused cell per column, text of a ``wrap`` column on one reused
+    wrapped text cell per column."""
     styled = {}
     for i, fmt in formats.items():
         c = WriteOnlyCell(ws)
         c.number_format = fmt
         styled[i] = c
+    wrapped = {}
+    for i in wrap:
+        c = WriteOnlyCell(ws)
+        c.alignment = WRAP
+        wrapped[i] = c
     for values in zip(*columns, strict=True):
         row = list(values)
         for i, v in enumerate(row):
             if v.__class__ is str:
                 if not v:
                     row[i] = None  # as the fast path: no cell for empty text
+                elif i in wrapped:
+                    cell = wrapped[i]
+                    cell.value = v
+                    cell.data_type = "s"  # text whatever it starts with: never a formula
+                    row[i] = cell
                 elif v.startswith(_TYPED_BY_OPENPYXL):
                     row[i] = text_cell(ws, v)
             elif (
@@ -399,8 +426,10 @@ class _Block:
 
     CHUNK = 2000  # rows per write
 
-    def __init__(self, columns: list[list[Any]], formats: dict[int, str]) -> None:
-        self.columns, self.formats = columns, formats
+    def __init__(
+        self, columns: list[list[Any]], formats: dict[int, str], wrap: set[int] | frozenset[int] = frozenset()
+    ) -> None:
+        self.columns, self.formats, self.wrap = columns, formats, wrap
 
     def write(self, out: Callable[[str], object], first: int, ws: Worksheet | WriteOnlyWorksheet) -> int:
         """Write rows ``first``, ``first + 1``, ... through ``out``; return the next row number."""
@@ -411,7 +440,15 @@ class _Block:
             c = WriteOnlyCell(ws)
             c.number_format = fmt
             styles[i] = f' s="{c.style_id}"'
-        parts = [self._parts(col, styles.get(i, "")) for i, col in enumerate(self.columns)]
+        text_style = ""
+        if self.wrap:
+            c = WriteOnlyCell(ws)
+            c.alignment = WRAP
+            text_style = f' s="{c.style_id}"'
+        parts = [
+            self._parts(col, styles.get(i, ""), text_style if i in self.wrap else "")
+            for i, col in enumerate(self.columns)
+        ]
         pairs = list(zip(letters, parts, strict=True))
         for start in range(0, n, self.CHUNK):
             rows = []
@@ -423,8 +460,9 @@ class _Block:
         return first + n
 
     @staticmethod
-    def _parts(values: list[Any], style: str) -> list[str | None]:
-        """The part of each ``<c>`` element after its reference, or None for an empty cell."""
+    def _parts(values: list[Any], style: str, text_style: str = "") -> list[str | None]:
+        """The part of each ``<c>`` element after its reference, or None for an empty cell (``text_style``:
+        the style attribute of text cells, e.g. wrapped)."""
         text: dict[str, str] = {}
         number: dict[Any, str] = {}
         out: list[str | None] = []
@@ -435,7 +473,7 @@ class _Block:
             elif cls is str:
                 p = text.get(v)
                 if p is None:
-                    p = text[v] = _inline(v)
+                    p = text[v] = text_style + _inline(v)
                 out.append(p)
             elif cls is bool:
                 out.append(f' t="b"><v>{int(v)}</v></c>')
@@ -445,7 +483,7 @@ class _Block:
                     p = number[v] = f'{style} t="n"><v>{v!r}</v></c>'
                 out.append(p)
             else:  # not produced by Cleaner; text, never anything else
-                out.append(_inline(str(v)))
+                out.append(text_style + _inline(str(v)))
         return out
 
 

@@ -1,5 +1,10 @@
-"""Rationale: for every project and criterion, the value read, points, maximum, weight, contribution, a
-one-line reason in Chinese and English, and the source (DESIGN.md contract 2).
+"""Rationale: for every project and criterion, the value read (``value`` in English, ``value_zh`` in Chinese),
+points, maximum, weight, contribution, a one-line reason in Chinese and English, and the source (``source``:
+its key and section; ``source_en`` / ``source_zh``: the short citation with its section) (DESIGN.md contract 2).
+
+Values are worded for people (:mod:`screening.vocab.format`; a classifier's or a track's code by the words the
+criteria set gives it), fields by their labels (:func:`field_label`), the anchor rule by the scorer's own
+``describe`` (:func:`rule_words`: one wording for the reasons, the Criteria sheet and docs/criteria.md).
 
 "Not assessed — column missing or empty" and "not applicable to this track" are distinct outcomes, never a
 silent zero. Built column-wise: one (projects × criteria) array per field, raveled row-major.
@@ -13,11 +18,12 @@ import numpy as np
 import pandas as pd
 
 from screening.criteria.models import CriteriaSet
-from screening.criteria.rules import LinearScorer, MapScorer, Scorer, StepsScorer
-from screening.i18n import t
+from screening.criteria.rules import Scorer
+from screening.i18n import has, t
 from screening.stages.score import PointMatrix, Scores
+from screening.vocab.columns import COLUMN_BY_NAME
 from screening.vocab.columns import label as column_label
-from screening.vocab.format import format_unique, format_value
+from screening.vocab.format import format_unique
 
 RATIONALE_COLUMNS = [
     "project_id",
@@ -31,55 +37,114 @@ RATIONALE_COLUMNS = [
     "max_points",
     "weight",
     "contribution",
+    "value_zh",
     "reason_en",
     "reason_zh",
-    "source",
+    "source",  # the source's key and section ("xie-2025 二"): a key to the criteria file
+    "source_en",  # the short citation with its section, in English and Chinese ("Xie Laihui 2025 §二")
+    "source_zh",
 ]
 
 
-def value_strings(frame: pd.DataFrame, fields: list[str], lang: str = "en") -> np.ndarray:
+def field_label(field: str, lang: str, criteria: CriteriaSet | None = None) -> str:
+    """A field a criterion reads, by its name for people: an input column's label, a classifier's or a derived
+    field's label from the criteria set, the tool's own fields (``track``, ``positive_list_count``) from the
+    catalogue; the raw name only for a field nobody named."""
+    if field in COLUMN_BY_NAME:
+        return column_label(field, lang)
+    if criteria is not None:
+        for item in criteria.classifiers:
+            if item.id == field:
+                return item.label.get(lang)
+        for der in criteria.derived:
+            if der.id == field:
+                return der.label.get(lang)
+    if has(f"field_{field}"):
+        return t(f"field_{field}", lang)
+    return field
+
+
+def _code_words(field: str, lang: str, criteria: CriteriaSet | None) -> dict[str, str] | None:
+    """Code → words for a field whose codes the criteria set names (a classifier's values, a track)."""
+    if criteria is None:
+        return None
+    if field == "track":
+        return {tr.id: tr.label.get(lang) for tr in criteria.tracks}
+    for cl in criteria.classifiers:
+        if cl.id == field:
+            return {k: v.get(lang) for k, v in cl.values.items()}
+    return None
+
+
+def field_values(
+    frame: pd.DataFrame, field: str, lang: str, criteria: CriteriaSet | None = None
+) -> np.ndarray:
+    """The values of one field for people in ``lang``, formatted once per distinct value; a classifier's or a
+    track's codes by the words the criteria set gives them (multi-label values part by part)."""
+    if field not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    words = _code_words(field, lang, criteria)
+    if words is None:
+        return format_unique(frame[field], field, lang)
+    sep = t("sep_fields", lang)
+
+    def said(v: object) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            return ""
+        return sep.join(words.get(p, p) for p in str(v).split(";") if p)
+
+    codes, uniques = pd.factorize(frame[field].astype(object), use_na_sentinel=True)
+    shown = np.array([said(u) for u in uniques] + [""], dtype=object)
+    return shown[codes]
+
+
+def value_strings(
+    frame: pd.DataFrame, fields: list[str], lang: str = "en", criteria: CriteriaSet | None = None
+) -> np.ndarray:
     """The values a criterion read, for people in ``lang`` (formatted once per distinct value), as
     'Label: value; …' (one field: the bare value)."""
     if not fields or len(frame) == 0:
         return np.full(len(frame), "", dtype=object)
-    cols = [
-        format_unique(frame[f], f, lang) if f in frame.columns else np.full(len(frame), "", dtype=object)
-        for f in fields
-    ]
+    cols = [field_values(frame, f, lang, criteria) for f in fields]
     if len(fields) == 1:
         return cols[0]
     colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
     parts = [
-        np.where(c == "", "", column_label(f, lang) + colon + c.astype(str))
+        np.where(c == "", "", field_label(f, lang, criteria) + colon + c.astype(str))
         for f, c in zip(fields, cols, strict=True)
     ]
     joined = [sep.join(x for x in row if x) for row in zip(*parts, strict=True)]
     return np.array(joined, dtype=object)
 
 
-def _map_key_words(key: str, field: str, lang: str) -> str:
-    """A map scorer's key as words: yes/no keys as 是/否 or yes/no, codes by their label."""
-    if key in ("true", "false"):
-        return format_value(key == "true", field, lang)
-    return format_value(key, field, lang)
-
-
 def rule_words(scorer: Scorer, lang: str) -> str:
-    """The anchor rule of a scorer with its values formatted for people (a year as a year, a count with
-    thousands separators, a code by its label); other scorers keep their own description."""
-    pts = t("reason_pts", lang)
-    if isinstance(scorer, LinearScorer):
-        f = scorer.field
-        return ", ".join(f"{format_value(x, f, lang)} → {y:g} {pts}" for x, y in scorer.anchors)
-    if isinstance(scorer, StepsScorer):
-        f = scorer.field
-        first = format_value(scorer.steps[0][0], f, lang)
-        steps = ", ".join(f"≥ {format_value(x, f, lang)} → {y:g} {pts}" for x, y in scorer.steps)
-        return f"< {first} → {scorer.below:g} {pts}, {steps}"
-    if isinstance(scorer, MapScorer):
-        f = scorer.field
-        return ", ".join(f"{_map_key_words(k, f, lang)} → {v:g} {pts}" for k, v in scorer.map.items())
+    """The anchor rule of a scorer in words, values formatted for people (a year as a year, a share as a
+    percentage, a code by its label): the scorer's own ``describe`` — one wording for the reasons, the
+    Criteria sheet and the criteria documentation."""
     return scorer.describe(lang)
+
+
+def short_citation(criteria: CriteriaSet, key: str, section: str | None, lang: str) -> str:
+    """A source as a short citation with its section — "谢来辉 2025 §二", "IFC PS 2012, PS4" — for beside a
+    reason (the full citation stays on the Criteria sheet). The source's ``short``, or its key without one."""
+    src = criteria.sources.get(key)
+    short = src.short.get(lang) if src is not None and src.short is not None else key
+    section = section or (src.section if src is not None else None)
+    if not section:
+        return short
+    # a section named in letters ("PS4", "Principle 2", "Annex A") follows a comma, one that names itself
+    # ("第五章") a space; a numbered one takes §
+    if section[:1].isascii() and section[:1].isalpha():
+        return f"{short}, {section}"
+    return f"{short} {section}" if section.startswith("第") else f"{short} §{section}"
+
+
+def _not_assessed(label: str, missing: np.ndarray, lang: str) -> np.ndarray:
+    """ "<criterion>: not assessed — <labels> is/are blank", the blank fields named by their labels."""
+    marks = "\x00"
+    filled = t("reason_not_assessed", lang, criterion=label, fields=marks)
+    head, tail = filled.split(marks)
+    return np.asarray(head + missing + tail, dtype=object)
 
 
 def _sentence(label: str, values: np.ndarray, points: np.ndarray, rule: str, lang: str) -> np.ndarray:
@@ -100,13 +165,15 @@ def _sentence(label: str, values: np.ndarray, points: np.ndarray, rule: str, lan
     return np.asarray(out + tail + ("。" if lang == "zh" else "."), dtype=object)
 
 
-def _missing_fields(frame: pd.DataFrame, fields: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: the fields a criterion reads that are blank there, in English and Chinese — a combined
+def _missing_fields(
+    frame: pd.DataFrame, fields: list[str], langs: tuple[str, ...], criteria: CriteriaSet | None = None
+) -> dict[str, np.ndarray]:
+    """Per row and language: the fields a criterion reads that are blank there, by their labels — a combined
     criterion is not assessed when one part is missing, and only that part is named (all of them where
     none is blank, e.g. a value outside the scorer's cases)."""
     n = len(frame)
     if not fields:
-        return np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+        return {lang: np.full(n, "", dtype=object) for lang in langs}
     blank = np.column_stack(
         [frame[f].isna().to_numpy() if f in frame.columns else np.ones(n, dtype=bool) for f in fields]
     )
@@ -114,9 +181,12 @@ def _missing_fields(frame: pd.DataFrame, fields: list[str]) -> tuple[np.ndarray,
     code[code == 0] = (1 << len(fields)) - 1
     uniq, inverse = np.unique(code, return_inverse=True)
     picked = [[f for j, f in enumerate(fields) if (int(c) >> j) & 1] for c in uniq]
-    en = np.array([", ".join(p) for p in picked], dtype=object)
-    zh = np.array(["、".join(column_label(f, "zh") for f in p) for p in picked], dtype=object)
-    return en[inverse], zh[inverse]
+    out = {}
+    for lang in langs:
+        sep = t("sep_fields", lang)
+        named = np.array([sep.join(field_label(f, lang, criteria) for f in p) for p in picked], dtype=object)
+        out[lang] = named[inverse]
+    return out
 
 
 def _inferred_notes(
@@ -131,21 +201,29 @@ def _inferred_notes(
     first = mine.drop_duplicates("row_key").set_index("row_key")
     keys = frame["row_key"].to_numpy()
     got = first.reindex(keys)
-    has = got["column"].notna().to_numpy()
-    if not has.any():
+    found = got["column"].notna().to_numpy()
+    if not found.any():
         return "", ""
     col = got["column"].fillna("").to_numpy(dtype=object)
-    ev = got["evidence"].fillna("").to_numpy(dtype=object)
-    en = np.where(has, " — inferred (" + col + "), from: " + ev.astype(str), "")
-    zh = np.where(
-        has,
-        "——由记录推断（"
-        + np.array([column_label(c, "zh") if c else "" for c in col], dtype=object)
-        + "），依据："
-        + ev.astype(str),
-        "",
-    )
-    return en.astype(object), zh.astype(object)
+    ev = got["evidence"].fillna("").astype(str).to_numpy(dtype=object)
+    notes = []
+    for lang in ("en", "zh"):
+        named = np.array([column_label(c, lang) if c else "" for c in col], dtype=object)
+        said = _filled("reason_inferred", lang, column=named, evidence=ev)
+        notes.append(np.where(found, said, "").astype(object))
+    return notes[0], notes[1]
+
+
+def _filled(key: str, lang: str, **slots: np.ndarray | str) -> np.ndarray:
+    """A catalogue sentence filled column-wise: the template is split once at its slots, each slot an array
+    (one value a row) or one string."""
+    marks = {name: chr(i) for i, name in enumerate(slots)}
+    template = t(key, lang, **marks)
+    out: np.ndarray | str = ""
+    by_mark = {m: slots[name] for name, m in marks.items()}
+    for piece in re.split("([" + "".join(marks.values()) + "])", template):
+        out = out + by_mark.get(piece, piece)
+    return np.asarray(out, dtype=object)
 
 
 def rationale(
@@ -179,10 +257,13 @@ def rationale(
         "criterion_zh",
         "status",
         "value",
+        *(["value_zh"] if "zh" in langs else []),
         *[f"reason_{lang}" for lang in ("en", "zh") if lang in langs],
         "source",
+        *[f"source_{lang}" for lang in ("en", "zh") if lang in langs],
     ]
     text = {k: np.empty((n, m), dtype=object) for k in names}
+    head = names[: names.index("value") + 1]
     points = np.where(applicable & ~np.isnan(points_all), np.round(points_all, 2), np.nan)
     tracks = pm.tracks[sel]
     for j, (dim, crit) in enumerate(criteria.criteria):
@@ -193,63 +274,67 @@ def rationale(
             np.ones(n, dtype=bool) if crit.tracks is None else np.isin(tracks, crit.tracks)
         )
         why_not = crit.not_applicable
+        why_en, why_zh = (why_not.en, why_not.zh) if why_not is not None else ("", "")
         assessed = app & ~np.isnan(points_all[:, j])
         status = np.where(~app, "not_applicable", np.where(assessed, "assessed", "not_assessed"))
-        values = value_strings(frame, fields, "en")
+        values = value_strings(frame, fields, "en", criteria)
+        values_zh = value_strings(frame, fields, "zh", criteria) if "zh" in langs else values
         said_en, said_zh = _inferred_notes(frame, fields, inferred)
         pts_codes, pts_u = pd.factorize(pd.Series(points[:, j]), use_na_sentinel=True)
         pts_txt = np.array([f"{p:g}" for p in pts_u] + [""], dtype=object)[pts_codes]
         rule_en, rule_zh = rule_words(crit.scorer, "en"), rule_words(crit.scorer, "zh")
-        missing_en, missing_zh = _missing_fields(frame, fields)
+        missing = _missing_fields(frame, fields, langs, criteria)
         if "en" in langs:
             text["reason_en"][:, j] = np.where(
                 status == "assessed",
                 _sentence(crit.label.en, values, pts_txt, rule_en, "en") + said_en,
                 np.where(
                     status == "not_assessed",
-                    f"{crit.label.en}: not assessed — " + missing_en + " missing or empty",
+                    _not_assessed(crit.label.en, missing["en"], "en"),
                     np.where(
                         by_condition,
-                        f"{crit.label.en}: not applicable — {why_not.en if why_not else ''}",
-                        f"{crit.label.en}: not applicable to this track",
+                        t("reason_not_applicable_because", "en", criterion=crit.label.en, why=why_en),
+                        t("reason_not_applicable_track", "en", criterion=crit.label.en),
                     ),
                 ),
             )
         if "zh" in langs:
             text["reason_zh"][:, j] = np.where(
                 status == "assessed",
-                _sentence(crit.label.zh, value_strings(frame, fields, "zh"), pts_txt, rule_zh, "zh")
-                + said_zh,
+                _sentence(crit.label.zh, values_zh, pts_txt, rule_zh, "zh") + said_zh,
                 np.where(
                     status == "not_assessed",
-                    f"{crit.label.zh}：未评估——" + missing_zh + "缺失或为空",
+                    _not_assessed(crit.label.zh, missing["zh"], "zh"),
                     np.where(
                         by_condition,
-                        f"{crit.label.zh}：不适用——{why_not.zh if why_not else ''}",
-                        f"{crit.label.zh}：不适用于该类项目",
+                        t("reason_not_applicable_because", "zh", criterion=crit.label.zh, why=why_zh),
+                        t("reason_not_applicable_track", "zh", criterion=crit.label.zh),
                     ),
                 ),
             )
         src = criteria.sources[crit.source]
         text["source"][:, j] = f"{crit.source} {crit.section or src.section or ''}".strip()
+        for lang in ("en", "zh"):
+            if lang in langs:
+                text[f"source_{lang}"][:, j] = short_citation(criteria, crit.source, crit.section, lang)
         text["dimension"][:, j] = dim.id
         text["criterion"][:, j] = crit.id
         text["criterion_en"][:, j] = crit.label.en
         text["criterion_zh"][:, j] = crit.label.zh
         text["status"][:, j] = status
         text["value"][:, j] = values
+        if "zh" in langs:
+            text["value_zh"][:, j] = values_zh
     out = pd.DataFrame(
         {
             "row_key": np.repeat(frame["row_key"].to_numpy(), m),
             "project_id": pd.Series(np.repeat(ids, m), dtype=object),
-            **{
-                k: pd.Series(text[k].ravel(), dtype=object) for k in names[:6]
-            },  # object: no str-array conversion
+            **{k: pd.Series(text[k].ravel(), dtype=object) for k in head},  # object: no str-array conversion
             "points": points.ravel(),
             "max_points": np.where(applicable, 100.0, np.nan).ravel(),
             "weight": np.round(eff * 100, 4).ravel(),
             "contribution": np.round(contrib, 4).ravel(),
-            **{k: pd.Series(text[k].ravel(), dtype=object) for k in names[6:]},
+            **{k: pd.Series(text[k].ravel(), dtype=object) for k in names if k not in head},
         }
     )
     return out

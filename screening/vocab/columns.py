@@ -240,7 +240,7 @@ CODE_LISTS: dict[str, CodeList] = {
                 ("nuclear", "核电", "Nuclear", ("核能",)),
                 ("biomass", "生物质", "Biomass", ("生物质能",)),
                 ("geothermal", "地热", "Geothermal", ("地热能",)),
-                ("none", "不适用", "None", ("n/a", "na", "无")),
+                ("none", "不适用", "Not applicable", ("n/a", "na", "无", "none")),
             ],
         ),
         _codes(
@@ -295,7 +295,7 @@ CODE_LISTS: dict[str, CodeList] = {
                 ("chinese", "中国标准", "Chinese standards", ("中国", "china")),
                 ("host", "东道国标准", "Host-country standards", ("东道国", "local")),
                 ("mixed", "混合标准", "Mixed standards", ("混合",)),
-                ("none", "无", "None", ("未采用",)),
+                ("none", "无", "No standard applied", ("未采用", "none")),
             ],
         ),
         _codes(
@@ -347,7 +347,7 @@ CODE_LISTS: dict[str, CodeList] = {
         _codes(
             "level",
             [
-                ("0", "无", "None", ("none", "no")),
+                ("0", "无", "Absent", ("none", "no")),
                 ("1", "有限", "Limited", ("limited", "low", "弱", "少量")),
                 ("2", "较多", "Substantial", ("substantial", "medium", "moderate", "中")),
                 ("3", "很强", "Strong", ("strong", "high", "强")),

@@ -1,5 +1,6 @@
 """Values as a planner reads them, in Chinese or English: counts with thousands separators, years as years,
-money in USD m with one decimal, booleans 是/否 / yes/no, codes by their code-list label, blanks as "".
+money in USD m with one decimal, shares (0–1) as percentages, booleans 是/否 / yes/no, codes by their
+code-list label (a level 0–3 too: 3 → 很强 / Strong), blanks as "".
 
 ``format_unique`` formats once per distinct value (the explain stage runs on 10⁵ rows).
 """
@@ -32,20 +33,34 @@ def format_value(value: object, field: str, lang: str) -> str:
     if isinstance(value, bool | np.bool_):
         return t("fmt_yes" if value else "fmt_no", lang)
     col = COLUMN_BY_NAME.get(field)
+    codes = CODE_LISTS.get(col.codes) if col is not None and col.codes else None
     if isinstance(value, str):
-        if col is not None and col.codes in CODE_LISTS:
-            return CODE_LISTS[col.codes].label(value, lang)
+        if kind == "bool" and value.strip().lower() in ("true", "false"):
+            return t("fmt_yes" if value.strip().lower() == "true" else "fmt_no", lang)
+        if codes is not None:
+            return codes.label(value, lang)
         return value
     if isinstance(value, int | float | np.integer | np.floating):
         x = float(value)
+        if codes is not None and x.is_integer() and str(round(x)) in codes.values:
+            return codes.label(str(round(x)), lang)  # a level 0–3 by its name, never its number
         if kind == "year":
             return str(round(x))
         if kind == "money":
             return t("fmt_money", lang, amount=f"{x:,.1f}")
-        if x.is_integer():
-            return f"{round(x):,}"
-        return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) >= 1 else f"{x:.3g}"
+        if kind == "share":
+            return t("fmt_percent", lang, pct=_plain(x * 100))
+        if kind == "pct":
+            return t("fmt_percent", lang, pct=_plain(x))
+        return _plain(x)
     return str(value)
+
+
+def _plain(x: float) -> str:
+    """A number with thousands separators, at most two decimals (three significant digits below one)."""
+    if x.is_integer():
+        return f"{round(x):,}"
+    return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) >= 1 else f"{x:.3g}"
 
 
 def format_unique(series: pd.Series, field: str, lang: str) -> np.ndarray:

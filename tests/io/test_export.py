@@ -305,7 +305,15 @@ def test_excluded_invalid_issues_criteria_sheets(rich):
     for r in excluded:
         assert r["gates"] and r["reasons"] and r["sources"] and r["project_name"]
     inv_header, invalid = records_of(out, "Invalid")
-    assert inv_header[:5] == ("source_sheet", "source_row", "problem_columns", "problem_values", "problems")
+    assert inv_header[:7] == (  # the project's name beside its id, then where the record came from
+        "project_id",
+        "project_name",
+        "source_sheet",
+        "source_row",
+        "problem_columns",
+        "problem_values",
+        "problems",
+    )
     by_id = {r["project_id"]: r for r in invalid}
     assert by_id["I1"]["total_investment_usd_m"] == "abc"  # the raw value, for re-import
     assert (

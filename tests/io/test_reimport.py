@@ -115,14 +115,16 @@ def test_source_rows_refer_to_the_exported_sheets(first):
         values = [c.value for c in next(ws.iter_rows(min_row=row.source_row, max_row=row.source_row))]
         shown = values[header.index("project_id")]
         assert (shown if shown is None else str(shown)) == row.project_id
-    first_rows = {r[7]: i + 2 for i, r in enumerate(wb["Invalid"].iter_rows(min_row=2, values_only=True))}
+    inv_head = next(wb["Invalid"].iter_rows(max_row=1, values_only=True))
+    at = inv_head.index("project_id")
+    first_rows = {r[at]: i + 2 for i, r in enumerate(wb["Invalid"].iter_rows(min_row=2, values_only=True))}
     again_out = tmp / "rows2.xlsx"
     write_workbook(again, again_out, "en")
     wb2 = openpyxl.load_workbook(again_out, read_only=True)
     header = next(wb2["Invalid"].iter_rows(max_row=1, values_only=True))
-    assert header[7] == "project_id"
-    inv2 = {r[7]: r for r in wb2["Invalid"].iter_rows(min_row=2, values_only=True)}
-    assert inv2["I1"][:2] == ("Invalid", first_rows["I1"])  # sheet and row of the loaded workbook
+    assert header[:4] == ("project_id", "project_name", "source_sheet", "source_row")  # name beside the id
+    inv2 = {r[0]: r for r in wb2["Invalid"].iter_rows(min_row=2, values_only=True)}
+    assert inv2["I1"][2:4] == ("Invalid", first_rows["I1"])  # sheet and row of the loaded workbook
     issues2 = list(wb2["Data issues"].iter_rows(min_row=2, values_only=True))
     assert issues2 and {r[0] for r in issues2} <= {"Invalid", "Ranking", "Excluded"}
 

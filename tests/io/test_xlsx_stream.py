@@ -366,3 +366,22 @@ def test_exported_workbook_has_no_formula_on_either_body_path(tmp_path, monkeypa
     wb = openpyxl.load_workbook(out)
     texts = {c.value for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "s"}
     assert set(bad) <= texts
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_wrapped_columns_wrap_on_either_body_path(tmp_path, fast):
+    """The text cells of a ``wrap`` column wrap (a long reason is read in full), still as text, never a
+    formula; the other columns and the numbers keep their own style."""
+    frame = pd.DataFrame(
+        {"id": ["A", "B", "C"], "reason": ["a long reason " * 20, "=1+1", None], "n": [1.5, 2.0, 3.0]}
+    )
+    wb = Workbook(write_only=True)
+    ws = new_sheet(wb, "s")
+    ws.append(list(frame.columns))
+    write_body(ws, frame, {2: "0.00"}, Cleaner(), fast=fast, wrap={1})
+    wb.save(tmp_path / "w.xlsx")
+    got = openpyxl.load_workbook(tmp_path / "w.xlsx").worksheets[0]
+    assert got["B2"].alignment.wrap_text and got["B3"].alignment.wrap_text
+    assert got["B3"].value == "=1+1" and got["B3"].data_type == "s"
+    assert not got["A2"].alignment.wrap_text and not got["C2"].alignment.wrap_text
+    assert got["C2"].number_format == "0.00" and got["B4"].value is None

@@ -54,3 +54,23 @@ def test_blanks_are_empty_never_none_or_nan(blank):
 def test_format_unique_spreads_back_to_every_row():
     s = pd.Series([5e04, None, 5e04, 12.5])
     assert list(format_unique(s, "direct_beneficiaries", "en")) == ["50,000", "", "50,000", "12.5"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_shares_read_as_percentages(lang):
+    assert format_value(0.9, "local_employment_share", lang) == "90%"
+    assert format_value(0.455, "private_capital_share", lang) == "45.5%"
+    assert format_value(0.0, "private_capital_share", lang) == "0%"
+    assert format_value(8.0, "firr_pct", lang) == "8%"  # a column already in per cent is not scaled again
+
+
+def test_levels_read_by_their_names_never_their_numbers():
+    assert format_value(3.0, "hard_connectivity", "en") == "Strong"
+    assert format_value(3, "hard_connectivity", "zh") == "很强"
+    assert format_value(1.0, "soft_connectivity", "zh") == "有限"
+    assert format_value(0.0, "heart_connectivity", "en") == "Absent"  # never a word read as a blank
+
+
+def test_yes_no_written_as_text_reads_as_yes_no():
+    assert format_value("true", "esia_completed", "zh") == "是"
+    assert format_value("false", "esia_completed", "en") == "no"
