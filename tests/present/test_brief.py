@@ -28,7 +28,7 @@ from screening.present.brief import (
     project_brief_pdf,
     project_facts,
     rank_intervals,
-    short_citation,
+    reference_entry,
 )
 from screening.present.brief.facts import _Cites, approval_path
 from screening.present.brief.render import render_project
@@ -231,11 +231,11 @@ def test_record_text_is_escaped_never_markup(tmp_path: Path) -> None:
     assert page_sizes(html_to_pdf(html)) == [A4_POINTS]  # and nothing is fetched
 
 
-def test_short_citation_keeps_the_title_and_adds_the_section() -> None:
-    assert short_citation("IFC Performance Standard 5: Land Acquisition (2012)", "PS5 ¶19") == (
+def test_reference_entry_keeps_the_title_and_adds_the_section() -> None:
+    assert reference_entry("IFC Performance Standard 5: Land Acquisition (2012)", "PS5 ¶19") == (
         "IFC Performance Standard 5, PS5 ¶19"
     )
-    assert short_citation("《办法》(2017) 第十三条：敏感项目", None) == "《办法》(2017) 第十三条"
+    assert reference_entry("《办法》(2017) 第十三条：敏感项目", None) == "《办法》(2017) 第十三条"
 
 
 # ----------------------------------------------------------------------------------------- approval path

@@ -19,7 +19,7 @@ from screening.present.brief.facts import (
     portfolio_facts,
     project_facts,
     rank_intervals,
-    short_citation,
+    reference_entry,
 )
 from screening.present.brief.pdf import html_to_pdf, one_page_pdf
 from screening.present.brief.render import DENSITIES, render_portfolio, render_project
@@ -41,7 +41,7 @@ __all__ = [
     "project_brief_pdf",
     "project_facts",
     "rank_intervals",
-    "short_citation",
+    "reference_entry",
 ]
 
 

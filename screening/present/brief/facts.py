@@ -134,7 +134,7 @@ class _Cites:
         src = self.cs.sources.get(key)
         if src is None:
             return ()
-        shown = short_citation(src.cite, section or src.section)
+        shown = reference_entry(src.cite, section or src.section)
         if shown not in self.order:
             self.order.append(shown)
         return (self.order.index(shown) + 1,)
@@ -150,8 +150,9 @@ class _Cites:
         return tuple(dict.fromkeys(out))
 
 
-def short_citation(cite: str, section: str | None = None) -> str:
-    """A source's citation up to its first colon (the gloss after it is left out), with the section."""
+def reference_entry(cite: str, section: str | None = None) -> str:
+    """A source in the brief's numbered list: its citation up to the first colon (the gloss after it is left
+    out), with the section. Beside a reason the shorter `stages.explain.short_citation` is used."""
     head = cite
     for mark in ("：", ": "):
         if mark in head:
