@@ -33,25 +33,21 @@ def body() -> None:
     if ex.empty:
         st.success(common.t("none_excluded"))
     else:
-        if "country" in ex:
-            ex["country"] = ex["country"].map(lambda v: present.country_label(v, lang))
-        st.dataframe(ex, hide_index=True, column_config=_config(ex, lang, cs))
+        common.dataframe(ex, hide_index=True, column_config=_config(ex, lang, cs))
 
     # Not candidates (cancelled, suspended) are excluded for a reason of their own kind: shown apart.
     nc = present.excluded_table(result, lang, kind="not_candidate")
     if not nc.empty:
         st.subheader(f"{common.t('not_candidates_section')} ({len(nc):,})")
         st.caption(common.t("not_candidates_hint"))
-        if "country" in nc:
-            nc["country"] = nc["country"].map(lambda v: present.country_label(v, lang))
-        st.dataframe(nc, hide_index=True, column_config=_config(nc, lang, cs))
+        common.dataframe(nc, hide_index=True, column_config=_config(nc, lang, cs))
 
     st.subheader(f"{common.t('invalid_section')} ({counts['invalid']:,})")
     inv = present.invalid_table(result, lang)
     if inv.empty:
         st.success(common.t("none_invalid"))
     else:
-        st.dataframe(
+        common.dataframe(
             inv.astype(str).replace({"None": "", "nan": ""}),
             hide_index=True,
             column_config=_config(inv, lang, cs),
@@ -63,7 +59,7 @@ def body() -> None:
         st.success(common.t("none_flagged"))
     else:
         summary = present.flag_summary(result, lang)
-        st.dataframe(
+        common.dataframe(
             summary,
             hide_index=True,
             column_config={
@@ -72,7 +68,7 @@ def body() -> None:
             },
         )
         st.caption(common.t("flagged_hint"))
-        st.dataframe(
+        common.dataframe(
             flagged,
             hide_index=True,
             column_config={c: present.column_title(str(c), lang, cs) for c in flagged.columns},

@@ -81,9 +81,7 @@ def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd
         *[c for c in ranked.columns if c.startswith("dim_")],
     ]
     cols = [c for c in cols if c in ranked.columns]
-    out = ranked[cols].copy()
-    if "country" in out:
-        out["country"] = _map_unique(out["country"], lambda v: country_label(v, lang))
+    out = with_country_names(ranked[cols], lang)
     if "sector" in out:
         out["sector"] = _map_unique(out["sector"], lambda v: code_label("sector", v, lang))
     if "track" in out:
@@ -105,6 +103,26 @@ def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd
     if "completeness" in out:
         out["completeness"] = (out["completeness"].astype(float) * 100).round(0)
     return out.reset_index(drop=True)
+
+
+COUNTRY_CODE = "country_iso"
+"""The column that keeps a project's ISO 3166 alpha-3 code beside the country's name (issue 18 item 5)."""
+
+
+def with_country_names(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """``country`` as the country's name in ``lang`` (蒙古国 / Mongolia), with the ISO code kept in a column of
+    its own (``country_iso``) right after it; a frame without ``country`` is returned as it is."""
+    if "country" not in frame.columns or COUNTRY_CODE in frame.columns:
+        return frame
+    out = frame.copy()
+    codes = out["country"]
+    out["country"] = _map_unique(codes, lambda v: country_label(v, lang))
+    out.insert(
+        list(out.columns).index("country") + 1,
+        COUNTRY_CODE,
+        _map_unique(codes, lambda v: v if isinstance(v, str) else ""),
+    )
+    return out
 
 
 def _map_unique(values: pd.Series, fn: Any) -> np.ndarray:
@@ -346,7 +364,9 @@ def excluded_table(result: Result, lang: Lang, kind: str | None = None) -> pd.Da
         for c in ("project_id", "project_name", "country", "exclusion", "gate_ids", "reasons", "sources")
         if c in ex
     ]
-    return ex[lead + [c for c in ex.columns if c not in lead]].reset_index(drop=True)
+    return with_country_names(ex[lead + [c for c in ex.columns if c not in lead]], lang).reset_index(
+        drop=True
+    )
 
 
 def flag_summary(result: Result, lang: Lang) -> pd.DataFrame:
@@ -386,8 +406,9 @@ def flagged_projects(result: Result, lang: Lang) -> pd.DataFrame:
     """Every ranked project with at least one review flag, in rank order, its flags as labels."""
     ranked = result.ranked
     flagged = ranked[ranked["flags"].astype(str) != ""]
-    cols = [c for c in ("rank", "project_id", "project_name", "country", "tier", "flags") if c in ranked]
-    return ranking_table(flagged, lang, result.criteria)[cols]
+    table = ranking_table(flagged, lang, result.criteria)
+    cols = ("rank", "project_id", "project_name", "country", COUNTRY_CODE, "tier", "flags")
+    return table[[c for c in cols if c in table.columns]]
 
 
 def invalid_table(result: Result, lang: Lang) -> pd.DataFrame:
@@ -728,9 +749,7 @@ def portfolio_table(chosen: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> 
         )
         if c in chosen.columns
     ]
-    out = chosen[cols].copy()
-    if "country" in out:
-        out["country"] = out["country"].map(lambda v: country_label(v, lang))
+    out = with_country_names(chosen[cols], lang)
     if "sector" in out:
         out["sector"] = out["sector"].map(lambda v: code_label("sector", v, lang))
     if "track" in out:
