@@ -123,6 +123,7 @@ def _editors(ld: common.Loaded, lang: str) -> None:
         key=editor_key,
         hide_index=True,
         disabled=["dimension", "id", "label", "tracks"],
+        placeholder="",
         height=360,
         on_change=_set_criteria,
         args=(editor_key, crits["id"].astype(str).tolist()),

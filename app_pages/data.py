@@ -159,6 +159,7 @@ def _mapping_editor(table) -> None:  # noqa: ANN001 - a DataFrame
         hide_index=True,
         key=f"header_editor_{tag[:10]}",
         disabled=["source_header", "canonical_label", "required"],
+        placeholder="",
         column_config={
             "source_header": common.t("source_header"),
             "canonical": st.column_config.SelectboxColumn(

@@ -28,6 +28,7 @@ from screening.analysis.portfolio import (
     value_for_money,
 )
 from screening.io.export import csv_for_reading
+from screening.present.tables import eligibility_text
 from screening.report import result_fingerprint
 
 FRONTIER_POINTS = 8
@@ -256,7 +257,7 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
     message = p.message.get(lang)
     {"optimal": st.success, "time_limit": st.warning}.get(p.status, st.error)(message)
     if p.eligibility is not None:  # a widened eligibility is said as a warning, the default as a note
-        (st.warning if p.eligibility.widened else st.caption)(p.eligibility.describe().get(lang))
+        (st.warning if p.eligibility.widened else st.caption)(eligibility_text(p.eligibility, lang, cs))
         thin = p.eligibility.thin_note()
         if thin is not None:
             st.warning(thin.get(lang))

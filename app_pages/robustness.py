@@ -129,6 +129,7 @@ def body() -> None:
             column_config={
                 "rank": present.t("rank", lang),
                 "project_id": present.t("id", lang),
+                "project_name": present.column_title("project_name", lang),
                 "dimension": present.t("dimension", lang),
                 "direction": present.t("rb_direction", lang),
                 "weight": num(present.t("rb_current_weight", lang), format="%.2f"),
