@@ -132,6 +132,12 @@ def dataframe(data: Any, where: Any = None, **kw: Any) -> Any:
     return (where or st).dataframe(data, **kw)
 
 
+def id_and_name(pid: object, names: dict[str, str], width: int = 30) -> str:
+    """'<id> <name>' cut to ``width`` characters: how a chart's legend or axis names a project (the charts
+    label by the column they are given, so the pages give them this one)."""
+    return f"{pid} {names.get(str(pid), '')}"[:width].strip()
+
+
 # The file uploader's button ("Upload"), size note ("200MB per file • XLSX, CSV") and drag note ("Drag and
 # drop a file here") are written by Streamlit's front end, which has no API and no locale for them. Chosen: a
 # CSS-only override (no JavaScript, no component of our own), because it keeps Streamlit's uploader with its

@@ -166,9 +166,10 @@ def body() -> None:
             key="rb_dimension",
         )
         top_ids = tuple(result.ranked["project_id"].astype(str).head(k))
-        curves = _sweep(fp, dim, top_ids, result)
+        curves = _sweep(fp, dim, top_ids, result).copy()  # the legend names each line by id and name
+        curves["project_id"] = curves["project_id"].map(lambda i: common.id_and_name(i, names))
         st.altair_chart(
-            present.sweep_chart(curves, lang, cs, dim, float(result.weights.dimensions[dim]), names),
+            present.sweep_chart(curves, lang, cs, dim, float(result.weights.dimensions[dim]), {}),
             width="stretch",
         )
 
@@ -219,9 +220,7 @@ def body() -> None:
         st.warning(thin.get(lang))
     top = min(len(smaa.table), max(20, 2 * smaa.top_k))
     named = smaa.table.copy()  # the chart labels each bar with this column: the id with the project's name
-    named["project_id"] = (
-        named["project_id"].astype(str).map(lambda i: f"{i} {names.get(i, '')}"[:30].strip())
-    )
+    named["project_id"] = named["project_id"].map(lambda i: common.id_and_name(i, names))
     st.altair_chart(present.rank_interval_chart(named, lang, smaa.top_k, top=top), width="stretch")
     st.caption(common.t("rb_interval_legend"))
     st.caption(common.t("help_stable"))
