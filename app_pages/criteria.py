@@ -184,7 +184,7 @@ def body() -> None:
     cfg["label"] = common.t("criterion")
     cfg["anchors"] = st.column_config.TextColumn(common.t("anchors"), width="large")
     cfg["source"] = st.column_config.TextColumn(common.t("source"), width="large")
-    common.dataframe(details, hide_index=True, column_config=cfg)
+    common.dataframe(details, hide_index=True, column_config=cfg, row_height=common.WRAPPED_ROW_HEIGHT)
 
     with st.expander(f"{common.t('gates')} ({len(cs.gates)}) · {common.t('flags')} ({len(cs.flags)})"):
         rows = [

@@ -33,14 +33,18 @@ def body() -> None:
     if ex.empty:
         st.success(common.t("none_excluded"))
     else:
-        common.dataframe(ex, hide_index=True, column_config=_config(ex, lang, cs))
+        common.dataframe(
+            ex, hide_index=True, column_config=_config(ex, lang, cs), row_height=common.WRAPPED_ROW_HEIGHT
+        )
 
     # Not candidates (cancelled, suspended) are excluded for a reason of their own kind: shown apart.
     nc = present.excluded_table(result, lang, kind="not_candidate")
     if not nc.empty:
         st.subheader(f"{common.t('not_candidates_section')} ({len(nc):,})")
         st.caption(common.t("not_candidates_hint"))
-        common.dataframe(nc, hide_index=True, column_config=_config(nc, lang, cs))
+        common.dataframe(
+            nc, hide_index=True, column_config=_config(nc, lang, cs), row_height=common.WRAPPED_ROW_HEIGHT
+        )
 
     st.subheader(f"{common.t('invalid_section')} ({counts['invalid']:,})")
     inv = present.invalid_table(result, lang)
@@ -59,9 +63,11 @@ def body() -> None:
         st.success(common.t("none_flagged"))
     else:
         summary = present.flag_summary(result, lang)
-        common.dataframe(
+        common.dataframe(  # the flag's label first; its id is the criteria file's, not a planner's word
             summary,
             hide_index=True,
+            column_order=[c for c in summary.columns if c != "id"],
+            row_height=common.WRAPPED_ROW_HEIGHT,
             column_config={
                 **{c: present.t(c, lang) for c in summary.columns},
                 "reason": st.column_config.TextColumn(present.t("reason", lang), width="large"),

@@ -39,6 +39,7 @@ def body() -> None:
     common.dataframe(
         dims,
         hide_index=True,
+        row_height=common.WRAPPED_ROW_HEIGHT,
         key="howto_dimensions",
         column_config={
             "dimension": common.t("howto_col_dimension"),
@@ -53,6 +54,7 @@ def body() -> None:
             common.dataframe(
                 howto.dimension_criteria(cs, dim, lang),
                 hide_index=True,
+                row_height=common.WRAPPED_ROW_HEIGHT,
                 key=f"howto_dim_{dim.id}",
                 column_config={
                     "criterion": common.t("howto_col_criterion"),
@@ -67,6 +69,7 @@ def body() -> None:
     common.dataframe(
         howto.gates_in_words(cs, lang),
         hide_index=True,
+        row_height=common.WRAPPED_ROW_HEIGHT,
         key="howto_gates",
         column_config={
             "label": common.t("howto_col_label"),
@@ -78,6 +81,7 @@ def body() -> None:
     common.dataframe(
         howto.flags_in_words(cs, lang),
         hide_index=True,
+        row_height=common.WRAPPED_ROW_HEIGHT,
         key="howto_flags",
         column_config={
             "label": common.t("howto_col_label"),
@@ -91,6 +95,7 @@ def body() -> None:
         howto.tiers_in_words(cs, lang),
         where=left,
         hide_index=True,
+        row_height=common.WRAPPED_ROW_HEIGHT,
         key="howto_tiers",
         column_config={"tier": common.t("howto_col_tier"), **_wide(["rule"])},
     )
@@ -99,6 +104,7 @@ def body() -> None:
         howto.tracks_in_words(cs, lang),
         where=right,
         hide_index=True,
+        row_height=common.WRAPPED_ROW_HEIGHT,
         key="howto_tracks",
         column_config={"track": common.t("howto_col_track"), **_wide(["when", "why"])},
     )

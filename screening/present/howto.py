@@ -15,15 +15,44 @@ import pandas as pd
 from screening.criteria.docs import describe_rule, describe_scorer
 from screening.criteria.models import CriteriaSet, Dimension
 from screening.i18n import t
-from screening.present.labels import Lang, tier_label, track_label
+from screening.present.labels import Lang, code_label, tier_label, track_label
+from screening.vocab.columns import COLUMN_BY_NAME
+from screening.vocab.columns import label as column_label
 
+_SET = re.compile(r"\(`(\w+)`\) ([∈∉]) \{([^}]*)\}")
+_ONE = re.compile(r"\(`(\w+)`\) ([=≠]) ([\w.-]+)")
 _CODE_NAME = re.compile(r"\s?[(（]`[^`]+`[)）]")
+_BACKTICKED = re.compile(r"`(\w+)`")
 
 
-def plain(words: str) -> str:
-    """Words without the field code names the reference page adds in brackets ("硬联通 (`hard_connectivity`)"
-    → "硬联通"): a planner reads the label; the codes are in the criteria reference (downloadable)."""
-    return _CODE_NAME.sub("", words).replace("`", "")
+def _shown(field: str, value: str, lang: Lang) -> str:
+    """One value of a rule as a planner reads it: a code list's label, 是/否 for a yes/no field, else as is."""
+    column = COLUMN_BY_NAME.get(field)
+    if column is None:
+        return value
+    if column.kind == "bool" and value in ("true", "false"):
+        return t("fmt_yes" if value == "true" else "fmt_no", lang)
+    return code_label(column.codes, value, lang) if column.codes and column.kind != "level" else value
+
+
+def plain(words: str, lang: Lang = "en") -> str:
+    """A rule or scorer as :mod:`screening.criteria.docs` words it, for a planner: values of a code list as
+    their labels (项目状态 ∈ {已取消, 已暂停}, not {cancelled, suspended}), yes/no as 是/否, and no field code
+    names (the reference page's "硬联通 (`hard_connectivity`)" → "硬联通"; a bare `field` → its label). The
+    codes stay in the criteria reference, which the page offers as a download."""
+    words = _SET.sub(
+        lambda m: (
+            f"(`{m[1]}`) {m[2]} {{"
+            + t("sep_list", lang).join(_shown(m[1], v.strip(), lang) for v in m[3].split(","))
+            + "}"
+        ),
+        words,
+    )
+    words = _ONE.sub(lambda m: f"(`{m[1]}`) {m[2]} {_shown(m[1], m[3], lang)}", words)
+    words = _CODE_NAME.sub("", words)
+    return _BACKTICKED.sub(
+        lambda m: column_label(m[1], lang) if m[1] in COLUMN_BY_NAME else m[1], words
+    ).replace("`", "")
 
 
 def _source(cs: CriteriaSet, key: str, section: str | None) -> str:
@@ -53,7 +82,7 @@ def dimension_criteria(cs: CriteriaSet, dim: Dimension, lang: Lang) -> pd.DataFr
     rows = []
     for c in dim.criteria:
         applies = (
-            plain(describe_rule(c.applies_when, lang))
+            plain(describe_rule(c.applies_when, lang), lang)
             if c.applies_when is not None
             else t("howto_always", lang)
         )
@@ -65,7 +94,7 @@ def dimension_criteria(cs: CriteriaSet, dim: Dimension, lang: Lang) -> pd.DataFr
                 if c.tracks
                 else t("all_tracks", lang),
                 "applies": applies,
-                "anchors": plain(describe_scorer(c.scorer, lang)),
+                "anchors": plain(describe_scorer(c.scorer, lang), lang),
                 "source": _source(cs, c.source, c.section),
             }
         )
@@ -77,8 +106,8 @@ def gates_in_words(cs: CriteriaSet, lang: Lang) -> pd.DataFrame:
     rows = [
         {
             "label": g.label.get(lang),
-            "when": plain(describe_rule(g.when, lang)) if g.when is not None else "",
-            "flag_when": plain(describe_rule(g.flag_when, lang)) if g.flag_when is not None else "",
+            "when": plain(describe_rule(g.when, lang), lang) if g.when is not None else "",
+            "flag_when": plain(describe_rule(g.flag_when, lang), lang) if g.flag_when is not None else "",
             "reason": g.reason.get(lang),
             "source": _source(cs, g.source, g.section),
         }
@@ -92,7 +121,9 @@ def flags_in_words(cs: CriteriaSet, lang: Lang) -> pd.DataFrame:
     rows = [
         {
             "label": f.label.get(lang),
-            "when": plain(describe_rule(f.when, lang)) if f.when is not None else t("howto_duplicates", lang),
+            "when": plain(describe_rule(f.when, lang), lang)
+            if f.when is not None
+            else t("howto_duplicates", lang),
             "max_tier": tier_label(f.max_tier, lang, cs) if f.max_tier else "",
             "reason": f.reason.get(lang),
             "source": _source(cs, f.source, f.section),
@@ -122,7 +153,7 @@ def tracks_in_words(cs: CriteriaSet, lang: Lang) -> pd.DataFrame:
     rows = [
         {
             "track": x.label.get(lang),
-            "when": plain(describe_rule(x.when, lang))
+            "when": plain(describe_rule(x.when, lang), lang)
             if x.when is not None
             else t("howto_default_track", lang),
             "why": x.why.get(lang) if x.why is not None else "",

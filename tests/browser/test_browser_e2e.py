@@ -333,9 +333,16 @@ def test_every_page_in_both_languages(app_url: str, tmp_path: Path) -> None:
                     _no_exception(page)
                     if key == "portfolio":
                         page.get_by_role("button", name=present.t("pf_solve", lang)).click()
+                        expect(page.get_by_text(present.t("pf_chosen", lang), exact=True)).to_be_visible()
+                        page.wait_for_function(
+                            "() => !document.querySelector(\"[data-testid='stProgress']\")", timeout=120_000
+                        )
                         _settle(page)
                     if key == "robustness":
                         page.get_by_role("button", name=present.t("rb_run", lang)).click()
+                        expect(
+                            page.get_by_role("button", name=present.t("download_sensitivity", lang))
+                        ).to_be_visible()
                         _settle(page)
                     _no_exception(page)
                     if lang == "zh":  # the project page's own widgets are its module's (another change)
