@@ -749,7 +749,8 @@ def smaa_table(table: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFrame:
     """The Monte Carlo table (:attr:`screening.sensitivity.Smaa.table`) with names and the label in words."""
     names = _names(result)
     out = table.copy()
-    out.insert(2, "project_name", out["project_id"].astype(str).map(names).fillna(""))
+    at = list(out.columns).index("project_id") + 1  # the name right beside the id
+    out.insert(at, "project_name", out["project_id"].astype(str).map(names).fillna(""))
     out["label"] = out["label"].map(lambda s: smaa_label(s, lang))
     return out
 

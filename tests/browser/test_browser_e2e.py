@@ -275,9 +275,8 @@ UPLOADER_ENGLISH = ("Upload", "per file", "Drag and drop", "Browse files")
 
 def _show_all(page) -> None:  # noqa: ANN001
     """Make the viewport as tall as the page's content (the app scrolls inside its main block), at most 7000 px."""
-    height = page.evaluate(
-        "() => Math.max(...[\"[data-testid='stMain']\", \"[data-testid='stMainBlockContainer']\"]"
-        ".map(s => document.querySelector(s)).filter(e => e).map(e => e.scrollHeight + 120))"
+    height = page.evaluate(  # the tallest scrolling block holds the page (Streamlit scrolls inside one)
+        "() => Math.max(...[...document.querySelectorAll('section, div')].map(e => e.scrollHeight)) + 80"
     )
     page.set_viewport_size({"width": 1440, "height": int(min(max(height, 1000), 7000))})
     page.evaluate(
@@ -332,14 +331,14 @@ def test_every_page_in_both_languages(app_url: str, tmp_path: Path) -> None:
                     _nav(page, present.t(f"page_{key}", lang))
                     _no_exception(page)
                     if key == "portfolio":
-                        page.get_by_role("button", name=present.t("pf_solve", lang)).click()
+                        page.get_by_role("button", name=present.t("pf_solve", lang), exact=True).click()
                         expect(page.get_by_text(present.t("pf_chosen", lang), exact=True)).to_be_visible()
                         page.wait_for_function(
                             "() => !document.querySelector(\"[data-testid='stProgress']\")", timeout=120_000
                         )
                         _settle(page)
                     if key == "robustness":
-                        page.get_by_role("button", name=present.t("rb_run", lang)).click()
+                        page.get_by_role("button", name=present.t("rb_run", lang), exact=True).click()
                         expect(
                             page.get_by_role("button", name=present.t("download_sensitivity", lang))
                         ).to_be_visible()
