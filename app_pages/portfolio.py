@@ -288,9 +288,9 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
         cfg: dict[str, Any] = {c: present.column_title(c, lang, cs) for c in table.columns}
         cfg.update(
             {
-                "cost": num(present.t("cost", lang), format="%.1f"),
+                "cost": num(present.t("cost", lang), format="%,.1f"),
                 "score": num(present.t("score", lang), format="%.2f"),
-                "cum_cost": num(present.t("cum_cost", lang), format="%.1f"),
+                "cum_cost": num(present.t("cum_cost", lang), format="%,.1f"),
                 "cum_score": num(present.t("cum_score", lang), format="%.2f"),
             }
         )
@@ -301,7 +301,7 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
             mix,
             hide_index=True,
             column_config={
-                present.t("cost", lang): num(format="%.1f"),
+                present.t("cost", lang): num(format="%,.1f"),
                 present.t("pf_cost_share", lang): num(format="%.1f%%"),
             },
             key="pf_track_mix_table",
