@@ -292,3 +292,17 @@ def test_analysis_terms_are_explained_beside_them(lang: str) -> None:
     captions = [str(c.value) for c in pf.caption]
     for key in ("help_highs", "help_gap"):
         assert present.t(key, lang) in captions, key
+
+
+def test_rules_on_the_help_page_say_labels_not_codes() -> None:
+    from screening.present.howto import plain
+
+    said = "项目状态 (`status`) ∈ {cancelled, suspended} 并且 开展环评 (`esia_completed`) = false"
+    shown = plain(said, "zh")
+    status = CODE_LISTS["status"]
+    assert f"{{{status.label('cancelled', 'zh')}、{status.label('suspended', 'zh')}}}" in shown
+    assert "cancelled" not in shown and "`" not in shown and "status" not in shown
+    assert shown.endswith(f"开展环评 = {present.t('fmt_no', 'zh')}"), shown
+    assert (
+        plain("Sector (`sector`) = energy", "en") == f"Sector = {CODE_LISTS['sector'].label('energy', 'en')}"
+    )
