@@ -36,21 +36,23 @@ def body() -> None:
     st.subheader(common.t("howto_dimensions"))
     dims = howto.dimensions_overview(cs, lang)
     num = st.column_config.NumberColumn
-    common.dataframe(
+    common.dataframe(  # every dimension in view: the why of each weight is in full in its expander below
         dims,
         hide_index=True,
-        row_height=common.WRAPPED_ROW_HEIGHT,
         key="howto_dimensions",
+        column_order=["dimension", "weight", "share", "criteria_count"],
+        height=(len(dims) + 1) * 36 + 3,
         column_config={
             "dimension": common.t("howto_col_dimension"),
             "weight": num(common.t("howto_col_weight"), format="%g"),
             "share": num(common.t("howto_col_share"), format="%.1f%%"),
             "criteria_count": num(common.t("howto_col_criteria_count"), format="%d"),
-            **_wide(["why"]),
         },
     )
     for dim in cs.dimensions:
         with st.expander(f"{dim.label.get(lang)} · {common.t('howto_col_weight')} {dim.weight:g}"):
+            if dim.why is not None:
+                st.caption(f"{common.t('howto_col_why')}: {dim.why.get(lang)}")
             common.dataframe(
                 howto.dimension_criteria(cs, dim, lang),
                 hide_index=True,
