@@ -16,6 +16,19 @@ def _config(frame, lang: str, cs) -> dict:  # noqa: ANN001 - display helper
     return cfg
 
 
+FIRST = ("project_id", "project_name", "gate_ids", "reasons", "country", "country_iso")
+
+
+def _order(frame) -> list[str]:  # noqa: ANN001 - a DataFrame
+    """The gate hit and its reason right after the name (in view at 1280 px), then the country and the rest."""
+    return [c for c in FIRST if c in frame.columns] + [c for c in frame.columns if c not in FIRST]
+
+
+def _height(frame) -> int:  # noqa: ANN001 - a DataFrame
+    """Tall enough for every row up to ten (wrapped rows), then the table scrolls."""
+    return min(len(frame), 10) * common.WRAPPED_ROW_HEIGHT + 40
+
+
 def body() -> None:
     lang = common.lang()
     st.title(common.t("excluded_title"))
@@ -34,7 +47,12 @@ def body() -> None:
         st.success(common.t("none_excluded"))
     else:
         common.dataframe(
-            ex, hide_index=True, column_config=_config(ex, lang, cs), row_height=common.WRAPPED_ROW_HEIGHT
+            ex,
+            hide_index=True,
+            column_config=_config(ex, lang, cs),
+            column_order=_order(ex),
+            row_height=common.WRAPPED_ROW_HEIGHT,
+            height=_height(ex),
         )
 
     # Not candidates (cancelled, suspended) are excluded for a reason of their own kind: shown apart.
@@ -43,7 +61,12 @@ def body() -> None:
         st.subheader(f"{common.t('not_candidates_section')} ({len(nc):,})")
         st.caption(common.t("not_candidates_hint"))
         common.dataframe(
-            nc, hide_index=True, column_config=_config(nc, lang, cs), row_height=common.WRAPPED_ROW_HEIGHT
+            nc,
+            hide_index=True,
+            column_config=_config(nc, lang, cs),
+            column_order=_order(nc),
+            row_height=common.WRAPPED_ROW_HEIGHT,
+            height=_height(nc),
         )
 
     st.subheader(f"{common.t('invalid_section')} ({counts['invalid']:,})")
