@@ -36,6 +36,7 @@ PAGES = [
     ("portfolio", "app_pages/portfolio.py", ":material/account_balance_wallet:"),
     ("excluded", "app_pages/excluded.py", ":material/block:"),
     ("export", "app_pages/export.py", ":material/download:"),
+    ("howto", "app_pages/howto.py", ":material/help:"),
 ]
 pages = [
     st.Page(path, title=present.t(f"page_{key}", lang), icon=icon, url_path=key, default=(key == "ranking"))

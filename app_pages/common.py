@@ -106,6 +106,94 @@ def long_text_config(columns: Any, titles: dict[str, str]) -> dict[str, Any]:
     }
 
 
+# ----------------------------------------------------------------------------------------------- widgets
+#
+# Streamlit's own words (placeholders, "Select all", "None" in empty cells, the file uploader's button and
+# size note) are English. Where Streamlit takes an argument for them (placeholder=, select_all=) the wrappers
+# below pass the catalogue's words; the file uploader takes none, see UPLOADER_PIN.
+
+
+def multiselect(where: Any, label: str, options: Any, **kw: Any) -> Any:
+    """``where.multiselect`` with the placeholder in the chosen language and no English "Select all" row."""
+    kw.setdefault("placeholder", t("choose_options"))
+    kw.setdefault("select_all", False)
+    return where.multiselect(label, options, **kw)
+
+
+def selectbox(where: Any, label: str, options: Any, **kw: Any) -> Any:
+    """``where.selectbox`` with its placeholder (shown when nothing is chosen) in the chosen language."""
+    kw.setdefault("placeholder", t("choose_option"))
+    return where.selectbox(label, options, **kw)
+
+
+def dataframe(data: Any, where: Any = None, **kw: Any) -> Any:
+    """``st.dataframe`` with blank cells shown blank, not as Streamlit's English "None"."""
+    kw.setdefault("placeholder", "")
+    return (where or st).dataframe(data, **kw)
+
+
+def id_and_name(pid: object, names: dict[str, str], width: int = 30) -> str:
+    """'<id> <name>' cut to ``width`` characters: how a chart's legend or axis names a project (the charts
+    label by the column they are given, so the pages give them this one)."""
+    return f"{pid} {names.get(str(pid), '')}"[:width].strip()
+
+
+# The file uploader's button ("Upload"), size note ("200MB per file • XLSX, CSV") and drag note ("Drag and
+# drop a file here") are written by Streamlit's front end, which has no API and no locale for them. Chosen: a
+# CSS-only override (no JavaScript, no component of our own), because it keeps Streamlit's uploader with its
+# size check, drag and drop and accessibility; a widget of our own would have to re-implement all three. The
+# override hides Streamlit's English text (visibility, so it leaves the page's text too) and shows the
+# catalogue's words through ``::after``; its selectors are the data-testid attributes of Streamlit's
+# FileUploader of this minor version. On another minor version the selectors may not match: the override is
+# then not applied and the page says so (the English words show), instead of guessing. tests/app checks the
+# pin against the installed Streamlit; the browser test checks the words on the page (docs/app.md).
+UPLOADER_PIN = "1.67"
+
+
+def streamlit_minor(version: str | None = None) -> str:
+    """'1.67' for Streamlit 1.67.0 (the installed version when none is given)."""
+    return ".".join((version or st.__version__).split(".")[:2])
+
+
+def css_text(words: str) -> str:
+    """``words`` as a CSS string literal: quotes, backslashes, line breaks and ``<`` escaped (never a tag)."""
+    out = "".join(f"\\{ord(ch):x} " if ch in '"\\<>\n\r' else ch for ch in words)
+    return f'"{out}"'
+
+
+def uploader_css(key: str, types: list[str], mb: int) -> str:
+    """The CSS that shows the uploader ``key``'s own words in the chosen language (see UPLOADER_PIN)."""
+    box = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+    kinds = t("sep_list").join(x.upper() for x in types)
+    words = {
+        f'{box} button[data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p': t(
+            "uploader_button"
+        ),
+        f'{box} [data-testid="stFileUploaderDropzoneInstructions"] span': t(
+            "uploader_limit", mb=mb, types=kinds
+        ),
+        f'{box} > input + div:not(:has([data-testid="stFileChips"])) > *': t("uploader_drop"),
+    }
+    rules = [
+        f"{sel} {{font-size: 0; visibility: hidden;}}\n"
+        f"{sel}::after {{content: {css_text(w)}; font-size: 0.875rem; visibility: visible;}}"
+        for sel, w in words.items()
+    ]
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
+
+
+def file_uploader(where: Any, label: str, *, key: str, types: list[str], **kw: Any) -> Any:
+    """``where.file_uploader`` with Streamlit's own words in the chosen language (Chinese: the pinned CSS
+    override; English: Streamlit's words). On an unpinned Streamlit the English words stay and a note says why."""
+    got = where.file_uploader(label, type=types, key=key, **kw)
+    if lang() == "zh":
+        if streamlit_minor() == UPLOADER_PIN:
+            st.html(uploader_css(key, types, int(st.get_option("server.maxUploadSize"))))
+        else:
+            where.caption(t("uploader_unpinned", version=st.__version__, pin=UPLOADER_PIN))
+    return got
+
+
 # ----------------------------------------------------------------------------------------------- cached work
 
 

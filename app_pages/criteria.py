@@ -27,7 +27,8 @@ def _pick_file() -> None:
     uploaded_label = common.t("criteria_uploaded")
     options = names if current in names else [*names, current]
     col1, col2 = st.columns(2)
-    choice = col1.selectbox(
+    choice = common.selectbox(
+        col1,
         common.t("criteria_pick"),
         options,
         index=options.index(current),
@@ -37,7 +38,7 @@ def _pick_file() -> None:
     if choice != current and choice in names:
         common.set_criteria(choice, files[names.index(choice)].read_bytes())
         st.rerun()
-    up = col2.file_uploader(common.t("criteria_upload"), type=["yaml", "yml"], key="criteria_upload")
+    up = common.file_uploader(col2, common.t("criteria_upload"), types=["yaml", "yml"], key="criteria_upload")
     if up is not None:
         data = up.getvalue()
         tag = hashlib.sha256(data).hexdigest()
@@ -122,6 +123,7 @@ def _editors(ld: common.Loaded, lang: str) -> None:
         key=editor_key,
         hide_index=True,
         disabled=["dimension", "id", "label", "tracks"],
+        placeholder="",
         height=360,
         on_change=_set_criteria,
         args=(editor_key, crits["id"].astype(str).tolist()),
@@ -168,7 +170,7 @@ def body() -> None:
         st.markdown(f"**{common.t('preview')}**")
         moved = present.rank_changes(ld.base, ld.result)
         moved["tier"] = moved["tier"].map(lambda v: present.tier_label(v, lang, cs))
-        st.dataframe(
+        common.dataframe(
             moved,
             hide_index=True,
             column_config={c: present.column_title(c, lang, cs) for c in moved.columns},
@@ -182,7 +184,7 @@ def body() -> None:
     cfg["label"] = common.t("criterion")
     cfg["anchors"] = st.column_config.TextColumn(common.t("anchors"), width="large")
     cfg["source"] = st.column_config.TextColumn(common.t("source"), width="large")
-    st.dataframe(details, hide_index=True, column_config=cfg)
+    common.dataframe(details, hide_index=True, column_config=cfg, row_height=common.WRAPPED_ROW_HEIGHT)
 
     with st.expander(f"{common.t('gates')} ({len(cs.gates)}) · {common.t('flags')} ({len(cs.flags)})"):
         rows = [
@@ -205,13 +207,13 @@ def body() -> None:
             }
             for f in cs.flags
         ]
-        st.dataframe(
+        common.dataframe(
             rows,
             hide_index=True,
             column_config={c: present.t(c, lang) for c in ("kind", "id", "label", "reason", "source")},
         )
     with st.expander(common.t("tiers")):
-        st.dataframe(
+        common.dataframe(
             [{"id": x.id, "label": x.label.get(lang), "min_score": x.min_score} for x in cs.tiers],
             hide_index=True,
         )

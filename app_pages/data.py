@@ -4,6 +4,7 @@ editable, saveable as a mapping file), and the validation report (counts, then e
 from __future__ import annotations
 
 import hashlib
+import io
 from typing import Any
 
 import streamlit as st
@@ -13,8 +14,31 @@ from screening import present
 from screening.io.export import csv_for_reading
 from screening.io.mapping import MappingError, builtin_mappings, mapping_from_text, mapping_yaml
 from screening.io.read import raw_headers
+from screening.io.template import build_template
 from screening.limits import MB, limit
 from screening.model import InputError
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def template_bytes(lang: str) -> bytes:
+    """The input template of the command line's ``screening template`` (the same builder), as bytes."""
+    out = io.BytesIO()
+    build_template(lang).save(out)
+    return out.getvalue()
+
+
+def _template() -> None:
+    """The empty input template in the chosen language: headers, notes, drop-downs, a countries sheet."""
+    lang = common.lang()
+    st.download_button(
+        common.t("download_template"),
+        data=template_bytes(lang),
+        file_name=f"screening_template_{lang}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        key="download_template",
+        help=common.t("download_template_help"),
+    )
 
 
 def _sources() -> None:
@@ -32,8 +56,8 @@ def _sources() -> None:
             common.sample_mapping_text("aiddata-gcdf3"),
         )
         st.rerun()
-    up = st.file_uploader(
-        common.t("upload"), type=["xlsx", "xlsm", "csv"], help=common.t("upload_help"), key="data_upload"
+    up = common.file_uploader(
+        st, common.t("upload"), types=["xlsx", "xlsm", "csv"], help=common.t("upload_help"), key="data_upload"
     )
     if up is not None:
         data = up.getvalue()
@@ -50,6 +74,7 @@ def _sources() -> None:
             own_mb=f"{limit('MAX_OWN_WORKBOOK_BYTES') / MB:,.0f}",
         )
     )
+    _template()
     src = st.session_state["source"]
     shown = present.t(src["label"], lang) if src.get("label") else src["name"]
     st.caption(
@@ -62,7 +87,8 @@ def _sheet_and_mapping(sheets: list[str], current_sheet: str) -> None:
     c1, c2, c3 = st.columns(3)
     sheet_opts: list[str | None] = [None, *sheets]
     chosen = ss.get("sheet")
-    sheet = c1.selectbox(
+    sheet = common.selectbox(
+        c1,
         common.t("sheet"),
         sheet_opts,
         index=sheet_opts.index(chosen) if chosen in sheet_opts else 0,
@@ -78,7 +104,8 @@ def _sheet_and_mapping(sheets: list[str], current_sheet: str) -> None:
     now = None if current is None else next((n for n, txt in texts.items() if txt == current), "__custom__")
     opts: list[str | None] = [None, *builtins] + (["__custom__"] if now == "__custom__" else [])
     labels = {None: common.t("mapping_auto"), "__custom__": common.t("mapping_custom")}
-    pick = c2.selectbox(
+    pick = common.selectbox(
+        c2,
         common.t("mapping_choice"),
         opts,
         index=opts.index(now),
@@ -88,7 +115,7 @@ def _sheet_and_mapping(sheets: list[str], current_sheet: str) -> None:
     if pick != now:
         ss["mapping_text"] = None if pick is None else texts.get(pick, current)
         st.rerun()
-    up = c3.file_uploader(common.t("mapping_upload"), type=["yaml", "yml"], key="mapping_upload")
+    up = common.file_uploader(c3, common.t("mapping_upload"), types=["yaml", "yml"], key="mapping_upload")
     if up is not None:
         text = up.getvalue().decode("utf-8-sig", errors="replace")
         tag = hashlib.sha256(text.encode()).hexdigest()
@@ -132,6 +159,7 @@ def _mapping_editor(table) -> None:  # noqa: ANN001 - a DataFrame
         hide_index=True,
         key=f"header_editor_{tag[:10]}",
         disabled=["source_header", "canonical_label", "required"],
+        placeholder="",
         column_config={
             "source_header": common.t("source_header"),
             "canonical": st.column_config.SelectboxColumn(
@@ -198,14 +226,15 @@ def _report(ld: common.Loaded) -> None:
         return
     f1, f2, f3 = st.columns(3)
     sev_opts = sorted(issues["severity_code"].unique())
-    sev = f1.multiselect(
+    sev = common.multiselect(
+        f1,
         common.t("severity"),
         sev_opts,
         key="issue_severity",
         format_func=lambda s: present.severity_label(s, lang),
     )
-    cols = f2.multiselect(
-        common.t("column"), sorted(issues["column"].astype(str).unique()), key="issue_column"
+    cols = common.multiselect(
+        f2, common.t("column"), sorted(issues["column"].astype(str).unique()), key="issue_column"
     )
     query = f3.text_input(common.t("search"), key="issue_query")
     shown = present.filter_issues(issues, sev, cols, query).drop(columns=["severity_code"])
@@ -213,7 +242,7 @@ def _report(ld: common.Loaded) -> None:
     cfg: dict[str, Any] = {c: present.t(c, lang) for c in shown.columns}
     cfg["project_id"] = present.column_title("project_id", lang)
     cfg["message"] = st.column_config.TextColumn(present.t("message", lang), width="large")
-    st.dataframe(shown, hide_index=True, column_config=cfg)
+    common.dataframe(shown, hide_index=True, column_config=cfg)
     st.download_button(
         common.t("download_issues"),
         data=csv_for_reading(shown),

@@ -16,6 +16,19 @@ def _config(frame, lang: str, cs) -> dict:  # noqa: ANN001 - display helper
     return cfg
 
 
+FIRST = ("project_id", "project_name", "gate_ids", "reasons", "country", "country_iso")
+
+
+def _order(frame) -> list[str]:  # noqa: ANN001 - a DataFrame
+    """The gate hit and its reason right after the name (in view at 1280 px), then the country and the rest."""
+    return [c for c in FIRST if c in frame.columns] + [c for c in frame.columns if c not in FIRST]
+
+
+def _height(frame) -> int:  # noqa: ANN001 - a DataFrame
+    """Tall enough for every row up to ten (wrapped rows), then the table scrolls."""
+    return min(len(frame), 10) * common.WRAPPED_ROW_HEIGHT + 40
+
+
 def body() -> None:
     lang = common.lang()
     st.title(common.t("excluded_title"))
@@ -33,25 +46,35 @@ def body() -> None:
     if ex.empty:
         st.success(common.t("none_excluded"))
     else:
-        if "country" in ex:
-            ex["country"] = ex["country"].map(lambda v: present.country_label(v, lang))
-        st.dataframe(ex, hide_index=True, column_config=_config(ex, lang, cs))
+        common.dataframe(
+            ex,
+            hide_index=True,
+            column_config=_config(ex, lang, cs),
+            column_order=_order(ex),
+            row_height=common.WRAPPED_ROW_HEIGHT,
+            height=_height(ex),
+        )
 
     # Not candidates (cancelled, suspended) are excluded for a reason of their own kind: shown apart.
     nc = present.excluded_table(result, lang, kind="not_candidate")
     if not nc.empty:
         st.subheader(f"{common.t('not_candidates_section')} ({len(nc):,})")
         st.caption(common.t("not_candidates_hint"))
-        if "country" in nc:
-            nc["country"] = nc["country"].map(lambda v: present.country_label(v, lang))
-        st.dataframe(nc, hide_index=True, column_config=_config(nc, lang, cs))
+        common.dataframe(
+            nc,
+            hide_index=True,
+            column_config=_config(nc, lang, cs),
+            column_order=_order(nc),
+            row_height=common.WRAPPED_ROW_HEIGHT,
+            height=_height(nc),
+        )
 
     st.subheader(f"{common.t('invalid_section')} ({counts['invalid']:,})")
     inv = present.invalid_table(result, lang)
     if inv.empty:
         st.success(common.t("none_invalid"))
     else:
-        st.dataframe(
+        common.dataframe(
             inv.astype(str).replace({"None": "", "nan": ""}),
             hide_index=True,
             column_config=_config(inv, lang, cs),
@@ -63,16 +86,18 @@ def body() -> None:
         st.success(common.t("none_flagged"))
     else:
         summary = present.flag_summary(result, lang)
-        st.dataframe(
+        common.dataframe(  # the flag's label first; its id is the criteria file's, not a planner's word
             summary,
             hide_index=True,
+            column_order=[c for c in summary.columns if c != "id"],
+            row_height=common.WRAPPED_ROW_HEIGHT,
             column_config={
                 **{c: present.t(c, lang) for c in summary.columns},
                 "reason": st.column_config.TextColumn(present.t("reason", lang), width="large"),
             },
         )
         st.caption(common.t("flagged_hint"))
-        st.dataframe(
+        common.dataframe(
             flagged,
             hide_index=True,
             column_config={c: present.column_title(str(c), lang, cs) for c in flagged.columns},

@@ -89,7 +89,7 @@ def body() -> None:
     )  # made when clicked: 100,000 rows take seconds
     st.caption(common.t("csv_neutralised_note"))
     counts = present.counts_frame(result, lang)
-    st.dataframe(
+    common.dataframe(
         counts[["label", "count"]],
         hide_index=True,
         column_config={"label": " ", "count": present.t("count", lang)},

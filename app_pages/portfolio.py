@@ -28,6 +28,7 @@ from screening.analysis.portfolio import (
     value_for_money,
 )
 from screening.io.export import csv_for_reading
+from screening.present.tables import eligibility_text
 from screening.report import result_fingerprint
 
 FRONTIER_POINTS = 8
@@ -93,6 +94,7 @@ def body() -> None:
         return
     cs = result.criteria
     st.caption(common.t("pf_intro"))
+    st.caption(common.t("help_highs"))
     fp = result_fingerprint(result)
     total = float(pd.to_numeric(ranked.get(COST, pd.Series(dtype=float)), errors="coerce").fillna(0).sum())
 
@@ -146,7 +148,8 @@ def body() -> None:
         )
         tiers: list[str] = [x.id for x in cs.tiers]
         tiers += [x for x in present.filter_options(ranked)["tier"] if x not in tiers]
-        c3.multiselect(
+        common.multiselect(
+            c3,
             common.t("pf_exclude_tiers"),
             tiers,
             format_func=lambda v: present.tier_label(v, lang, cs),
@@ -161,7 +164,8 @@ def body() -> None:
             }
         )
         flag_labels = {f.id: f.label.get(lang) for f in cs.flags}
-        c3.multiselect(
+        common.multiselect(
+            c3,
             common.t("pf_exclude_flags"),
             flags_present,
             format_func=lambda f: flag_labels.get(f, f),
@@ -170,7 +174,8 @@ def body() -> None:
         c3.checkbox(common.t("pf_exclude_flagged"), key="pf_exclude_flagged")
         c3.checkbox(common.t("pf_no_duplicates"), key="pf_no_duplicates")
         c3.checkbox(common.t("pf_whole_groups"), value=True, key="pf_whole_groups")
-        c3.selectbox(
+        common.selectbox(
+            c3,
             common.t("pf_cost_column"),
             present.cost_columns(ranked) or [COST],
             format_func=lambda c: present.column_title(c, lang, cs),
@@ -219,13 +224,15 @@ def _eligibility_widgets(cs, lang: str) -> None:  # noqa: ANN001 - a CriteriaSet
         )
         left, right = st.columns(2)
         wider = [x.id for x in cs.tiers if x.id not in default.tiers] + [INSUFFICIENT]
-        left.multiselect(
+        common.multiselect(
+            left,
             common.t("pf_include_tiers"),
             wider,
             format_func=lambda v: present.tier_label(v, lang, cs),
             key="pf_include_tiers",
         )
-        right.multiselect(
+        common.multiselect(
+            right,
             common.t("pf_allow_flags"),
             blocking,
             format_func=lambda f: flag_labels.get(f, f),
@@ -250,7 +257,7 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
     message = p.message.get(lang)
     {"optimal": st.success, "time_limit": st.warning}.get(p.status, st.error)(message)
     if p.eligibility is not None:  # a widened eligibility is said as a warning, the default as a note
-        (st.warning if p.eligibility.widened else st.caption)(p.eligibility.describe().get(lang))
+        (st.warning if p.eligibility.widened else st.caption)(eligibility_text(p.eligibility, lang, cs))
         thin = p.eligibility.thin_note()
         if thin is not None:
             st.warning(thin.get(lang))
@@ -258,8 +265,8 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
     if note is not None:
         st.caption(note.get(lang))
     m = st.columns(6)
-    m[0].metric(common.t("pf_status"), present.status_label(p.status, lang))
-    m[1].metric(common.t("pf_gap"), "—" if p.gap is None else f"{p.gap:.4%}")
+    m[0].metric(common.t("pf_status"), present.status_label(p.status, lang), help=common.t("help_status"))
+    m[1].metric(common.t("pf_gap"), "—" if p.gap is None else f"{p.gap:.4%}", help=common.t("help_gap"))
     m[2].metric(common.t("pf_chosen_count"), f"{len(p.chosen):,}")
     m[3].metric(common.t("pf_total_cost"), f"{p.total_cost:,.1f}")
     m[4].metric(common.t("pf_total_score"), "—" if np.isnan(p.total_score) else f"{p.total_score:,.2f}")
@@ -281,20 +288,20 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
         cfg: dict[str, Any] = {c: present.column_title(c, lang, cs) for c in table.columns}
         cfg.update(
             {
-                "cost": num(present.t("cost", lang), format="%.1f"),
+                "cost": num(present.t("cost", lang), format="%,.1f"),
                 "score": num(present.t("score", lang), format="%.2f"),
-                "cum_cost": num(present.t("cum_cost", lang), format="%.1f"),
+                "cum_cost": num(present.t("cum_cost", lang), format="%,.1f"),
                 "cum_score": num(present.t("cum_score", lang), format="%.2f"),
             }
         )
-        st.dataframe(table, hide_index=True, column_config=cfg, key="pf_chosen_table")
+        common.dataframe(table, hide_index=True, column_config=cfg, key="pf_chosen_table")
         st.subheader(common.t("pf_track_mix_heading"))
         mix = _track_mix_table(p, lang, cs)
-        st.dataframe(
+        common.dataframe(
             mix,
             hide_index=True,
             column_config={
-                present.t("cost", lang): num(format="%.1f"),
+                present.t("cost", lang): num(format="%,.1f"),
                 present.t("pf_cost_share", lang): num(format="%.1f%%"),
             },
             key="pf_track_mix_table",
@@ -309,10 +316,11 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
             key="pf_download",
         )
         st.caption(common.t("csv_neutralised_note"))
+    st.caption(common.t("help_gap"))
     with st.expander(common.t("pf_details")):
         details = p.constraints_frame(lang)
         details["value"] = details["value"].map(lambda v: "" if v is None else str(v))
-        st.dataframe(
+        common.dataframe(
             details,
             hide_index=True,
             column_config={"item": present.t("pf_item", lang), "value": present.t("pf_value", lang)},

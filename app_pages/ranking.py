@@ -11,7 +11,7 @@ from app_pages import common
 from screening import present
 from screening.criteria.models import IndexRole
 from screening.model import Result
-from screening.report import triage
+from screening.report import review_frame, triage
 
 
 def _picked() -> None:
@@ -53,8 +53,8 @@ def body() -> None:
     with st.expander(common.t("filters"), expanded=False):
         chosen = {}
         for fc, key in zip(st.columns(len(keys)), keys, strict=True):
-            chosen[key] = fc.multiselect(
-                common.t(title.get(key, key)), opts[key], format_func=fmt[key], key=f"filter_{key}"
+            chosen[key] = common.multiselect(
+                fc, common.t(title.get(key, key)), opts[key], format_func=fmt[key], key=f"filter_{key}"
             )
     shown = present.apply_filters(result.ranked, present.Filters(**chosen), cs)
     st.caption(common.t("showing_rows", shown=len(shown), total=len(result.ranked)))
@@ -72,7 +72,7 @@ def body() -> None:
     column_config |= common.money_config(table.columns, column_config)
     st.caption(common.t("select_hint"))
     st.session_state["_ranking_ids"] = table["project_id"].astype(str).tolist()
-    st.dataframe(
+    common.dataframe(
         table,
         hide_index=True,
         column_config=column_config,
@@ -105,12 +105,12 @@ def _triage(result: Result, lang: str) -> None:
     for col, (key, line, ids) in zip(st.columns(3), tri.groups(), strict=True):
         col.markdown(f"**{line.get(lang)}**")
         with col.expander(common.t("triage_list"), expanded=False):
-            st.dataframe(_id_names(result, list(ids), lang), hide_index=True, key=f"triage_ids_{key}")
+            common.dataframe(_id_names(result, list(ids), lang), hide_index=True, key=f"triage_ids_{key}")
     st.write(tri.judged_line().get(lang))
     st.markdown(f"**{common.t('triage_collect_title')}**")
     with st.spinner(common.t("voi_working")):
         voi = common.voi(result)
-    st.dataframe(voi.columns_table(lang, 15), hide_index=True, key="triage_collect")
+    common.dataframe(voi.columns_table(lang, 15), hide_index=True, key="triage_collect")
     if not voi.decides_any():
         st.info(common.t("triage_collect_none"))
     st.caption(common.t("voi_held_fixed"))
@@ -133,30 +133,36 @@ def _id_names(result: Result, ids: list[str], lang: str) -> pd.DataFrame:
     )
 
 
-def _reviews(result: object, lang: str) -> None:
-    """Reviewers' decisions carried from a re-loaded exported workbook (issue: round trip)."""
-    reviews = getattr(getattr(result, "input", None), "reviews", None)
+def _reviews(result: Result, lang: str) -> None:
+    """Reviewers' decisions carried from a re-loaded exported workbook (issue: round trip): stored as codes
+    (approve / defer / reject, whichever language they were typed in), shown in the chosen language."""
+    reviews = getattr(result.input, "reviews", None)
     if reviews is None or len(reviews) == 0:
         return
-    filled = reviews[reviews["reviewer_decision"].notna() | reviews["reviewer_note"].notna()]
-    with st.expander(f"{common.t('reviews_title')}: {len(filled)}", expanded=bool(len(filled))):
-        counts = filled["reviewer_decision"].fillna("—").value_counts()
-        st.write(" · ".join(f"{k}: {v}" for k, v in counts.items()) or "—")
-        cols = [
-            c
-            for c in (
-                "project_id",
-                "project_name",
-                "reviewer_decision",
-                "reviewer_note",
-                "previous_outcome",
-                "previous_rank",
-                "previous_score",
-                "previous_tier",
-            )
-            if c in filled.columns
-        ]
-        st.dataframe(filled[cols], hide_index=True)
+    frame = review_frame(result, lang)
+    cs = result.criteria
+    for col in ("previous_tier", "tier"):  # the criteria set's own tier labels (English: the code's label)
+        frame[col] = frame[col].map(lambda v: present.tier_label(v, lang, cs) if isinstance(v, str) else v)
+    with st.expander(f"{common.t('reviews_title')}: {len(frame)}", expanded=bool(len(frame))):
+        counts = frame["reviewer_decision"].dropna().value_counts()
+        blank = int(len(frame) - counts.sum())
+        parts = [f"{k}: {v}" for k, v in counts.items()]
+        parts += [f"{common.t('no_decision')}: {blank}"] if blank else []
+        st.write(" · ".join(parts) or "—")
+        num = st.column_config.NumberColumn
+        cfg: dict[str, Any] = {c: present.column_title(c, lang, cs) for c in frame.columns}
+        cfg |= {
+            "reviewer_decision": common.t("reviewer_decision"),
+            "reviewer_note": st.column_config.TextColumn(common.t("reviewer_note"), width="large"),
+            "previous_outcome": common.t("previous_outcome"),
+            "previous_rank": num(common.t("previous_rank"), format="%d"),
+            "previous_score": num(common.t("previous_score"), format="%.2f"),
+            "previous_tier": common.t("previous_tier"),
+            "now_outcome": common.t("now_outcome"),
+            "rank": num(present.column_title("rank", lang), format="%d"),
+            "score": num(present.column_title("score", lang), format="%.2f"),
+        }
+        common.dataframe(frame, hide_index=True, column_config=cfg, key="reviews_table")
 
 
 common.guarded(body)

@@ -103,6 +103,7 @@ def body() -> None:
     with st.spinner(common.t("rb_oat_running")):  # a few seconds at 100,000 projects (docs/benchmarks.md)
         flips = _oat(fp, k, result)
     st.info(present.smallest_change_text(smallest_change(flips), k, lang, cs))
+    st.caption(common.t("help_l1"))
     summary = present.flip_summary(flips, result, lang)
     num = st.column_config.NumberColumn
     cfg: dict[str, Any] = {
@@ -119,15 +120,16 @@ def body() -> None:
         "rank_flip_weight": num(present.t("rb_rank_flip_weight", lang), format="%.2f"),
         "rank_flip_rival": present.t("rb_rank_flip_rival", lang),
     }
-    st.dataframe(summary, hide_index=True, column_config=cfg, key="rb_flip_summary")
+    common.dataframe(summary, hide_index=True, column_config=cfg, key="rb_flip_summary")
     with st.expander(common.t("rb_all_flips")):
         full = present.flips_table(flips, result, lang)
-        st.dataframe(
+        common.dataframe(
             full,
             hide_index=True,
             column_config={
                 "rank": present.t("rank", lang),
                 "project_id": present.t("id", lang),
+                "project_name": present.column_title("project_name", lang),
                 "dimension": present.t("dimension", lang),
                 "direction": present.t("rb_direction", lang),
                 "weight": num(present.t("rb_current_weight", lang), format="%.2f"),
@@ -156,28 +158,39 @@ def body() -> None:
         )
         if st.session_state.get("rb_dimension") not in dims:
             st.session_state["rb_dimension"] = first
-        dim = st.selectbox(
+        dim = common.selectbox(
+            st,
             common.t("rb_sweep_dim"),
             dims,
             format_func=lambda d: present.dimension_label(d, lang, cs),
             key="rb_dimension",
         )
         top_ids = tuple(result.ranked["project_id"].astype(str).head(k))
-        curves = _sweep(fp, dim, top_ids, result)
+        curves = _sweep(fp, dim, top_ids, result).copy()  # the legend names each line by id and name
+        curves["project_id"] = curves["project_id"].map(lambda i: common.id_and_name(i, names))
         st.altair_chart(
-            present.sweep_chart(curves, lang, cs, dim, float(result.weights.dimensions[dim]), names),
+            present.sweep_chart(curves, lang, cs, dim, float(result.weights.dimensions[dim]), {}),
             width="stretch",
         )
 
     # ---- Monte Carlo
     st.subheader(common.t("rb_mc"))
+    st.caption(common.t("help_smaa"))
     c1, c2, c3 = st.columns(3)
     c1.slider(common.t("rb_draws"), min_value=100, max_value=MAX_DRAWS, value=2_000, step=100, key="rb_draws")
     c2.number_input(common.t("rb_seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="rb_seed")
     kappa = c3.number_input(
-        common.t("rb_kappa"), min_value=1.0, max_value=10_000.0, value=100.0, step=10.0, key="rb_kappa"
+        common.t("rb_kappa"),
+        min_value=1.0,
+        max_value=10_000.0,
+        value=100.0,
+        step=10.0,
+        help=common.t("help_kappa"),
+        key="rb_kappa",
     )
-    st.caption(present.uncertainty_text(float(kappa), lang))
+    st.caption(common.t("help_kappa"))
+    with st.expander(common.t("help_model_details")):
+        st.caption(present.uncertainty_text(float(kappa), lang))
     st.button(common.t("rb_run"), type="primary", key="rb_run", on_click=_run_pressed)
     req = st.session_state.get("rb_mc_request")
     if req is None:
@@ -206,15 +219,18 @@ def body() -> None:
     if thin is not None:
         st.warning(thin.get(lang))
     top = min(len(smaa.table), max(20, 2 * smaa.top_k))
-    st.altair_chart(present.rank_interval_chart(smaa.table, lang, smaa.top_k, top=top), width="stretch")
+    named = smaa.table.copy()  # the chart labels each bar with this column: the id with the project's name
+    named["project_id"] = named["project_id"].map(lambda i: common.id_and_name(i, names))
+    st.altair_chart(present.rank_interval_chart(named, lang, smaa.top_k, top=top), width="stretch")
     st.caption(common.t("rb_interval_legend"))
+    st.caption(common.t("help_stable"))
     shown = present.smaa_table(smaa.table, result, lang)
     tcfg: dict[str, Any] = {c: present.t(c, lang) for c in shown.columns if has(c)}
     tcfg.update(
         {
             "project_id": present.t("id", lang),
             "project_name": present.column_title("project_name", lang),
-            "label": present.t("rb_label", lang),
+            "label": st.column_config.TextColumn(present.t("rb_label", lang), help=common.t("help_stable")),
             "p_top_k": st.column_config.ProgressColumn(
                 present.t("p_top_n", lang, k=smaa.top_k), min_value=0.0, max_value=1.0, format="percent"
             ),
@@ -222,7 +238,7 @@ def body() -> None:
             "rank_mean": st.column_config.NumberColumn(present.t("rank_mean", lang), format="%.2f"),
         }
     )
-    st.dataframe(shown, hide_index=True, column_config=tcfg, height=420, key="rb_smaa_table")
+    common.dataframe(shown, hide_index=True, column_config=tcfg, height=420, key="rb_smaa_table")
     csv = csv_for_reading(smaa.table)
     st.download_button(
         common.t("download_sensitivity"),

@@ -23,6 +23,7 @@ from screening.model import Input, Result
 from screening.present.labels import (
     Lang,
     code_label,
+    column_title,
     country_label,
     dimension_label,
     direction_label,
@@ -81,9 +82,7 @@ def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd
         *[c for c in ranked.columns if c.startswith("dim_")],
     ]
     cols = [c for c in cols if c in ranked.columns]
-    out = ranked[cols].copy()
-    if "country" in out:
-        out["country"] = _map_unique(out["country"], lambda v: country_label(v, lang))
+    out = with_country_names(ranked[cols], lang)
     if "sector" in out:
         out["sector"] = _map_unique(out["sector"], lambda v: code_label("sector", v, lang))
     if "track" in out:
@@ -105,6 +104,46 @@ def ranking_table(ranked: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd
     if "completeness" in out:
         out["completeness"] = (out["completeness"].astype(float) * 100).round(0)
     return out.reset_index(drop=True)
+
+
+COUNTRY_CODE = "country_iso"
+"""The column that keeps a project's ISO 3166 alpha-3 code beside the country's name (issue 18 item 5)."""
+
+
+def with_country_names(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """``country`` as the country's name in ``lang`` (蒙古国 / Mongolia), with the ISO code kept in a column of
+    its own (``country_iso``) right after it; a frame without ``country`` is returned as it is."""
+    if "country" not in frame.columns or COUNTRY_CODE in frame.columns:
+        return frame
+    out = frame.copy()
+    codes = out["country"]
+    out["country"] = _map_unique(codes, lambda v: country_label(v, lang))
+    out.insert(
+        list(out.columns).index("country") + 1,
+        COUNTRY_CODE,
+        _map_unique(codes, lambda v: v if isinstance(v, str) else ""),
+    )
+    return out
+
+
+def with_code_labels(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Every column of a code list (sector, status, …) as its labels in ``lang`` and every yes/no column as
+    是/否 or yes/no, so a page shows no code of the other language; other columns are left as they are."""
+    out = frame.copy()
+    for col in out.columns:
+        column = COLUMN_BY_NAME.get(str(col))
+        if column is None:
+            continue
+        if column.codes and column.kind != "level":
+            out[col] = _map_unique(
+                out[col], lambda v, n=column.codes: code_label(n, v, lang) if isinstance(v, str) else v
+            )
+        elif column.kind == "bool":
+            out[col] = _map_unique(
+                out[col],
+                lambda v: t("fmt_yes" if v else "fmt_no", lang) if isinstance(v, bool | np.bool_) else v,
+            )
+    return out
 
 
 def _map_unique(values: pd.Series, fn: Any) -> np.ndarray:
@@ -346,7 +385,8 @@ def excluded_table(result: Result, lang: Lang, kind: str | None = None) -> pd.Da
         for c in ("project_id", "project_name", "country", "exclusion", "gate_ids", "reasons", "sources")
         if c in ex
     ]
-    return ex[lead + [c for c in ex.columns if c not in lead]].reset_index(drop=True)
+    ex = with_code_labels(ex[lead + [c for c in ex.columns if c not in lead]], lang)
+    return with_country_names(ex, lang).reset_index(drop=True)
 
 
 def flag_summary(result: Result, lang: Lang) -> pd.DataFrame:
@@ -386,8 +426,9 @@ def flagged_projects(result: Result, lang: Lang) -> pd.DataFrame:
     """Every ranked project with at least one review flag, in rank order, its flags as labels."""
     ranked = result.ranked
     flagged = ranked[ranked["flags"].astype(str) != ""]
-    cols = [c for c in ("rank", "project_id", "project_name", "country", "tier", "flags") if c in ranked]
-    return ranking_table(flagged, lang, result.criteria)[cols]
+    table = ranking_table(flagged, lang, result.criteria)
+    cols = ("rank", "project_id", "project_name", "country", COUNTRY_CODE, "tier", "flags")
+    return table[[c for c in cols if c in table.columns]]
 
 
 def invalid_table(result: Result, lang: Lang) -> pd.DataFrame:
@@ -406,7 +447,8 @@ def invalid_table(result: Result, lang: Lang) -> pd.DataFrame:
         )
         if c in inv
     ]
-    return inv[lead + [c for c in inv.columns if c not in lead]].reset_index(drop=True)
+    inv = with_code_labels(inv[lead + [c for c in inv.columns if c not in lead]], lang)
+    return with_country_names(inv, lang).reset_index(drop=True)
 
 
 def weights_frames(criteria: CriteriaSet, weights: Weights, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -578,6 +620,13 @@ def _names(result: Result) -> dict[str, str]:
     return dict(zip(ids, names, strict=True))
 
 
+def _id_and_name(pid: object, names: dict[str, str]) -> str:
+    """A rival project as '<id> <name>' (a planner reads the name; the id finds the row), blank for none."""
+    if not isinstance(pid, str) or not pid:
+        return ""
+    return f"{pid} {names.get(pid, '')}".strip()
+
+
 def flip_summary(flips: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFrame:
     """One row per top-k project (from :func:`screening.sensitivity.one_at_a_time`): the one-at-a-time move
     nearest to its current weight that takes it out of the top k, and the nearest move that changes its rank."""
@@ -614,7 +663,7 @@ def flip_summary(flips: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFram
                 weight=float(b["weight"]),
                 exit_weight=float(b["topk_flip_weight"]),
                 exit_change=float(b["topk_change"]),
-                exit_rival=b["topk_flip_rival"] if isinstance(b["topk_flip_rival"], str) else "",
+                exit_rival=_id_and_name(b["topk_flip_rival"], names),
             )
         else:
             row.update(
@@ -634,7 +683,7 @@ def flip_summary(flips: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFram
                 rank_flip_dimension=f"{dimension_label(str(c['dimension']), lang, cs)} "
                 f"{direction_label(c['direction'], lang)}",
                 rank_flip_weight=float(c["rank_flip_weight"]),
-                rank_flip_rival=c["rank_flip_rival"] if isinstance(c["rank_flip_rival"], str) else "",
+                rank_flip_rival=_id_and_name(c["rank_flip_rival"], names),
             )
         else:
             row.update(rank_flip_dimension="", rank_flip_weight=np.nan, rank_flip_rival="")
@@ -661,8 +710,12 @@ def flips_table(flips: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFrame
             "topk_change",
         ]
     ].copy()
+    names = _names(result)
+    out.insert(2, "project_name", out["project_id"].astype(str).map(names).fillna(""))
     out["dimension"] = out["dimension"].map(lambda d: dimension_label(str(d), lang, cs))
     out["direction"] = out["direction"].map(lambda d: direction_label(d, lang))
+    for rival in ("rank_flip_rival", "topk_flip_rival"):
+        out[rival] = out[rival].map(lambda v: _id_and_name(v, names))
     return out.reset_index(drop=True)
 
 
@@ -696,7 +749,8 @@ def smaa_table(table: pd.DataFrame, result: Result, lang: Lang) -> pd.DataFrame:
     """The Monte Carlo table (:attr:`screening.sensitivity.Smaa.table`) with names and the label in words."""
     names = _names(result)
     out = table.copy()
-    out.insert(2, "project_name", out["project_id"].astype(str).map(names).fillna(""))
+    at = list(out.columns).index("project_id") + 1  # the name right beside the id
+    out.insert(at, "project_name", out["project_id"].astype(str).map(names).fillna(""))
     out["label"] = out["label"].map(lambda s: smaa_label(s, lang))
     return out
 
@@ -707,6 +761,26 @@ SMAA_LABEL_KEYS = {"stable": "rb_stable", "sensitive": "rb_sensitive", "not_asse
 def smaa_label(label: str, lang: Lang) -> str:
     """A Monte Carlo verdict in words: stable, sensitive, or not assessed — data too thin."""
     return t(SMAA_LABEL_KEYS.get(str(label), "rb_sensitive"), lang)
+
+
+def eligibility_text(elig: Any, lang: Lang, criteria: CriteriaSet) -> str:
+    """:meth:`screening.analysis.portfolio.Eligibility.describe` with tiers, flags and the cost column named
+    by their labels in ``lang`` (the library's sentence says the codes: priority, ex_post …)."""
+    flags = {f.id: f.label.get(lang) for f in criteria.flags}
+
+    def tiers(ids: Sequence[str]) -> tuple[str, ...]:
+        return tuple(tier_label(x, lang, criteria) for x in ids)
+
+    named = replace(
+        elig,
+        tiers=tiers(elig.tiers),
+        added_tiers=tiers(elig.added_tiers),
+        default_tiers=tiers(elig.default_tiers),
+        blocking_flags=tuple(flags.get(f, f) for f in elig.blocking_flags),
+        allowed_flags=tuple(flags.get(f, f) for f in elig.allowed_flags),
+        cost_column=column_title(elig.cost_column, lang, criteria),
+    )
+    return str(named.describe().get(lang))
 
 
 def portfolio_table(chosen: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> pd.DataFrame:
@@ -728,9 +802,7 @@ def portfolio_table(chosen: pd.DataFrame, lang: Lang, criteria: CriteriaSet) -> 
         )
         if c in chosen.columns
     ]
-    out = chosen[cols].copy()
-    if "country" in out:
-        out["country"] = out["country"].map(lambda v: country_label(v, lang))
+    out = with_country_names(chosen[cols], lang)
     if "sector" in out:
         out["sector"] = out["sector"].map(lambda v: code_label("sector", v, lang))
     if "track" in out:

@@ -30,6 +30,7 @@ from screening.analysis.sensitivity import monte_carlo, one_at_a_time, smallest_
 from screening.analysis.weights import apply_weights, validated_weights
 from screening.i18n import Text
 from screening.model import Result
+from screening.present.tables import eligibility_text
 from screening.report import result_fingerprint
 
 
@@ -146,7 +147,7 @@ def test_portfolio_with_a_budget_is_optimal_within_it(result: Result, lang: str)
     )
     assert set(expected.chosen["tier"]) <= {t.id for t in result.criteria.tiers[:2]}  # the default
     assert expected.eligibility is not None
-    assert expected.eligibility.describe().get(lang) in [str(c.value) for c in at.caption]
+    assert eligibility_text(expected.eligibility, lang, result.criteria) in [str(c.value) for c in at.caption]
     mix = _track_mix(at, lang)
     assert mix[present.t("pf_projects", lang)].sum() == len(chosen)
     assert mix[present.t("cost", lang)].sum() == pytest.approx(chosen["cost"].sum())
@@ -229,7 +230,7 @@ def test_widened_eligibility_and_the_objective_reach_the_solver_and_are_said(
     chosen = _frame(at, "pf_chosen_table")
     assert round(chosen["score"].sum(), 2) == expected.total_score
     assert expected.eligibility is not None and expected.eligibility.widened
-    assert expected.eligibility.describe().get(lang) in [str(w.value) for w in at.warning]
+    assert eligibility_text(expected.eligibility, lang, result.criteria) in [str(w.value) for w in at.warning]
     assert len(_track_mix(at, lang)) == len(result.criteria.tracks)
 
 

@@ -255,3 +255,118 @@ def test_browser_end_to_end(app_url: str, tmp_path: Path) -> None:
     assert abs(float(row[3]) - 60 / total * 100) < 0.01, row
     for image in ("ranking.png", "project.png"):
         assert (images / image).stat().st_size > 10_000
+
+
+# ---- every page in both languages (issue 18 items 5 and 6)
+
+PAGE_KEYS = [
+    "ranking",
+    "data",
+    "criteria",
+    "project",
+    "robustness",
+    "portfolio",
+    "excluded",
+    "export",
+    "howto",
+]
+# Streamlit's own English words in the file uploader (1.67): the Chinese override must hide every one of them.
+UPLOADER_ENGLISH = ("Upload", "per file", "Drag and drop", "Browse files")
+
+
+def _show_all(page) -> None:  # noqa: ANN001
+    """Make the viewport as tall as the page's content (the app scrolls inside its main block), at most 7000 px."""
+    height = page.evaluate(  # the tallest scrolling block holds the page (Streamlit scrolls inside one)
+        "() => Math.max(...[...document.querySelectorAll('section, div')].map(e => e.scrollHeight)) + 80"
+    )
+    page.set_viewport_size({"width": 1440, "height": int(min(max(height, 1000), 7000))})
+    page.evaluate(
+        "() => document.querySelectorAll(\"[data-testid='stMain'], section\").forEach(e => e.scrollTo(0, 0))"
+    )
+    page.wait_for_timeout(1500)  # charts redraw at the new size
+
+
+def _uploader_words(page) -> list[dict[str, str]]:  # noqa: ANN001
+    """For each file uploader on the page: the text a reader gets (innerText leaves hidden text out) and the
+    words the override shows on the button and under it (the ::after content)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll("[data-testid='stFileUploaderDropzone']")].map(z => {
+            const after = sel => { const e = z.querySelector(sel);
+                return e ? getComputedStyle(e, '::after').content : ''; };
+            return {text: z.innerText,
+                    button: after("button[data-testid='stBaseButton-secondary'] [data-testid='stMarkdownContainer'] p"),
+                    note: after("[data-testid='stFileUploaderDropzoneInstructions'] span")};
+        })"""
+    )
+
+
+def test_every_page_in_both_languages(app_url: str, tmp_path: Path) -> None:
+    """Each page in Chinese and in English, screenshotted whole (into SCREENSHOTS_DIR when set); in Chinese the
+    uploaders show no English word of Streamlit's and the multiselects no English placeholder."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from screening import present
+
+    images = Path(SCREENSHOTS_DIR) if SCREENSHOTS_DIR else tmp_path / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    expect.set_options(timeout=60_000)
+    taken: list[Path] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(app_url)
+            expect(page.get_by_role("heading", name=present.t("ranking_title", "zh"))).to_be_visible()
+            _settle(page)
+            for lang in ("zh", "en"):
+                if lang == "en":
+                    page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
+                    expect(  # still on the last page, now in English
+                        page.get_by_role("heading", name=present.t(f"{PAGE_KEYS[-1]}_title", "en"))
+                    ).to_be_visible()
+                    _settle(page)
+                for key in PAGE_KEYS:
+                    page.set_viewport_size({"width": 1440, "height": 1000})
+                    _nav(page, present.t(f"page_{key}", lang))
+                    _no_exception(page)
+                    if key == "portfolio":
+                        page.get_by_role("button", name=present.t("pf_solve", lang), exact=True).click()
+                        expect(page.get_by_text(present.t("pf_chosen", lang), exact=True)).to_be_visible()
+                        page.wait_for_function(
+                            "() => !document.querySelector(\"[data-testid='stProgress']\")", timeout=120_000
+                        )
+                        _settle(page)
+                    if key == "robustness":
+                        page.get_by_role("button", name=present.t("rb_run", lang), exact=True).click()
+                        expect(
+                            page.get_by_role("button", name=present.t("download_sensitivity", lang))
+                        ).to_be_visible()
+                        _settle(page)
+                    _no_exception(page)
+                    if lang == "zh":  # the project page's own widgets are its module's (another change)
+                        for box in _uploader_words(page):
+                            english = [w for w in UPLOADER_ENGLISH if w in box["text"]]
+                            assert english == [], (key, box)
+                            assert present.t("uploader_button", "zh") in box["button"], (key, box)
+                            assert "MB" in box["note"], (key, box)
+                        placeholders = page.eval_on_selector_all(
+                            "[data-testid='stMultiSelect'] input, [data-testid='stSelectbox'] input",
+                            "els => els.map(e => e.placeholder || '')",
+                        )
+                        assert key == "project" or not {"Choose options", "Choose an option"} & set(
+                            placeholders
+                        ), (
+                            key,
+                            placeholders,
+                        )
+                    _show_all(page)
+                    target = images / f"{lang}_{key}.png"
+                    page.screenshot(path=str(target))
+                    taken.append(target)
+        finally:
+            browser.close()
+    assert len(taken) == 2 * len(PAGE_KEYS)
+    for image in taken:
+        assert image.stat().st_size > 10_000, image
