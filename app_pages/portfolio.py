@@ -28,6 +28,7 @@ from screening.analysis.portfolio import (
     value_for_money,
 )
 from screening.io.export import csv_for_reading
+from screening.present.brief import portfolio_brief_pdf
 from screening.present.tables import eligibility_text
 from screening.report import result_fingerprint
 
@@ -316,6 +317,16 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
             key="pf_download",
         )
         st.caption(common.t("csv_neutralised_note"))
+        chosen_ids = tuple(str(x) for x in p.chosen["project_id"])
+        st.download_button(  # made when clicked: WeasyPrint takes seconds
+            common.t("brief_pf_download"),
+            data=lambda: portfolio_brief_pdf(result, chosen_ids, lang),
+            file_name=f"{stem}_portfolio_brief_{lang}.pdf",
+            mime="application/pdf",
+            on_click="ignore",
+            key="pf_brief_download",
+            help=common.t("brief_pf_download_help"),
+        )
     st.caption(common.t("help_gap"))
     with st.expander(common.t("pf_details")):
         details = p.constraints_frame(lang)

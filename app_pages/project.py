@@ -70,7 +70,8 @@ def body() -> None:
     if st.session_state.get("project_pick") != wanted:
         st.session_state["project_pick"] = wanted
     labels = _option_labels(result, lang)
-    pid = st.selectbox(
+    pid = common.selectbox(
+        st,
         common.t("project_pick"),
         options,
         format_func=lambda p: labels.get(p, p),
@@ -91,14 +92,14 @@ def body() -> None:
     if outcome == "excluded":
         st.error(common.t("excluded_project"))
         _brief_download(result, pid, lang)  # an excluded project's brief says which rule and why
-        st.dataframe(hits, hide_index=True, column_config=hit_cols, row_height=wrapped)
+        common.dataframe(hits, hide_index=True, column_config=hit_cols, row_height=wrapped)
         return
     if outcome == "invalid":
         st.error(common.t("invalid_project"))
         issues = present.issues_table(result, lang)
         mine = issues[issues["project_id"].astype(str) == pid].drop(columns=["severity_code"])
         titles = {c: present.t(c, lang) for c in mine.columns}
-        st.dataframe(
+        common.dataframe(
             mine,
             hide_index=True,
             column_config=titles | common.long_text_config(mine.columns, titles),
@@ -200,7 +201,7 @@ def _details(result, pid: str, lang: str, view: Contribution, hits, hit_cols: di
         )
         st.caption(common.t("project_group_note"))
         titles = {c: present.column_title(c, lang, cs) for c in members.columns}
-        st.dataframe(
+        common.dataframe(
             members, hide_index=True, column_config=titles | common.money_config(members.columns, titles)
         )
     _collect_first(result, pid, lang)
@@ -209,7 +210,7 @@ def _details(result, pid: str, lang: str, view: Contribution, hits, hit_cols: di
     if hits.empty:
         st.success(common.t("none_hit"))
     else:
-        st.dataframe(hits, hide_index=True, column_config=hit_cols, row_height=wrapped)
+        common.dataframe(hits, hide_index=True, column_config=hit_cols, row_height=wrapped)
 
     st.subheader(common.t("points_by_dimension"))
     st.caption(
@@ -235,7 +236,7 @@ def _details(result, pid: str, lang: str, view: Contribution, hits, hit_cols: di
             present.t("ct_headroom", lang), format="%.2f", width="small"
         ),
     }
-    st.dataframe(crit, hide_index=True, column_config=ccfg, key="ct_criteria_table")
+    common.dataframe(crit, hide_index=True, column_config=ccfg, key="ct_criteria_table")
 
     st.subheader(common.t("rationale"))
     rat = present.project_rationale(result, pid, lang)
@@ -257,7 +258,9 @@ def _details(result, pid: str, lang: str, view: Contribution, hits, hit_cols: di
             else str(dim_label)
         )
         st.markdown(f"**{head}**")
-        st.dataframe(part.drop(columns=["dimension"]), hide_index=True, column_config=cfg, row_height=wrapped)
+        common.dataframe(
+            part.drop(columns=["dimension"]), hide_index=True, column_config=cfg, row_height=wrapped
+        )
 
 
 def _criterion_labels(cs: CriteriaSet, lang: str) -> dict[str, str]:

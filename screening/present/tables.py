@@ -202,13 +202,14 @@ def project_rationale(result: Result, project_id: str, lang: Lang) -> pd.DataFra
             "dimension": rat["dimension"].map(lambda d: dimension_label(d, lang, cs)),
             "criterion": rat[f"criterion_{code}"],
             "status": rat["status"].map(lambda s: t(f"status_{s}", lang)),
-            "value": rat["value"],
+            # the value and the short citation in the page's language, as the workbook's Rationale shows them
+            "value": rat["value_zh"] if code == "zh" else rat["value"],
             "points": rat["points"],
             "max_points": rat["max_points"],
             "weight": rat["weight"],
             "contribution": rat["contribution"],
             "reason": rat[f"reason_{code}"],
-            "source": rat["source"].map(lambda s: source_text(cs, s)),
+            "source": rat[f"source_{code}"],
         }
     )
     return out[cols].reset_index(drop=True)

@@ -156,6 +156,8 @@ def test_portfolio_with_a_budget_is_optimal_within_it(result: Result, lang: str)
     other = expected.message.get("en" if lang == "zh" else "zh")
     assert other not in [str(s.value) for s in at.success]  # one language only
     assert len(at.get("vega_lite_chart")) == 2  # frontier and value for money
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert present.t("brief_pf_download", lang) in labels  # the portfolio's one-page brief (made on click)
 
 
 def test_portfolio_default_budget_is_a_fifth_of_the_total(result: Result) -> None:

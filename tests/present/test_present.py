@@ -103,7 +103,12 @@ def test_project_rationale_matches_the_library(result: Result) -> None:
     assert mine["reason"].tolist() == theirs["reason_en"].tolist()
     assert np.allclose(mine["contribution"].to_numpy(float), theirs["contribution"].to_numpy(float))
     assert mine["contribution"].sum() == pytest.approx(float(result.ranked.iloc[3]["score"]), abs=0.05)
-    assert mine["source"].str.contains(" — ").all()  # key, section and the citation
+    # the short citation with its section, as the workbook's Rationale shows it; Chinese values in Chinese
+    assert mine["source"].tolist() == theirs["source_en"].tolist()
+    zh = present.project_rationale(result, pid, "zh")
+    assert zh["source"].tolist() == theirs["source_zh"].tolist()
+    assert zh["value"].tolist() == theirs["value_zh"].tolist()
+    assert mine["value"].tolist() == theirs["value"].tolist()
 
 
 def test_next_tier_text(result: Result) -> None:
