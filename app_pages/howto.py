@@ -20,6 +20,26 @@ def _wide(keys: list[str]) -> dict[str, Any]:
     return {k: st.column_config.TextColumn(common.t(f"howto_col_{k}"), width="large") for k in keys}
 
 
+def _rules_in_full(frame: Any) -> None:  # noqa: ANN401 - a DataFrame
+    """Each gate or flag: its name (and the tier it caps at), its reason in full and its short citation; the
+    exact conditions, in the criteria file's terms, are in the downloadable reference."""
+    lines = []
+    for row in frame.to_dict("records"):
+        cap = f" · {common.t('howto_col_max_tier')}: {row['max_tier']}" if row.get("max_tier") else ""
+        source = common.t("howto_source_in_brackets", source=row["source"]) if row["source"] else ""
+        lines.append(f"- **{_md(row['label'])}**{_md(cap)} — {_md(row['reason'])}{_md(source)}")
+    st.markdown("\n".join(lines))
+    st.caption(common.t("howto_conditions_in_reference"))
+
+
+def _md(text: object) -> str:
+    """Text from the criteria file shown as itself in Markdown (no emphasis, link, formula or table)."""
+    out = str(text)
+    for mark in ("\\", "*", "_", "`", "[", "]", "<", ">", "#", "|", "~", "$"):
+        out = out.replace(mark, "\\" + mark)
+    return out
+
+
 def body() -> None:
     lang = common.lang()
     st.title(common.t("howto_title"))
@@ -66,31 +86,13 @@ def body() -> None:
                 },
             )
 
+    # gates and flags as text, not tables: their reasons run to several lines and a table row cuts them
     st.subheader(common.t("howto_gates"))
     st.caption(common.t("howto_gates_note"))
-    common.dataframe(
-        howto.gates_in_words(cs, lang),
-        hide_index=True,
-        row_height=common.WRAPPED_ROW_HEIGHT,
-        key="howto_gates",
-        column_config={
-            "label": common.t("howto_col_label"),
-            **_wide(["when", "flag_when", "reason", "source"]),
-        },
-    )
+    _rules_in_full(howto.gates_in_words(cs, lang))
     st.subheader(common.t("howto_flags"))
     st.caption(common.t("howto_flags_note"))
-    common.dataframe(
-        howto.flags_in_words(cs, lang),
-        hide_index=True,
-        row_height=common.WRAPPED_ROW_HEIGHT,
-        key="howto_flags",
-        column_config={
-            "label": common.t("howto_col_label"),
-            "max_tier": common.t("howto_col_max_tier"),
-            **_wide(["when", "reason", "source"]),
-        },
-    )
+    _rules_in_full(howto.flags_in_words(cs, lang))
     left, right = st.columns(2)
     left.subheader(common.t("howto_tiers"))
     common.dataframe(

@@ -16,6 +16,7 @@ from screening.criteria.docs import describe_rule, describe_scorer
 from screening.criteria.models import CriteriaSet, Dimension
 from screening.i18n import t
 from screening.present.labels import Lang, code_label, tier_label, track_label
+from screening.stages.explain import short_citation
 from screening.vocab.columns import COLUMN_BY_NAME
 from screening.vocab.columns import label as column_label
 
@@ -55,12 +56,10 @@ def plain(words: str, lang: Lang = "en") -> str:
     ).replace("`", "")
 
 
-def _source(cs: CriteriaSet, key: str, section: str | None) -> str:
-    """'citation, section' for a source key (the key itself when the set has no such source)."""
-    src = cs.sources.get(key)
-    sec = section or (src.section if src is not None else None)
-    cite = src.cite if src is not None else key
-    return f"{cite}, {sec}" if sec else cite
+def _source(cs: CriteriaSet, key: str, section: str | None, lang: Lang) -> str:
+    """The short citation with its section in ``lang``, as beside a reason (the full one: the downloadable
+    reference)."""
+    return short_citation(cs, key, section, lang)
 
 
 def dimensions_overview(cs: CriteriaSet, lang: Lang) -> pd.DataFrame:
@@ -95,7 +94,7 @@ def dimension_criteria(cs: CriteriaSet, dim: Dimension, lang: Lang) -> pd.DataFr
                 else t("all_tracks", lang),
                 "applies": applies,
                 "anchors": plain(describe_scorer(c.scorer, lang), lang),
-                "source": _source(cs, c.source, c.section),
+                "source": _source(cs, c.source, c.section, lang),
             }
         )
     return pd.DataFrame(rows, columns=["criterion", "weight", "tracks", "applies", "anchors", "source"])
@@ -109,7 +108,7 @@ def gates_in_words(cs: CriteriaSet, lang: Lang) -> pd.DataFrame:
             "when": plain(describe_rule(g.when, lang), lang) if g.when is not None else "",
             "flag_when": plain(describe_rule(g.flag_when, lang), lang) if g.flag_when is not None else "",
             "reason": g.reason.get(lang),
-            "source": _source(cs, g.source, g.section),
+            "source": _source(cs, g.source, g.section, lang),
         }
         for g in cs.gates
     ]
@@ -126,7 +125,7 @@ def flags_in_words(cs: CriteriaSet, lang: Lang) -> pd.DataFrame:
             else t("howto_duplicates", lang),
             "max_tier": tier_label(f.max_tier, lang, cs) if f.max_tier else "",
             "reason": f.reason.get(lang),
-            "source": _source(cs, f.source, f.section),
+            "source": _source(cs, f.source, f.section, lang),
         }
         for f in cs.flags
     ]
