@@ -411,7 +411,7 @@ def sweep_chart(
         .encode(
             x=alt.X("weight:Q", title=t("rb_sweep_weight", lang, dim=dim), scale=alt.Scale(nice=False)),
             y=alt.Y("score:Q", title=t("score", lang), scale=alt.Scale(zero=False)),
-            color=alt.Color("project_id:N", title=t("id", lang), sort=order),
+            color=alt.Color("project_id:N", title=column_title("project_name", lang), sort=order),
             tooltip=[
                 alt.Tooltip("project_id:N", title=t("id", lang)),
                 alt.Tooltip("project_name:N", title=column_title("project_name", lang)),
