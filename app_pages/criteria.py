@@ -123,6 +123,8 @@ def _editors(ld: common.Loaded, lang: str) -> None:
         key=editor_key,
         hide_index=True,
         disabled=["dimension", "id", "label", "tracks"],
+        column_order=["dimension", "label", "weight", "tracks"],  # ids stay in the frame (the callback's
+        # rows are positional), out of sight: a planner reads the criterion's name
         placeholder="",
         height=360,
         on_change=_set_criteria,
