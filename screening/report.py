@@ -14,6 +14,7 @@ from screening.vocab.columns import norm_key
 if TYPE_CHECKING:
     from screening.model import Input
 import math
+import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -165,6 +166,31 @@ def _inferred_values(prov: pd.DataFrame, lang: str) -> np.ndarray:
     return out
 
 
+_COLUMN_EVIDENCE = re.compile(r"^([a-z][a-z0-9_]*) = (.*)$", re.S)
+
+
+def _evidence_in_words(prov: pd.DataFrame, lang: str) -> np.ndarray:
+    """The evidence for people: a text span as it was read; the columns a value came from ("sector =
+    transport; …", as the inference stage records them) by their labels and values in ``lang``
+    ("行业：交通运输"), once per distinct evidence. A part that names no known column stays as it is."""
+    codes, uniques = pd.factorize(prov["evidence"].astype(object), use_na_sentinel=True)
+
+    def said(evidence: object) -> str:
+        text = "" if evidence is None else str(evidence)
+        parts = text.split("; ")
+        matches = [_COLUMN_EVIDENCE.match(p) for p in parts]
+        if not text or not all(m is not None and m.group(1) in COLUMN_BY_NAME for m in matches):
+            return text  # a quoted span of a text, or something else: shown as read
+        pairs = [(m.group(1), m.group(2)) for m in matches if m is not None]
+        return t("evidence_sep", lang).join(
+            t("evidence_field_value", lang, field=column_label(f, lang), value=format_value(v, f, lang) or v)
+            for f, v in pairs
+        )
+
+    shown = np.array([said(u) for u in uniques] + [""], dtype=object)
+    return shown[codes]
+
+
 def inferred_frame(result: Result, lang: str = "en") -> pd.DataFrame:
     """Every value the inference stage filled: the record, the column, the value, the rule and its evidence
     (the text span or the columns it came from)."""
@@ -181,7 +207,7 @@ def inferred_frame(result: Result, lang: str = "en") -> pd.DataFrame:
             "value": _inferred_values(prov, lang),
             "rule": prov["rule"].to_numpy(dtype=object),
             "field": [column_label(c, lang) for c in prov["field"]],
-            "evidence": prov["evidence"].to_numpy(dtype=object),
+            "evidence": _evidence_in_words(prov, lang),
         }
     )
 
