@@ -27,6 +27,9 @@ def _picked() -> None:
         st.session_state["_goto_project"] = True
 
 
+FIRST_SCREEN_WIDTHS = {"project_id": 72, "project_name": 200, "tier": 96, "track": 140, "flags": 200}
+
+
 def body() -> None:
     lang = common.lang()
     st.title(common.t("ranking_title"))
@@ -64,8 +67,14 @@ def body() -> None:
     table = present.ranking_table(shown, lang, cs)
     column_config: dict[str, Any] = {c: present.column_title(c, lang, cs) for c in table.columns}
     column_config["score"] = st.column_config.ProgressColumn(
-        present.column_title("score", lang), min_value=0, max_value=100, format="%.2f"
+        present.column_title("score", lang), min_value=0, max_value=100, format="%.2f", width=120
     )
+    # the first screen at 1280 px holds rank, id, name, score, tier, track and flags (issue 18): the long
+    # text columns get fixed widths, a name's rest shows on hover and on the project page
+    text = st.column_config.TextColumn
+    for col, px in FIRST_SCREEN_WIDTHS.items():
+        if col in table.columns:
+            column_config[col] = text(present.column_title(col, lang, cs), width=px)
     column_config["completeness"] = st.column_config.NumberColumn(
         present.column_title("completeness", lang), format="%d%%"
     )
