@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from screening.criteria.models import CriteriaSet
 from screening.i18n import Text, has, lang_code, t, text
+from screening.inference.rules import default_rules
 from screening.io.schema import (
     decision_word,
 )
@@ -191,6 +192,19 @@ def _evidence_in_words(prov: pd.DataFrame, lang: str) -> np.ndarray:
     return shown[codes]
 
 
+def _rule_in_words(result: Result, prov: pd.DataFrame, lang: str) -> np.ndarray:
+    """Each inferred value's rule by what it says (its ``why`` in ``lang``), not its id; the id where the run
+    used rules other than the shipped ones (their words are not at hand) or a rule gives no why."""
+    rules, sha = default_rules()
+    words = (
+        {r.id: r.why.get(lang) for r in rules.rules if r.why is not None}
+        if sha == result.inference.sha256
+        else {}
+    )
+    ids = prov["rule"].astype(object)
+    return ids.map(lambda r: words.get(str(r), r)).to_numpy(dtype=object)
+
+
 def inferred_frame(result: Result, lang: str = "en") -> pd.DataFrame:
     """Every value the inference stage filled: the record, the column, the value, the rule and its evidence
     (the text span or the columns it came from)."""
@@ -205,7 +219,7 @@ def inferred_frame(result: Result, lang: str = "en") -> pd.DataFrame:
             # the canonical name in English, the Chinese label in Chinese: both read back on re-import
             "column": [Text(zh=column_label(c, "zh"), en=c).get(lang) for c in prov["column"]],
             "value": _inferred_values(prov, lang),
-            "rule": prov["rule"].to_numpy(dtype=object),
+            "rule": _rule_in_words(result, prov, lang),
             "field": [column_label(c, lang) for c in prov["field"]],
             "evidence": _evidence_in_words(prov, lang),
         }
