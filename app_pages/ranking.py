@@ -72,9 +72,9 @@ def body() -> None:
     # the first screen at 1280 px holds rank, id, name, score, tier, track and flags (issue 18): the long
     # text columns get fixed widths, a name's rest shows on hover and on the project page
     text = st.column_config.TextColumn
-    for col, px in FIRST_SCREEN_WIDTHS.items():
-        if col in table.columns:
-            column_config[col] = text(present.column_title(col, lang, cs), width=px)
+    for name, px in FIRST_SCREEN_WIDTHS.items():
+        if name in table.columns:
+            column_config[name] = text(present.column_title(name, lang, cs), width=px)
     column_config["completeness"] = st.column_config.NumberColumn(
         present.column_title("completeness", lang), format="%d%%"
     )
