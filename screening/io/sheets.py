@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import cast
 
 import numpy as np
@@ -245,21 +246,40 @@ def find_header(rows: list[list[object]], lookup: dict[str, str], wanted: tuple[
     return best
 
 
-def _cut_long_cells(cells: list[list[object]], names: list[str]) -> Text | None:
-    """Cut text cells longer than ``MAX_CELL_CHARS`` in place; say which (the first few) and how many."""
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _columns(body: list[list[object]], width: int) -> tuple[list[np.ndarray], list[tuple[int, int]]]:
+    """The body's cells column by column (rows padded with "" to ``width``, cut at it), each an object array,
+    with text cells longer than ``MAX_CELL_CHARS`` cut (and the (row, column) of each cut cell).
+
+    Built column-wise, never as a second list of rows or a 2-D frame, so that a sheet of 100k rows is held
+    once in memory. Equal text cells of one column become one string object (a country, a sector, a status
+    repeats down a column): the same values in a fraction of the memory, and a long text is looked at once.
+    """
     cap = ilimit("MAX_CELL_CHARS")
-    where: list[str] = []
-    count = 0
-    for i, row in enumerate(cells):
-        for j, v in enumerate(row):
-            if v.__class__ is str and len(v) > cap:
-                row[j] = v[:cap]
-                count += 1
-                if len(where) < 5:
-                    where.append(f"{names[j] if j < len(names) else j + 1} #{i + 1}")
-    if not count:
-        return None
-    return text("lim_cell_cut", n=count, cells=", ".join(where), limit=f"{cap:,}")
+    columns: list[np.ndarray] = []
+    cut: list[tuple[int, int]] = []  # (row, column) of every cut cell
+    for j in range(width):
+        seen: dict[str, str] = {}
+        col = np.empty(len(body), dtype=object)
+        col[:] = [
+            (seen.setdefault(v, v) if (v := r[j]).__class__ is str else v) if j < len(r) else "" for r in body
+        ]
+        long = {v for v in seen if len(v) > cap}
+        if long:
+            for i in [i for i, v in enumerate(col) if v.__class__ is str and v in long]:
+                col[i] = col[i][:cap]
+                cut.append((i, j))
+        columns.append(col)
+    return columns, cut
+
+
+def _cut_warning(cut: list[tuple[int, int]], names: list[str]) -> Text:
+    """How many cells were cut, and the first few of them in reading order (row by row)."""
+    where = [f"{names[j] if j < len(names) else j + 1} #{i + 1}" for i, j in sorted(cut)[:5]]
+    return text("lim_cell_cut", n=len(cut), cells=", ".join(where), limit=f"{ilimit('MAX_CELL_CHARS'):,}")
 
 
 def table_from_rows(
@@ -307,22 +327,15 @@ def table_from_rows(
                 name = f"{base}_{k}"
                 k += 1
             names.append(name)
-    cells = [list(r[:width]) + [""] * (width - len(r)) for r in body]
-    cut = _cut_long_cells(cells, names)
+    columns, cut = _columns(body, width)
     if cut:
-        warnings.append(cut)
-    source_rows = np.arange(header_idx + 2, header_idx + 2 + len(cells))
-    keep = [
-        i
-        for i, r in enumerate(cells)
-        if any(not (c is None or (isinstance(c, str) and not c.strip())) for c in r)
-    ]
-    frame = (
-        pd.DataFrame([cells[i] for i in keep], columns=names, dtype=object)
-        if keep
-        else pd.DataFrame(columns=names, dtype=object)
-    )
-    frame = frame.replace({"": None})
+        warnings.append(_cut_warning(cut, names))
+    source_rows = np.arange(header_idx + 2, header_idx + 2 + len(body))
+    keep = [i for i, r in enumerate(body) if not all(_is_blank(c) for c in islice(r, width))]
+    taken = [col[keep] if len(keep) < len(col) else col for col in columns]
+    for col in taken:
+        col[col == ""] = None  # an empty text cell is a blank cell, as calamine and the CSV reader give both
+    frame = pd.DataFrame(dict(zip(names, taken, strict=True)), dtype=object, copy=False)
     return RawTable(
         sheet,
         header_idx + 1,
