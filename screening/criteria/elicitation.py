@@ -527,6 +527,25 @@ def scale_text(v: float) -> str:
     return f"1/{round(1 / v)}"
 
 
+def scale_written(v: float) -> int | float | str:
+    """A value of Saaty's scale as a weights file writes it: a whole number, or ``"1/3"`` for a reciprocal."""
+    if v >= 1:
+        return int(v) if float(v).is_integer() else v
+    return scale_text(v)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Lists of plain values on one line (``[a, b, 3]``), everything else in block style."""
+
+
+def _flow_lists(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flat = all(not isinstance(x, dict | list) for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flat)
+
+
+_Dumper.add_representer(list, _flow_lists)
+
+
 # ------------------------------------------------------------------------------------------------ weights file
 
 
@@ -535,19 +554,19 @@ def weights_file_yaml(wf: WeightsFile, digits: int = 4) -> str:
     :data:`SUM_TOLERANCE` of 100)."""
     prov = wf.provenance.model_dump(mode="json", exclude_none=True)
     if wf.provenance.judgements is not None:
-        prov["judgements"] = [[a, b, scale_text(v)] for a, b, v in wf.provenance.judgements]
+        prov["judgements"] = [[a, b, scale_written(v)] for a, b, v in wf.provenance.judgements]
     for k in ("lambda_max", "ci", "cr"):
         if k in prov:
             prov[k] = round(prov[k], 6)
     if "suggestion" in prov:
         s = prov["suggestion"]
         s["given"], s["better"], s["cr_after"] = (
-            scale_text(s["given"]),
-            scale_text(s["better"]),
+            scale_written(s["given"]),
+            scale_written(s["better"]),
             round(s["cr_after"], 6),
         )
     doc = {"weights": {k: round(v, digits) for k, v in wf.weights.items()}, "provenance": prov}
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
 
 
 def parse_weights_file(data: Any, where: str | Path) -> WeightsFile:

@@ -841,6 +841,8 @@ def write_workbook(
     progress: Callable[[str, float], None] | None = None,
     extra_sheets: Iterable[Any] = (),
     voi: Any = None,
+    committee: Any = None,
+    board: Any = None,
 ) -> dict[str, Any]:
     """Write the ranked workbook; return stats (control characters removed, cells truncated, sheets continued).
 
