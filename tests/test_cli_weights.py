@@ -4,6 +4,7 @@ committee of several reviewers (issue 16)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import openpyxl
@@ -22,7 +23,7 @@ SAMPLE = SAMPLES / "sample_projects.xlsx"
 runner = CliRunner()
 
 
-def invoke(*args: str):
+def invoke(*args: object) -> Any:
     return runner.invoke(app, [str(a) for a in args])
 
 
