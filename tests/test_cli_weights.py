@@ -6,13 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import openpyxl
 import pytest
 from conftest import ROOT, SAMPLES
 from typer.testing import CliRunner
 
-from screening.analysis.committee import committee_smaa, group_criteria
+from screening.analysis.committee import group_criteria
 from screening.cli import app
 from screening.criteria import load_criteria
 from screening.criteria.elicitation import combine, read_weights_file
@@ -101,30 +100,6 @@ def test_score_with_a_committee_prints_the_group_and_its_robustness(
     assert "Committee robustness (top 10)" in r.output
     wb = openpyxl.load_workbook(out, read_only=True)
     assert "Committee" in wb.sheetnames
-
-
-def test_committee_smaa_reviewer_ranks_are_the_ranks_under_each_reviewers_weights(weights_dir: Path) -> None:
-    cs = load_criteria()
-    com = combine([read_weights_file(p, cs) for p in sorted(weights_dir.glob("*.yaml"))], cs)
-    result = run(SAMPLE, criteria=group_criteria(cs, com))
-    board = committee_smaa(result, com, draws=300, top_k=10, seed=3)
-    t = board.table
-    assert t["rank"].tolist() == sorted(t["rank"].tolist())
-    group_ids = result.ranked["project_id"].astype(str).tolist()
-    assert t["project_id"].tolist() == group_ids  # draw_ranks' rank under the group = the run's ranking
-    for by in com.reviewers:
-        own = run(SAMPLE, criteria=cs.with_weights(**_split(com.reviewer_overrides(by))))
-        order = own.ranked["project_id"].astype(str).tolist()
-        rank = {pid: k + 1 for k, pid in enumerate(order)}
-        assert t[f"rank: {by}"].tolist() == [rank[p] for p in t["project_id"]]
-    share = (t[[f"rank: {by}" for by in com.reviewers]] <= 10).mean(axis=1)
-    assert np.allclose(t["p_top_k_committee"], 0.5 * share + 0.5 * t["p_top_k_dirichlet"])
-    again = committee_smaa(result, com, draws=300, top_k=10, seed=3)
-    assert again.table.equals(t)  # seeded
-
-
-def _split(ov: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-    return {"dimension_weights": ov["dimensions"], "criterion_weights": ov["criteria"]}
 
 
 def test_bad_weights_files_stop_before_any_work(tmp_path: Path, weights_dir: Path) -> None:
