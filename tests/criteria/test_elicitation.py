@@ -329,3 +329,20 @@ def test_a_reviewer_may_not_give_two_files_on_the_same_items(tmp_path: Path) -> 
     rs = _reviewers(tmp_path, ["reviewer_c_roc_dimensions.yaml"])
     with pytest.raises(ElicitationError, match="two weights files"):
         combine([rs[0], rs[0]], CS)
+
+
+def test_the_docs_examples_are_the_sample_files() -> None:
+    """docs/weights.md shows the ROC and swing files in full: they must be the shipped examples."""
+    import re
+
+    page = (ROOT / "docs" / "weights.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", page, flags=re.S)
+    shown = {b["method"]: b for b in map(yaml.safe_load, blocks)}
+    for method, name in (
+        ("roc", "reviewer_c_roc_dimensions.yaml"),
+        ("swing", "reviewer_b_swing_dimensions.yaml"),
+    ):
+        assert shown[method] == yaml.safe_load((JUDGEMENTS / name).read_text(encoding="utf-8"))
+    ahp = shown["ahp"]
+    sample = yaml.safe_load((JUDGEMENTS / "reviewer_a_ahp_environment.yaml").read_text(encoding="utf-8"))
+    assert all(j in sample["judgements"] for j in ahp["judgements"])  # an excerpt of the shipped file
