@@ -269,6 +269,16 @@ def _read_yaml(path: str | Path, what: str) -> tuple[Any, bytes]:
     """A small YAML file, bounded like a mapping file (``MAX_MAPPING_BYTES``, ``MAX_MAPPING_NODES``, depth)."""
     try:
         raw = read_file_bounded(path, limit("MAX_MAPPING_BYTES"), "MAX_MAPPING_BYTES")
+    except LimitError as exc:
+        raise ElicitationError(text("el_file_unreadable", file=path, reason=exc.text)) from None
+    return _parse_yaml(raw, path, what), raw
+
+
+def _parse_yaml(raw: bytes, path: str | Path, what: str) -> Any:
+    """The bytes of a judgements or weights file parsed (bounded: bytes, nodes, depth), a mapping."""
+    try:
+        if len(raw) > limit("MAX_MAPPING_BYTES"):
+            raise ElicitationError(text("el_too_large", file=path, setting="MAX_MAPPING_BYTES"))
         data = load_yaml_bounded(
             raw.decode("utf-8-sig"), max_nodes=ilimit("MAX_MAPPING_NODES"), nodes_setting="MAX_MAPPING_NODES"
         )
@@ -282,7 +292,7 @@ def _read_yaml(path: str | Path, what: str) -> tuple[Any, bytes]:
         raise ElicitationError(text("el_not_yaml", file=path, line=line)) from None
     if not isinstance(data, dict):
         raise ElicitationError(text("el_not_mapping", file=path, what=text(what)))
-    return data, raw
+    return data
 
 
 def _shape_error(err: ValidationError, where: str | Path) -> ElicitationError:
@@ -619,6 +629,18 @@ def read_weights_file(path: str | Path, criteria: CriteriaSet) -> Reviewer:
     data, raw = _read_yaml(path, "el_what_weights")
     wf = validate_weights_file(parse_weights_file(data, path), criteria, path)
     return Reviewer(file=str(path), sha256=hashlib.sha256(raw).hexdigest(), content=wf)
+
+
+def weights_file_from_bytes(raw: bytes, name: str, criteria: CriteriaSet) -> Reviewer:
+    """A weights file given as bytes (an upload), read and validated as :func:`read_weights_file` does."""
+    data = _parse_yaml(raw, name, "el_what_weights")
+    wf = validate_weights_file(parse_weights_file(data, name), criteria, name)
+    return Reviewer(file=name, sha256=hashlib.sha256(raw).hexdigest(), content=wf)
+
+
+def reviewer_of(wf: WeightsFile, name: str) -> Reviewer:
+    """A weights file made in memory (the app's forms) as a reviewer's file; its SHA-256 is of its YAML."""
+    return Reviewer(file=name, sha256=hashlib.sha256(weights_file_yaml(wf).encode()).hexdigest(), content=wf)
 
 
 def weights_paths(given: Iterable[str | Path]) -> list[Path]:
