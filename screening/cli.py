@@ -368,15 +368,7 @@ def _echo_committee(committee: Any, cs: CriteriaSet, lang: Lang) -> None:
             typer.echo("  " + t("cm_reviewer_line", lang, by=r.by, method=p.method, date=p.date, cr=cr))
             for said in warnings_of(p):
                 typer.echo("    " + said.get(lang))
-        methods = sorted({r.content.provenance.method for r in g.reviewers})
-        if g.rule == "aij":
-            cr = "—" if g.group_eigen is None or g.group_eigen.cr is None else f"{g.group_eigen.cr:.3f}"
-            typer.echo("  " + t("cm_rule_aij", lang, n=len(g.reviewers), cr=cr))
-        elif g.rule == "mean":
-            key = "cm_rule_mean_mixed" if len(methods) > 1 else "cm_rule_mean"
-            typer.echo("  " + t(key, lang, n=len(g.reviewers), methods=", ".join(methods)))
-        else:
-            typer.echo("  " + t("cm_rule_single", lang, by=g.reviewers[0].by))
+        typer.echo("  " + g.rule_text().get(lang))
         for item in g.items:
             sp = g.spread[item]
             typer.echo(
@@ -391,8 +383,8 @@ def _echo_committee(committee: Any, cs: CriteriaSet, lang: Lang) -> None:
                     sd=f"{sp.sd:.2f}",
                 )
             )
-        if g.furthest is not None:
-            typer.echo("  " + t("cm_furthest", lang, by=g.furthest, distance=f"{g.distance[g.furthest]:.1f}"))
+        if (far := g.furthest_text()) is not None:
+            typer.echo("  " + far.get(lang))
 
 
 def _committee_robustness(

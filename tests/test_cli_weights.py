@@ -114,3 +114,15 @@ def test_bad_weights_files_stop_before_any_work(tmp_path: Path, weights_dir: Pat
         (same / f"c{k}.yaml").write_text(text, encoding="utf-8")
     r = invoke("score", SAMPLE, "--out", tmp_path / "x.xlsx", "--weights", same)
     assert r.exit_code == 1 and "two weights files" in r.output
+
+
+def test_a_judgements_file_given_as_weights_says_what_to_do(tmp_path: Path) -> None:
+    r = invoke(
+        "score",
+        SAMPLE,
+        "--out",
+        tmp_path / "x.xlsx",
+        "--weights",
+        JUDGEMENTS / "reviewer_c_roc_dimensions.yaml",
+    )
+    assert r.exit_code == 1 and "judgements file" in r.output and "screening weights" in r.output

@@ -582,6 +582,8 @@ def weights_file_yaml(wf: WeightsFile, digits: int = 4) -> str:
 def parse_weights_file(data: Any, where: str | Path) -> WeightsFile:
     if not isinstance(data, dict):
         raise ElicitationError(text("el_not_mapping", file=where, what=text("el_what_weights")))
+    if "weights" not in data and "method" in data:
+        raise ElicitationError(text("el_is_judgements", file=where))
     prov = data.get("provenance")
     if isinstance(prov, dict):  # judgements and the suggestion are written as on Saaty's scale ("1/3")
         prov = dict(prov)
@@ -687,8 +689,23 @@ class ScopeGroup:
             return None
         return max(self.distance, key=lambda k: (self.distance[k], k))
 
-    def weights_of(self, reviewer: Reviewer) -> dict[str, float]:
-        return dict(reviewer.content.weights)
+    def rule_text(self) -> Text:
+        """How the group weights were made, in words (the CLI, the workbook and the app say the same)."""
+        n = len(self.reviewers)
+        if self.rule == "aij":
+            e = self.group_eigen
+            return text("cm_rule_aij", n=n, cr="—" if e is None or e.cr is None else f"{e.cr:.3f}")
+        if self.rule == "mean":
+            methods = sorted({r.content.provenance.method for r in self.reviewers})
+            key = "cm_rule_mean_mixed" if len(methods) > 1 else "cm_rule_mean"
+            return text(key, n=n, methods=", ".join(methods))
+        return text("cm_rule_single", by=self.reviewers[0].by)
+
+    def furthest_text(self) -> Text | None:
+        far = self.furthest
+        if far is None:
+            return None
+        return text("cm_furthest", by=far, distance=f"{self.distance[far]:.1f}")
 
 
 @dataclass(frozen=True)

@@ -1054,18 +1054,6 @@ def _scope_name(scope: str | None, cs: Any, lang: str) -> str:
     return t("cm_scope_criteria", lang, dimension=label.get(lang) if label is not None else scope)
 
 
-def _rule_words(g: Any, lang: str) -> str:
-    """How a scope's group weights were made, in the planner's words (the same lines as the CLI's)."""
-    if g.rule == "aij":
-        cr = "—" if g.group_eigen is None or g.group_eigen.cr is None else f"{g.group_eigen.cr:.3f}"
-        return t("cm_rule_aij", lang, n=len(g.reviewers), cr=cr)
-    if g.rule == "mean":
-        methods = sorted({r.content.provenance.method for r in g.reviewers})
-        key = "cm_rule_mean_mixed" if len(methods) > 1 else "cm_rule_mean"
-        return t(key, lang, n=len(g.reviewers), methods=", ".join(methods))
-    return t("cm_rule_single", lang, by=g.reviewers[0].by)
-
-
 def _cr(p: Any) -> str | float:
     return "—" if p.cr is None else round(p.cr, 4)
 
@@ -1078,7 +1066,7 @@ def _weights_block(w: _Writer, ws: Worksheet, committee: Any, cs: Any, lang: str
     w.rows(ws, [[]])
     ws.append([w.styled(ws, t("wb_weights_title", lang), TITLE_FONT)])
     for g in committee.scopes:
-        w.rows(ws, [[], [_scope_name(g.dimension, cs, lang)], [_rule_words(g, lang)]])
+        w.rows(ws, [[], [_scope_name(g.dimension, cs, lang)], [g.rule_text().get(lang)]])
         names = [r.by for r in g.reviewers]
         head = [t(k, lang) for k in ("wb_w_item", "wb_w_group", "wb_w_low", "wb_w_high", "wb_w_sd")]
         ws.append(w.head_row(ws, [*head, *names]))
@@ -1090,9 +1078,8 @@ def _weights_block(w: _Writer, ws: Worksheet, committee: Any, cs: Any, lang: str
                 [item, round(g.group[item], 4), round(sp.low, 4), round(sp.high, 4), round(sp.sd, 4), *own]
             )
         w.rows(ws, rows)
-        if g.furthest is not None:
-            far = t("cm_furthest", lang, by=g.furthest, distance=f"{g.distance[g.furthest]:.1f}")
-            w.rows(ws, [[far]])
+        if (far := g.furthest_text()) is not None:
+            w.rows(ws, [[far.get(lang)]])
     w.rows(ws, [[], [t("wb_w_provenance", lang)]])
     head = [t(k, lang) for k in ("wb_w_scope", "wb_w_by", "wb_w_method", "wb_w_date", "wb_w_cr", "wb_w_file")]
     ws.append(w.head_row(ws, [*head, t("wb_w_sha", lang), t("wb_w_warning", lang)]))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from screening.criteria.elicitation import Committee, Judgements, ScopeGroup
+from screening.criteria.elicitation import Committee, Judgements
 from screening.criteria.models import CriteriaSet
 from screening.i18n import t
 
@@ -102,18 +102,6 @@ class ScopeView:
     furthest: str | None
 
 
-def rule_words(g: ScopeGroup, lang: str) -> str:
-    """How the scope's group weights were made (the same words as the command line and the workbook)."""
-    if g.rule == "aij":
-        cr = "—" if g.group_eigen is None or g.group_eigen.cr is None else f"{g.group_eigen.cr:.3f}"
-        return t("cm_rule_aij", lang, n=len(g.reviewers), cr=cr)
-    if g.rule == "mean":
-        methods = sorted({r.content.provenance.method for r in g.reviewers})
-        key = "cm_rule_mean_mixed" if len(methods) > 1 else "cm_rule_mean"
-        return t(key, lang, n=len(g.reviewers), methods=", ".join(methods))
-    return t("cm_rule_single", lang, by=g.reviewers[0].by)
-
-
 def group_view(committee: Committee, criteria: CriteriaSet, lang: str) -> list[ScopeView]:
     """One view per scope: the group weights, their spread and each reviewer's, the rule, the furthest."""
     out = []
@@ -131,11 +119,10 @@ def group_view(committee: Committee, criteria: CriteriaSet, lang: str) -> list[S
             for r in g.reviewers:
                 row[r.by] = round(r.content.weights[item], 2)
             rows.append(row)
-        far = None
-        if g.furthest is not None:
-            far = t("cm_furthest", lang, by=g.furthest, distance=f"{g.distance[g.furthest]:.1f}")
+        far = g.furthest_text()
+        title = scope_title(criteria, g.dimension, lang)
         out.append(
-            ScopeView(scope_title(criteria, g.dimension, lang), rule_words(g, lang), pd.DataFrame(rows), far)
+            ScopeView(title, g.rule_text().get(lang), pd.DataFrame(rows), far.get(lang) if far else None)
         )
     return out
 
