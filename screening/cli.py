@@ -1,4 +1,4 @@
-"""Command line: ``screening score | brief | validate | template | criteria docs``.
+"""Command line: ``screening score | weights | brief | validate | template | criteria docs``.
 
 Exit codes follow DESIGN.md contract 5. Every non-zero exit prints one line in the chosen language saying
 why; a user's mistake never shows a traceback.
@@ -219,6 +219,15 @@ def score(
             "(the file's own values always win)",
         ),
     ] = True,
+    weights: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--weights",
+            help="Weights file made by `screening weights` (repeatable, or a folder of them): its dimension "
+            "ids override the dimension weights, its criterion ids the criterion weights; several reviewers' "
+            "files are combined into group weights (docs/weights.md)",
+        ),
+    ] = None,
 ) -> None:
     """Screen, score and rank every project; write the ranked workbook."""
     from screening.io.export import write_workbook
@@ -232,7 +241,12 @@ def score(
         max_country_share=max_country_share,
         max_sector_share=max_sector_share,
     )
-    cs, sha = _load_criteria(criteria, lang)
+    cs, file_sha = _load_criteria(criteria, lang)
+    sha: str | None = file_sha
+    committee = None
+    if weights:
+        committee, cs = _load_committee(weights, cs, lang)
+        sha = None  # no file holds the criteria under these weights; the fingerprint and the weights files do
     mp = None
     if mapping:
         try:
@@ -254,6 +268,8 @@ def score(
     except InputError as exc:
         progress.done()
         _fail(text("cli_nothing_written", reason=exc.text), lang)
+    if committee is not None:
+        _echo_committee(committee, cs, lang)
     from screening.analysis.value_of_information import value_of_information
     from screening.report import triage
 
@@ -286,8 +302,16 @@ def score(
         top_k=top_k,
         seed=seed,
     )
+    board = None
+    if committee is not None and committee.several:
+        board = _committee_robustness(result, committee, lang, progress, draws=draws, top_k=top_k, seed=seed)
+        from screening.analysis.committee import committee_sheet
+
+        extra.append(committee_sheet(board))
     try:
-        stats = write_workbook(result, out, lang.value, progress, extra_sheets=extra, voi=voi)
+        stats = write_workbook(
+            result, out, lang.value, progress, extra_sheets=extra, voi=voi, committee=committee, board=board
+        )
     except OSError as exc:
         progress.done()
         _fail(text("cli_cannot_write", out=out, error=exc.strerror), lang)
@@ -304,6 +328,167 @@ def score(
                 truncated=stats["cells_truncated"],
             )
         )
+
+
+def _load_committee(paths: list[Path], cs: CriteriaSet, lang: Lang) -> tuple[Any, CriteriaSet]:
+    """The weights files (a folder: its .yaml files) read and validated against ``cs``, combined into the
+    committee, and the criteria set under the group weights. A bad file: one line, exit 1."""
+    from screening.analysis.committee import group_criteria
+    from screening.criteria.elicitation import ElicitationError, combine, read_weights_file, weights_paths
+
+    try:
+        reviewers = [read_weights_file(p, cs) for p in weights_paths(paths)]
+        committee = combine(reviewers, cs)
+    except ElicitationError as exc:
+        _fail(exc.text, lang)
+    try:
+        return committee, group_criteria(cs, committee)
+    except CriteriaError as exc:
+        _fail(text("cli_criteria_invalid", error=str(exc).splitlines()[0]), lang)
+    raise AssertionError("unreachable")
+
+
+def _scope_title(scope: str | None, cs: CriteriaSet, lang: Lang) -> str:
+    if scope is None:
+        return t("cm_scope_dimensions", lang)
+    label = next((d.label for d in cs.dimensions if d.id == scope), None)
+    return t("cm_scope_criteria", lang, dimension=label.get(lang) if label is not None else scope)
+
+
+def _echo_committee(committee: Any, cs: CriteriaSet, lang: Lang) -> None:
+    """Each scope's group weights, how they were combined, the spread per item and the furthest reviewer;
+    every reviewer's CR warnings."""
+    from screening.criteria.elicitation import warnings_of
+
+    for g in committee.scopes:
+        typer.echo(t("cm_scope_line", lang, scope=_scope_title(g.dimension, cs, lang), n=len(g.reviewers)))
+        for r in g.reviewers:
+            p = r.content.provenance
+            cr = "—" if p.cr is None else f"{p.cr:.3f}"
+            typer.echo("  " + t("cm_reviewer_line", lang, by=r.by, method=p.method, date=p.date, cr=cr))
+            for said in warnings_of(p):
+                typer.echo("    " + said.get(lang))
+        typer.echo("  " + g.rule_text().get(lang))
+        for item in g.items:
+            sp = g.spread[item]
+            typer.echo(
+                "    "
+                + t(
+                    "cm_item_line",
+                    lang,
+                    item=item,
+                    group=f"{g.group[item]:.2f}",
+                    low=f"{sp.low:.2f}",
+                    high=f"{sp.high:.2f}",
+                    sd=f"{sp.sd:.2f}",
+                )
+            )
+        if (far := g.furthest_text()) is not None:
+            typer.echo("  " + far.get(lang))
+
+
+def _committee_robustness(
+    result: Result, committee: Any, lang: Lang, progress: _Progress, *, draws: int, top_k: int, seed: int
+) -> Any:
+    """SMAA over the reviewers' weight sets and the Dirichlet around the group weights; the projects the
+    reviewers disagree on are printed."""
+    from screening.analysis.committee import committee_smaa
+
+    progress("committee", 0.88)
+    board = committee_smaa(result, committee, draws=draws, top_k=top_k, seed=seed)
+    progress.done()
+    contested = board.most_contested(8)
+    typer.echo(
+        t("cm_smaa_title", lang, k=board.top_k, n=len(board.reviewers), draws=draws, contested=len(contested))
+    )
+    for row in contested.itertuples(index=False):
+        typer.echo(
+            "  "
+            + t(
+                "cm_smaa_line",
+                lang,
+                id=row.project_id,
+                rank=row.rank,
+                best=row.rank_best,
+                worst=row.rank_worst,
+                m=row.reviewers_top_k,
+                r=len(board.reviewers),
+                k=board.top_k,
+                p_dir=f"{row.p_top_k_dirichlet:.0%}",
+                p=f"{row.p_top_k_committee:.0%}",
+            )
+        )
+    return board
+
+
+@app.command("weights")
+@_guarded
+def weights_command(
+    judgements: Annotated[Path, typer.Argument(help="Judgements file (YAML): method roc, swing or ahp")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Weights file to write (.yaml)")],
+    criteria: Annotated[
+        Path | None, typer.Option(help="Criteria YAML the ids are checked against (default: the default set)")
+    ] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the messages")] = Lang.en,
+) -> None:
+    """Elicit weights from one reviewer's judgements; write the weights file (weights summing to 100, and
+    their provenance) that `screening score --weights` applies."""
+    from screening.criteria.elicitation import (
+        ElicitationError,
+        elicit,
+        read_judgements,
+        warnings_of,
+        weights_file_yaml,
+    )
+
+    if out.is_dir():
+        _fail(text("cli_out_is_directory", out=out), lang, 2)
+    if out.suffix.lower() not in (".yaml", ".yml"):
+        _fail(text("cm_out_not_yaml"), lang, 2)
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        _fail(text("cli_out_parent_missing", parent=parent), lang, 2)
+    cs, _ = _load_criteria(criteria, lang)
+    try:
+        wf = elicit(read_judgements(judgements), cs, judgements)
+    except ElicitationError as exc:
+        _fail(exc.text, lang)
+    p = wf.provenance
+    typer.echo(
+        t(
+            "cm_elicited",
+            lang,
+            method=p.method,
+            by=p.by,
+            date=p.date,
+            scope=_scope_title(p.dimension, cs, lang),
+        )
+    )
+    for item, w in wf.weights.items():
+        typer.echo(f"  {item}: {w:.2f}")
+    if p.method == "ahp":
+        if p.cr is None:
+            typer.echo(t("cm_cr_undefined", lang, n=len(p.items)))
+        else:
+            typer.echo(
+                t(
+                    "cm_consistency",
+                    lang,
+                    lam=f"{p.lambda_max:.4f}",
+                    ci=f"{p.ci:.4f}",
+                    cr=f"{p.cr:.3f}",
+                    ri=f"{p.random_index:.2f}",
+                    limit=f"{p.cr_limit:.2f}",
+                    n=len(p.items),
+                )
+            )
+    for said in warnings_of(p):
+        typer.echo(said.get(lang))
+    try:
+        out.write_text(weights_file_yaml(wf), encoding="utf-8")
+    except OSError as exc:
+        _fail(text("cli_cannot_write", out=out, error=exc.strerror), lang)
+    typer.echo(t("cli_wrote", lang, out=out))
 
 
 def _echo_triage(tri: Any, voi: Any, lang: Lang) -> None:

@@ -841,6 +841,8 @@ def write_workbook(
     progress: Callable[[str, float], None] | None = None,
     extra_sheets: Iterable[Any] = (),
     voi: Any = None,
+    committee: Any = None,
+    board: Any = None,
 ) -> dict[str, Any]:
     """Write the ranked workbook; return stats (control characters removed, cells truncated, sheets continued).
 
@@ -981,7 +983,14 @@ def write_workbook(
         ),
         widths={"message": 70.0},
     )
-    w.table("criteria", criteria_frame(result, lang), widths={"details": 70.0, "label": 40.0, "source": 50.0})
+    w.table(
+        "criteria",
+        criteria_frame(result, lang),
+        widths={"details": 70.0, "label": 40.0, "source": 50.0},
+        after=None
+        if committee is None
+        else lambda ws, _n, _names: _weights_block(w, ws, committee, cs, lang),
+    )
     if result.input.countries is not None:
         cframe = _country_names(_code_labels(result.input.countries.frame, lang, result), lang)
         w.table("countries", cframe, headers=[_tcol(c, lang) for c in cframe.columns])
@@ -1025,6 +1034,7 @@ def write_workbook(
         ("continued_sheets", ", ".join(stats.continued_sheets) or "none"),
         ("sheets", "; ".join([*stats.sheets, SHEETS["audit"][lang]])),
         ("tool_columns", "; ".join(dict.fromkeys(stats.tool_headers))),
+        *_weights_audit(committee, board),
     ]
     w.keyvalue("audit", both(text("sheet_audit"), lang), audit)
     say("export: saving", 0.95)
@@ -1035,6 +1045,81 @@ def write_workbook(
         "continued_sheets": stats.continued_sheets,
         "sheets": [*stats.sheets],
     }
+
+
+def _scope_name(scope: str | None, cs: Any, lang: str) -> str:
+    if scope is None:
+        return t("cm_scope_dimensions", lang)
+    label = next((d.label for d in cs.dimensions if d.id == scope), None)
+    return t("cm_scope_criteria", lang, dimension=label.get(lang) if label is not None else scope)
+
+
+def _cr(p: Any) -> str | float:
+    return "—" if p.cr is None else round(p.cr, 4)
+
+
+def _weights_block(w: _Writer, ws: Worksheet, committee: Any, cs: Any, lang: str) -> None:
+    """Below the Criteria table, when weights files were given: each scope's weights — group, spread, each
+    reviewer's — how the group was made, who lies furthest, then every file's provenance."""
+    from screening.criteria.elicitation import warnings_of
+
+    w.rows(ws, [[]])
+    ws.append([w.styled(ws, t("wb_weights_title", lang), TITLE_FONT)])
+    for g in committee.scopes:
+        w.rows(ws, [[], [_scope_name(g.dimension, cs, lang)], [g.rule_text().get(lang)]])
+        names = [r.by for r in g.reviewers]
+        head = [t(k, lang) for k in ("wb_w_item", "wb_w_group", "wb_w_low", "wb_w_high", "wb_w_sd")]
+        ws.append(w.head_row(ws, [*head, *names]))
+        rows = []
+        for item in g.items:
+            sp = g.spread[item]
+            own = [round(r.content.weights[item], 4) for r in g.reviewers]
+            rows.append(
+                [item, round(g.group[item], 4), round(sp.low, 4), round(sp.high, 4), round(sp.sd, 4), *own]
+            )
+        w.rows(ws, rows)
+        if (far := g.furthest_text()) is not None:
+            w.rows(ws, [[far.get(lang)]])
+    w.rows(ws, [[], [t("wb_w_provenance", lang)]])
+    head = [t(k, lang) for k in ("wb_w_scope", "wb_w_by", "wb_w_method", "wb_w_date", "wb_w_cr", "wb_w_file")]
+    ws.append(w.head_row(ws, [*head, t("wb_w_sha", lang), t("wb_w_warning", lang)]))
+    rows = []
+    for g in committee.scopes:
+        for r in g.reviewers:
+            p = r.content.provenance
+            said = " ".join(x.get(lang) for x in warnings_of(p))
+            scope = _scope_name(g.dimension, cs, lang)
+            rows.append([scope, r.by, p.method, str(p.date), _cr(p), Path(r.file).name, r.sha256, said])
+    w.rows(ws, rows)
+
+
+def _weights_audit(committee: Any, board: Any) -> list[tuple[str, object]]:
+    """Audit lines of the weights files (none when no weights file was given: the Audit is unchanged)."""
+    if committee is None:
+        return []
+    out: list[tuple[str, object]] = []
+    for g in committee.scopes:
+        scope = g.dimension or "dimensions"
+        for r in g.reviewers:
+            p = r.content.provenance
+            lam = "—" if p.lambda_max is None else f"{p.lambda_max:.4f}"
+            out.append(
+                (
+                    f"weights_file[{scope}]",
+                    f"{Path(r.file).name} sha256 {r.sha256}; by {p.by}; method {p.method}; date {p.date}; "
+                    f"lambda_max {lam}; CR {_cr(p)}",
+                )
+            )
+        out.append((f"weights_rule[{scope}]", g.rule))
+        out.append((f"weights_group[{scope}]", "; ".join(f"{k}={v:.4f}" for k, v in g.group.items())))
+        spread = "; ".join(f"{k}={s.low:.2f}-{s.high:.2f} sd {s.sd:.2f}" for k, s in g.spread.items())
+        out.append((f"weights_spread[{scope}]", spread))
+        if g.furthest is not None:
+            out.append((f"weights_furthest[{scope}]", f"{g.furthest} (L1 {g.distance[g.furthest]:.2f})"))
+    if board is not None:
+        for k, v in board.meta().items():
+            out.append((f"committee_{k}", v))
+    return out
 
 
 def _country_sheet_audit(result: Result) -> list[tuple[str, object]]:
