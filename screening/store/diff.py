@@ -19,13 +19,14 @@ missing-data policy counts (a not-assessed criterion earns 0, or 50 under ``neut
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from screening.analysis.compare import compare
+from screening.i18n import Text
 from screening.model import Result
 from screening.pipeline import reweigh
 from screening.stages.score import fill_value
@@ -101,6 +102,7 @@ class RunDiff:
     entries: tuple[DiffEntry, ...]  # in B's rank order, then those ranked only in A
     weight_changes: tuple[WeightChange, ...]
     summary: dict[str, Any]  # compare()'s summary: counts and Kendall's τ-b
+    names: dict[str, Text] = field(default_factory=dict)  # "criterion:id", "dimension:id", "tier:id" → label
 
     @property
     def empty(self) -> bool:
@@ -229,7 +231,12 @@ def _gates(result: Result) -> dict[str, tuple[str, ...]]:
     g = hits[hits["kind"].isin(["gate", "not_candidate"])].drop_duplicates(["row_key", "id"])
     by_key = g.groupby("row_key", sort=False)["id"].agg(tuple)
     ids = result.records.set_index("row_key")["project_id"]
-    return {str(ids[k]): tuple(v) for k, v in by_key.items() if ids.get(k) is not None}
+    out: dict[str, tuple[str, ...]] = {}
+    for key, gates in by_key.items():
+        pid = ids.get(key)
+        if pid is not None:
+            out[str(pid)] = tuple(gates)
+    return out
 
 
 def _opt_int(v: Any) -> int | None:
@@ -286,7 +293,18 @@ def diff_results(a: Result, b: Result, *, top_k: int = 10, labels: tuple[str, st
                 moves=_moves(pid, a, b, pa, pb) if ranked_a and ranked_b else (),
             )
         )
-    return RunDiff(labels, top_k, tuple(entries), _weight_changes(a, b), dict(cmp.summary))
+    return RunDiff(labels, top_k, tuple(entries), _weight_changes(a, b), dict(cmp.summary), _names(a, b))
+
+
+def _names(*results: Result) -> dict[str, Text]:
+    """The criteria sets' own labels of their dimensions, criteria and tiers (the later set wins)."""
+    out: dict[str, Text] = {}
+    for r in results:
+        cs = r.criteria
+        out.update({f"dimension:{d.id}": d.label for d in cs.dimensions})
+        out.update({f"criterion:{c.id}": c.label for _, c in cs.criteria})
+        out.update({f"tier:{t.id}": t.label for t in cs.tiers})
+    return out
 
 
 def diff_runs(store: Store, a: str, b: str, k: int = 10) -> RunDiff:

@@ -31,7 +31,8 @@ from screening.io.schema import decision_code
 from screening.limits import LimitError, ilimit, limit, load_yaml_bounded, mb
 from screening.model import InputError, Result
 from screening.store.db import Store, StoreError, _first_line
-from screening.store.schema import NAME_CHARS, decisions, inputs, projects, runs
+from screening.store.schema import NAME_CHARS, inputs, projects, runs
+from screening.store.schema import decisions as decisions_table
 
 __all__ = [
     "Decision",
@@ -344,13 +345,15 @@ def save_run(
                     n_not_candidates=result.not_candidates(),
                 )
             )
-            run_id = int(inserted.inserted_primary_key[0])
+            key = inserted.inserted_primary_key
+            assert key is not None
+            run_id = int(key[0])
             rows = _project_rows(result, run_id)
             if rows:
                 conn.execute(projects.insert(), rows)
             if chosen:
                 conn.execute(
-                    decisions.insert(),
+                    decisions_table.insert(),
                     [
                         {
                             "run_id": run_id,
@@ -463,7 +466,9 @@ def load_run(store: Store, name: str) -> StoredRun:
             columns=PROJECT_COLUMNS,
         )
         decided = conn.execute(
-            sa.select(decisions).where(decisions.c.run_id == row["id"]).order_by(decisions.c.id)
+            sa.select(decisions_table)
+            .where(decisions_table.c.run_id == row["id"])
+            .order_by(decisions_table.c.id)
         ).mappings()
         chosen = tuple(
             Decision(
