@@ -197,7 +197,7 @@ def _parts(result: Result) -> tuple[dict[str, int], dict[str, int], np.ndarray, 
     return rows, cols, points, scores.effective_weight
 
 
-def _moves(pid: str, a: Result, b: Result, pa: Any, pb: Any) -> tuple[CriterionMove, ...]:
+def _moves(pid: str, a: Result, b: Result, pa: Any, pb: Any, min_move: float) -> tuple[CriterionMove, ...]:
     rows_a, cols_a, pts_a, eff_a = pa
     rows_b, cols_b, pts_b, eff_b = pb
     i, k = rows_a[pid], rows_b[pid]
@@ -213,7 +213,7 @@ def _moves(pid: str, a: Result, b: Result, pa: Any, pb: Any) -> tuple[CriterionM
         p_b = float(pts_b[k, jb]) if jb is not None else 0.0
         e_b = float(eff_b[k, jb]) if jb is not None else 0.0
         c_a, c_b = p_a * e_a, p_b * e_b
-        if abs(c_b - c_a) < MIN_MOVE:
+        if abs(c_b - c_a) < min_move or (c_a == c_b):
             continue
         out.append(
             CriterionMove(
@@ -251,8 +251,16 @@ def _opt_str(v: Any) -> str | None:
     return None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else str(v)
 
 
-def diff_results(a: Result, b: Result, *, top_k: int = 10, labels: tuple[str, str] = ("A", "B")) -> RunDiff:
-    """The diff of two computed runs (see the module's docstring)."""
+def diff_results(
+    a: Result,
+    b: Result,
+    *,
+    top_k: int = 10,
+    labels: tuple[str, str] = ("A", "B"),
+    min_move: float = MIN_MOVE,
+) -> RunDiff:
+    """The diff of two computed runs (see the module's docstring); criteria whose contribution moved by less
+    than ``min_move`` points are left out of each project's moves."""
     cmp = compare(a, b, top_k=top_k, labels=labels)
     t = cmp.table
     pa, pb = _parts(a), _parts(b)
@@ -290,7 +298,7 @@ def diff_results(a: Result, b: Result, *, top_k: int = 10, labels: tuple[str, st
                 tier_b=_opt_str(r["tier_b"]),
                 gates_a=gates_a.get(pid, ()) if not ranked_a else (),
                 gates_b=gates_b.get(pid, ()) if not ranked_b else (),
-                moves=_moves(pid, a, b, pa, pb) if ranked_a and ranked_b else (),
+                moves=_moves(pid, a, b, pa, pb, min_move) if ranked_a and ranked_b else (),
             )
         )
     return RunDiff(labels, top_k, tuple(entries), _weight_changes(a, b), dict(cmp.summary), _names(a, b))

@@ -163,12 +163,18 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def changed_weights_criteria() -> str:
-    """A copy of criteria/default.yaml with two weights changed in the text (the environment dimension
-    15 → 40, its ESIA criterion 2 → 10): a second criteria file, as a planner would save one."""
+    """A copy of criteria/default.yaml with three weights changed in the text (the environment dimension
+    15 → 40, its ESIA criterion 2 → 10 and its emissions criterion 2 → 8): a second criteria file, as a
+    planner would save one."""
     text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
     text, n_dim = re.subn(r"(  - id: environment\n    label: .*\n    weight: )15\n", r"\g<1>40\n", text)
     text, n_crit = re.subn(r"(      - id: esia\n        label: .*\n        weight: )2\n", r"\g<1>10\n", text)
-    assert (n_dim, n_crit) == (1, 1), "criteria/default.yaml changed: the test's weight edits no longer apply"
+    text, n_em = re.subn(
+        r"(      - id: emissions\n        label: .*\n        weight: )2\n", r"\g<1>8\n", text
+    )
+    assert (n_dim, n_crit, n_em) == (1, 1, 1), (
+        "criteria/default.yaml changed: the test's edits no longer apply"
+    )
     return text
 
 

@@ -172,10 +172,10 @@ def test_inputs_that_are_not_the_runs_own_are_refused(store_url: str, two_runs: 
 def test_edited_weights_are_kept_with_their_provenance(store_url: str, two_runs: Runs) -> None:
     from screening.analysis.weights import apply_weights, validated_weights
 
-    weights_text = "dimensions: {environment: 40}\ncriteria: {esia: 10}\n"
+    weights_text = "dimensions: {environment: 40}\ncriteria: {esia: 10, emissions: 8}\n"
     edited = validated_weights(
         two_runs.default.criteria,  # type: ignore[attr-defined]
-        {"dimensions": {"environment": 40}, "criteria": {"esia": 10}},
+        {"dimensions": {"environment": 40}, "criteria": {"esia": 10, "emissions": 8}},
     )
     result = apply_weights(two_runs.default, edited)  # type: ignore[arg-type]
     store = open_store(store_url)
