@@ -10,6 +10,7 @@ criteria fingerprint), so that a diff recomputed from the store is a diff of the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -150,10 +151,17 @@ def _weights_overrides(weights_text: str) -> dict[str, dict[str, float]]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _criteria_text(criteria_text: str, where: str) -> CriteriaSet:
+    """A criteria text parsed once: a diff, a save and a re-run of the same text share it (the set is frozen;
+    parsing the default set takes about a second)."""
+    return load_criteria_bytes(criteria_text.encode("utf-8"), where)
+
+
 def criteria_of(criteria_text: str, weights_text: str | None, where: str) -> CriteriaSet:
     """The criteria set a stored run was scored under: the criteria text with the edited weights laid over it."""
     try:
-        cs = load_criteria_bytes(criteria_text.encode("utf-8"), where)
+        cs = _criteria_text(criteria_text, where)
         if weights_text is not None:
             cs = validated_weights(cs, _weights_overrides(weights_text))
     except CriteriaError as exc:
