@@ -49,7 +49,9 @@ class PgServer:
 def _bindir() -> Path:
     given = os.environ.get("SCREENING_PG_BIN")
     if given:
-        return Path(given)
+        if (Path(given) / "initdb").is_file() and (Path(given) / "pg_ctl").is_file():
+            return Path(given)
+        pytest.fail(f"SCREENING_PG_BIN={given}: no initdb and pg_ctl there", pytrace=False)
 
     def version(p: Path) -> tuple[int, ...]:
         return tuple(int(x) for x in re.findall(r"\d+", p.parent.parent.name))
