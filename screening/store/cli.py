@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -17,11 +17,13 @@ from rich.table import Table
 
 from screening.i18n import Text, t, text
 from screening.limits import LimitError, limit, read_file_bounded
-from screening.model import Result
 from screening.store.db import Store, StoreError, open_store
-from screening.store.diff import DiffEntry, RunDiff, diff_runs
-from screening.store.runs import RunSummary, StoredRun, list_runs, load_run, ranked_projects, save_run
 from screening.vocab.columns import CODE_LISTS
+
+if TYPE_CHECKING:  # the pipeline, pandas and scipy load when a command runs, not when the CLI starts
+    from screening.model import Result
+    from screening.store.diff import DiffEntry, RunDiff
+    from screening.store.runs import RunSummary, StoredRun
 
 __all__ = ["runs_app", "save_from_cli"]
 
@@ -84,6 +86,8 @@ def _weights_word(s: RunSummary, lang: Lang) -> str:
 @runs_app.command("list")
 def list_command(store: StoreOption = None, lang: LangOption = Lang.en) -> None:
     """Every stored run, oldest first."""
+    from screening.store.runs import list_runs
+
     st = _open(store, lang)
     try:
         found = list_runs(st)
@@ -120,6 +124,8 @@ def list_command(store: StoreOption = None, lang: LangOption = Lang.en) -> None:
 
 
 def _show(run: StoredRun, lang: Lang) -> None:
+    from screening.store.runs import ranked_projects
+
     s = run.summary
     out = _console()
     out.print(t("run_show_head", lang, name=s.name, created=_when(s), version=s.tool_version))
@@ -198,6 +204,8 @@ def show_command(
     lang: LangOption = Lang.en,
 ) -> None:
     """One stored run: its inputs, counts, top projects and the reviewers' decisions."""
+    from screening.store.runs import load_run
+
     st = _open(store, lang)
     try:
         run = load_run(st, name)
@@ -305,6 +313,8 @@ def diff_command(
 ) -> None:
     """Who entered or left the ranking and the top k, whose tier changed, and which criteria and weights moved
     them — both runs computed again from their stored inputs."""
+    from screening.store.diff import diff_runs
+
     st = _open(store, lang)
     try:
         d = diff_runs(st, a, b, top)
@@ -345,6 +355,7 @@ def save_from_cli(
     """Keep the run ``score`` just made under ``name``: the input file's bytes, the mapping and criteria
     texts as the options gave them. Prints one line; on any failure prints why and exits 1."""
     from screening.criteria.loader import DEFAULT_CRITERIA, read_criteria_file
+    from screening.store.runs import save_run
 
     code = Lang.zh if lang == "zh" else Lang.en
     st = _open(store, code)
