@@ -240,3 +240,32 @@ def test_reviews_carried_by_a_reimported_workbook_are_kept(tmp_path, two_runs: R
         )
     finally:
         store.close()
+
+
+def test_a_run_read_through_a_mapping_keeps_it_and_runs_again_alike(store_url: str, two_runs: Runs) -> None:
+    """A file in another layout (the AidData GCDF 3.0 full layout) is kept with its mapping's text; the
+    stored run computed again reads it through that mapping to the same figures."""
+    from conftest import ROOT
+
+    from screening.io.mapping import load_mapping
+    from screening.pipeline import run
+    from screening.store.cli import mapping_text
+
+    path = ROOT / "tests" / "fixtures" / "aiddata_gcdf3_full_sample.csv"
+    data = path.read_bytes()
+    result = run(data, name=path.name, mapping=load_mapping("aiddata-gcdf3-full"))
+    text = mapping_text("aiddata-gcdf3-full")
+    assert text is not None and len(result.ranked) > 0
+    store = open_store(store_url)
+    try:
+        save_run(store, "gcdf", result, data, text, two_runs.default_text)
+        loaded = load_run(store, "gcdf")
+        assert loaded.mapping_text == text
+        again = rerun(loaded)
+        assert again.counts() == result.counts()
+        assert again.ranked["score"].tolist() == result.ranked["score"].tolist()
+        assert again.ranked["project_id"].tolist() == result.ranked["project_id"].tolist()
+        with pytest.raises(StoreError, match="column mapping cannot be read"):
+            save_run(store, "bad mapping", result, data, "columns: [", two_runs.default_text)
+    finally:
+        store.close()
