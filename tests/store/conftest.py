@@ -23,9 +23,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "sample_projects" / "sample_projects.xlsx"
-DEFAULT_CRITERIA = ROOT / "criteria" / "default.yaml"
+from .store_helpers import DEFAULT_CRITERIA, SAMPLE, Runs, changed_weights_criteria
+
 PG_USER = "postgres"
 BASE_PORT = 55_400  # our own choice; the socket folder is per worker anyway, the port only names the socket
 
@@ -162,33 +161,6 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "runs.sqlite3")
     return request.getfixturevalue("pg_url")
-
-
-def changed_weights_criteria() -> str:
-    """A copy of criteria/default.yaml with three weights changed in the text (the environment dimension
-    15 → 40, its ESIA criterion 2 → 10 and its emissions criterion 2 → 8): a second criteria file, as a
-    planner would save one."""
-    text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
-    text, n_dim = re.subn(r"(  - id: environment\n    label: .*\n    weight: )15\n", r"\g<1>40\n", text)
-    text, n_crit = re.subn(r"(      - id: esia\n        label: .*\n        weight: )2\n", r"\g<1>10\n", text)
-    text, n_em = re.subn(
-        r"(      - id: emissions\n        label: .*\n        weight: )2\n", r"\g<1>8\n", text
-    )
-    assert (n_dim, n_crit, n_em) == (1, 1, 1), (
-        "criteria/default.yaml changed: the test's edits no longer apply"
-    )
-    return text
-
-
-@dataclass(frozen=True)
-class Runs:
-    """Two real runs of the sample workbook: under the default criteria and under the changed copy."""
-
-    input_bytes: bytes
-    default_text: str
-    changed_text: str
-    default: object  # screening.model.Result
-    changed: object
 
 
 @pytest.fixture(scope="session")

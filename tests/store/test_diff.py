@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import yaml
-from conftest import Runs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screening.analysis.weights import apply_weights, validated_weights
 from screening.store import diff_results, diff_runs, open_store, save_run
 from screening.store.diff import RunDiff
+
+from .store_helpers import Runs
 
 
 def _save_both(store, runs: Runs) -> None:  # type: ignore[no-untyped-def]

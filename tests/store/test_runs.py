@@ -10,10 +10,11 @@ import hashlib
 import numpy as np
 import pytest
 import sqlalchemy as sa
-from conftest import SAMPLE, Runs
 
 from screening.limits import override
 from screening.store import Decision, StoreError, list_runs, load_run, open_store, rerun, save_run
+
+from .store_helpers import SAMPLE, Runs
 
 
 def _save_both(store, runs: Runs) -> None:  # type: ignore[no-untyped-def]
@@ -245,11 +246,11 @@ def test_reviews_carried_by_a_reimported_workbook_are_kept(tmp_path, two_runs: R
 def test_a_run_read_through_a_mapping_keeps_it_and_runs_again_alike(store_url: str, two_runs: Runs) -> None:
     """A file in another layout (the AidData GCDF 3.0 full layout) is kept with its mapping's text; the
     stored run computed again reads it through that mapping to the same figures."""
-    from conftest import ROOT
-
     from screening.io.mapping import load_mapping
     from screening.pipeline import run
     from screening.store.cli import mapping_text
+
+    from .store_helpers import ROOT
 
     path = ROOT / "tests" / "fixtures" / "aiddata_gcdf3_full_sample.csv"
     data = path.read_bytes()

@@ -7,11 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_CRITERIA, SAMPLE, Runs, changed_weights_criteria
 from typer.testing import CliRunner
 
 from screening.store import list_runs, load_run, open_store
 from screening.store.cli import runs_app, save_from_cli
+
+from .store_helpers import DEFAULT_CRITERIA, SAMPLE, Runs, changed_weights_criteria
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "250"}  # rich draws to the terminal's width; wide enough that no cell is cut
