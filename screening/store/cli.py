@@ -236,7 +236,7 @@ def _why(e: DiffEntry, d: RunDiff, lang: Lang) -> str:
         return t("sep_items", lang).join(parts)
     side, gates = (d.labels[1], e.gates_b) if e.rank_b is None else (d.labels[0], e.gates_a)
     outcome = e.outcome_b if e.rank_b is None else e.outcome_a
-    said = t(f"outcome_{outcome}", lang) if outcome in ("excluded", "invalid") else outcome
+    said = t(f"outcome_{outcome}", lang) if outcome in ("excluded", "invalid") else t("diff_absent", lang)
     if gates:
         return t("diff_not_ranked_gates", lang, run=side, outcome=said, gates=", ".join(gates))
     return t("diff_not_ranked", lang, run=side, outcome=said)
