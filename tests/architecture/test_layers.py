@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, float]] = [
     ("screening.report", 5),
     ("screening.io.export", 6),
     ("screening.analysis", 6),
+    ("screening.store", 6.5),  # the run store: re-runs the pipeline and reuses analysis.compare for its diff
     ("screening.present", 7),
     ("screening.cli", 8),
     ("screening", 9),  # the package's own __init__: the public API, above everything

@@ -1,0 +1,1 @@
+"""Alembic migrations of the run store, applied by :func:`screening.store.open_store`."""
