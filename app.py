@@ -33,6 +33,7 @@ PAGES = [
     ("criteria", "app_pages/criteria.py", ":material/balance:"),
     ("project", "app_pages/project.py", ":material/manage_search:"),
     ("robustness", "app_pages/robustness.py", ":material/ssid_chart:"),
+    ("committee", "app_pages/committee.py", ":material/groups:"),
     ("portfolio", "app_pages/portfolio.py", ":material/account_balance_wallet:"),
     ("excluded", "app_pages/excluded.py", ":material/block:"),
     ("export", "app_pages/export.py", ":material/download:"),

@@ -26,6 +26,7 @@ from screening.criteria.models import CriteriaError, CriteriaSet
 from screening.i18n import Text, lang_code, t, text
 from screening.io.mapping import MappingError, load_mapping
 from screening.model import InputError, Result
+from screening.store.cli import runs_app
 
 app = typer.Typer(
     add_completion=False,
@@ -45,6 +46,7 @@ columns_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Inpu
 
 
 app.add_typer(columns_app, name="columns")
+app.add_typer(runs_app, name="runs")  # screening runs list | show | diff (screening/store/cli.py)
 
 
 class Lang(StrEnum):
@@ -228,6 +230,20 @@ def score(
             "files are combined into group weights (docs/weights.md)",
         ),
     ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Run store for --save-run: a SQLite file or a SQLAlchemy URL (default: $SCREENING_STORE, "
+            "else runs.sqlite3 in the user's data folder)",
+        ),
+    ] = None,
+    save_run: Annotated[
+        str | None,
+        typer.Option(
+            "--save-run", help="Keep this run in the run store under this name (screening runs list)"
+        ),
+    ] = None,
 ) -> None:
     """Screen, score and rank every project; write the ranked workbook."""
     from screening.io.export import write_workbook
@@ -327,6 +343,21 @@ def score(
                 removed=stats["control_characters_removed"],
                 truncated=stats["cells_truncated"],
             )
+        )
+    if save_run:
+        from screening.store.cli import save_from_cli
+
+        save_from_cli(
+            result,
+            input_path=input,
+            name=save_run,
+            store=store,
+            criteria=criteria,
+            mapping=mapping,
+            sheet=sheet,
+            lang=lang.value,
+            weights=result.weights if committee is not None else None,
+            weights_files=weights if committee is not None else None,
         )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+import yaml
 from rich.console import Console
 from rich.table import Table
 
@@ -22,6 +23,7 @@ from screening.vocab.columns import CODE_LISTS
 
 if TYPE_CHECKING:  # the pipeline, pandas and scipy load when a command runs, not when the CLI starts
     from screening.model import Result
+    from screening.stages.score import Weights
     from screening.store.diff import DiffEntry, RunDiff
     from screening.store.runs import RunSummary, StoredRun
 
@@ -276,8 +278,8 @@ def _print_diff(d: RunDiff, lang: Lang) -> None:
             table.add_row(
                 label.get(lang) if label else w.id,
                 t(f"diff_kind_{w.kind}", lang),
-                _num(w.weight_a, "{:g}"),
-                _num(w.weight_b, "{:g}"),
+                _num(w.weight_a, "{:.4g}"),
+                _num(w.weight_b, "{:.4g}"),
             )
         out.print(table)
     if d.entries:
@@ -351,9 +353,15 @@ def save_from_cli(
     mapping: str | None = None,
     sheet: str | None = None,
     lang: str = "en",
+    weights: Weights | None = None,
+    weights_files: list[Path] | None = None,
 ) -> RunSummary:
     """Keep the run ``score`` just made under ``name``: the input file's bytes, the mapping and criteria
-    texts as the options gave them. Prints one line; on any failure prints why and exits 1."""
+    texts as the options gave them. Prints one line; on any failure prints why and exits 1.
+
+    ``weights``: the weights the run used when weights files (``--weights``) replaced the criteria file's,
+    stored as the edited-weights document; ``weights_files``: those files (or folders), whose texts are kept
+    as the weights' provenance."""
     from screening.criteria.loader import DEFAULT_CRITERIA, read_criteria_file
     from screening.store.runs import save_run
 
@@ -363,6 +371,7 @@ def save_from_cli(
         data = read_file_bounded(input_path, limit("MAX_INPUT_BYTES"))
         criteria_file = criteria or DEFAULT_CRITERIA
         criteria_text = read_criteria_file(criteria_file).decode("utf-8-sig")
+        weights_text, provenance = _weights_texts(weights, weights_files)
         saved = save_run(
             st,
             name,
@@ -370,9 +379,11 @@ def save_from_cli(
             data,
             mapping_text(mapping),
             criteria_text,
+            weights_text,
             criteria_name=Path(criteria_file).name,
             sheet=sheet,
             lang=code.value,
+            weights_provenance=provenance,
         )
     except LimitError as exc:
         _fail(text("store_cannot_save", name=name, error=exc.text.get(code)), code)
@@ -382,3 +393,21 @@ def save_from_cli(
         st.close()
     typer.echo(t("store_saved", code, name=saved.name, where=st.where))
     return saved
+
+
+def _weights_texts(weights: Weights | None, files: list[Path] | None) -> tuple[str | None, str | None]:
+    """The edited-weights document of ``weights`` and the weights files' own texts (bounded), or Nones."""
+    if weights is None:
+        return None, None
+    from screening.criteria.elicitation import weights_paths
+
+    doc = yaml.safe_dump(
+        {"dimensions": dict(weights.dimensions), "criteria": dict(weights.criteria)},
+        allow_unicode=True,
+        sort_keys=True,
+    )
+    texts = [
+        f"# {p.name}\n" + read_file_bounded(p, limit("MAX_MAPPING_BYTES")).decode("utf-8-sig")
+        for p in weights_paths(files or [])
+    ]
+    return doc, "\n---\n".join(texts) or None

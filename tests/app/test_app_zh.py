@@ -29,7 +29,7 @@ from screening.model import Result
 from screening.vocab.columns import CODE_LISTS
 from screening.vocab.countries import country_name
 
-PAGES = ["ranking", "data", "criteria", "robustness", "portfolio", "excluded", "export", "howto"]
+PAGES = ["ranking", "data", "criteria", "robustness", "committee", "portfolio", "excluded", "export", "howto"]
 STREAMLIT_WORDS = {"Choose options", "Choose an option", "Select all", "Upload", "Browse files"}
 # Columns whose cells are the user's own data or identifiers, never a code list's value shown to a planner.
 RAW_COLUMNS = {
