@@ -188,6 +188,10 @@ def new_sheet(wb: Workbook, title: str) -> Worksheet:
     return cast(Worksheet, ws)  # the write-only sheet borrows Worksheet's interface (its stubs omit it)
 
 
+# why: a body is cleaned and serialised this many rows at a time, so that writing a sheet of 100k rows of
+# 130 columns holds one slice's cells as Python values and XML, never the whole sheet's (≈ 1 GB).
+BODY_ROWS = 5000
+
 WRAP = Alignment(wrap_text=True, vertical="top")  # long text (reasons, sources, notes): wrapped, never cut
 
 
@@ -205,12 +209,14 @@ def write_body(
     ``fast`` (default :data:`FAST_ROWS`) picks the raw-XML path on sheets from :func:`new_sheet`; otherwise,
     or on any other sheet, openpyxl cells. Both write the same cell values, types and styles.
     """
-    columns = cleaner.columns(frame)
-    if (FAST_ROWS if fast is None else fast) and isinstance(ws, _StreamSheet):
-        ws.append_block(_Block(columns, formats, wrap))
-        return
-    for row in _cell_rows(ws, columns, formats, wrap):
-        ws.append(row)
+    raw_xml = (FAST_ROWS if fast is None else fast) and isinstance(ws, _StreamSheet)
+    for start in range(0, max(len(frame), 1), BODY_ROWS):
+        columns = cleaner.columns(frame.iloc[start : start + BODY_ROWS])
+        if raw_xml:
+            ws.append_block(_Block(columns, formats, wrap))
+        else:
+            for row in _cell_rows(ws, columns, formats, wrap):
+                ws.append(row)
 
 
 def missing_internals() -> list[str]:

@@ -385,3 +385,28 @@ def test_wrapped_columns_wrap_on_either_body_path(tmp_path, fast):
     assert got["B3"].value == "=1+1" and got["B3"].data_type == "s"
     assert not got["A2"].alignment.wrap_text and not got["C2"].alignment.wrap_text
     assert got["C2"].number_format == "0.00" and got["B4"].value is None
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("rows", [1, 2, 3, 100])
+def test_a_body_written_in_slices_is_the_same_body(books, monkeypatch, tmp_path, path, rows):
+    """``BODY_ROWS`` bounds the memory of a long body; slices of any size give the very same cells, the
+    same cleaning counts, and row numbers that run on after the body."""
+    reference = cells(books("mixed", path, BACKEND)[0])
+    frame, fmts = FRAMES["mixed"]
+    monkeypatch.setattr(xlsx_stream, "BODY_ROWS", rows)
+    xlsx_stream._DIRECT_WRITE = path != "spliced"
+    try:
+        wb = Workbook(write_only=True)
+        ws = new_sheet(wb, "mixed")
+        ws.append(list(frame.columns))
+        cleaner = Cleaner()
+        write_body(ws, frame, fmts, cleaner, fast=path != "cells")
+        ws.append(["after the body"])
+        write_body(ws, frame.head(2), fmts, Cleaner(), fast=path != "cells")
+        out = tmp_path / "sliced.xlsx"
+        wb.save(out)
+    finally:
+        xlsx_stream._DIRECT_WRITE = True
+    assert cells(out) == reference
+    assert (cleaner.control_chars_removed, cleaner.cells_truncated) == (0, 2)
