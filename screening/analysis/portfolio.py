@@ -1314,9 +1314,12 @@ def _infeasible_reason(
                 cost=_fmt(cheapest),
                 budget=_fmt(cons.budget),
             )
-    for family in dict.fromkeys(_family(name) for name in m.names):
-        if _feasible_without(m, family):
-            return text("pf_reason_relax", constraint=family_label(family, cons))
+    fixes = [f for f in dict.fromkeys(_family(name) for name in m.names) if _feasible_without(m, f)]
+    if len(fixes) == 1:
+        return text("pf_reason_relax", constraint=family_label(fixes[0], cons))
+    if fixes:
+        labels = [family_label(f, cons) for f in fixes]
+        return text("pf_reason_relax_any", constraints=join(labels, "sep_items"))
     return text("pf_reason_all_of", constraints=join(cons.describe(), "sep_items"))
 
 
@@ -1445,6 +1448,17 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
             mean=_fmt(per_dollar),
             score=_fmt(total_score),
         )
+        if cons.pools:  # the budget counts the cost less the pools' shares: say both
+            msg = text(
+                "pf_msg_optimal_pools",
+                n=len(chosen),
+                cost=_fmt(total_cost),
+                main=_fmt(float(chosen["_main"].sum())),
+                budget=_fmt(cons.budget),
+                pooled=_fmt(total_cost - float(chosen["_main"].sum())),
+                mean=_fmt(per_dollar),
+                score=_fmt(total_score),
+            )
     else:
         status = "time_limit"
         gap_txt: Text | str = text("pf_gap_unknown") if gap is None else f"{float(gap):.4%}"
