@@ -379,28 +379,24 @@ def problems(draw: st.DrawFn) -> tuple[pd.DataFrame, PortfolioConstraints]:
         b, a = draw(st.sampled_from(pids)), draw(st.sampled_from(pids))
         if a != b:
             requires.setdefault(b, []).append(a)
-    pools = draw(
-        st.dictionaries(st.sampled_from(["bank", "fund"]), st.integers(0, 200).map(float), max_size=2)
-    )
+    total = float(sum(float(r["cost"]) for r in rows))  # type: ignore[arg-type]
+    share = st.integers(10, 100).map(lambda k: round(k / 100 * total, 1))
+    pools = draw(st.dictionaries(st.sampled_from(["bank", "fund"]), share.map(lambda v: v / 2), max_size=2))
     shares: dict[str, dict[str, float]] = {}
     for row in rows:
         for pool in pools:
             if draw(st.booleans()):
-                shares.setdefault(str(row["project_id"]), {})[pool] = float(
-                    draw(st.integers(0, int(row["cost"]) // len(pools)))  # type: ignore[call-overload]
-                )
-    total = float(sum(r["cost"] for r in rows))  # type: ignore[misc]
+                most = int(float(row["cost"]) // len(pools))  # type: ignore[arg-type]
+                shares.setdefault(str(row["project_id"]), {})[pool] = float(draw(st.integers(0, most)))
     cons = PortfolioConstraints(
-        budget=float(draw(st.integers(0, 100))) / 100 * total,
+        budget=draw(share),
         must_fund=must,
         must_not=must_not,
         exclusive=exclusive,
         requires=requires,
         pools=pools,
         pool_shares=shares,
-        budget_by_year=draw(
-            st.dictionaries(st.sampled_from([2025, 2026, 2027]), st.integers(0, 400).map(float), max_size=2)
-        ),
+        budget_by_year=draw(st.dictionaries(st.sampled_from([2025, 2026, 2027]), share, max_size=2)),
         time_limit=20,
     )
     return ranked, cons
