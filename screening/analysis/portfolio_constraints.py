@@ -98,7 +98,7 @@ def constraints_from_text(
         msg = str(first["msg"]).removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             known = join(sorted(PortfolioConstraints.model_fields))
-            raise ConstraintsError(text("pfc_unknown_key", where=prefix, key=field, known=known)) from None
+            raise ConstraintsError(text("pfc_unknown_key", where=prefix, name=field, known=known)) from None
         raise ConstraintsError(text("pfc_bad_value", where=prefix, field=field, msg=msg)) from None
 
 
