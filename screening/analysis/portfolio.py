@@ -920,7 +920,7 @@ def _money_cell(value: object, pid: str, column: str) -> float:
     if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
         return 0.0
     number, problem = parse_number(value, money=True)
-    if problem is not None or number is None or number < 0:
+    if problem is not None or not isinstance(number, int | float) or number < 0:
         raise ConstraintsError(text("pf_err_pool_value", id=pid, column=column, value=str(value)[:40]))
     return float(number)
 
@@ -1001,7 +1001,9 @@ def _money(out: pd.DataFrame, c: PortfolioConstraints) -> tuple[pd.DataFrame, in
         if "construction_months" in out.columns
         else np.full(len(out), None)
     )
-    first = pd.to_numeric(out["start_year"], errors="coerce").to_numpy(dtype=float) if len(out) else []
+    first: np.ndarray = (
+        pd.to_numeric(out["start_year"], errors="coerce").to_numpy(dtype=float) if len(out) else np.zeros(0)
+    )
     main = out["_main"].to_numpy(dtype=float)
     for i in range(len(out)):
         split = parse_profile(profiles[i], ids[i])

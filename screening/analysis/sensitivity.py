@@ -75,6 +75,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
@@ -334,7 +335,7 @@ def _flip_rows(
     ranks: np.ndarray,
     top: np.ndarray,
     project_ids: np.ndarray,
-    lead: dict[str, object],
+    lead: Mapping[str, object],
     *,
     floor: float,
 ) -> list[dict[str, object]]:
