@@ -71,7 +71,7 @@ import sys
 import time
 import typing
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -369,6 +369,7 @@ class Eligibility:
     completeness_line: float = 0.5  # the criteria's completeness_threshold (for the words of thin_note)
     forced: int = 0  # candidates because they must be funded (must_fund, reviewer's approval)
     left_out_by_no_year: int = 0  # with yearly budgets: no start_year, so no year to count the cost in
+    approved_not_ranked: tuple[str, ...] = ()  # approved by reviewers, but excluded by the screening
 
     def thin_note(self) -> Text | None:
         """Why thin records are not in an "optimal" portfolio, in words: when insufficient_data projects were
@@ -412,6 +413,8 @@ class Eligibility:
             )
         if self.left_out_by_no_year:
             counts = text("pf_elig_no_year", counts=counts, n=self.left_out_by_no_year)
+        if self.approved_not_ranked:
+            counts = text("pf_elig_approved_not_ranked", counts=counts, ids=join(self.approved_not_ranked))
         if not self.widened:
             return text("pf_elig_default", rule=rule, counts=counts)
         changes: list[Text] = []
@@ -1192,9 +1195,12 @@ def _model(given: _Input, constraints: PortfolioConstraints) -> _Model:
         raise ConstraintsError(text("pf_err_unknown_ids", n=len(unknown), ids=join(unknown[:20])))
     forced = constraints.forced_ids()
     not_ranked = [pid for pid in forced if pid not in ranked_ids]
-    if not_ranked:
-        raise ConstraintsError(text("pf_err_forced_not_ranked", ids=join(not_ranked)))
-    frame, rule = _eligible(given.frame, constraints, given.criteria, list(forced))
+    hard = [pid for pid in not_ranked if forced[pid] == "must_fund"]
+    if hard:
+        raise ConstraintsError(text("pf_err_forced_not_ranked", ids=join(hard)))
+    # a reviewer's approval of a record the screening excluded cannot fund it (it has no score): said, not fatal
+    frame, rule = _eligible(given.frame, constraints, given.criteria, [p for p in forced if p in ranked_ids])
+    rule = replace(rule, approved_not_ranked=tuple(not_ranked))
     return _build(frame, constraints, _pairs(given), rule, _track_labels(given.criteria))
 
 
