@@ -158,7 +158,8 @@ def _solve(result, cons: PortfolioConstraints) -> dict[str, Any]:  # noqa: ANN00
     decisions = decisions_of(result) if st.session_state.get("pf_use_decisions", True) else {}
     with st.spinner(common.t("pf_solving")):
         portfolio = optimise(result, cons, decisions=decisions)
-        binding = binding_constraints(portfolio) if portfolio.ok else None
+        # why: our choice — a few seconds per re-solve keeps the page responsive on large files
+        binding = binding_constraints(portfolio, min(cons.time_limit, 5.0)) if portfolio.ok else None
     cons = portfolio.constraints  # with the reviewers' decisions
     vfm = value_for_money(result, portfolio, cons)
     frontier = None
@@ -505,12 +506,14 @@ def _show_real_constraints(sol: dict[str, Any], lang: str, cs) -> None:  # noqa:
     if binding is not None and len(binding):
         st.subheader(common.t("pf_binding_heading"))
         st.caption(common.t("pf_binding_help"))
-        yes, no = common.t("fmt_yes"), common.t("fmt_no")
+        yes, no, unknown = common.t("fmt_yes"), common.t("fmt_no"), common.t("pf_binds_unknown")
         common.dataframe(
             pd.DataFrame(
                 {
                     common.t("pf_col_constraint"): [x.get(lang) for x in binding["label"]],
-                    common.t("pf_col_binds"): [yes if b else no for b in binding["binds"]],
+                    common.t("pf_col_binds"): [
+                        unknown if b is None else (yes if b else no) for b in binding["binds"]
+                    ],
                     common.t("pf_col_tight"): [yes if b else no for b in binding["tight"]],
                     common.t("pf_col_objective_without"): binding["objective_without"],
                 }

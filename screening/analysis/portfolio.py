@@ -668,14 +668,16 @@ def despite_label(reason: str) -> Text:
     return text("pf_despite_excluded_by_planner")
 
 
-def binding_constraints(portfolio: Portfolio) -> pd.DataFrame:
+def binding_constraints(portfolio: Portfolio, time_limit: float | None = None) -> pd.DataFrame:
     """Which constraints bind the optimum: one row per constraint family of the model (the budget, each pool,
     each year, the must-fund and must-not lists, the exclusive groups, the dependencies, the shares and counts,
     the duplicates and the groups). ``tight``: some row of it holds with no slack at the optimum; ``binds``:
     the best objective rises when this family alone is dropped (re-solved exactly, so "binds" is the
     planner's question — does this constraint cost value? — not only "is it tight"). Columns: ``constraint``
     (the family key), ``label`` (:class:`Text`), ``used``, ``limit`` (money rows: budget, pool, year; NaN for
-    the others), ``tight``, ``binds``, ``objective_without`` (NaN when the re-solve found none)."""
+    the others), ``tight``, ``binds``, ``objective_without`` (NaN when the re-solve found none). Each re-solve
+    has ``time_limit`` seconds (default: the constraints'); one stopped by it before proving its optimum
+    reports ``binds`` True only if what it found already beats the portfolio, else None (not known)."""
     cols = ["constraint", "label", "used", "limit", "tight", "binds", "objective_without"]
     m = portfolio.extra.get("model")
     if m is None or m.a is None or not portfolio.ok:
@@ -692,8 +694,10 @@ def binding_constraints(portfolio: Portfolio) -> pd.DataFrame:
     for family in dict.fromkeys(_family(name) for name in m.names):
         idx = [i for i, name in enumerate(m.names) if _family(name) == family]
         keep = [i for i in range(len(m.names)) if i not in set(idx)]
-        best = _objective_with_rows(m, keep, ub, cons.time_limit)
+        limit = cons.time_limit if time_limit is None else time_limit
+        best, proven = _objective_with_rows(m, keep, ub, limit)
         money = family == "budget" or family.startswith(("pool:", "year:"))
+        better = best is not None and best > portfolio.objective + 1e-6 * (1 + abs(portfolio.objective))
         rows.append(
             {
                 "constraint": family,
@@ -701,19 +705,21 @@ def binding_constraints(portfolio: Portfolio) -> pd.DataFrame:
                 "used": float(act[idx[0]]) if money else np.nan,
                 "limit": float(ub[idx[0]]) if money else np.nan,
                 "tight": bool(tight_rows[idx].any()) if family not in ("group",) else bool(len(idx)),
-                "binds": best is not None
-                and best > portfolio.objective + 1e-6 * (1 + abs(portfolio.objective)),
+                "binds": True if better else (False if proven else None),
                 "objective_without": np.nan if best is None else best,
             }
         )
     return pd.DataFrame(rows, columns=cols)
 
 
-def _objective_with_rows(m: _Model, keep: list[int], ub: np.ndarray, time_limit: float) -> float | None:
-    """Best objective value of the model restricted to the rows ``keep`` (None when no solution is found)."""
+def _objective_with_rows(
+    m: _Model, keep: list[int], ub: np.ndarray, time_limit: float
+) -> tuple[float | None, bool]:
+    """(best objective value of the model restricted to the rows ``keep``, None when no solution is found;
+    whether that is proven: optimal, or infeasible)."""
     n = len(m.frame)
     if m.a is None:
-        return None
+        return None, False
     constraints = [LinearConstraint(m.a[keep], m.lb[keep], ub[keep])] if keep else []
     with _native_stdout_silenced():
         res = milp(
@@ -724,9 +730,9 @@ def _objective_with_rows(m: _Model, keep: list[int], ub: np.ndarray, time_limit:
             options={"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True},
         )
     if res.x is None:
-        return None
+        return None, res.status == 2
     chosen = m.frame[np.rint(res.x) > 0.5]
-    return _value(chosen, m.objective)
+    return _value(chosen, m.objective), res.status == 0
 
 
 def duplicate_pairs_from_hits(
@@ -1597,7 +1603,7 @@ def value_for_money(
     higher, or costs less and scores as much: the cost–score frontier to draw)."""
     given = _unpack(ranked, None, criteria)
     cons = constraints or (portfolio.constraints if portfolio is not None else PortfolioConstraints(budget=0))
-    elig, _ = _eligible(given.frame, cons, given.criteria)
+    elig, _ = _eligible(given.frame, cons, given.criteria, list(cons.forced_ids()))
     cost = elig["_cost"].to_numpy()
     score = elig["_score"].to_numpy()
     order = np.lexsort((-score, cost))  # cheapest first, best score first among equal costs
