@@ -29,11 +29,18 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from screening.analysis.portfolio import ConstraintsError, PortfolioConstraints, blocking_flag_ids
-from screening.i18n import join, text
+from screening.analysis.portfolio import (
+    ConstraintsError,
+    Portfolio,
+    PortfolioConstraints,
+    binding_constraints,
+    blocking_flag_ids,
+    family_label,
+)
+from screening.i18n import Text, join, text
 from screening.limits import LimitError, ilimit, limit, load_yaml_bounded, read_file_bounded
 
-__all__ = ["check_ids", "constraints_from_file", "constraints_from_text"]
+__all__ = ["check_ids", "constraints_from_file", "constraints_from_text", "summary_lines"]
 
 
 _ID_LISTS = ("must_fund", "must_not", "include_tiers", "allow_flags", "exclude_tiers", "exclude_flags")
@@ -155,3 +162,28 @@ def constraints_from_file(
         if cons.cost_column not in result.ranked.columns:
             raise ConstraintsError(text("pfc_unknown_cost_column", where=where, column=cons.cost_column))
     return cons
+
+
+def summary_lines(
+    portfolio: Portfolio, *, binding: bool = True, time_limit: float | None = None
+) -> list[Text]:
+    """What the command line prints after the solver's message for a constrained portfolio: each project
+    funded against the default eligibility, the money used of the budget, each pool and each year, and
+    (``binding``) the constraints that bind (:func:`~screening.analysis.portfolio.binding_constraints`)."""
+    if not portfolio.ok:
+        return []
+    cons = portfolio.constraints
+    lines = list(portfolio.override_notes())
+    if cons.pools or cons.budget_by_year:
+        for frame in (portfolio.pool_totals(), portfolio.year_totals()):
+            for name, used in zip(frame["budget"], frame["used"], strict=True):
+                lines.append(text("pfc_line_money", name=family_label(str(name), cons), used=f"{used:,.2f}"))
+    if binding:
+        table = binding_constraints(portfolio, time_limit)
+        binds = [lab for lab, b in zip(table["label"], table["binds"], strict=True) if b is True]
+        lines.append(
+            text("pfc_line_binding", constraints=join(binds, "sep_items"))
+            if binds
+            else text("pfc_line_none_binds")
+        )
+    return lines

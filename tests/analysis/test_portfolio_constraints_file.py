@@ -114,3 +114,19 @@ def test_the_file_is_bounded(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_bytes(b"budget: \xff\n")
     with pytest.raises(ConstraintsError, match="UTF-8"):
         constraints_from_file(tmp_path / "bad.yaml", None)
+
+
+def test_summary_lines_say_overrides_money_and_binding(result) -> None:  # noqa: ANN001
+    from screening.analysis.portfolio_constraints import summary_lines
+
+    cons = constraints_from_file(EXAMPLE, result.criteria, result=result)
+    p = optimise(result, cons)
+    lines = summary_lines(p)
+    en = [x.en for x in lines]
+    assert en[: len(p.override_notes())] == [n.en for n in p.override_notes()]
+    used = {f"{u:,.2f}" for u in [*p.pool_totals()["used"], *p.year_totals()["used"]]}
+    assert all(any(u in line for line in en) for u in used)
+    b = binding_constraints(p)
+    binds = [lab.en for lab, x in zip(b["label"], b["binds"], strict=True) if x is True]
+    assert en[-1].startswith("Binding constraints") and all(x in en[-1] for x in binds)
+    assert all(x.zh for x in lines)
