@@ -367,7 +367,7 @@ class Eligibility:
     cost_column: str = COST
     insufficient: int = 0  # ranked projects of tier insufficient_data (data too thin to judge)
     completeness_line: float = 0.5  # the criteria's completeness_threshold (for the words of thin_note)
-    forced: int = 0  # candidates because they must be funded (must_fund, reviewer's approval)
+    forced: int = 0  # candidates only because they must be funded (must_fund, approval), counted in eligible
     left_out_by_no_year: int = 0  # with yearly budgets: no start_year, so no year to count the cost in
     approved_not_ranked: tuple[str, ...] = ()  # approved by reviewers, but excluded by the screening
 
@@ -413,6 +413,8 @@ class Eligibility:
             )
         if self.left_out_by_no_year:
             counts = text("pf_elig_no_year", counts=counts, n=self.left_out_by_no_year)
+        if self.forced:
+            counts = text("pf_elig_forced", counts=counts, n=self.forced)
         if self.approved_not_ranked:
             counts = text("pf_elig_approved_not_ranked", counts=counts, ids=join(self.approved_not_ranked))
         if not self.widened:
@@ -901,7 +903,7 @@ def _eligible(
         cost_column=c.cost_column,
         insufficient=int((frame["tier"].astype(str) == INSUFFICIENT).sum()) if "tier" in frame.columns else 0,
         completeness_line=float(getattr(criteria, "completeness_threshold", 0.5)),
-        forced=int(out["_forced"].sum()) if len(out) else 0,
+        forced=int((out["_despite"] != "").sum()) if len(out) else 0,
         left_out_by_no_year=no_year,
     )
     return out, counted
