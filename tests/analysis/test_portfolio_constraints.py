@@ -425,3 +425,45 @@ def test_milp_optimum_equals_brute_force_under_all_the_new_constraints(
         assert row["used"] <= row["limit"] + 1e-6
     for _, row in got.pool_totals().iterrows():
         assert row["used"] <= row["limit"] + 1e-6
+
+
+def test_must_fund_duplicates_are_said() -> None:
+    ranked = frame(THREE)
+    hits = pd.DataFrame(
+        [
+            {"project_id": "A", "id": "dup", "kind": "flag", "partners": "B"},
+            {"project_id": "B", "id": "dup", "kind": "flag", "partners": "A"},
+        ]
+    )
+    cons = PortfolioConstraints(budget=500, must_fund=["A", "B"], no_duplicates=True)
+    p = optimise(ranked, cons, hits=hits)
+    assert p.status == "infeasible" and "flagged as duplicates of each other" in p.message.en
+
+
+@pytest.mark.parametrize(
+    ("row", "cons", "words"),
+    [
+        ({"cost": None}, {"must_fund": ["X"]}, "have no amount in 'total_investment_usd_m'"),
+        ({"start_year": None}, {"must_fund": ["X"], "budget_by_year": {2025: 9}}, "have no start year"),
+        ({"funding_bank_usd_m": "lots"}, {"pools": {"bank": 9}}, "'funding_bank_usd_m' is not an amount"),
+        ({"cost_profile": "a;b"}, {"budget_by_year": {2025: 9}}, "cost_profile should be per cent figures"),
+    ],
+)
+def test_bad_project_data_for_the_constraints_is_one_line(
+    row: dict[str, object], cons: dict[str, object], words: str
+) -> None:
+    base = {"project_id": "X", "score": 50.0, "cost": 10.0, "tier": "priority", "start_year": 2025}
+    ranked = frame([{**base, **row}, {"project_id": "Y", "score": 60.0, "cost": 5.0, "start_year": 2025}])
+    with pytest.raises(ConstraintsError, match=words) as err:
+        optimise(ranked, PortfolioConstraints(budget=100, **cons))  # type: ignore[arg-type]
+    assert "\n" not in str(err.value) and err.value.text.zh
+
+
+def test_without_a_start_year_a_project_is_left_out_of_yearly_budgets_and_counted() -> None:
+    rows = [
+        {"project_id": "A", "score": 90.0, "cost": 10.0, "start_year": 2025},
+        {"project_id": "B", "score": 80.0, "cost": 10.0},
+    ]
+    p = optimise(frame(rows), PortfolioConstraints(budget=100, budget_by_year={2025: 100}))
+    assert ids(p) == {"A"} and p.eligibility is not None and p.eligibility.left_out_by_no_year == 1
+    assert "no start year" in p.eligibility.describe().en
