@@ -18,8 +18,12 @@ from screening import present
 from screening.analysis.portfolio import (
     COST,
     INSUFFICIENT,
+    ConstraintsError,
     PortfolioConstraints,
+    binding_constraints,
     blocking_flag_ids,
+    decisions_of,
+    despite_label,
     efficient_frontier,
     eligibility,
     frontier_budgets,
@@ -27,12 +31,26 @@ from screening.analysis.portfolio import (
     optimise,
     value_for_money,
 )
+from screening.analysis.portfolio_constraints import constraints_from_text
 from screening.io.export import csv_for_reading
 from screening.present.brief import portfolio_brief_pdf
 from screening.present.tables import eligibility_text
 from screening.report import result_fingerprint
 
 FRONTIER_POINTS = 8
+
+
+# The fields a constraints file brings to the page (issue 17); the page's own widgets set the rest.
+FILE_FIELDS = (
+    "must_fund",
+    "must_not",
+    "exclusive",
+    "requires",
+    "decisions",
+    "pools",
+    "pool_shares",
+    "budget_by_year",
+)
 
 
 def _solve_pressed() -> None:
@@ -61,14 +79,88 @@ def _constraints_from_widgets(budget: float) -> dict[str, Any]:
         "time_limit": float(ss.get("pf_time_limit", 30.0)),
         "cost_column": str(ss.get("pf_cost_column", COST)),
         "whole_groups": bool(ss.get("pf_whole_groups", True)),
+        **_real_constraints(),
     }
 
 
+def _real_constraints() -> dict[str, Any]:
+    """Must-fund, must-not, exclusions, dependencies, pools and yearly budgets: those of the uploaded
+    constraints file, with the page's must-fund, must-not and one exclusive group added."""
+    ss = st.session_state
+    from_file: dict[str, Any] = dict(ss.get("_pf_file_fields") or {})
+    must = list(dict.fromkeys([*from_file.get("must_fund", []), *ss.get("pf_must_fund", [])]))
+    never = list(dict.fromkeys([*from_file.get("must_not", []), *ss.get("pf_must_not", [])]))
+    exclusive = [list(g) for g in from_file.get("exclusive", [])]
+    one_of = list(ss.get("pf_exclusive_one", []))
+    if len(one_of) > 1:
+        exclusive.append(one_of)
+    return {
+        **{k: v for k, v in from_file.items() if k in FILE_FIELDS},
+        "must_fund": must,
+        "must_not": never,
+        "exclusive": exclusive,
+    }
+
+
+def _constraints_file_widgets(ids: list[str], has_reviews: bool) -> None:
+    """The constraints file upload (docs/portfolio.md) and the fields for must-fund, must-not and one
+    exclusive group; the file's pools, yearly budgets and dependencies are said in a caption."""
+    ss = st.session_state
+    with st.expander(common.t("pf_real_constraints"), expanded=bool(ss.get("_pf_file_fields"))):
+        st.caption(common.t("pf_real_constraints_help"))
+        up = common.file_uploader(
+            st, common.t("pf_constraints_upload"), types=["yaml", "yml"], key="pf_constraints_upload"
+        )
+        if up is None:
+            ss.pop("_pf_file_fields", None)
+            ss.pop("_pf_file_error", None)
+        elif ss.get("_pf_file_seen") != (up.name, up.size):
+            ss["_pf_file_seen"] = (up.name, up.size)
+            try:
+                raw = up.getvalue().decode("utf-8-sig")
+                parsed = constraints_from_text(raw, where=up.name, overrides={"budget": 0.0})
+            except UnicodeDecodeError:
+                ss["_pf_file_error"] = common.t("pf_constraints_not_text", name=up.name)
+                ss.pop("_pf_file_fields", None)
+            except ConstraintsError as exc:
+                ss["_pf_file_error"] = exc.text.get(common.lang())
+                ss.pop("_pf_file_fields", None)
+            else:
+                ss.pop("_pf_file_error", None)
+                ss["_pf_file_fields"] = {k: v for k, v in parsed.model_dump().items() if k in FILE_FIELDS}
+        if ss.get("_pf_file_error"):
+            st.error(ss["_pf_file_error"])
+        fields = ss.get("_pf_file_fields")
+        if fields:
+            said = PortfolioConstraints(budget=0, **fields).describe()[1:]  # not the placeholder budget
+            sep = common.t("sep_items")
+            st.caption(
+                common.t("pf_constraints_loaded", items=sep.join(x.get(common.lang()) for x in said) or "—")
+            )
+        c1, c2, c3 = st.columns(3)
+        common.multiselect(
+            c1, common.t("pf_must_fund"), ids, key="pf_must_fund", help=common.t("pf_must_fund_help")
+        )
+        common.multiselect(c2, common.t("pf_must_not"), ids, key="pf_must_not")
+        common.multiselect(c3, common.t("pf_exclusive_one"), ids, key="pf_exclusive_one")
+        if has_reviews:
+            st.checkbox(
+                common.t("pf_use_decisions"),
+                value=True,
+                help=common.t("pf_use_decisions_help"),
+                key="pf_use_decisions",
+            )
+
+
 def _solve(result, cons: PortfolioConstraints) -> dict[str, Any]:  # noqa: ANN001 - a pipeline.Result
-    """Optimise, then the efficient frontier at a handful of budgets (with a progress bar) and the
-    value-for-money data."""
+    """Optimise, then the efficient frontier at a handful of budgets (with a progress bar), the
+    value-for-money data and which constraints bind."""
+    decisions = decisions_of(result) if st.session_state.get("pf_use_decisions", True) else {}
     with st.spinner(common.t("pf_solving")):
-        portfolio = optimise(result, cons)
+        portfolio = optimise(result, cons, decisions=decisions)
+        # why: our choice — a few seconds per re-solve keeps the page responsive on large files
+        binding = binding_constraints(portfolio, min(cons.time_limit, 5.0)) if portfolio.ok else None
+    cons = portfolio.constraints  # with the reviewers' decisions
     vfm = value_for_money(result, portfolio, cons)
     frontier = None
     if portfolio.status != "no_candidates" and len(vfm):
@@ -80,7 +172,7 @@ def _solve(result, cons: PortfolioConstraints) -> dict[str, Any]:  # noqa: ANN00
             bar.progress(i / len(budgets), text=common.t("pf_frontier_progress", i=i, n=len(budgets)))
         bar.empty()
         frontier = pd.concat(parts, ignore_index=True)
-    return {"portfolio": portfolio, "frontier": frontier, "vfm": vfm}
+    return {"portfolio": portfolio, "frontier": frontier, "vfm": vfm, "binding": binding}
 
 
 def body() -> None:
@@ -183,6 +275,10 @@ def body() -> None:
             help=common.t("pf_cost_column_help"),
             key="pf_cost_column",
         )
+    reviews = getattr(result.input, "reviews", None)
+    _constraints_file_widgets(
+        sorted(ranked["project_id"].astype(str)), reviews is not None and len(reviews) > 0
+    )
     st.button(common.t("pf_solve"), type="primary", key="pf_solve", on_click=_solve_pressed)
 
     wanted = _constraints_from_widgets(budget)
@@ -197,7 +293,12 @@ def body() -> None:
                 )
             )
             return
-        st.session_state["pf_solution"] = {"fingerprint": fp, "wanted": wanted, **_solve(result, cons)}
+        try:
+            solved = _solve(result, cons)
+        except ConstraintsError as exc:
+            st.error(exc.text.get(lang))
+            return
+        st.session_state["pf_solution"] = {"fingerprint": fp, "wanted": wanted, **solved}
 
     sol = st.session_state.get("pf_solution")
     if sol is None:
@@ -327,6 +428,7 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
             key="pf_brief_download",
             help=common.t("brief_pf_download_help"),
         )
+    _show_real_constraints(sol, lang, cs)
     st.caption(common.t("help_gap"))
     with st.expander(common.t("pf_details")):
         details = p.constraints_frame(lang)
@@ -349,6 +451,89 @@ def _show(sol: dict[str, Any], lang: str, cs, result) -> None:  # noqa: ANN001 -
     if vfm is not None and len(vfm):
         right.altair_chart(present.value_for_money_chart(vfm, lang, cs, names), width="stretch")
         right.caption(common.t("pf_vfm_note"))
+
+
+def _show_real_constraints(sol: dict[str, Any], lang: str, cs) -> None:  # noqa: ANN001 - CriteriaSet
+    """Projects funded against the default eligibility, the money per budget, pool and year, and which
+    constraints bind (dropping one alone would raise the objective)."""
+    p = sol["portfolio"]
+    if not p.ok:
+        return
+    forced = (
+        p.chosen[p.chosen["funded_despite"].astype(bool)] if "funded_despite" in p.chosen.columns else None
+    )
+    if forced is not None and len(forced):
+        st.subheader(common.t("pf_overrides_heading"))
+        sep = common.t("sep_items")
+        common.dataframe(
+            pd.DataFrame(
+                {
+                    present.column_title("project_id", lang): forced["project_id"],
+                    present.column_title("tier", lang): [
+                        present.tier_label(x, lang, cs) for x in forced["tier"]
+                    ],
+                    common.t("pf_col_forced_by"): [common.t(f"pf_forced_{x}") for x in forced["forced_by"]],
+                    common.t("pf_col_funded_despite"): [
+                        sep.join(despite_label(w).get(lang) for w in str(why).split(";") if w)
+                        for why in forced["funded_despite"]
+                    ],
+                }
+            ),
+            hide_index=True,
+            key="pf_overrides_table",
+        )
+    c = p.constraints
+    if c.pools or c.budget_by_year:
+        st.subheader(common.t("pf_budgets_heading"))
+        money = pd.concat([p.pool_totals(), p.year_totals()], ignore_index=True)
+        num = st.column_config.NumberColumn
+        common.dataframe(
+            pd.DataFrame(
+                {
+                    common.t("pf_col_constraint"): [_budget_name(x, lang) for x in money["budget"]],
+                    common.t("pf_col_used"): money["used"],
+                    common.t("pf_col_limit"): money["limit"],
+                    common.t("pf_col_left"): money["left"],
+                }
+            ),
+            hide_index=True,
+            column_config={
+                common.t(k): num(format="%,.1f") for k in ("pf_col_used", "pf_col_limit", "pf_col_left")
+            },
+            key="pf_budgets_table",
+        )
+    binding = sol.get("binding")
+    if binding is not None and len(binding):
+        st.subheader(common.t("pf_binding_heading"))
+        st.caption(common.t("pf_binding_help"))
+        yes, no, unknown = common.t("fmt_yes"), common.t("fmt_no"), common.t("pf_binds_unknown")
+        common.dataframe(
+            pd.DataFrame(
+                {
+                    common.t("pf_col_constraint"): [x.get(lang) for x in binding["label"]],
+                    common.t("pf_col_binds"): [
+                        unknown if b is None else (yes if b else no) for b in binding["binds"]
+                    ],
+                    common.t("pf_col_tight"): [yes if b else no for b in binding["tight"]],
+                    common.t("pf_col_objective_without"): binding["objective_without"],
+                }
+            ),
+            hide_index=True,
+            column_config={
+                common.t("pf_col_objective_without"): st.column_config.NumberColumn(format="%,.2f")
+            },
+            key="pf_binding_table",
+        )
+
+
+def _budget_name(key: str, lang: str) -> str:
+    """``budget``, ``pool:<p>``, ``year:<y>`` in words."""
+    kind, _, arg = key.partition(":")
+    if kind == "pool":
+        return present.t("pf_budget_pool", lang, pool=arg)
+    if kind == "year":
+        return present.t("pf_budget_year", lang, year=arg)
+    return present.t("pf_budget_main", lang)
 
 
 common.guarded(body)

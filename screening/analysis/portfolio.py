@@ -66,26 +66,32 @@ import contextlib
 import ctypes
 import math
 import os
+import re
 import sys
 import time
 import typing
-from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
 
 from screening.criteria.models import FlagRole, Tier
 from screening.i18n import Text, join, text
+from screening.io.schema import decision_code
 from screening.report import THIN_FILE_SHARE
 from screening.stages.groups import GROUP, GROUP_SIZE
+from screening.vocab.coerce import parse_number
 
 __all__ = [
     "DEFAULT_TIER_COUNT",
+    "ConstraintsError",
+    "binding_constraints",
+    "decisions_of",
     "Eligibility",
     "Objective",
     "Portfolio",
@@ -128,6 +134,27 @@ DEFAULT_TIER_COUNT = 2  # the top two tiers of the criteria set: priority and re
 _EXACT_LIMIT = 2.0**53  # doubles hold every integer up to here
 
 
+POOL_PREFIX, POOL_SUFFIX = "funding_", "_usd_m"  # a pool column: funding_<pool>_usd_m
+
+
+POOL_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+PROFILE = "cost_profile"  # "40;35;25": per cent of the cost in each construction year from start_year
+
+
+PROFILE_TOLERANCE = 0.5  # why: our choice — percentages typed to one decimal may add to 99.9 or 100.1
+
+
+class ConstraintsError(ValueError):
+    """A constraint that cannot be applied to these projects (an unknown id, an unreadable cost profile …);
+    :attr:`text` says which, in one line, in both languages."""
+
+    def __init__(self, said: Text) -> None:
+        super().__init__(said.en)
+        self.text = said
+
+
 class PortfolioConstraints(BaseModel):
     """The planner's constraints (all optional except the budget, in USD million)."""
 
@@ -165,6 +192,112 @@ class PortfolioConstraints(BaseModel):
     whole_groups: bool = Field(
         default=True, description="the eligible members of a project group are chosen together or not at all"
     )
+    # issue 17: decisions, exclusions, dependencies, funding pools and yearly budgets (docs/portfolio.md)
+    must_fund: list[str] = Field(
+        default_factory=list, description="project ids funded whatever their eligibility (the planner's call)"
+    )
+    must_not: list[str] = Field(default_factory=list, description="project ids never funded")
+    exclusive: list[list[str]] = Field(
+        default_factory=list, description="groups of project ids of which at most one is funded"
+    )
+    requires: dict[str, list[str]] = Field(
+        default_factory=dict, description="B: [A, …] — B is funded only if every A is funded"
+    )
+    decisions: dict[str, str] = Field(
+        default_factory=dict,
+        description="reviewers' decisions, id → approve (must fund) / reject (must not) / defer (no effect)",
+    )
+    pools: dict[str, float] = Field(
+        default_factory=dict,
+        description="funding pool → its budget (USD million); a project's share of a pool comes from the "
+        "column funding_<pool>_usd_m or from pool_shares; the rest of its cost counts against the budget",
+    )
+    pool_shares: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="id → {pool: USD million}, beside or instead of the pool columns"
+    )
+    budget_by_year: dict[int, float] = Field(
+        default_factory=dict,
+        description="year → budget (USD million) for the money the budget counts, spread over construction "
+        "years (cost_profile, else evenly from start_year over construction_months)",
+    )
+
+    @field_validator("pools", "budget_by_year")
+    @classmethod
+    def _non_negative(cls, v: dict[Any, float]) -> dict[Any, float]:
+        bad = [str(k) for k, x in v.items() if not (math.isfinite(float(x)) and float(x) >= 0)]
+        if bad:
+            raise ValueError(f"budgets must be finite and at least 0: {', '.join(bad)}")
+        return v
+
+    @field_validator("pools")
+    @classmethod
+    def _pool_names(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = [k for k in v if not POOL_NAME.fullmatch(k)]
+        if bad:
+            raise ValueError(
+                f"pool names are lower-case words with _ (funding_<pool>_usd_m): {', '.join(bad)}"
+            )
+        return v
+
+    @field_validator("budget_by_year")
+    @classmethod
+    def _years(cls, v: dict[int, float]) -> dict[int, float]:
+        bad = [str(y) for y in v if not 1950 <= int(y) <= 2100]
+        if bad:
+            raise ValueError(f"budget years must lie in 1950–2100: {', '.join(bad)}")
+        return v
+
+    @field_validator("exclusive")
+    @classmethod
+    def _groups(cls, v: list[list[str]]) -> list[list[str]]:
+        short = [g for g in v if len(set(g)) < 2]
+        if short:
+            raise ValueError(f"an exclusive group names at least two projects: {short[0]}")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PortfolioConstraints:
+        codes = {pid: decision_code(d) for pid, d in self.decisions.items()}
+        odd = sorted(pid for pid, c in codes.items() if c not in ("approve", "reject", "defer"))
+        if odd:
+            raise ValueError(f"decisions are approve, reject or defer: {', '.join(odd)}")
+        for pid, shares in self.pool_shares.items():
+            unknown = [p for p in shares if p not in self.pools]
+            if unknown:
+                raise ValueError(f"pool_shares of {pid} name pools without a budget: {', '.join(unknown)}")
+            neg = [p for p, x in shares.items() if not (math.isfinite(float(x)) and float(x) >= 0)]
+            if neg:
+                raise ValueError(f"pool_shares of {pid} must be at least 0: {', '.join(neg)}")
+        both = sorted(set(self.forced_ids()) & set(self.barred_ids()))
+        if both:
+            raise ValueError(f"both must-fund (or approved) and must-not (or rejected): {', '.join(both)}")
+        loops = [b for b, needs in self.requires.items() if b in needs]
+        if loops:
+            raise ValueError(f"a project cannot require itself: {', '.join(loops)}")
+        return self
+
+    def decision_codes(self) -> dict[str, str]:
+        """The decisions as codes (approve / reject / defer), whatever language they were written in."""
+        return {pid: str(decision_code(d)) for pid, d in self.decisions.items()}
+
+    def forced_ids(self) -> dict[str, str]:
+        """id → why it must be funded: ``must_fund`` (the planner's list) or ``reviewer_approval``."""
+        out = {pid: "reviewer_approval" for pid, c in self.decision_codes().items() if c == "approve"}
+        out.update({pid: "must_fund" for pid in self.must_fund})
+        return out
+
+    def barred_ids(self) -> dict[str, str]:
+        """id → why it is never funded: ``must_not`` or ``reviewer_rejection``."""
+        out = {pid: "reviewer_rejection" for pid, c in self.decision_codes().items() if c == "reject"}
+        out.update({pid: "must_not" for pid in self.must_not})
+        return out
+
+    def referenced_ids(self) -> list[str]:
+        """Every project id the constraints name (for the unknown-id check)."""
+        ids = [*self.must_fund, *self.must_not, *self.decisions, *self.pool_shares]
+        ids += [i for g in self.exclusive for i in g]
+        ids += [i for b, needs in self.requires.items() for i in (b, *needs)]
+        return list(dict.fromkeys(str(i) for i in ids))
 
     def describe(self) -> list[Text]:
         """The active constraints in words."""
@@ -191,6 +324,19 @@ class PortfolioConstraints(BaseModel):
             said.append(text("pf_con_cost_column", column=self.cost_column))
         if not self.whole_groups:
             said.append(text("pf_con_split_groups"))
+        forced, barred = self.forced_ids(), self.barred_ids()
+        if forced:
+            said.append(text("pf_con_must_fund", ids=join(sorted(forced))))
+        if barred:
+            said.append(text("pf_con_must_not", ids=join(sorted(barred))))
+        for group in self.exclusive:
+            said.append(text("pf_con_exclusive", ids=join(group)))
+        for b, needs in sorted(self.requires.items()):
+            said.append(text("pf_con_requires", b=b, a=join(needs)))
+        for pool, cap in self.pools.items():
+            said.append(text("pf_con_pool", pool=pool, budget=_fmt(cap)))
+        for year, cap in sorted(self.budget_by_year.items()):
+            said.append(text("pf_con_year", year=year, budget=_fmt(cap)))
         return said
 
 
@@ -221,6 +367,9 @@ class Eligibility:
     cost_column: str = COST
     insufficient: int = 0  # ranked projects of tier insufficient_data (data too thin to judge)
     completeness_line: float = 0.5  # the criteria's completeness_threshold (for the words of thin_note)
+    forced: int = 0  # candidates only because they must be funded (must_fund, approval), counted in eligible
+    left_out_by_no_year: int = 0  # with yearly budgets: no start_year, so no year to count the cost in
+    approved_not_ranked: tuple[str, ...] = ()  # approved by reviewers, but excluded by the screening
 
     def thin_note(self) -> Text | None:
         """Why thin records are not in an "optimal" portfolio, in words: when insufficient_data projects were
@@ -262,6 +411,12 @@ class Eligibility:
             counts = text(
                 "pf_elig_no_cost", counts=counts, n=self.left_out_by_no_cost, column=self.cost_column
             )
+        if self.left_out_by_no_year:
+            counts = text("pf_elig_no_year", counts=counts, n=self.left_out_by_no_year)
+        if self.forced:
+            counts = text("pf_elig_forced", counts=counts, n=self.forced)
+        if self.approved_not_ranked:
+            counts = text("pf_elig_approved_not_ranked", counts=counts, ids=join(self.approved_not_ranked))
         if not self.widened:
             return text("pf_elig_default", rule=rule, counts=counts)
         changes: list[Text] = []
@@ -380,6 +535,51 @@ class Portfolio:
             "pf_groups_partly", groups=groups, members=members, partly=len(partly), ids=", ".join(partly)
         )
 
+    def override_notes(self) -> list[Text]:
+        """One line per chosen project funded by a must-fund or a reviewer's approval although the default
+        eligibility leaves it out ("BR-043 funded by the reviewer's approval despite tier conditional")."""
+        chosen = self.chosen
+        if not self.ok or "funded_despite" not in chosen.columns:
+            return []
+        out = []
+        for pid, by, why in zip(
+            chosen["project_id"], chosen["forced_by"], chosen["funded_despite"], strict=True
+        ):
+            if not why:
+                continue
+            reasons = [despite_label(w) for w in str(why).split(";") if w]
+            out.append(text(f"pf_override_{by}", id=pid, reasons=join(reasons, "sep_items")))
+        return out
+
+    def pool_totals(self) -> pd.DataFrame:
+        """Money of the chosen projects per budget: ``budget`` (the main one, then each pool), ``used``,
+        ``limit``, ``left``."""
+        c = self.constraints
+        rows = [("budget", self.budget_used(), c.budget)]
+        for pool, cap in c.pools.items():
+            col = pool_column(pool)
+            used = float(self.chosen[col].sum()) if self.ok and col in self.chosen.columns else 0.0
+            rows.append((f"pool:{pool}", used, float(cap)))
+        return _totals(rows)
+
+    def year_totals(self) -> pd.DataFrame:
+        """The budget's money of the chosen projects per budget year: ``budget`` (``year:<y>``), ``used``,
+        ``limit``, ``left``."""
+        rows = []
+        for year, cap in sorted(self.constraints.budget_by_year.items()):
+            col = f"spend_{year}_usd_m"
+            used = float(self.chosen[col].sum()) if self.ok and col in self.chosen.columns else 0.0
+            rows.append((f"year:{year}", used, float(cap)))
+        return _totals(rows)
+
+    def budget_used(self) -> float:
+        """The money of the chosen projects counted against the main budget (their cost less pool shares)."""
+        if not self.ok:
+            return 0.0
+        if "budget_cost" in self.chosen.columns:
+            return float(self.chosen["budget_cost"].sum())
+        return self.total_cost
+
     def constraints_frame(self, lang: str | None = None) -> pd.DataFrame:
         """Constraints, eligibility, solver status, gap and track mix as ``item``/``value`` rows (for the
         ``Portfolio`` sheet); texts in ``lang``, or in both languages ("English / 中文") when ``lang`` is None."""
@@ -439,7 +639,102 @@ class Portfolio:
         note = self.group_note()
         if note is not None:
             rows.append(("project_groups", said(note)))
+        if c.forced_ids() or c.barred_ids() or c.exclusive or c.requires:
+            rows += [
+                ("must_fund", ", ".join(sorted(c.forced_ids()))),
+                ("must_not", ", ".join(sorted(c.barred_ids()))),
+                ("exclusive", " | ".join(", ".join(g) for g in c.exclusive)),
+                ("requires", " | ".join(f"{b} ← {', '.join(a)}" for b, a in sorted(c.requires.items()))),
+            ]
+        rows += [(f"funded_despite:{i}", said(n)) for i, n in enumerate(self.override_notes(), start=1)]
+        if c.pools or c.budget_by_year:
+            for frame in (self.pool_totals(), self.year_totals()):
+                for name, used, cap in zip(frame["budget"], frame["used"], frame["limit"], strict=True):
+                    rows += [(f"used_usd_m:{name}", round(float(used), 6)), (f"limit_usd_m:{name}", cap)]
         return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def _totals(rows: list[tuple[str, float, float]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["budget", "used", "limit"])
+    frame["left"] = frame["limit"] - frame["used"]
+    return frame
+
+
+def despite_label(reason: str) -> Text:
+    """One code of ``funded_despite`` in words: ``tier:<id>``, ``flag:<id>`` or ``excluded_by_planner``."""
+    kind, _, arg = reason.partition(":")
+    if kind == "tier":
+        return text("pf_despite_tier", tier=arg)
+    if kind == "flag":
+        return text("pf_despite_flag", flag=arg)
+    return text("pf_despite_excluded_by_planner")
+
+
+def binding_constraints(portfolio: Portfolio, time_limit: float | None = None) -> pd.DataFrame:
+    """Which constraints bind the optimum: one row per constraint family of the model (the budget, each pool,
+    each year, the must-fund and must-not lists, the exclusive groups, the dependencies, the shares and counts,
+    the duplicates and the groups). ``tight``: some row of it holds with no slack at the optimum; ``binds``:
+    the best objective rises when this family alone is dropped (re-solved exactly, so "binds" is the
+    planner's question — does this constraint cost value? — not only "is it tight"). Columns: ``constraint``
+    (the family key), ``label`` (:class:`Text`), ``used``, ``limit`` (money rows: budget, pool, year; NaN for
+    the others), ``tight``, ``binds``, ``objective_without`` (NaN when the re-solve found none). Each re-solve
+    has ``time_limit`` seconds (default: the constraints'); one stopped by it before proving its optimum
+    reports ``binds`` True only if what it found already beats the portfolio, else None (not known)."""
+    cols = ["constraint", "label", "used", "limit", "tight", "binds", "objective_without"]
+    m = portfolio.extra.get("model")
+    if m is None or m.a is None or not portfolio.ok:
+        return pd.DataFrame(columns=cols)
+    cons = portfolio.constraints
+    chosen = set(portfolio.chosen["project_id"].astype(str))
+    x = m.frame["project_id"].astype(str).isin(chosen).to_numpy(dtype=float)
+    act = m.a @ x
+    ub = m.ub.copy()
+    ub[0] = cons.budget
+    scale = 1e-7 * (1 + np.abs(act))
+    tight_rows = (np.abs(act - ub) <= scale) | (np.abs(act - m.lb) <= scale)
+    rows = []
+    for family in dict.fromkeys(_family(name) for name in m.names):
+        idx = [i for i, name in enumerate(m.names) if _family(name) == family]
+        keep = [i for i in range(len(m.names)) if i not in set(idx)]
+        limit = cons.time_limit if time_limit is None else time_limit
+        best, proven = _objective_with_rows(m, keep, ub, limit)
+        money = family == "budget" or family.startswith(("pool:", "year:"))
+        better = best is not None and best > portfolio.objective + 1e-6 * (1 + abs(portfolio.objective))
+        rows.append(
+            {
+                "constraint": family,
+                "label": family_label(family, cons),
+                "used": float(act[idx[0]]) if money else np.nan,
+                "limit": float(ub[idx[0]]) if money else np.nan,
+                "tight": bool(tight_rows[idx].any()) if family not in ("group",) else bool(len(idx)),
+                "binds": True if better else (False if proven else None),
+                "objective_without": np.nan if best is None else best,
+            }
+        )
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _objective_with_rows(
+    m: _Model, keep: list[int], ub: np.ndarray, time_limit: float
+) -> tuple[float | None, bool]:
+    """(best objective value of the model restricted to the rows ``keep``, None when no solution is found;
+    whether that is proven: optimal, or infeasible)."""
+    n = len(m.frame)
+    if m.a is None:
+        return None, False
+    constraints = [LinearConstraint(m.a[keep], m.lb[keep], ub[keep])] if keep else []
+    with _native_stdout_silenced():
+        res = milp(
+            m.c,
+            constraints=constraints,
+            integrality=np.ones(n),
+            bounds=Bounds(0, 1),
+            options={"mip_rel_gap": 0.0, "time_limit": time_limit, "presolve": True},
+        )
+    if res.x is None:
+        return None, res.status == 2
+    chosen = m.frame[np.rint(res.x) > 0.5]
+    return _value(chosen, m.objective), res.status == 0
 
 
 def duplicate_pairs_from_hits(
@@ -473,16 +768,52 @@ class _Input:
     frame: pd.DataFrame
     hits: pd.DataFrame | None
     criteria: Any  # a CriteriaSet, or None for a bare ranked frame
+    records: frozenset[str] = frozenset()  # every record's id (a Result): excluded ones are known, not ranked
 
 
 def _unpack(ranked: Any, hits: pd.DataFrame | None, criteria: Any = None) -> _Input:
     if hasattr(ranked, "ranked") and hasattr(ranked, "hits"):  # a pipeline Result
+        records = getattr(ranked, "records", None)
+        ids = frozenset() if records is None else frozenset(records["project_id"].dropna().astype(str))
         return _Input(
             ranked.ranked,
             ranked.hits if hits is None else hits,
             getattr(ranked, "criteria", None) if criteria is None else criteria,
+            ids,
         )
     return _Input(ranked, hits, criteria)
+
+
+def decisions_of(result: Any) -> dict[str, str]:
+    """Reviewers' decisions carried by a re-imported workbook (``Input.reviews``: id → approve / reject /
+    defer), for :func:`optimise`'s ``decisions``; empty for any other input. The last word for an id wins."""
+    reviews = getattr(getattr(result, "input", None), "reviews", None)
+    if reviews is None or len(reviews) == 0:
+        return {}
+    out: dict[str, str] = {}
+    for pid, dec in zip(reviews["project_id"], reviews["reviewer_decision"], strict=True):
+        code = decision_code(dec)
+        if isinstance(pid, str) and pid and code in ("approve", "reject", "defer"):
+            out[pid] = code
+    return out
+
+
+def with_decisions(
+    constraints: PortfolioConstraints, decisions: Mapping[str, str] | None
+) -> PortfolioConstraints:
+    """The constraints with reviewers' ``decisions`` added (a decision given here wins over the same id's in
+    ``constraints.decisions``); a conflict (approved and must-not …) raises :class:`ConstraintsError`."""
+    if not decisions:
+        return constraints
+    data = constraints.model_dump()
+    data["decisions"] = {**constraints.decisions, **{str(k): str(v) for k, v in decisions.items()}}
+    try:
+        return PortfolioConstraints.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise ConstraintsError(
+            text("pf_err_constraints", msg=str(first["msg"]).removeprefix("Value error, "))
+        ) from None
 
 
 def _pairs(given: _Input) -> set[tuple[str, str]]:
@@ -504,8 +835,14 @@ def _flag_sets(frame: pd.DataFrame) -> pd.Series:
 
 
 def _eligible(
-    frame: pd.DataFrame, c: PortfolioConstraints, criteria: Any = None
+    frame: pd.DataFrame,
+    c: PortfolioConstraints,
+    criteria: Any = None,
+    forced: Collection[str] = (),
 ) -> tuple[pd.DataFrame, Eligibility]:
+    """The candidates: eligible ranked projects with a cost and a score, plus the ``forced`` ids (must fund,
+    approved) whatever their tier or flags; those get ``_forced`` True and ``_despite`` (why the default
+    would leave them out: ``tier:<id>``, ``flag:<id>``, ``excluded_by_planner``)."""
     rule = eligibility(c, criteria)
     n = len(frame)
     by_tier = np.ones(n, dtype=bool)
@@ -515,20 +852,43 @@ def _eligible(
     blocking = set(rule.blocking_flags)
     not_blocked = ~flags.map(lambda fs: bool(fs & blocking)).to_numpy(dtype=bool)
     keep = by_tier & not_blocked
+    by_planner = np.ones(n, dtype=bool)
     if c.exclude_flagged:
-        keep &= ~flags.map(bool).to_numpy(dtype=bool)
+        by_planner &= ~flags.map(bool).to_numpy(dtype=bool)
     if c.exclude_flags:
         bad = set(c.exclude_flags)
-        keep &= ~flags.map(lambda fs: bool(fs & bad)).to_numpy(dtype=bool)
-    out = frame[keep].copy()
+        by_planner &= ~flags.map(lambda fs: bool(fs & bad)).to_numpy(dtype=bool)
+    keep &= by_planner
+    ids = frame["project_id"].astype(str).to_numpy() if n else np.array([], dtype=object)
+    is_forced = np.isin(ids, list(forced)) if len(forced) else np.zeros(n, dtype=bool)
+    despite = np.full(n, "", dtype=object)
+    tiers = frame["tier"].astype(str).to_numpy() if "tier" in frame.columns else np.full(n, "")
+    for i in np.flatnonzero(is_forced & ~keep):
+        why = [] if by_tier[i] else [f"tier:{tiers[i]}"]
+        why += [f"flag:{f}" for f in sorted(flags.iloc[i] & blocking)]
+        why += [] if by_planner[i] else ["excluded_by_planner"]
+        despite[i] = ";".join(why)
+    out = frame[keep | is_forced].copy()
+    out["_forced"] = is_forced[keep | is_forced]
+    out["_despite"] = despite[keep | is_forced]
     blank = pd.Series(np.nan, index=out.index)
     cost = out[c.cost_column] if c.cost_column in out.columns else blank
     out["_cost"] = pd.to_numeric(cost, errors="coerce").astype(float)
     out["_score"] = pd.to_numeric(out["score"], errors="coerce").astype(float)
     no_cost = int((out["_cost"].isna() & out["_score"].notna()).sum())
+    lacking = out[out["_forced"] & ~(out["_cost"].notna() & out["_score"].notna() & (out["_cost"] >= 0))]
+    if len(lacking):
+        raise ConstraintsError(
+            text(
+                "pf_err_forced_no_cost",
+                ids=join(lacking["project_id"].astype(str).tolist()),
+                column=c.cost_column,
+            )
+        )
     out = out[out["_cost"].notna() & out["_score"].notna() & (out["_cost"] >= 0)]
     if "rank" in out.columns:
         out = out.sort_values("rank", kind="stable")
+    out, no_year = _money(out.reset_index(drop=True), c)
     counted = Eligibility(
         default_tiers=rule.default_tiers,
         tiers=rule.tiers,
@@ -543,8 +903,131 @@ def _eligible(
         cost_column=c.cost_column,
         insufficient=int((frame["tier"].astype(str) == INSUFFICIENT).sum()) if "tier" in frame.columns else 0,
         completeness_line=float(getattr(criteria, "completeness_threshold", 0.5)),
+        forced=int((out["_despite"] != "").sum()) if len(out) else 0,
+        left_out_by_no_year=no_year,
     )
-    return out.reset_index(drop=True), counted
+    return out, counted
+
+
+def pool_column(pool: str) -> str:
+    """The input column of a funding pool: ``funding_<pool>_usd_m``."""
+    return f"{POOL_PREFIX}{pool}{POOL_SUFFIX}"
+
+
+def pool_columns(frame: pd.DataFrame) -> dict[str, str]:
+    """Pool → column for every ``funding_<pool>_usd_m`` column of the frame (read by prefix: such columns are
+    not canonical; they pass through the pipeline as the file wrote them)."""
+    out: dict[str, str] = {}
+    for col in frame.columns:
+        name = str(col)
+        if name.startswith(POOL_PREFIX) and name.endswith(POOL_SUFFIX):
+            pool = name[len(POOL_PREFIX) : -len(POOL_SUFFIX)]
+            if POOL_NAME.fullmatch(pool):
+                out[pool] = name
+    return out
+
+
+def _money_cell(value: object, pid: str, column: str) -> float:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
+        return 0.0
+    number, problem = parse_number(value, money=True)
+    if problem is not None or not isinstance(number, int | float) or number < 0:
+        raise ConstraintsError(text("pf_err_pool_value", id=pid, column=column, value=str(value)[:40]))
+    return float(number)
+
+
+def parse_profile(value: object, pid: str = "") -> list[float] | None:
+    """A ``cost_profile`` cell ("40;35;25": per cent of the cost in each construction year, from
+    ``start_year``) as shares adding to 1; None when blank. A profile that is not numbers separated by ";"
+    or does not add to 100 (± :data:`PROFILE_TOLERANCE`) raises :class:`ConstraintsError`."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    written = str(value).strip().replace("；", ";")
+    if not written:
+        return None
+    parts = [p.strip().removesuffix("%") for p in written.split(";")]
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        raise ConstraintsError(text("pf_err_profile_format", id=pid, value=written[:60])) from None
+    if not numbers or any(not math.isfinite(x) or x < 0 for x in numbers):
+        raise ConstraintsError(text("pf_err_profile_format", id=pid, value=written[:60]))
+    total = sum(numbers)
+    if abs(total - 100) > PROFILE_TOLERANCE:
+        raise ConstraintsError(text("pf_err_profile_sum", id=pid, value=written[:60], total=f"{total:g}"))
+    return [x / total for x in numbers]
+
+
+def construction_years(months: object) -> int:
+    """Calendar years a cost is spread over: ⌈months / 12⌉, at least 1 (one year when unknown).
+    why: our choice — the start month is not an input, so a project is taken to start in January."""
+    m = pd.to_numeric(pd.Series([months]), errors="coerce").iloc[0]
+    if pd.isna(m) or m <= 0:
+        return 1
+    return max(1, math.ceil(float(m) / 12))
+
+
+def _money(out: pd.DataFrame, c: PortfolioConstraints) -> tuple[pd.DataFrame, int]:
+    """Add ``_main`` (the money the budget counts: the cost less the pools' shares), ``_pool:<p>`` and
+    ``_year:<y>`` (the budget's money spent in year y); drop projects with no start year when yearly budgets
+    are set (their count is returned)."""
+    out = out.copy()
+    ids = out["project_id"].astype(str).to_numpy()
+    cost = out["_cost"].to_numpy(dtype=float)
+    columns = pool_columns(out)
+    pooled = np.zeros(len(out))
+    for pool in c.pools:
+        share = np.zeros(len(out))
+        col = columns.get(pool)
+        if col is not None:
+            share = np.array([_money_cell(v, pid, col) for v, pid in zip(out[col], ids, strict=True)])
+        for i, pid in enumerate(ids):
+            given = c.pool_shares.get(pid, {})
+            if pool in given:
+                share[i] = float(given[pool])
+        out[f"_pool:{pool}"] = share
+        pooled += share
+    over = np.flatnonzero(pooled > cost * (1 + 1e-9) + 1e-9)
+    if len(over):
+        i = int(over[0])
+        raise ConstraintsError(
+            text("pf_err_pools_over_cost", id=ids[i], pooled=_fmt(pooled[i]), cost=_fmt(cost[i]))
+        )
+    out["_main"] = np.maximum(cost - pooled, 0.0)
+    if not c.budget_by_year:
+        return out, 0
+    start = pd.to_numeric(out["start_year"], errors="coerce") if "start_year" in out.columns else None
+    has_year = np.zeros(len(out), dtype=bool) if start is None else start.notna().to_numpy()
+    missing = ~has_year & out["_forced"].to_numpy(dtype=bool)
+    if missing.any():
+        raise ConstraintsError(text("pf_err_forced_no_year", ids=join(ids[missing].tolist())))
+    no_year = int((~has_year).sum())
+    out = out[has_year].reset_index(drop=True)
+    ids = ids[has_year]
+    years = sorted(c.budget_by_year)
+    spend = {y: np.zeros(len(out)) for y in years}
+    profiles = out[PROFILE].to_numpy(dtype=object) if PROFILE in out.columns else np.full(len(out), None)
+    months = (
+        out["construction_months"].to_numpy(dtype=object)
+        if "construction_months" in out.columns
+        else np.full(len(out), None)
+    )
+    first: np.ndarray = (
+        pd.to_numeric(out["start_year"], errors="coerce").to_numpy(dtype=float) if len(out) else np.zeros(0)
+    )
+    main = out["_main"].to_numpy(dtype=float)
+    for i in range(len(out)):
+        split = parse_profile(profiles[i], ids[i])
+        if split is None:
+            k = construction_years(months[i])
+            split = [1.0 / k] * k
+        for j, part in enumerate(split):
+            y = int(first[i]) + j
+            if y in spend:
+                spend[y][i] = main[i] * part
+    for y in years:
+        out[f"_year:{y}"] = spend[y]
+    return out, no_year
 
 
 def _cost_grid(cost: np.ndarray) -> int:
@@ -597,6 +1080,8 @@ class _Model:
     names: list[str]
     rule: Eligibility
     tracks: dict[str, Text]
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+    objective: str = "score_weighted_cost"
 
 
 def _build(
@@ -621,7 +1106,8 @@ def _build(
         ub.append(hi)
         names.append(name)
 
-    add(cost, -np.inf, cons.budget, "budget")  # row 0: the frontier changes only this bound
+    main = frame["_main"].to_numpy() if "_main" in frame.columns else cost
+    add(main, -np.inf, cons.budget, "budget")  # row 0: the frontier changes only this bound
     small = track == SMALL
     if cons.min_small_share:
         add(cost * small - cons.min_small_share * cost, 0.0, np.inf, "min_small_share")
@@ -648,6 +1134,36 @@ def _build(
                 coef = np.zeros(n)
                 coef[members[0]], coef[other] = 1.0, -1.0
                 add(coef, 0.0, 0.0, f"group:{frame[GROUP].iloc[members[0]]}")
+    ids = frame["project_id"].astype(str).to_numpy() if n else np.array([], dtype=object)
+    pos = {pid: i for i, pid in enumerate(ids)}
+
+    def ones(*idx: int) -> np.ndarray:
+        coef = np.zeros(n)
+        coef[list(idx)] = 1.0
+        return coef
+
+    for pid, why in sorted(cons.forced_ids().items()):
+        if pid in pos:
+            add(ones(pos[pid]), 1.0, 1.0, f"{why}:{pid}")
+    for pid, why in sorted(cons.barred_ids().items()):
+        if pid in pos:
+            add(ones(pos[pid]), -np.inf, 0.0, f"{why}:{pid}")
+    for k, group in enumerate(cons.exclusive, start=1):
+        members = [pos[p] for p in dict.fromkeys(group) if p in pos]
+        if len(members) > 1:
+            add(ones(*members), -np.inf, 1.0, f"exclusive:{k}")
+    for b, needs in sorted(cons.requires.items()):
+        if b not in pos:
+            continue
+        for a in dict.fromkeys(needs):
+            coef = ones(pos[b])
+            if a in pos:  # x_B ≤ x_A; with A no candidate, x_B ≤ 0
+                coef[pos[a]] -= 1.0
+            add(coef, -np.inf, 0.0, f"requires:{b}|{a}")
+    for pool, cap in cons.pools.items():
+        add(frame[f"_pool:{pool}"].to_numpy(dtype=float), -np.inf, float(cap), f"pool:{pool}")
+    for year, cap in sorted(cons.budget_by_year.items()):
+        add(frame[f"_year:{year}"].to_numpy(dtype=float), -np.inf, float(cap), f"year:{year}")
     r_idx: np.ndarray | list[int] = (
         np.concatenate([np.full(len(nz), r) for r, (nz, _) in enumerate(sparse_rows)]) if sparse_rows else []
     )
@@ -655,7 +1171,19 @@ def _build(
     vals: np.ndarray | list[float] = np.concatenate([v for _, v in sparse_rows]) if sparse_rows else []
     mat = csr_array(coo_array((vals, (r_idx, c_idx)), shape=(len(sparse_rows), n))) if n else None
     weights, unit = _integer_weights(frame["_score"].to_numpy(), cost, cons.objective)
-    return _Model(frame, -weights, unit, mat, np.array(lb), np.array(ub), names, rule, tracks)
+    return _Model(
+        frame,
+        -weights,
+        unit,
+        mat,
+        np.array(lb),
+        np.array(ub),
+        names,
+        rule,
+        tracks,
+        set(pairs),
+        cons.objective,
+    )
 
 
 def _group_members(frame: pd.DataFrame) -> list[list[int]]:
@@ -668,7 +1196,19 @@ def _group_members(frame: pd.DataFrame) -> list[list[int]]:
 
 
 def _model(given: _Input, constraints: PortfolioConstraints) -> _Model:
-    frame, rule = _eligible(given.frame, constraints, given.criteria)
+    ranked_ids = set(given.frame["project_id"].astype(str)) if "project_id" in given.frame.columns else set()
+    known = ranked_ids | given.records
+    unknown = [pid for pid in constraints.referenced_ids() if pid not in known]
+    if unknown:
+        raise ConstraintsError(text("pf_err_unknown_ids", n=len(unknown), ids=join(unknown[:20])))
+    forced = constraints.forced_ids()
+    not_ranked = [pid for pid in forced if pid not in ranked_ids]
+    hard = [pid for pid in not_ranked if forced[pid] == "must_fund"]
+    if hard:
+        raise ConstraintsError(text("pf_err_forced_not_ranked", ids=join(hard)))
+    # a reviewer's approval of a record the screening excluded cannot fund it (it has no score): said, not fatal
+    frame, rule = _eligible(given.frame, constraints, given.criteria, [p for p in forced if p in ranked_ids])
+    rule = replace(rule, approved_not_ranked=tuple(not_ranked))
     return _build(frame, constraints, _pairs(given), rule, _track_labels(given.criteria))
 
 
@@ -676,11 +1216,102 @@ def _fmt(x: float) -> str:
     return f"{x:,.2f}"
 
 
-def _infeasible_reason(m: _Model, cons: PortfolioConstraints) -> Text:
-    """The most specific reason we can give in one line."""
+def _family(name: str) -> str:
+    """The constraint family of a model row: ``pool:<p>`` and ``year:<y>`` stay one per pool and year, the
+    others (``must_fund:<id>``, ``exclusive:<k>``, ``max_country_share:<c>`` …) gather by kind."""
+    kind = name.split(":", 1)[0]
+    return name if kind in ("pool", "year") else kind
+
+
+def family_label(family: str, cons: PortfolioConstraints) -> Text:
+    """A constraint family in words (``pf_fam_<kind>``)."""
+    kind, _, arg = family.partition(":")
+    if kind == "budget":
+        return text("pf_fam_budget", budget=_fmt(cons.budget))
+    if kind == "pool":
+        return text("pf_fam_pool", pool=arg, budget=_fmt(cons.pools.get(arg, 0.0)))
+    if kind == "year":
+        return text("pf_fam_year", year=arg, budget=_fmt(cons.budget_by_year.get(int(arg), 0.0)))
+    return text(f"pf_fam_{kind}")
+
+
+def _forced_conflict(m: _Model, cons: PortfolioConstraints, pairs: set[tuple[str, str]]) -> Text | None:
+    """A contradiction among the must-fund projects alone: two of them exclusive or duplicates, one requiring
+    a project that cannot be funded, or their money above a budget, a pool or a year."""
     frame = m.frame
+    forced = (
+        frame["_forced"].to_numpy(dtype=bool) if "_forced" in frame.columns else np.zeros(len(frame), bool)
+    )
+    ids = frame["project_id"].astype(str).to_numpy()
+    must = set(ids[forced])
+    if not must:
+        return None
+    for group in cons.exclusive:
+        both = [p for p in dict.fromkeys(group) if p in must]
+        if len(both) > 1:
+            return text("pf_reason_must_exclusive", ids=join(both))
+    if cons.no_duplicates:
+        for a, b in sorted(pairs):
+            if a in must and b in must:
+                return text("pf_reason_must_duplicates", ids=join([a, b]))
+    candidates, barred = set(ids), cons.barred_ids()
+    for b, needs in sorted(cons.requires.items()):
+        if b not in must:
+            continue
+        for a in needs:
+            if a in barred:
+                return text("pf_reason_must_requires_barred", b=b, a=a)
+            if a not in candidates:
+                return text("pf_reason_must_requires_missing", b=b, a=a)
+    money = [("budget", frame["_main"].to_numpy(dtype=float), cons.budget)]
+    money += [(f"pool:{p}", frame[f"_pool:{p}"].to_numpy(dtype=float), cap) for p, cap in cons.pools.items()]
+    money += [
+        (f"year:{y}", frame[f"_year:{y}"].to_numpy(dtype=float), cap)
+        for y, cap in sorted(cons.budget_by_year.items())
+    ]
+    for family, amounts, cap in money:
+        need = float(amounts[forced].sum())
+        if need > cap * (1 + 1e-9) + 1e-9:
+            return text(
+                "pf_reason_must_over",
+                n=len(must),
+                cost=_fmt(need),
+                limit=family_label(family, cons),
+            )
+    return None
+
+
+def _feasible_without(m: _Model, family: str) -> bool:
+    """Whether the model has a solution once the rows of ``family`` are dropped (a pure feasibility solve)."""
+    keep = [i for i, name in enumerate(m.names) if _family(name) != family]
+    n = len(m.frame)
+    if m.a is None:
+        return True
+    if not keep:
+        return True
+    with _native_stdout_silenced():
+        res = milp(
+            np.zeros(n),
+            constraints=LinearConstraint(m.a[keep], m.lb[keep], m.ub[keep]),
+            integrality=np.ones(n),
+            bounds=Bounds(0, 1),
+            options={"time_limit": 10.0, "presolve": True},
+        )
+    return res.x is not None
+
+
+def _infeasible_reason(
+    m: _Model, cons: PortfolioConstraints, pairs: set[tuple[str, str]] | None = None
+) -> Text:
+    """The most specific reason we can give in one line: a contradiction among the must-fund projects, too
+    few or too costly flagship / small projects, else the one constraint whose removal alone makes the
+    problem feasible, else all of them."""
+    frame = m.frame
+    said = _forced_conflict(m, cons, pairs or set())
+    if said is not None:
+        return said
     track = frame["track"].astype(str).to_numpy() if "track" in frame.columns else np.full(len(frame), "")
-    cost = frame["_cost"].to_numpy()
+    cost = frame["_main"].to_numpy() if "_main" in frame.columns else frame["_cost"].to_numpy()
     for need, tr, kind in (
         (cons.min_flagship_count, FLAGSHIP, "pf_kind_flagship"),
         (cons.min_small_count, SMALL, "pf_kind_small"),
@@ -699,6 +1330,12 @@ def _infeasible_reason(m: _Model, cons: PortfolioConstraints) -> Text:
                 cost=_fmt(cheapest),
                 budget=_fmt(cons.budget),
             )
+    fixes = [f for f in dict.fromkeys(_family(name) for name in m.names) if _feasible_without(m, f)]
+    if len(fixes) == 1:
+        return text("pf_reason_relax", constraint=family_label(fixes[0], cons))
+    if fixes:
+        labels = [family_label(f, cons) for f in fixes]
+        return text("pf_reason_relax_any", constraints=join(labels, "sep_items"))
     return text("pf_reason_all_of", constraints=join(cons.describe(), "sep_items"))
 
 
@@ -741,12 +1378,13 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
 
     def result(chosen: pd.DataFrame, **fields: Any) -> Portfolio:
         return Portfolio(
-            chosen=_chosen_frame(chosen),
+            chosen=_chosen_frame(chosen, cons),
             constraints=cons,
             eligible=n,
             seconds=time.perf_counter() - start,
             eligibility=m.rule,
             tracks=m.tracks,
+            extra={"model": m},
             **fields,
         )
 
@@ -792,7 +1430,7 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
     bound = None if bound is None or not np.isfinite(bound) else -float(bound) * m.unit
     if x is None:
         if res.status == 2:
-            msg = text("pf_msg_infeasible", reason=_infeasible_reason(m, cons))
+            msg = text("pf_msg_infeasible", reason=_infeasible_reason(m, cons, m.pairs))
             status = "infeasible"
         elif res.status == 1:
             msg = text("pf_msg_time_limit_none", limit=cons.time_limit)
@@ -826,6 +1464,17 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
             mean=_fmt(per_dollar),
             score=_fmt(total_score),
         )
+        if cons.pools:  # the budget counts the cost less the pools' shares: say both
+            msg = text(
+                "pf_msg_optimal_pools",
+                n=len(chosen),
+                cost=_fmt(total_cost),
+                main=_fmt(float(chosen["_main"].sum())),
+                budget=_fmt(cons.budget),
+                pooled=_fmt(total_cost - float(chosen["_main"].sum())),
+                mean=_fmt(per_dollar),
+                score=_fmt(total_score),
+            )
     else:
         status = "time_limit"
         gap_txt: Text | str = text("pf_gap_unknown") if gap is None else f"{float(gap):.4%}"
@@ -842,7 +1491,7 @@ def _solve(m: _Model, cons: PortfolioConstraints, budget: float | None = None) -
     )
 
 
-def _chosen_frame(chosen: pd.DataFrame) -> pd.DataFrame:
+def _chosen_frame(chosen: pd.DataFrame, cons: PortfolioConstraints | None = None) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "project_id": chosen["project_id"].astype(str).to_numpy()
@@ -858,6 +1507,25 @@ def _chosen_frame(chosen: pd.DataFrame) -> pd.DataFrame:
     for col in ("track", "tier", "country", "sector", "project_name", GROUP, GROUP_SIZE):
         if col in chosen.columns:
             out[col] = chosen[col].to_numpy()
+    if cons is None:
+        return out
+    if cons.pools:
+        out["budget_cost"] = (
+            chosen["_main"].to_numpy(dtype=float) if len(chosen) else np.array([], dtype=float)
+        )
+        for pool in cons.pools:
+            key = f"_pool:{pool}"
+            out[pool_column(pool)] = chosen[key].to_numpy(dtype=float) if len(chosen) else np.array([])
+    for year in sorted(cons.budget_by_year):
+        key = f"_year:{year}"
+        out[f"spend_{year}_usd_m"] = chosen[key].to_numpy(dtype=float) if len(chosen) else np.array([])
+    forced = cons.forced_ids()
+    if forced:
+        ids = out["project_id"].astype(str)
+        out["forced_by"] = ids.map(lambda pid: forced.get(pid, "")).to_numpy(dtype=object)
+        out["funded_despite"] = (
+            chosen["_despite"].to_numpy(dtype=object) if len(chosen) else np.array([], dtype=object)
+        )
     return out
 
 
@@ -867,8 +1535,16 @@ def optimise(
     *,
     hits: pd.DataFrame | None = None,
     criteria: Any = None,
+    decisions: Mapping[str, str] | None = None,
 ) -> Portfolio:
     """Best set of eligible ranked projects under the budget and constraints (exact MILP; module docstring).
+
+    ``decisions`` (id → approve / reject / defer, in either language; :func:`decisions_of` reads them from a
+    re-imported workbook) are added to ``constraints.decisions``: an approved project must be funded, even one
+    the default eligibility leaves out (said per project: ``forced_by``, ``funded_despite``,
+    :meth:`Portfolio.override_notes`); a rejected one never is. An id no record carries, a must-fund project
+    that was not ranked (excluded) or has no cost, or an unreadable pool or cost profile raises
+    :class:`ConstraintsError` (one line).
 
     ``ranked`` is a pipeline :class:`~screening.pipeline.Result` or its ``ranked`` frame (``project_id``,
     ``score``, ``total_investment_usd_m``, ``track``; ``tier``, ``flags``, ``country``, ``sector``, ``rank``
@@ -877,6 +1553,7 @@ def optimise(
     Result's, by default) supplies duplicate pairs via ``partners``. The chosen projects come in rank order
     with running totals of cost and score.
     """
+    constraints = with_decisions(constraints, decisions)
     return _solve(_model(_unpack(ranked, hits, criteria), constraints), constraints)
 
 
@@ -888,13 +1565,15 @@ def efficient_frontier(
     hits: pd.DataFrame | None = None,
     criteria: Any = None,
     points: int = 20,
+    decisions: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Best objective value as the budget grows, all other constraints kept (the model is built once; only
     the budget bound changes). Default budgets: ``points`` steps from the cheapest eligible project to the cost
     of all of them. Columns: ``budget``, ``objective``, ``total_cost``, ``projects``, ``status``, ``gap``."""
+    constraints = with_decisions(constraints, decisions)
     model = _model(_unpack(ranked, hits, criteria), constraints)
     if budgets is None:
-        costs = model.frame["_cost"].to_numpy()
+        costs = model.frame["_main"].to_numpy()
         hi = float(costs.sum()) if len(costs) else constraints.budget
         lo = float(costs[costs > 0].min()) if (costs > 0).any() else 0.0
         budgets = list(np.linspace(lo, max(lo, hi), points))
@@ -926,7 +1605,7 @@ def value_for_money(
     higher, or costs less and scores as much: the cost–score frontier to draw)."""
     given = _unpack(ranked, None, criteria)
     cons = constraints or (portfolio.constraints if portfolio is not None else PortfolioConstraints(budget=0))
-    elig, _ = _eligible(given.frame, cons, given.criteria)
+    elig, _ = _eligible(given.frame, cons, given.criteria, list(cons.forced_ids()))
     cost = elig["_cost"].to_numpy()
     score = elig["_score"].to_numpy()
     order = np.lexsort((-score, cost))  # cheapest first, best score first among equal costs

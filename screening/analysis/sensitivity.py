@@ -33,6 +33,11 @@ leaves the top ``k`` (walking the sorted crossings with every other project). Fl
 the *band* where the two totals differ by less than 0.01 (``topk_band_from``/``topk_band_to``): before the
 band the project is still in the top ``k``, after it it is not (the tests re-score with ``weigh`` there).
 
+**Criterion weights** (:func:`criterion_flips`, issue 17): the same sweep for one *criterion*'s weight inside
+its dimension, the other criteria of that dimension rescaled proportionally, dimension weights fixed. A total
+is then ``(C + W_k·(f·s + B)/(s + Q)) / (D + W_k)`` — again linear-fractional in the swept weight ``s`` — so
+the crossings are solved by the same closed form; the rows add the ``criterion`` column.
+
 **Smallest change** (:func:`smallest_change`): the least one-at-a-time move that changes the top-``k`` set,
 measured as the absolute change of the swept weight, its relative change ``|Δ|/W_d``, and the L1 distance
 between the normalised weight vectors (``2|Δ|/Σ`` for a proportional rescale). It is the minimum over
@@ -70,6 +75,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
@@ -98,6 +104,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Decomposition",
     "Smaa",
+    "criterion_flips",
     "decompose",
     "draw_ranks",
     "draw_weights",
@@ -105,6 +112,7 @@ __all__ = [
     "one_at_a_time",
     "smallest_change",
     "sweep_curves",
+    "swept_criterion_weights",
     "swept_weights",
 ]
 
@@ -319,6 +327,105 @@ def _band(ai, bi, pi, qi, aj, bj, pj, qj, s_star: float, lo: float, hi: float) -
     return max([lo, *below]), min([hi, *above])
 
 
+def _flip_rows(
+    coef: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    w0: float,
+    rest: float,
+    total_w: float,
+    ranks: np.ndarray,
+    top: np.ndarray,
+    project_ids: np.ndarray,
+    lead: Mapping[str, object],
+    *,
+    floor: float,
+) -> list[dict[str, object]]:
+    """The flip rows of one swept weight (current ``w0``, the others summing to ``rest``, kept at ``total_w``
+    by a proportional rescale) for the projects ``top``, each total being ``(a·s + b)/(p·s + q)`` in the
+    swept weight ``s`` with the others held (module docstring). ``floor``: crossings at or below it are not
+    in the sweep (0 for dimensions; a criterion's sweep is open at 0, see :func:`criterion_flips`)."""
+    a, b, p, q = coef
+    n = len(a)
+    k_eff = len(top)
+    s0 = w0  # others at base weight ⇒ s = the swept weight
+
+    def to_t(s: float) -> float:
+        return s * total_w / (rest + s)
+
+    rows: list[dict[str, object]] = []
+    for i in top:
+        qa = a[i] * p - a * p[i]
+        qb = a[i] * q + b[i] * p - a * q[i] - b * p[i]
+        qc = b[i] * q - b * q[i]
+        g0 = qa * s0 * s0 + qb * s0 + qc  # > 0 ⇔ i above j at the current weights
+        tol = 1e-12 * (np.abs(qa) * s0 * s0 + np.abs(qb) * s0 + np.abs(qc) + 1e-300)
+        above0 = np.where(np.abs(g0) > tol, g0 < 0, ranks < ranks[i])
+        above0[i] = False
+        r1, r2, _ = _roots(qa, qb, qc)
+        for direction in ("up", "down"):
+            events = []
+            for r in (r1, r2):
+                if direction == "up":
+                    ok = ~np.isnan(r) & (r > s0)
+                elif floor > 0:
+                    ok = ~np.isnan(r) & (r < s0) & (r > floor)
+                else:
+                    ok = ~np.isnan(r) & (r < s0) & (r >= 0)
+                ok[i] = False
+                js = np.flatnonzero(ok)
+                events.append((r[js], js))
+            ev_s = np.concatenate([e[0] for e in events])
+            ev_j = np.concatenate([e[1] for e in events])
+            order = np.argsort(np.abs(ev_s - s0), kind="stable")
+            ev_s, ev_j = ev_s[order], ev_j[order]
+            above = above0.copy()
+            count = int(above.sum())
+            rank_flip = (float(ev_s[0]), int(ev_j[0])) if len(ev_s) else None
+            topk_flip = (s0, -1) if count >= k_eff and k_eff < n else None
+            if topk_flip is None and k_eff < n:
+                for s, j in zip(ev_s, ev_j, strict=True):
+                    above[j] = not above[j]
+                    count += 1 if above[j] else -1
+                    if count >= k_eff:
+                        topk_flip = (float(s), int(j))
+                        break
+            row: dict[str, object] = {
+                "project_id": project_ids[i],
+                "rank": int(ranks[i]),
+                **lead,
+                "direction": direction,
+                "weight": w0,
+                "rank_flip_weight": np.nan,
+                "rank_flip_rival": None,
+                "topk_flip_weight": np.nan,
+                "topk_flip_rival": None,
+                "topk_band_from": np.nan,
+                "topk_band_to": np.nan,
+                "topk_change": np.nan,
+                "topk_change_rel": np.nan,
+                "total_weight": total_w,
+            }
+            if rank_flip is not None:
+                row["rank_flip_weight"] = to_t(rank_flip[0])
+                row["rank_flip_rival"] = project_ids[rank_flip[1]]
+            if topk_flip is not None:
+                s_f, j = topk_flip
+                t_f = to_t(s_f)
+                row["topk_flip_weight"] = t_f
+                row["topk_change"] = t_f - w0
+                row["topk_change_rel"] = (t_f - w0) / w0 if w0 > 0 else np.inf
+                if j >= 0:
+                    row["topk_flip_rival"] = project_ids[j]
+                    lo, hi = _band(a[i], b[i], p[i], q[i], a[j], b[j], p[j], q[j], s_f, 0.0, np.inf)
+                    row["topk_band_from"], row["topk_band_to"] = (
+                        to_t(lo),
+                        (total_w if hi == np.inf else to_t(hi)),
+                    )
+                else:
+                    row["topk_band_from"] = row["topk_band_to"] = t_f
+            rows.append(row)
+    return rows
+
+
 def one_at_a_time(
     pm: PointMatrix,
     weights: Weights,
@@ -372,78 +479,135 @@ def one_at_a_time(
         if rest <= 0:
             continue
         a, b, p, q = _coefficients(dec, k)
-        s0 = w0  # others at base weight ⇒ s = W_d
-
-        def to_t(s: float, _r: float = rest) -> float:
-            return s * total_w / (_r + s)
-
-        for i in top:
-            qa = a[i] * p - a * p[i]
-            qb = a[i] * q + b[i] * p - a * q[i] - b * p[i]
-            qc = b[i] * q - b * q[i]
-            g0 = qa * s0 * s0 + qb * s0 + qc  # > 0 ⇔ i above j at the current weights
-            tol = 1e-12 * (np.abs(qa) * s0 * s0 + np.abs(qb) * s0 + np.abs(qc) + 1e-300)
-            above0 = np.where(np.abs(g0) > tol, g0 < 0, ranks < ranks[i])
-            above0[i] = False
-            r1, r2, _ = _roots(qa, qb, qc)
-            for direction in ("up", "down"):
-                events = []
-                for r in (r1, r2):
-                    ok = ~np.isnan(r) & ((r > s0) if direction == "up" else ((r < s0) & (r >= 0)))
-                    ok[i] = False
-                    js = np.flatnonzero(ok)
-                    events.append((r[js], js))
-                ev_s = np.concatenate([e[0] for e in events])
-                ev_j = np.concatenate([e[1] for e in events])
-                order = np.argsort(np.abs(ev_s - s0), kind="stable")
-                ev_s, ev_j = ev_s[order], ev_j[order]
-                above = above0.copy()
-                count = int(above.sum())
-                rank_flip = (float(ev_s[0]), int(ev_j[0])) if len(ev_s) else None
-                topk_flip = (s0, -1) if count >= k_eff and k_eff < n else None
-                if topk_flip is None and k_eff < n:
-                    for s, j in zip(ev_s, ev_j, strict=True):
-                        above[j] = not above[j]
-                        count += 1 if above[j] else -1
-                        if count >= k_eff:
-                            topk_flip = (float(s), int(j))
-                            break
-                row = {
-                    "project_id": dec.project_ids[i],
-                    "rank": int(ranks[i]),
-                    "dimension": dim,
-                    "direction": direction,
-                    "weight": w0,
-                    "rank_flip_weight": np.nan,
-                    "rank_flip_rival": None,
-                    "topk_flip_weight": np.nan,
-                    "topk_flip_rival": None,
-                    "topk_band_from": np.nan,
-                    "topk_band_to": np.nan,
-                    "topk_change": np.nan,
-                    "topk_change_rel": np.nan,
-                    "total_weight": total_w,
-                }
-                if rank_flip is not None:
-                    row["rank_flip_weight"] = to_t(rank_flip[0])
-                    row["rank_flip_rival"] = dec.project_ids[rank_flip[1]]
-                if topk_flip is not None:
-                    s_f, j = topk_flip
-                    t_f = to_t(s_f)
-                    row["topk_flip_weight"] = t_f
-                    row["topk_change"] = t_f - w0
-                    row["topk_change_rel"] = (t_f - w0) / w0 if w0 > 0 else np.inf
-                    if j >= 0:
-                        row["topk_flip_rival"] = dec.project_ids[j]
-                        lo, hi = _band(a[i], b[i], p[i], q[i], a[j], b[j], p[j], q[j], s_f, 0.0, np.inf)
-                        row["topk_band_from"], row["topk_band_to"] = (
-                            to_t(lo),
-                            (total_w if hi == np.inf else to_t(hi)),
-                        )
-                    else:
-                        row["topk_band_from"] = row["topk_band_to"] = t_f
-                rows.append(row)
+        rows += _flip_rows(
+            (a, b, p, q), w0, rest, total_w, ranks, top, dec.project_ids, {"dimension": dim}, floor=0.0
+        )
     return pd.DataFrame(rows, columns=cols)
+
+
+CRITERION_FLIP_COLUMNS = [
+    "project_id",
+    "rank",
+    "criterion",
+    "dimension",
+    "direction",
+    "weight",
+    "rank_flip_weight",
+    "rank_flip_rival",
+    "topk_flip_weight",
+    "topk_flip_rival",
+    "topk_band_from",
+    "topk_band_to",
+    "topk_change",
+    "topk_change_rel",
+    "total_weight",
+]
+
+
+def swept_criterion_weights(pm: PointMatrix, weights: Weights, criterion: str, value: float) -> Weights:
+    """Weights with ``criterion`` set to ``value`` and the other criteria of its dimension rescaled
+    proportionally so that the dimension's sum of criterion weights is unchanged (the sweep of
+    :func:`criterion_flips`); dimension weights and other dimensions' criteria untouched."""
+    dim = pm.dimension_of[pm.criterion_ids.index(criterion)]
+    same = [c for c, d in zip(pm.criterion_ids, pm.dimension_of, strict=True) if d == dim]
+    total = float(sum(weights.criteria[c] for c in same))
+    rest = total - float(weights.criteria[criterion])
+    if not 0 <= value <= total:
+        raise ValueError(f"weight {value} for {criterion!r} outside [0, {total}]")
+    if rest <= 0:
+        raise ValueError(f"{criterion!r} holds all the weight of {dim!r}; the others cannot be rescaled")
+    factor = (total - value) / rest
+    crit = dict(weights.criteria)
+    for c in same:
+        crit[c] = float(value) if c == criterion else float(weights.criteria[c]) * factor
+    return Weights(dict(weights.dimensions), crit)
+
+
+def _criterion_coefficients(
+    dec: Decomposition, pm: PointMatrix, weights: Weights, policy: str, j: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """f_i(s) = (a·s + b)/(p·s + q) when criterion j has weight s and every other weight is held.
+
+    With C, D the other dimensions' weighted parts and weights, W_k criterion j's dimension weight, and in
+    that dimension B, Q the other counted criteria's Σ w·points and Σ w, f = the criterion's points:
+    total = (C + W_k·(f·s + B)/(s + Q)) / (D + W_k) when the criterion counts for the project (linear-
+    fractional in s), and a constant when it does not (another track, or not assessed under renormalise)."""
+    w, big_w = weight_vectors(pm, weights)
+    k = int(dec.dim_index[j])
+    counts = pm.assessed if policy == "renormalise" else pm.applicable
+    in_k = dec.dim_index == k
+    others_k = in_k.copy()
+    others_k[j] = False
+    cw = counts[:, others_k] * w[others_k]
+    q_k = cw.sum(axis=1)
+    b_k = (cw * dec.filled[:, others_k]).sum(axis=1)
+    f = dec.filled[:, j]
+    od = np.ones(len(dec.dimensions), dtype=bool)
+    od[k] = False
+    c_o = (dec.score_parts[:, od] * big_w[od]).sum(axis=1)
+    d_o = (dec.score_active[:, od] * big_w[od]).sum(axis=1)
+    wk = float(big_w[k])
+    alpha = counts[:, j]
+    a = np.zeros(dec.n)
+    b = np.zeros(dec.n)
+    p = np.zeros(dec.n)
+    q = np.ones(dec.n)
+    live = alpha & (d_o + wk > 0)
+    a[live] = c_o[live] + wk * f[live]
+    b[live] = c_o[live] * q_k[live] + wk * b_k[live]
+    p[live] = d_o[live] + wk
+    q[live] = (d_o[live] + wk) * q_k[live]
+    still = ~alpha
+    with np.errstate(divide="ignore", invalid="ignore"):
+        act = q_k > 0
+        num = c_o + np.where(act, wk * np.divide(b_k, q_k, out=np.zeros(dec.n), where=act), 0.0)
+        den = d_o + np.where(act, wk, 0.0)
+        const = np.divide(num, den, out=np.zeros(dec.n), where=den > 0)
+    b[still] = const[still]
+    return a, b, p, q
+
+
+def criterion_flips(
+    pm: PointMatrix,
+    weights: Weights,
+    policy: str = "zero",
+    *,
+    top_k: int = 10,
+    criteria: list[str] | None = None,
+) -> pd.DataFrame:
+    """Exact flip points of one-at-a-time *criterion*-weight sweeps for the top ``top_k`` projects (issue 17).
+
+    The weight of one criterion moves to ``t`` while the other criteria of its dimension are rescaled
+    proportionally (the dimension's sum of criterion weights, ``total_weight``, stays; dimension weights do
+    not move: :func:`swept_criterion_weights`). Under that sweep each total is again linear-fractional in the
+    swept weight (:func:`_criterion_coefficients`), so flip points are the same closed-form crossings as
+    :func:`one_at_a_time`'s. Columns: those of :func:`one_at_a_time` with ``criterion`` before ``dimension``
+    (the criterion's dimension). The sweep is open at 0: at weight 0 a project whose only counted criterion
+    of the dimension this is loses the dimension altogether (a jump, not a crossing), so the ``down``
+    direction reports crossings in (0, weight). A criterion alone in its dimension has nothing to rescale
+    and no rows (its dimension's weight is :func:`one_at_a_time`'s)."""
+    dec = decompose(pm, weights, policy)
+    n = dec.n
+    if n == 0 or not pm.criterion_ids:
+        return pd.DataFrame(columns=CRITERION_FLIP_COLUMNS)
+    scores = weigh(pm, weights, policy)
+    ranks = _ranks(scores.total, scores.completeness, dec.id_order)
+    top = np.argsort(ranks)[: min(top_k, n)]
+    w, _ = weight_vectors(pm, weights)
+    rows = []
+    for j, crit in enumerate(pm.criterion_ids):
+        if criteria is not None and crit not in criteria:
+            continue
+        k = int(dec.dim_index[j])
+        total_w = float(w[dec.dim_index == k].sum())
+        w0 = float(w[j])
+        rest = total_w - w0
+        if rest <= 0:
+            continue
+        coef = _criterion_coefficients(dec, pm, weights, policy, j)
+        lead = {"criterion": crit, "dimension": dec.dimensions[k]}
+        rows += _flip_rows(coef, w0, rest, total_w, ranks, top, dec.project_ids, lead, floor=1e-12 * total_w)
+    return pd.DataFrame(rows, columns=CRITERION_FLIP_COLUMNS)
 
 
 def smallest_change(flips: pd.DataFrame, total_weight: float | None = None) -> pd.Series | None:
