@@ -230,6 +230,15 @@ def score(
             "files are combined into group weights (docs/weights.md)",
         ),
     ] = None,
+    portfolio_constraints: Annotated[
+        Path | None,
+        typer.Option(
+            "--portfolio-constraints",
+            help="Portfolio constraints file (YAML: must_fund, must_not, exclusive, requires, pools, "
+            "pool_shares, budget_by_year and any portfolio setting; docs/portfolio.md): adds sheet Portfolio; "
+            "options given on the command line win over the file",
+        ),
+    ] = None,
     store: Annotated[
         str | None,
         typer.Option(
@@ -301,6 +310,7 @@ def score(
         lang,
         progress,
         budget=budget,
+        constraints_file=portfolio_constraints,
         min_small_share=min_small_share,
         min_small_count=min_small_count,
         min_flagship_count=min_flagship_count,
@@ -554,6 +564,7 @@ def _analyses(
     draws: int,
     top_k: int,
     seed: int,
+    constraints_file: Path | None = None,
     **constraints: object,
 ) -> list[object]:
     """Portfolio and sensitivity sheets requested on the command line (a bad constraint: exit 2)."""
@@ -561,11 +572,17 @@ def _analyses(
     from screening.analysis.sheets import portfolio_sheet, sensitivity_sheet
 
     sheets: list[object] = []
-    if budget is None and any(v not in (None, False) for v in constraints.values()):
+    if (
+        budget is None
+        and constraints_file is None
+        and any(v not in (None, False) for v in constraints.values())
+    ):
         progress.done()
         _fail(text("cli_needs_budget"), lang, 2)
-    if budget is not None:
-        portfolio = _portfolio(result, lang, progress, budget, **constraints)
+    if budget is not None or constraints_file is not None:
+        portfolio = _portfolio(
+            result, lang, progress, budget, constraints_file=constraints_file, **constraints
+        )
         sheets.append(portfolio_sheet(portfolio))
     if sensitivity:
         from screening.analysis.sensitivity import monte_carlo
@@ -587,16 +604,44 @@ def _analyses(
     return sheets
 
 
-def _portfolio(result: Result, lang: Lang, progress: _Progress, budget: float, **constraints: object) -> Any:
-    """The optimal portfolio under the command line's constraints, its messages printed (a bad option:
-    exit 2). Shared by ``score`` (sheet Portfolio) and ``brief --portfolio``."""
+def _portfolio(
+    result: Result,
+    lang: Lang,
+    progress: _Progress,
+    budget: float | None,
+    constraints_file: Path | None = None,
+    **constraints: object,
+) -> Any:
+    """The optimal portfolio under the command line's constraints (over a constraints file's, when one is
+    given: then the reviewers' decisions of a re-imported workbook bind too), its messages printed (a bad
+    option or file: exit 2). Shared by ``score`` (sheet Portfolio) and ``brief --portfolio``."""
     from pydantic import ValidationError
 
-    from screening.analysis.portfolio import PortfolioConstraints, blocking_flag_ids, optimise
+    from screening.analysis.portfolio import (
+        ConstraintsError,
+        PortfolioConstraints,
+        blocking_flag_ids,
+        decisions_of,
+        optimise,
+    )
+    from screening.analysis.portfolio_constraints import constraints_from_file, summary_lines
 
     given = {k: v for k, v in constraints.items() if v is not None}  # None: the model's default
+    decisions = None
     try:
-        cons = PortfolioConstraints(budget=budget, **given)  # type: ignore[arg-type]
+        if constraints_file is not None:
+            overrides = {k: v for k, v in given.items() if v is not False}
+            if budget is not None:
+                overrides["budget"] = budget
+            cons = constraints_from_file(
+                constraints_file, result.criteria, result=result, overrides=overrides
+            )
+            decisions = decisions_of(result)
+        else:
+            cons = PortfolioConstraints(budget=budget, **given)  # type: ignore[arg-type]
+    except ConstraintsError as exc:
+        progress.done()
+        _fail(exc.text, lang, 2)
     except ValidationError as exc:
         progress.done()
         first = exc.errors()[0]
@@ -613,7 +658,11 @@ def _portfolio(result: Result, lang: Lang, progress: _Progress, budget: float, *
         known = ", ".join(cost_columns(result.ranked)) or "—"
         _fail(text("pf_unknown_cost_column", column=cons.cost_column, known=known), lang, 2)
     progress("portfolio", 0.85)
-    portfolio = optimise(result, cons)
+    try:
+        portfolio = optimise(result, cons, decisions=decisions) if decisions else optimise(result, cons)
+    except ConstraintsError as exc:
+        progress.done()
+        _fail(exc.text, lang, 2)
     typer.echo(portfolio.message.get(lang))
     if portfolio.eligibility is not None:
         typer.echo(portfolio.eligibility.describe().get(lang))
@@ -624,6 +673,9 @@ def _portfolio(result: Result, lang: Lang, progress: _Progress, budget: float, *
         typer.echo(portfolio.track_mix_text().get(lang))
     if (note := portfolio.group_note()) is not None:
         typer.echo(note.get(lang))
+    if constraints_file is not None:
+        for line in summary_lines(portfolio):
+            typer.echo(line.get(lang))
     return portfolio
 
 
@@ -790,7 +842,7 @@ def brief(
             if budget is None:
                 ids = [str(p) for p in result.ranked["project_id"]]
             else:
-                chosen = _portfolio(result, lang, progress, budget, **constraints)
+                chosen = _portfolio(result, lang, progress, budget, None, **constraints)
                 if not chosen.ok:
                     _fail(text("cli_brief_failed", reason=chosen.message), lang)
                 ids = [str(p) for p in chosen.chosen["project_id"]]

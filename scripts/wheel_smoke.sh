@@ -17,7 +17,7 @@ python3 - "$WHL" <<'PY'
 import hashlib, subprocess, sys, zipfile
 from pathlib import Path
 wheel = zipfile.ZipFile(sys.argv[1])
-tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "criteria/*.yaml", "sample_projects/*.xlsx", "sample_projects/*.csv",
+tracked = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "criteria/*.yaml", "sample_projects/*.xlsx", "sample_projects/*.csv", "sample_projects/*.yaml",
                           "screening/*.yaml", "screening/*.csv", "screening/*.md"], capture_output=True, text=True, check=True).stdout.split()
 packed = {n for n in wheel.namelist() if n.startswith("screening/") and n.endswith((".yaml", ".xlsx", ".csv", ".md"))}
 want = {("screening/_data/" + f) if not f.startswith("screening/") else f: f for f in tracked}
