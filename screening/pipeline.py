@@ -58,12 +58,20 @@ def run(
     ``country_sheet``: fill the country context the file does not give from the shipped country sheet
     (:mod:`screening.io.country_sheet`). The user's own values always win."""
     say = progress or (lambda _stage, _share: None)
-    say("read", 0.0)
-    inp = read_input(source, name=name, mapping=mapping, sheet=sheet)
     if criteria is None:
         raw = DEFAULT_CRITERIA.read_bytes()
         criteria, criteria_sha256 = load_criteria_bytes(raw, str(DEFAULT_CRITERIA)), criteria_sha(raw)
-    return run_input(inp, criteria, criteria_sha256, say, inference=inference, country_sheet=country_sheet)
+    say("read", 0.0)
+    # The input is handed over, never kept in a local here: run_input lets the raw cells of valid records go
+    # once they are validated, and a reference held by this frame would keep all of them (≈ 0.5 GB at 100k).
+    return run_input(
+        read_input(source, name=name, mapping=mapping, sheet=sheet),
+        criteria,
+        criteria_sha256,
+        say,
+        inference=inference,
+        country_sheet=country_sheet,
+    )
 
 
 def run_input(
@@ -95,6 +103,7 @@ def run_input(
         )
     say("validate", 0.15)
     val = validate(inp, criteria, load_shipped() if country_sheet else None)
+    inp = raw_of_invalid_only(inp, val.valid)
     records = val.records.copy(
         deep=False
     )  # copy-on-write: the outcome and track columns are new, the rest shared
@@ -135,6 +144,22 @@ def run_input(
     return Result(
         inp, criteria, criteria_sha256, val, records, ranked, hits, pm, scores, weights, caps, inferred
     )
+
+
+def raw_of_invalid_only(inp: Input, valid: np.ndarray) -> Input:
+    """``inp`` with the raw cells of valid records blanked: after validation only an invalid record's cells
+    are shown as read (its row of the Invalid sheet); the others live on as typed values. Positions stay
+    (``row_key`` is the position in the frame), so a 100k-row input no longer holds every cell twice."""
+    frame = inp.projects.frame
+    if not valid.any():
+        return inp
+    columns = {}
+    for name in frame.columns:
+        col = frame[name].to_numpy(dtype=object, copy=True)
+        col[valid] = None
+        columns[name] = col
+    blanked = pd.DataFrame(columns, index=frame.index, dtype=object, copy=False)
+    return replace(inp, projects=inp.projects.with_frame(blanked))
 
 
 def _flags(live: pd.DataFrame, hits: pd.DataFrame) -> pd.Series:

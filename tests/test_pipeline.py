@@ -12,6 +12,7 @@ from screening import pipeline
 from screening.criteria import textscan
 from screening.criteria.rules import text_fields, text_rules
 from screening.inference.rules import default_rules
+from screening.io.read import read_input
 from screening.stages.infer import inference_terms
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +53,7 @@ def test_one_automaton_and_one_scan_per_text_per_run(counted, default_criteria):
     assert scanned and max(scanned.values()) == 1
     valid = result.validated.records[result.validated.valid]
     texts = {str(v) for f in text_fields(default_criteria) if f in valid for v in valid[f].dropna()}
-    raw = result.input.projects.frame
+    raw = read_input(SAMPLE).projects.frame  # as read: the result keeps the raw cells of invalid records only
     read_by_inference = {f for r in rules.rules for f in getattr(r, "fields", ())}
     inferred_texts = {str(v) for f in read_by_inference if f in raw for v in raw[f].dropna()}
     assert texts - {""} <= set(scanned) <= (texts | inferred_texts) - {""}

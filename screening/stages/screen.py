@@ -54,19 +54,27 @@ def _hits(
     if not mask.any():
         return pd.DataFrame(columns=HIT_COLUMNS)
     rows = frame.loc[mask]
+    n = len(rows)
+
+    def same(value: str) -> pd.Series:
+        # One str object for every hit of the rule (an object column holds references): pandas's default
+        # string dtype would copy a reason's text into every row (≈ 300 MB of hits at 100k records).
+        return pd.Series(np.full(n, value, dtype=object), dtype=object, copy=False)
+
     return pd.DataFrame(
         {
             "row_key": rows["row_key"].to_numpy(),
-            "project_id": rows["project_id"].to_numpy(),
-            "kind": kind,
-            "id": ident,
-            "label_en": label.en,
-            "label_zh": label.zh,
-            "reason_en": reason.en,
-            "reason_zh": reason.zh,
-            "source": source,
-            "section": section or "",
-        }
+            "project_id": pd.Series(rows["project_id"].to_numpy(dtype=object), dtype=object, copy=False),
+            "kind": same(kind),
+            "id": same(ident),
+            "label_en": same(label.en),
+            "label_zh": same(label.zh),
+            "reason_en": same(reason.en),
+            "reason_zh": same(reason.zh),
+            "source": same(source),
+            "section": same(section or ""),
+        },
+        copy=False,
     )
 
 
