@@ -205,3 +205,26 @@ def load_yaml_bounded(source: str, *, max_nodes: int, nodes_setting: str) -> Any
         return loader.construct_document(node)
     finally:
         loader.dispose()
+
+
+def give_back_freed_memory() -> bool:
+    """Ask glibc to hand big freed blocks (≥ 128 KiB: frame columns, arrays) back to the system at once.
+
+    Why: glibc raises its mmap threshold after the first big block is freed (up to 32 MiB), and from then on
+    big blocks come from the heap, where a freed column stays as a hole the next, differently sized one may not
+    fit; at 100k rows that fragmentation is part of the peak (1,575 → 1,518 MiB for ``screening score``,
+    docs/benchmarks.md). ``mallopt(M_MMAP_THRESHOLD)`` is glibc's public interface for this, and fixing the
+    threshold also switches the dynamic raise off. The entry points (CLI, app) call it; a library import never
+    changes the process's allocator. Returns whether it applied (False off glibc).
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        m_mmap_threshold = -3  # M_MMAP_THRESHOLD in glibc's <malloc.h>
+        return bool(libc.mallopt(m_mmap_threshold, 128 * 1024))
+    except (OSError, AttributeError):  # not glibc (musl, another libc)
+        return False

@@ -18,12 +18,14 @@ from rich.table import Table
 
 from screening.i18n import Text, t, text
 from screening.limits import LimitError, limit, read_file_bounded
-from screening.store.db import Store, StoreError, open_store
 from screening.vocab.columns import CODE_LISTS
 
-if TYPE_CHECKING:  # the pipeline, pandas and scipy load when a command runs, not when the CLI starts
+if (
+    TYPE_CHECKING
+):  # the pipeline, pandas, scipy and SQLAlchemy load when a command runs, not when the CLI starts
     from screening.model import Result
     from screening.stages.score import Weights
+    from screening.store.db import Store
     from screening.store.diff import DiffEntry, RunDiff
     from screening.store.runs import RunSummary, StoredRun
 
@@ -63,6 +65,8 @@ def _fail(said: Text, lang: Lang) -> NoReturn:
 
 
 def _open(where: str | None, lang: Lang) -> Store:
+    from screening.store.db import StoreError, open_store
+
     try:
         return open_store(where)
     except StoreError as exc:
@@ -91,6 +95,8 @@ def list_command(store: StoreOption = None, lang: LangOption = Lang.en) -> None:
     from screening.store.runs import list_runs
 
     st = _open(store, lang)
+    from screening.store.db import StoreError
+
     try:
         found = list_runs(st)
     except StoreError as exc:
@@ -209,6 +215,8 @@ def show_command(
     from screening.store.runs import load_run
 
     st = _open(store, lang)
+    from screening.store.db import StoreError
+
     try:
         run = load_run(st, name)
     except StoreError as exc:
@@ -318,6 +326,8 @@ def diff_command(
     from screening.store.diff import diff_runs
 
     st = _open(store, lang)
+    from screening.store.db import StoreError
+
     try:
         d = diff_runs(st, a, b, top)
     except StoreError as exc:
@@ -367,6 +377,8 @@ def save_from_cli(
 
     code = Lang.zh if lang == "zh" else Lang.en
     st = _open(store, code)
+    from screening.store.db import StoreError
+
     try:
         data = read_file_bounded(input_path, limit("MAX_INPUT_BYTES"))
         criteria_file = criteria or DEFAULT_CRITERIA

@@ -332,3 +332,13 @@ def test_base_record_still_reads() -> None:
         == 1
     )
     assert io  # the module keeps io for readers adding byte-stream cases
+
+
+def test_the_entry_points_give_freed_memory_back_on_glibc() -> None:
+    """On this Linux/glibc machine mallopt accepts the fixed mmap threshold (False would mean it silently did
+    nothing, and the 100k-row peak of docs/benchmarks.md would not hold)."""
+    import platform
+
+    from screening.limits import give_back_freed_memory
+
+    assert give_back_freed_memory() is (platform.libc_ver()[0] == "glibc")
