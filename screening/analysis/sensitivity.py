@@ -426,6 +426,25 @@ def _flip_rows(
     return rows
 
 
+# The columns of a flip table: the project, then what each direction of the swept weight does to it.
+FLIP_COLUMNS = [
+    "project_id",
+    "rank",
+    "dimension",
+    "direction",
+    "weight",
+    "rank_flip_weight",
+    "rank_flip_rival",
+    "topk_flip_weight",
+    "topk_flip_rival",
+    "topk_band_from",
+    "topk_band_to",
+    "topk_change",
+    "topk_change_rel",
+    "total_weight",
+]
+
+
 def one_at_a_time(
     pm: PointMatrix,
     weights: Weights,
@@ -447,22 +466,7 @@ def one_at_a_time(
     """
     dec = decompose(pm, weights, policy)
     n = dec.n
-    cols = [
-        "project_id",
-        "rank",
-        "dimension",
-        "direction",
-        "weight",
-        "rank_flip_weight",
-        "rank_flip_rival",
-        "topk_flip_weight",
-        "topk_flip_rival",
-        "topk_band_from",
-        "topk_band_to",
-        "topk_change",
-        "topk_change_rel",
-        "total_weight",
-    ]
+    cols = FLIP_COLUMNS
     if n == 0 or not dec.dimensions:
         return pd.DataFrame(columns=cols)
     scores = weigh(pm, weights, policy)
@@ -489,19 +493,8 @@ CRITERION_FLIP_COLUMNS = [
     "project_id",
     "rank",
     "criterion",
-    "dimension",
-    "direction",
-    "weight",
-    "rank_flip_weight",
-    "rank_flip_rival",
-    "topk_flip_weight",
-    "topk_flip_rival",
-    "topk_band_from",
-    "topk_band_to",
-    "topk_change",
-    "topk_change_rel",
-    "total_weight",
-]
+    *FLIP_COLUMNS[2:],
+]  # a criterion, then its dimension
 
 
 def swept_criterion_weights(pm: PointMatrix, weights: Weights, criterion: str, value: float) -> Weights:
