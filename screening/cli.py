@@ -661,7 +661,7 @@ def _portfolio(
         _fail(text("pf_unknown_cost_column", column=cons.cost_column, known=known), lang, 2)
     progress("portfolio", 0.85)
     try:
-        portfolio = optimise(result, cons, decisions=decisions) if decisions else optimise(result, cons)
+        portfolio = optimise(result, cons, decisions=decisions or None)
     except ConstraintsError as exc:
         progress.done()
         _fail(exc.text, lang, 2)

@@ -15,6 +15,7 @@ checked while composing, anchors counted without expanding them).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import stat
 from collections.abc import Iterator
@@ -207,6 +208,7 @@ def load_yaml_bounded(source: str, *, max_nodes: int, nodes_setting: str) -> Any
         loader.dispose()
 
 
+@functools.cache  # once per process: app.py runs on every Streamlit rerun
 def give_back_freed_memory() -> bool:
     """Ask glibc to hand big freed blocks (≥ 128 KiB: frame columns, arrays) back to the system at once.
 
