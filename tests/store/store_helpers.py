@@ -37,3 +37,29 @@ class Runs:
     changed_text: str
     default: object  # screening.model.Result
     changed: object
+
+
+def save_both(store, runs: Runs, **changed_options: object) -> None:  # type: ignore[no-untyped-def]
+    """Save the two runs as "default" and "changed"; ``changed_options`` go to the second save (decisions,
+    language)."""
+    from screening.store import save_run
+
+    save_run(
+        store,
+        "default",
+        runs.default,
+        runs.input_bytes,
+        None,
+        runs.default_text,
+        criteria_name="default.yaml",
+    )
+    save_run(
+        store,
+        "changed",
+        runs.changed,
+        runs.input_bytes,
+        None,
+        runs.changed_text,
+        criteria_name="changed.yaml",
+        **changed_options,  # type: ignore[arg-type]
+    )

@@ -17,28 +17,7 @@ from screening.analysis.weights import apply_weights, validated_weights
 from screening.store import diff_results, diff_runs, open_store, save_run
 from screening.store.diff import RunDiff
 
-from .store_helpers import Runs
-
-
-def _save_both(store, runs: Runs) -> None:  # type: ignore[no-untyped-def]
-    save_run(
-        store,
-        "default",
-        runs.default,
-        runs.input_bytes,
-        None,
-        runs.default_text,
-        criteria_name="default.yaml",
-    )
-    save_run(
-        store,
-        "changed",
-        runs.changed,
-        runs.input_bytes,
-        None,
-        runs.changed_text,
-        criteria_name="changed.yaml",
-    )
+from .store_helpers import Runs, save_both
 
 
 def _expected(a, b, k: int) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
@@ -70,7 +49,7 @@ def _by_change(d: RunDiff) -> dict[str, set[str]]:
 def test_diff_of_two_real_runs(store_url: str, two_runs: Runs) -> None:
     store = open_store(store_url)
     try:
-        _save_both(store, two_runs)
+        save_both(store, two_runs)
         d = diff_runs(store, "default", "changed", k=10)
     finally:
         store.close()
@@ -114,7 +93,7 @@ def test_the_diff_is_recomputed_from_the_stored_inputs(tmp_path: Path, two_runs:
     """Stored scores, tiers and ranks wiped: the diff stays the same, because it never reads them."""
     store = open_store(tmp_path / "runs.sqlite3")
     try:
-        _save_both(store, two_runs)
+        save_both(store, two_runs)
         before = diff_runs(store, "default", "changed", k=10)
         with store.engine.begin() as conn:
             conn.execute(sa.text("UPDATE projects SET score = 0, rank = 1, tier = 'deferred'"))
@@ -126,7 +105,7 @@ def test_the_diff_is_recomputed_from_the_stored_inputs(tmp_path: Path, two_runs:
 def test_diff_mirrors_and_self_diff_is_empty_on_the_store(store_url: str, two_runs: Runs) -> None:
     store = open_store(store_url)
     try:
-        _save_both(store, two_runs)
+        save_both(store, two_runs)
         ab = diff_runs(store, "default", "changed", k=5)
         ba = diff_runs(store, "changed", "default", k=5)
         assert diff_runs(store, "default", "default", k=5).empty
@@ -215,7 +194,7 @@ def test_an_unknown_run_is_one_line(tmp_path: Path, two_runs: Runs) -> None:
 
     store = open_store(tmp_path / "runs.sqlite3")
     try:
-        _save_both(store, two_runs)
+        save_both(store, two_runs)
         with pytest.raises(StoreError, match="No run is named “nope”"):
             diff_runs(store, "default", "nope")
     finally:

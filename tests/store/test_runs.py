@@ -14,27 +14,13 @@ import sqlalchemy as sa
 from screening.limits import override
 from screening.store import Decision, StoreError, list_runs, load_run, open_store, rerun, save_run
 
-from .store_helpers import SAMPLE, Runs
+from .store_helpers import SAMPLE, Runs, save_both
 
 
 def _save_both(store, runs: Runs) -> None:  # type: ignore[no-untyped-def]
-    save_run(
+    save_both(
         store,
-        "default",
-        runs.default,
-        runs.input_bytes,
-        None,
-        runs.default_text,
-        criteria_name="default.yaml",
-    )
-    save_run(
-        store,
-        "changed",
-        runs.changed,
-        runs.input_bytes,
-        None,
-        runs.changed_text,
-        criteria_name="changed.yaml",
+        runs,
         decisions=[
             Decision(
                 project_id="BR-001",
