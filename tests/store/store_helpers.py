@@ -39,7 +39,7 @@ class Runs:
     changed: object
 
 
-def save_both(store, runs: Runs, **changed_options: object) -> None:  # type: ignore[no-untyped-def]
+def save_both(store, runs: Runs, **changed_options: object) -> None:
     """Save the two runs as "default" and "changed"; ``changed_options`` go to the second save (decisions,
     language)."""
     from screening.store import save_run
@@ -61,5 +61,5 @@ def save_both(store, runs: Runs, **changed_options: object) -> None:  # type: ig
         None,
         runs.changed_text,
         criteria_name="changed.yaml",
-        **changed_options,  # type: ignore[arg-type]
+        **changed_options,
     )
